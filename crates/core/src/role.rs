@@ -1,0 +1,79 @@
+//! The role an attendee has at an occurrence.
+//!
+//! Moving people from receiving help (bruger) to taking part (deltager) to volunteering (frivillig) is the
+//! goal of many activities (the Danish Social Board's inclusion work), so the role is recorded per
+//! attendance rather than per person.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Language;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Receives a service (Danish "bruger").
+    Bruger,
+    /// Takes part on an equal footing (Danish "deltager").
+    Deltager,
+    /// A citizen who volunteers (Danish "frivillig").
+    Frivillig,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Bruger, Role::Deltager, Role::Frivillig];
+
+    pub fn label(self, language: Language) -> &'static str {
+        match (self, language) {
+            (Role::Bruger, Language::Da) => "Bruger",
+            (Role::Deltager, Language::Da) => "Deltager",
+            (Role::Frivillig, Language::Da) => "Frivillig",
+            (Role::Bruger, Language::En) => "User",
+            (Role::Deltager, Language::En) => "Participant",
+            (Role::Frivillig, Language::En) => "Volunteer",
+        }
+    }
+
+    /// The next role in the order a chip cycles through on a tap.
+    pub fn next(self) -> Role {
+        match self {
+            Role::Bruger => Role::Deltager,
+            Role::Deltager => Role::Frivillig,
+            Role::Frivillig => Role::Bruger,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_are_stable_danish_words() {
+        let json = serde_json::to_string(&Role::ALL).unwrap();
+        assert_eq!(json, r#"["bruger","deltager","frivillig"]"#);
+    }
+
+    #[test]
+    fn unknown_role_is_an_error_not_a_panic() {
+        assert!(serde_json::from_str::<Role>(r#""koordinator""#).is_err());
+    }
+
+    #[test]
+    fn tapping_the_chip_visits_every_role_and_comes_back() {
+        let mut role = Role::Bruger;
+        let mut seen = vec![role];
+        for _ in 0..2 {
+            role = role.next();
+            seen.push(role);
+        }
+        seen.sort();
+        assert_eq!(seen, Role::ALL);
+        assert_eq!(role.next(), Role::Bruger);
+    }
+
+    #[test]
+    fn labels_exist_in_both_languages() {
+        assert_eq!(Role::Frivillig.label(Language::Da), "Frivillig");
+        assert_eq!(Role::Frivillig.label(Language::En), "Volunteer");
+    }
+}

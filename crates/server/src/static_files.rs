@@ -1,0 +1,153 @@
+//! Serving the built app (Trunk's `dist`): the app shell with the right caching.
+//!
+//! `index.html`, `sw.js`, the manifest and every unhashed file are revalidated on each load
+//! (`no-cache`), so a release reaches users on their next visit; files with a content hash in their
+//! name never change and are cached for a year. Paths without a file extension are app routes
+//! (deep links such as `/trends`): they get `index.html` and the app's router takes over.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower_http::services::ServeDir;
+
+use crate::error::ServeError;
+
+const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// The built app: its directory and its `index.html`, read once at start.
+#[derive(Clone)]
+pub struct AppShell {
+    dist: PathBuf,
+    index_html: Arc<str>,
+}
+
+impl AppShell {
+    pub fn load(dist: &Path) -> Result<AppShell, ServeError> {
+        let index_path = dist.join("index.html");
+        let index_html = std::fs::read_to_string(&index_path).map_err(|source| ServeError::AppShell {
+            path: index_path,
+            source,
+        })?;
+        Ok(AppShell {
+            dist: dist.to_owned(),
+            index_html: index_html.into(),
+        })
+    }
+
+    /// CSP source expressions (`'sha256-…'`) for the inline scripts of `index.html`: Trunk's loader
+    /// is an inline module script, allowed by its hash rather than by `'unsafe-inline'`.
+    pub fn inline_script_hashes(&self) -> Vec<String> {
+        inline_scripts(&self.index_html)
+            .map(|script| {
+                let digest = Sha256::digest(script.as_bytes());
+                format!(
+                    "'sha256-{}'",
+                    base64::engine::general_purpose::STANDARD.encode(digest)
+                )
+            })
+            .collect()
+    }
+}
+
+/// The contents of `<script>` elements without a `src` attribute.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, after) = rest.split_once('>')?;
+        let (content, _) = after.split_once("</script>")?;
+        (!attributes.contains("src=")).then_some(content)
+    })
+}
+
+pub fn router(shell: AppShell) -> Router {
+    let files = ServeDir::new(&shell.dist).fallback(app_route.with_state(shell.clone()));
+    Router::new()
+        .route("/", get(index))
+        .route("/index.html", get(index))
+        .with_state(shell)
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_control))
+}
+
+async fn index(State(shell): State<AppShell>) -> Response {
+    html_response(&shell)
+}
+
+/// A path that is not a file: an app route gets `index.html`, a missing file a plain 404.
+async fn app_route(State(shell): State<AppShell>, uri: Uri) -> Response {
+    let last_segment = uri.path().rsplit('/').next().unwrap_or_default();
+    if last_segment.contains('.') {
+        (StatusCode::NOT_FOUND, "Not found").into_response()
+    } else {
+        html_response(&shell)
+    }
+}
+
+fn html_response(shell: &AppShell) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        Body::from(shell.index_html.to_string()),
+    )
+        .into_response()
+}
+
+async fn cache_control(request: Request, next: Next) -> Response {
+    let immutable = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let policy = if immutable { IMMUTABLE } else { REVALIDATE };
+        response.headers_mut().insert(header::CACHE_CONTROL, policy);
+    }
+    response
+}
+
+/// Trunk's hashed names: `spor-1a2b3c4d5e6f7a8b.js`, `spor-1a2b3c4d5e6f7a8b_bg.wasm`, `main-….css`.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let file_name = path.rsplit('/').next().unwrap_or_default();
+    let stem = file_name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    match stem.rsplit_once('-') {
+        Some((name, hash)) => {
+            !name.is_empty() && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(is_hashed_asset("/spor-4f0e8cf1a2b3c4d5.js"));
+        assert!(is_hashed_asset("/spor-4f0e8cf1a2b3c4d5_bg.wasm"));
+        assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+    }
+
+    #[test]
+    fn stable_names_are_not_hashed() {
+        assert!(!is_hashed_asset("/sw.js"));
+        assert!(!is_hashed_asset("/manifest.webmanifest"));
+        assert!(!is_hashed_asset("/icons/icon-192.png"));
+        assert!(!is_hashed_asset("/service-worker.js"));
+        assert!(!is_hashed_asset("/"));
+    }
+
+    #[test]
+    fn only_inline_scripts_are_hashed() {
+        let html = r#"<head><script src="/x.js"></script><script type="module">init()</script></head>"#;
+        assert_eq!(inline_scripts(html).collect::<Vec<_>>(), vec!["init()"]);
+    }
+}

@@ -1,0 +1,176 @@
+//! The server's HTTP surface, driven through the real router with a real SQLite file and a small
+//! built app written to a temporary directory.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use base64::Engine;
+use http_body_util::BodyExt;
+use sha2::{Digest, Sha256};
+use spor_server::db::Database;
+use spor_server::static_files::AppShell;
+use spor_server::{AppState, bind, router};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+const LOADER: &str = "import init from '/spor-0123456789abcdef.js'; await init();";
+
+struct Fixture {
+    app: axum::Router,
+    _dirs: (TempDir, TempDir),
+}
+
+async fn fixture() -> Fixture {
+    let dist = TempDir::new().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"da\"><head><script type=\"module\">{LOADER}</script></head></html>"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("sw.js"), "// worker").unwrap();
+    std::fs::write(dist.path().join("manifest.webmanifest"), "{}").unwrap();
+    std::fs::write(dist.path().join("spor-0123456789abcdef.js"), "export default 1").unwrap();
+    std::fs::create_dir(dist.path().join("icons")).unwrap();
+    std::fs::write(dist.path().join("icons/icon-192.png"), [0x89, b'P', b'N', b'G']).unwrap();
+
+    let data = TempDir::new().unwrap();
+    let db = Database::open_in(data.path()).await.unwrap();
+    let shell = AppShell::load(dist.path()).unwrap();
+    Fixture {
+        app: router(AppState { db }, Some(shell)),
+        _dirs: (dist, data),
+    }
+}
+
+async fn get(fixture: &Fixture, path: &str) -> axum::response::Response {
+    request(fixture, Method::GET, path).await
+}
+
+async fn request(fixture: &Fixture, method: Method, path: &str) -> axum::response::Response {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .body(Body::empty())
+        .unwrap();
+    fixture.app.clone().oneshot(request).await.unwrap()
+}
+
+async fn body_text(response: axum::response::Response) -> String {
+    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+fn header_of(response: &axum::response::Response, name: header::HeaderName) -> &str {
+    response
+        .headers()
+        .get(name)
+        .map(|value| value.to_str().unwrap())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn health_reports_ok_with_the_protocol_version_and_is_never_cached() {
+    let fixture = fixture().await;
+    let response = get(&fixture, "/api/v1/health").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-store");
+    let health: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["protocol"], spor_core::protocol::PROTOCOL_VERSION);
+}
+
+#[tokio::test]
+async fn unknown_api_paths_answer_json_404_for_any_method() {
+    let fixture = fixture().await;
+    for (method, path) in [
+        (Method::GET, "/api/v1/nothing-here"),
+        (Method::POST, "/api/v1/sync/nope"),
+        (Method::GET, "/api/v2/health"),
+        (Method::DELETE, "/api/whatever"),
+    ] {
+        let response = request(&fixture, method.clone(), path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{method} {path}");
+        assert!(header_of(&response, header::CONTENT_TYPE).starts_with("application/json"));
+        let body: serde_json::Value = serde_json::from_str(&body_text(response).await).unwrap();
+        assert_eq!(body["error"], "not_found", "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn app_shell_files_are_revalidated_and_hashed_assets_cached_for_a_year() {
+    let fixture = fixture().await;
+    for path in [
+        "/",
+        "/index.html",
+        "/sw.js",
+        "/manifest.webmanifest",
+        "/icons/icon-192.png",
+    ] {
+        let response = get(&fixture, path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-cache", "{path}");
+    }
+    let response = get(&fixture, "/spor-0123456789abcdef.js").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+}
+
+#[tokio::test]
+async fn deep_links_get_the_app_and_missing_files_a_404() {
+    let fixture = fixture().await;
+    let response = get(&fixture, "/trends").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(header_of(&response, header::CONTENT_TYPE).starts_with("text/html"));
+    assert!(body_text(response).await.contains(LOADER));
+
+    let response = get(&fixture, "/spor-ffffffffffffffff.js").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn csp_allows_the_loader_by_hash_and_wasm_but_no_inline_or_remote_code() {
+    let fixture = fixture().await;
+    let digest = Sha256::digest(LOADER.as_bytes());
+    let loader_hash = format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    );
+    for path in ["/", "/trends", "/api/v1/health", "/api/v1/missing"] {
+        let response = get(&fixture, path).await;
+        let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
+        assert!(csp.contains(&loader_hash), "{path}: {csp}");
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(!csp.contains("http"), "no remote origin may be allowed: {csp}");
+        assert_eq!(header_of(&response, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+        assert_eq!(header_of(&response, header::REFERRER_POLICY), "no-referrer");
+    }
+}
+
+#[tokio::test]
+async fn a_busy_port_names_the_port_and_the_flag_to_change_it() {
+    let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let taken = bind(localhost, 0).await.unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let message = bind(localhost, port).await.unwrap_err().to_string();
+    assert!(message.contains(&format!("port {port}")), "{message}");
+    assert!(message.contains("--port"), "{message}");
+    assert!(message.contains("SPOR_PORT"), "{message}");
+}
+
+#[tokio::test]
+async fn the_database_survives_a_restart_in_the_same_data_directory() {
+    let data = TempDir::new().unwrap();
+    let first = Database::open_in(data.path()).await.unwrap();
+    assert!(first.ping().await);
+    first.close().await;
+    let second = Database::open_in(data.path()).await.unwrap();
+    assert!(second.ping().await);
+    assert!(data.path().join(spor_server::db::DATABASE_FILE).exists());
+}

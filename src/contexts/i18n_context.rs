@@ -1,0 +1,59 @@
+//! The current language: Danish unless the user chose English in Settings, remembered on this
+//! device, and mirrored to `<html lang>` so screen readers pronounce the texts right.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+
+use crate::i18n::{Key, Language, fill};
+
+const STORAGE_KEY: &str = "spor.language";
+
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub language: ReadSignal<Language>,
+    pub set_language: WriteSignal<Language>,
+}
+
+impl I18n {
+    /// The text for `key` in the current language (tracked: re-renders on a language change).
+    pub fn t(self, key: Key) -> &'static str {
+        key.text(self.language.get())
+    }
+
+    /// A view-ready closure for `key`.
+    pub fn text(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(key)
+    }
+
+    /// The text for `key` with its `{placeholders}` filled in.
+    pub fn format(self, key: Key, values: &[(&str, &str)]) -> String {
+        fill(self.t(key), values)
+    }
+}
+
+pub fn provide_i18n() -> I18n {
+    let remembered = LocalStorage::get::<String>(STORAGE_KEY)
+        .ok()
+        .and_then(|tag| Language::from_tag(&tag))
+        .unwrap_or_default();
+    let (language, set_language) = signal(remembered);
+    Effect::new(move |_| {
+        let language = language.get();
+        if let Some(html) = document().document_element() {
+            // Failing to set the attribute only affects pronunciation; nothing to recover.
+            let _ = html.set_attribute("lang", language.tag());
+        }
+        // Private browsing may refuse storage: the choice then lasts for this visit only.
+        let _ = LocalStorage::set(STORAGE_KEY, language.tag());
+    });
+    let i18n = I18n {
+        language,
+        set_language,
+    };
+    provide_context(i18n);
+    i18n
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

@@ -1,0 +1,4 @@
+//! Browser features wrapped as Leptos hooks, one file each (the leptos-use pattern).
+
+pub mod use_document_title;
+pub mod use_service_worker;

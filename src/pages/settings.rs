@@ -1,0 +1,114 @@
+use leptos::prelude::*;
+
+use crate::components::page::Page;
+use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::{Key, Language};
+use crate::store;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <Page title=Key::NavSettings lead=Key::PageSettingsLead>
+            <LanguageChoice />
+            <StorageSection />
+            <DeviceSection />
+        </Page>
+    }
+}
+
+#[component]
+fn LanguageChoice() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="card choice-group">
+            <legend>{i18n.text(Key::SettingsLanguage)}</legend>
+            {Language::ALL
+                .into_iter()
+                .map(|language| {
+                    view! {
+                        <label class="choice" lang=language.tag()>
+                            <input
+                                type="radio"
+                                name="language"
+                                value=language.tag()
+                                prop:checked=move || i18n.language.get() == language
+                                on:change=move |_| i18n.set_language.set(language)
+                            />
+                            {language.endonym()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn StorageSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let status = LocalResource::new(store::storage_status);
+    view! {
+        <section class="card" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">{i18n.text(Key::SettingsStorage)}</h2>
+            <Transition fallback=move || view! { <p>{i18n.text(Key::SettingsStorageChecking)}</p> }>
+                {move || Suspend::new(async move {
+                    let status = status.await;
+                    let persistence = if status.persisted {
+                        Key::SettingsStoragePersistent
+                    } else {
+                        Key::SettingsStorageNotPersistent
+                    };
+                    let usage = move || match status.usage {
+                        Some((used, quota)) => {
+                            let language = i18n.language.get();
+                            i18n.format(
+                                Key::SettingsStorageUsage,
+                                &[
+                                    ("used", &language.format_bytes(used)),
+                                    ("quota", &language.format_bytes(quota)),
+                                ],
+                            )
+                        }
+                        None => i18n.t(Key::SettingsStorageUnknown).to_owned(),
+                    };
+                    view! {
+                        <p data-testid="storage-persistence">{i18n.text(persistence)}</p>
+                        <p data-testid="storage-usage">{usage}</p>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn DeviceSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let device_id = LocalResource::new(|| async { store::shared().await?.device_id().await });
+    view! {
+        <section class="card" aria-labelledby="device-heading">
+            <h2 id="device-heading">{i18n.text(Key::SettingsDevice)}</h2>
+            <Transition fallback=|| ()>
+                <ErrorBoundary fallback=move |errors| {
+                    let details = move || {
+                        errors.get().into_iter().map(|(_, error)| error.to_string()).collect::<Vec<_>>().join("; ")
+                    };
+                    view! {
+                        <p class="error" role="alert">
+                            {move || i18n.format(Key::ErrorStoreUnavailable, &[("detail", &details())])}
+                        </p>
+                    }
+                }>
+                    <dl>
+                        <dt>{i18n.text(Key::SettingsDeviceId)}</dt>
+                        <dd data-testid="device-id">
+                            {move || Suspend::new(async move {
+                                device_id.await.map(|id| id.to_string())
+                            })}
+                        </dd>
+                    </dl>
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}

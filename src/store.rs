@@ -1,0 +1,129 @@
+//! The one way in and out of IndexedDB (DESIGN.md section 3).
+//!
+//! IndexedDB futures are not `Send`, so components read through `LocalResource` and write through
+//! `spawn_local`/`Action::new_local`. The page opens the database once and shares the handle
+//! ([`shared`]); tests open their own databases by name ([`Store::open`]).
+
+mod error;
+mod meta;
+mod schema;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rexie::Rexie;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+pub use error::StoreError;
+pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
+
+pub struct Store {
+    db: Rexie,
+}
+
+impl Store {
+    /// Opens (creating or upgrading as needed) the database called `name`.
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let db = schema::builder(name)
+            .build()
+            .await
+            .map_err(StoreError::database("open the database"))?;
+        Ok(Store { db })
+    }
+
+    /// The version of the open database, as IndexedDB reports it.
+    pub fn schema_version(&self) -> Option<u32> {
+        self.db.version().ok()
+    }
+
+    /// Closes the connection, e.g. so that a test can delete the database.
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Deletes the database called `name` and everything in it.
+    pub async fn delete(name: &str) -> Result<(), StoreError> {
+        Rexie::delete(name)
+            .await
+            .map_err(StoreError::database("delete the database"))
+    }
+}
+
+thread_local! {
+    static SHARED: RefCell<Option<Rc<Store>>> = const { RefCell::new(None) };
+}
+
+/// The page's connection to the app database, opened on first use.
+pub async fn shared() -> Result<Rc<Store>, StoreError> {
+    if let Some(store) = SHARED.with_borrow(Clone::clone) {
+        return Ok(store);
+    }
+    let store = Rc::new(Store::open(DATABASE_NAME).await?);
+    SHARED.set(Some(store.clone()));
+    Ok(store)
+}
+
+/// Whether the browser keeps this origin's data until the user clears it, and how much is used.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StorageStatus {
+    pub persisted: bool,
+    /// Bytes used and the quota in bytes, when the browser tells.
+    pub usage: Option<(f64, f64)>,
+}
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    let navigator = web_sys::window()?.navigator();
+    // Older browsers and insecure origins have no StorageManager.
+    js_sys::Reflect::has(&navigator, &"storage".into())
+        .unwrap_or(false)
+        .then(|| navigator.storage())
+}
+
+/// Asks the browser to keep this origin's data (`navigator.storage.persist()`), unless it already does.
+/// The answer is the browser's: Chromium grants it to installed and often-used apps without a prompt.
+pub async fn request_persistence() -> bool {
+    let Some(manager) = storage_manager() else {
+        return false;
+    };
+    let persisted = match manager.persisted() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    if persisted.and_then(|value| value.as_bool()) == Some(true) {
+        return true;
+    }
+    match manager.persist() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|value| value.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+pub async fn storage_status() -> StorageStatus {
+    let Some(manager) = storage_manager() else {
+        return StorageStatus {
+            persisted: false,
+            usage: None,
+        };
+    };
+    let persisted = match manager.persisted() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()),
+        Err(_) => None,
+    };
+    let estimate = match manager.estimate() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .map(|value| value.unchecked_into::<web_sys::StorageEstimate>()),
+        Err(_) => None,
+    };
+    let usage = estimate.and_then(|estimate| Some((estimate.get_usage()?, estimate.get_quota()?)));
+    StorageStatus {
+        persisted: persisted.unwrap_or(false),
+        usage,
+    }
+}

@@ -1,0 +1,46 @@
+//! Facts about this device, in the `meta` store.
+
+use rexie::TransactionMode;
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::schema::META;
+use super::{Store, StoreError};
+
+const DEVICE_ID: &str = "device_id";
+
+impl Store {
+    /// This device's id: generated on first use (UUIDv7) and the same ever after.
+    pub async fn device_id(&self) -> Result<Uuid, StoreError> {
+        // Read and create in one read-write transaction, so two tabs starting at once agree.
+        let transaction = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database("start a transaction on meta"))?;
+        let meta = transaction
+            .store(META)
+            .map_err(StoreError::database("open the meta store"))?;
+        let stored = meta
+            .get(DEVICE_ID.into())
+            .await
+            .map_err(StoreError::database("read the device id"))?;
+        let device_id = match stored.and_then(|value| value.as_string()) {
+            Some(text) => Uuid::parse_str(&text).map_err(|error| StoreError::Corrupt {
+                what: "device id",
+                detail: error.to_string(),
+            })?,
+            None => {
+                let device_id = Uuid::now_v7();
+                meta.put(&device_id.to_string().into(), Some(&JsValue::from_str(DEVICE_ID)))
+                    .await
+                    .map_err(StoreError::database("save the device id"))?;
+                device_id
+            }
+        };
+        transaction
+            .done()
+            .await
+            .map_err(StoreError::database("finish the meta transaction"))?;
+        Ok(device_id)
+    }
+}

@@ -1,0 +1,114 @@
+//! `cargo xtask test`: the whole suite, as CI runs it. Every stage runs (a formatting slip does not
+//! hide a failing test); a summary line per stage follows, and any failure makes the exit non-zero.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::app_build;
+use crate::command::{Failure, Result, project_command, root, run_step};
+use crate::tools;
+
+struct Stage {
+    name: &'static str,
+    outcome: Result,
+    took: Duration,
+}
+
+pub fn run() -> Result {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut stage = |name: &'static str, work: &mut dyn FnMut() -> Result| {
+        println!("\n=== xtask test: {name}");
+        let begun = Instant::now();
+        let outcome = work();
+        if let Err(failure) = &outcome {
+            eprintln!("xtask test: {name} failed: {failure}");
+        }
+        stages.push(Stage {
+            name,
+            outcome,
+            took: begun.elapsed(),
+        });
+    };
+
+    stage("tools", &mut || {
+        tools::ensure_app_build_tools()?;
+        tools::ensure_chromium()?;
+        tools::ensure_e2e_packages()
+    });
+    stage("fmt", &mut || {
+        run_step(
+            &mut cargo(&["fmt", "--all", "--", "--check"]),
+            "cargo fmt --check",
+        )
+    });
+    stage("clippy", &mut || {
+        run_step(
+            &mut cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+            "clippy (host)",
+        )?;
+        run_step(
+            &mut cargo(&[
+                "clippy",
+                "--package",
+                "spor",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            "clippy (wasm)",
+        )
+    });
+    stage("host tests", &mut || {
+        run_step(&mut cargo(&["test", "--workspace"]), "host tests")
+    });
+    stage("wasm tests", &mut || {
+        run_step(
+            cargo(&["test", "--package", "spor", "--target", "wasm32-unknown-unknown"])
+                .env("CHROMEDRIVER", tools::CHROMEDRIVER),
+            "wasm-bindgen tests in headless Chromium",
+        )
+    });
+    stage("end-to-end", &mut || {
+        app_build::build_release()?;
+        run_step(
+            &mut cargo(&["build", "--package", "spor-server"]),
+            "building spor-server",
+        )?;
+        run_step(
+            project_command("npx")
+                .args(["playwright", "test"])
+                .current_dir(root().join("tests/e2e"))
+                .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
+                .env("SPOR_DIST", root().join("dist"))
+                .env("CHROMIUM", tools::CHROMIUM),
+            "Playwright end-to-end tests",
+        )
+    });
+
+    println!("\n=== xtask test: summary");
+    for stage in &stages {
+        let verdict = if stage.outcome.is_ok() { "ok  " } else { "FAIL" };
+        println!("{verdict} {:<12} {:>7.1} s", stage.name, stage.took.as_secs_f64());
+    }
+    let failed = stages.iter().filter(|stage| stage.outcome.is_err()).count();
+    println!(
+        "stages: {} passed, {failed} failed ({:.0} s in all)",
+        stages.len() - failed,
+        started.elapsed().as_secs_f64()
+    );
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(Failure::new(format!("{failed} stage(s) failed; see above")))
+    }
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut command = project_command("cargo");
+    command.args(args);
+    command
+}

@@ -1,0 +1,147 @@
+//! Installs the tools the build and the tests need, only when missing or at the wrong version
+//! (../shared/TOOLCHAIN.md is the recipe). Nothing here downloads a binary from outside the package
+//! registries: Trunk and wasm-bindgen are built by cargo, wasm-opt comes from npm's `binaryen`
+//! (Debian's binaryen 108 produces wasm that crashes), Chromium and ChromeDriver from apt.
+
+use std::path::Path;
+
+use crate::command::{self, Failure, Result, project_command, version_of};
+
+const TRUNK_VERSION: &str = "0.22.1";
+/// npm `binaryen` 132 is the wasm-opt that Trunk.toml asks for (`wasm_opt = "version_132"`).
+const BINARYEN_VERSION: &str = "132";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Everything `trunk build` needs: the wasm target, Trunk, wasm-bindgen and wasm-opt.
+pub fn ensure_app_build_tools() -> Result {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()
+}
+
+fn install(tool: &str, command: &mut std::process::Command, advice: &str) -> Result {
+    println!("xtask: installing {tool}: {}", command::describe(command));
+    command::run_step(command, &format!("installing {tool}"))
+        .map_err(|failure| Failure::new(format!("{failure}.\n{advice}")))
+}
+
+const NETWORK_ADVICE: &str =
+    "Check that this machine reaches the package registry, then run the same cargo xtask command again.";
+
+fn ensure_wasm_target() -> Result {
+    let installed = command::output(project_command("rustup").args(["target", "list", "--installed"]))
+        .map(|output| String::from_utf8_lossy(&output.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    install(
+        "the wasm32 target",
+        project_command("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+        NETWORK_ADVICE,
+    )
+}
+
+fn ensure_trunk() -> Result {
+    if version_of("trunk").is_some_and(|version| version == format!("trunk {TRUNK_VERSION}")) {
+        return Ok(());
+    }
+    // 0.22.x declares a newer rust-version than this toolchain; it builds fine with it.
+    install(
+        "Trunk (compiles for about 12 minutes)",
+        project_command("cargo").args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+            "--ignore-rust-version",
+        ]),
+        NETWORK_ADVICE,
+    )
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must be exactly the same.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(command::root().join("Cargo.lock"))
+        .map_err(|error| Failure::new(format!("reading Cargo.lock: {error}")))?;
+    lock.split("[[package]]")
+        .find(|package| package.contains("\nname = \"wasm-bindgen\"\n"))
+        .and_then(|package| package.lines().find_map(|line| line.strip_prefix("version = \"")))
+        .map(|version| version.trim_end_matches('"').to_owned())
+        .ok_or_else(|| Failure::new("Cargo.lock names no wasm-bindgen version"))
+}
+
+fn ensure_wasm_bindgen() -> Result {
+    let version = locked_wasm_bindgen_version()?;
+    let wanted = format!("wasm-bindgen {version}");
+    if version_of("wasm-bindgen").is_some_and(|found| found == wanted)
+        && version_of("wasm-bindgen-test-runner").is_some_and(|found| found.ends_with(&version))
+    {
+        return Ok(());
+    }
+    // Not --locked: its lock file names a webpki-roots release that the registry here lacks.
+    install(
+        "wasm-bindgen-cli",
+        project_command("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),
+        NETWORK_ADVICE,
+    )
+}
+
+fn ensure_wasm_opt() -> Result {
+    if version_of("wasm-opt").is_some_and(|version| version.contains(&format!("version {BINARYEN_VERSION}")))
+    {
+        return Ok(());
+    }
+    let prefix = command::tools_dir().join("binaryen");
+    std::fs::create_dir_all(&prefix)
+        .map_err(|error| Failure::new(format!("creating {}: {error}", prefix.display())))?;
+    install(
+        "wasm-opt (npm binaryen)",
+        project_command("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+        NETWORK_ADVICE,
+    )
+}
+
+/// Chromium and ChromeDriver from Debian, for the browser tests.
+pub fn ensure_chromium() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let advice = "Run it as root, or install them yourself: sudo apt-get install chromium chromium-driver";
+    install(
+        "the apt package lists",
+        project_command("apt-get").arg("update"),
+        advice,
+    )?;
+    install(
+        "Chromium and ChromeDriver",
+        project_command("apt-get").args(["install", "-y", "chromium", "chromium-driver"]),
+        advice,
+    )
+}
+
+/// The end-to-end tests' npm packages (Playwright without its browser download, axe-core).
+pub fn ensure_e2e_packages() -> Result {
+    let e2e = command::root().join("tests/e2e");
+    let installed = e2e.join("node_modules/.package-lock.json");
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|meta| meta.modified()).ok();
+    if let (Some(installed), Some(locked)) = (modified(&installed), modified(&e2e.join("package-lock.json")))
+        && installed >= locked
+    {
+        return Ok(());
+    }
+    install(
+        "the end-to-end test packages",
+        project_command("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&e2e)
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        NETWORK_ADVICE,
+    )
+}
