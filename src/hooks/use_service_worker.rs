@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
+use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
 pub struct UseServiceWorkerOptions {
     pub script_url: &'static str,
@@ -41,6 +41,9 @@ pub fn use_service_worker(
             let Ok(registered) = registered else { return };
             let registration_handle: ServiceWorkerRegistration = registered.unchecked_into();
             watch_for_waiting_worker(&container, &registration_handle, set_update_ready);
+            // Check for a new release at every start rather than wait for the browser's own,
+            // delayed check after a navigation.
+            let _ = registration_handle.update();
             registration.set_value(Some(registration_handle));
         });
     }
@@ -79,25 +82,33 @@ fn watch_for_waiting_worker(
     registration: &ServiceWorkerRegistration,
     set_update_ready: WriteSignal<bool>,
 ) {
-    if registration.waiting().is_some() && container.controller().is_some() {
-        set_update_ready.set(true);
-    }
-    let on_update_found = {
-        let registration = registration.clone();
+    let flag_when_installed = {
         let container = container.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            let Some(installing) = registration.installing() else {
-                return;
-            };
-            let worker = installing.clone();
+        move |worker: ServiceWorker| {
+            let watched = worker.clone();
             let container = container.clone();
             let on_state_change = Closure::<dyn FnMut()>::new(move || {
-                if worker.state() == ServiceWorkerState::Installed && container.controller().is_some() {
+                if watched.state() == ServiceWorkerState::Installed && container.controller().is_some() {
                     set_update_ready.try_set(true);
                 }
             });
-            installing.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
+            worker.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
             on_state_change.forget();
+        }
+    };
+    if registration.waiting().is_some() && container.controller().is_some() {
+        set_update_ready.set(true);
+    }
+    // The browser may have found the new version before this code ran: follow it too.
+    if let Some(installing) = registration.installing() {
+        flag_when_installed(installing);
+    }
+    let on_update_found = {
+        let registration = registration.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(installing) = registration.installing() {
+                flag_when_installed.clone()(installing);
+            }
         })
     };
     registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));

@@ -1,7 +1,7 @@
 //! Serving the built app (Trunk's `dist`): the app shell with the right caching.
 //!
 //! `index.html`, `sw.js`, the manifest and every unhashed file are revalidated on each load
-//! (`no-cache`), so a release reaches users on their next visit; files with a content hash in their
+//! (`no-cache`, with an `ETag` from their content), so a release reaches users on their next visit; files with a content hash in their
 //! name never change and are cached for a year. Paths without a file extension are app routes
 //! (deep links such as `/trends`): they get `index.html` and the app's router takes over.
 
@@ -102,14 +102,60 @@ fn html_response(shell: &AppShell) -> Response {
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {
-    let immutable = is_hashed_asset(request.uri().path());
-    let mut response = next.run(request).await;
-    let status = response.status();
-    if status.is_success() || status == StatusCode::NOT_MODIFIED {
-        let policy = if immutable { IMMUTABLE } else { REVALIDATE };
-        response.headers_mut().insert(header::CACHE_CONTROL, policy);
+    if is_hashed_asset(request.uri().path()) {
+        let mut response = next.run(request).await;
+        let status = response.status();
+        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            response.headers_mut().insert(header::CACHE_CONTROL, IMMUTABLE);
+        }
+        return response;
     }
-    response
+    revalidated_by_content(request, next).await
+}
+
+/// The largest unhashed file whose body is hashed for its ETag; the shell files are a few KB.
+const MAX_REVALIDATED_BYTES: usize = 4 * 1024 * 1024;
+
+/// Unhashed files are validated by a hash of their content (`ETag`), not by their modification time:
+/// that has one-second resolution, so a `sw.js` replaced within the second it was fetched would be
+/// answered "not modified" and the new release missed.
+async fn revalidated_by_content(mut request: Request, next: Next) -> Response {
+    let if_none_match = request.headers_mut().remove(header::IF_NONE_MATCH);
+    request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_REVALIDATED_BYTES).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "The file could not be read").into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    let etag = format!(
+        "\"{}\"",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
+    );
+    let etag = HeaderValue::from_str(&etag).expect("base64 is a valid header value");
+    parts.headers.remove(header::LAST_MODIFIED);
+    parts.headers.insert(header::CACHE_CONTROL, REVALIDATE);
+    parts.headers.insert(header::ETAG, etag.clone());
+    if if_none_match.is_some_and(|candidates| etag_matches(&candidates, &etag)) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn etag_matches(candidates: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(candidates) = candidates.to_str() else {
+        return false;
+    };
+    let etag = etag.to_str().unwrap_or_default();
+    candidates
+        .split(',')
+        .map(|candidate| candidate.trim().trim_start_matches("W/"))
+        .any(|candidate| candidate == etag || candidate == "*")
 }
 
 /// Trunk's hashed names: `spor-1a2b3c4d5e6f7a8b.js`, `spor-1a2b3c4d5e6f7a8b_bg.wasm`, `main-….css`.

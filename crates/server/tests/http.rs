@@ -18,7 +18,8 @@ const LOADER: &str = "import init from '/spor-0123456789abcdef.js'; await init()
 
 struct Fixture {
     app: axum::Router,
-    _dirs: (TempDir, TempDir),
+    /// The built app and the data directory, removed when the fixture drops.
+    dirs: (TempDir, TempDir),
 }
 
 async fn fixture() -> Fixture {
@@ -41,7 +42,7 @@ async fn fixture() -> Fixture {
     let shell = AppShell::load(dist.path()).unwrap();
     Fixture {
         app: router(AppState { db }, Some(shell)),
-        _dirs: (dist, data),
+        dirs: (dist, data),
     }
 }
 
@@ -173,4 +174,30 @@ async fn the_database_survives_a_restart_in_the_same_data_directory() {
     let second = Database::open_in(data.path()).await.unwrap();
     assert!(second.ping().await);
     assert!(data.path().join(spor_server::db::DATABASE_FILE).exists());
+}
+
+#[tokio::test]
+async fn a_worker_replaced_within_the_same_second_is_not_answered_not_modified() {
+    let fixture = fixture().await;
+    let first = get(&fixture, "/sw.js").await;
+    let etag = header_of(&first, header::ETAG).to_owned();
+    assert!(!etag.is_empty(), "revalidated files carry an ETag");
+    assert!(first.headers().get(header::LAST_MODIFIED).is_none());
+
+    let revalidate = |etag: &str| {
+        Request::builder()
+            .uri("/sw.js")
+            .header(header::IF_NONE_MATCH, etag)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let unchanged = fixture.app.clone().oneshot(revalidate(&etag)).await.unwrap();
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header_of(&unchanged, header::CACHE_CONTROL), "no-cache");
+
+    std::fs::write(fixture.dirs.0.path().join("sw.js"), "// the next release").unwrap();
+    let changed = fixture.app.clone().oneshot(revalidate(&etag)).await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(header_of(&changed, header::ETAG), etag);
+    assert_eq!(body_text(changed).await, "// the next release");
 }

@@ -1,0 +1,84 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "../support/fixtures";
+
+test("the app opens in Danish with its frame, and English is remembered after a reload", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
+  await expect(page).toHaveTitle("I dag · Spor");
+  await expect(page.locator("html")).toHaveAttribute("lang", "da");
+  const nav = page.getByRole("navigation", { name: "Hovedmenu" });
+  for (const place of ["I dag", "Spørgeskema", "Udvikling", "Aktiviteter", "Indstillinger"]) {
+    await expect(nav.getByRole("link", { name: place })).toBeVisible();
+  }
+  await expect(page.getByTestId("status-chip")).toContainText("Online");
+
+  await nav.getByRole("link", { name: "Indstillinger" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Indstillinger" })).toBeVisible();
+  await page.getByRole("radio", { name: "English" }).check();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Today" })).toBeVisible();
+  await expect(page.getByRole("radio", { name: "English" })).toBeChecked();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+});
+
+test("routes are titled and an unknown one gets a friendly page inside the frame", async ({ page }) => {
+  for (const [path, heading] of [
+    ["/survey", "Spørgeskema"],
+    ["/trends", "Udvikling"],
+    ["/activities", "Aktiviteter"],
+  ]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(page).toHaveTitle(`${heading} · Spor`);
+  }
+  await page.goto("/findes/ikke");
+  await expect(page.getByRole("heading", { level: 1, name: "Siden findes ikke" })).toBeVisible();
+  await expect(page.getByText("/findes/ikke")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toBeVisible();
+  await page.getByRole("link", { name: "Gå til I dag" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
+});
+
+test("settings show this device's id, the same after a reload, and the storage state", async ({ page }) => {
+  await page.goto("/settings");
+  const deviceId = page.getByTestId("device-id");
+  await expect(deviceId).toHaveText(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const id = await deviceId.textContent();
+  await page.reload();
+  await expect(deviceId).toHaveText(id!);
+  await expect(page.getByTestId("storage-persistence")).toHaveText(/Data (gemmes varigt|er ikke sikret varigt)/);
+  await expect(page.getByTestId("storage-usage")).toHaveText(/^Brugt: [\d.,]+ (B|kB|MB|GB) af [\d.,]+ (B|kB|MB|GB)\.$/);
+});
+
+for (const width of [390, 320]) {
+  test(`on a ${width} px phone the places are reachable with large targets and no axe violations`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height: 844 });
+    for (const path of ["/", "/settings", "/findes-ikke"]) {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      expect(results.violations, `${path}: ${JSON.stringify(results.violations, null, 2)}`).toEqual([]);
+    }
+    const nav = page.getByRole("navigation", { name: "Hovedmenu" });
+    const targets = [
+      ...(await nav.getByRole("link").all()),
+      page.getByRole("banner").getByRole("link", { name: "Indstillinger" }),
+    ];
+    expect(targets.length).toBe(5);
+    for (const target of targets) {
+      const box = await target.boundingBox();
+      expect(box, "every place is visible").not.toBeNull();
+      expect(box!.height).toBeGreaterThanOrEqual(44);
+      expect(box!.width).toBeGreaterThanOrEqual(44);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+    }
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth, "no sideways scrolling").toBeLessThanOrEqual(width);
+  });
+}

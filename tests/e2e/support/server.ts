@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface RunningServer {
+  url: string;
+  /** The built app this server serves (a private copy when `copyDist` was asked for). */
+  dist: string;
+  stop(): Promise<void>;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end tests with \`cargo xtask test\``);
+  return value;
+}
+
+/**
+ * Starts the real spor-server on 127.0.0.1 with port 0 (the OS picks a free one), a fresh data
+ * directory, and the built app. `copyDist` serves a private copy that a test may change.
+ */
+export async function startServer(options: { copyDist?: boolean } = {}): Promise<RunningServer> {
+  const scratch = mkdtempSync(join(tmpdir(), "spor-e2e-"));
+  let dist = required("SPOR_DIST");
+  if (options.copyDist) {
+    const copy = join(scratch, "dist");
+    cpSync(dist, copy, { recursive: true });
+    dist = copy;
+  }
+  const child = spawn(
+    required("SPOR_SERVER_BIN"),
+    ["serve", "--addr", "127.0.0.1", "--port", "0", "--data-dir", join(scratch, "data"), "--dist", dist],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SPOR_LOG: "warn" } },
+  );
+  const url = await announcedUrl(child);
+  return {
+    url,
+    dist,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+function announcedUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => reject(new Error(`spor-server did not start in 30 s: ${stderr}`)), 30_000);
+    child.stdout!.on("data", (chunk) => {
+      stdout += chunk;
+      const match = stdout.match(/running at (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`spor-server exited with ${code} before it listened: ${stderr}`));
+    });
+  });
+}
