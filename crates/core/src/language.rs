@@ -73,6 +73,30 @@ impl Language {
     }
 }
 
+/// A text in both languages. Every text a participant or coordinator reads exists in both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    pub da: String,
+    pub en: String,
+}
+
+impl Texts {
+    pub fn new(da: impl Into<String>, en: impl Into<String>) -> Texts {
+        Texts {
+            da: da.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::Da => &self.da,
+            Language::En => &self.en,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

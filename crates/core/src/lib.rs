@@ -2,10 +2,20 @@
 //! numbers mean. Plain types and functions with no I/O, compiled both for the host (server, fast tests)
 //! and for wasm32 (the app), so nothing is written twice.
 
+pub mod activity;
+pub mod attendance;
+pub mod hlc;
+pub mod ids;
+pub mod instruments;
 pub mod language;
+pub mod organisation;
+pub mod participant;
 pub mod protocol;
 pub mod role;
+pub mod scoring;
 pub mod search;
+pub mod survey;
+pub mod validation;
 
-pub use language::Language;
-pub use role::Role;
+pub use language::{Language, Texts};
+pub use role::{Role, RoleCounts};

@@ -43,6 +43,53 @@ impl Role {
     }
 }
 
+/// A count per role; serialised as `{"bruger": 3, "deltager": 1, "frivillig": 0}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleCounts {
+    pub bruger: u32,
+    pub deltager: u32,
+    pub frivillig: u32,
+}
+
+impl RoleCounts {
+    pub fn get(&self, role: Role) -> u32 {
+        match role {
+            Role::Bruger => self.bruger,
+            Role::Deltager => self.deltager,
+            Role::Frivillig => self.frivillig,
+        }
+    }
+
+    pub fn get_mut(&mut self, role: Role) -> &mut u32 {
+        match role {
+            Role::Bruger => &mut self.bruger,
+            Role::Deltager => &mut self.deltager,
+            Role::Frivillig => &mut self.frivillig,
+        }
+    }
+
+    pub fn add(&mut self, role: Role, count: u32) {
+        *self.get_mut(role) += count;
+    }
+
+    pub fn total(&self) -> u32 {
+        self.bruger + self.deltager + self.frivillig
+    }
+}
+
+impl std::ops::Add for RoleCounts {
+    type Output = RoleCounts;
+
+    fn add(self, other: RoleCounts) -> RoleCounts {
+        RoleCounts {
+            bruger: self.bruger + other.bruger,
+            deltager: self.deltager + other.deltager,
+            frivillig: self.frivillig + other.frivillig,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

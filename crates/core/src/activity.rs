@@ -1,0 +1,133 @@
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::Role;
+use crate::ids::ActivityId;
+use crate::validation::{Field, Problem, Problems, limits};
+
+/// Something an organisation does regularly: a weekly café, a walk, a workshop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    pub id: ActivityId,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
+    /// The roles attendees can have here, in the order the app offers them.
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// When an activity usually happens; the Today page picks the activity scheduled today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub weekday: Weekday,
+    #[serde(default)]
+    pub starts_at: Option<NaiveTime>,
+}
+
+impl Activity {
+    pub fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut problems = Problems::default();
+        problems.required_text(Field::ActivityName, &self.name, limits::NAME);
+        problems.optional_text(Field::Description, &self.description, limits::DESCRIPTION);
+        problems.optional_text(Field::Place, &self.place, limits::PLACE);
+        if self.roles.is_empty() {
+            problems.push(Problem::NoRoles);
+        }
+        let mut roles = self.roles.clone();
+        roles.sort();
+        roles.dedup();
+        if roles.len() != self.roles.len() {
+            problems.push(Problem::DuplicateRole);
+        }
+        problems.into_result()
+    }
+
+    /// True when the activity is scheduled on `date`'s weekday.
+    pub fn is_scheduled_on(&self, date: NaiveDate) -> bool {
+        use chrono::Datelike;
+        self.schedule
+            .is_some_and(|schedule| schedule.weekday == date.weekday())
+    }
+}
+
+/// One date of one activity. Never stored on its own: it is the key (activity, local date), so two
+/// offline phones cannot create two of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Occurrence {
+    pub activity: ActivityId,
+    pub date: NaiveDate,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cafe() -> Activity {
+        Activity {
+            id: ActivityId::generate(),
+            name: "Torsdagscafé".into(),
+            description: String::new(),
+            place: "Kulturhuset".into(),
+            schedule: Some(Schedule {
+                weekday: Weekday::Thu,
+                starts_at: NaiveTime::from_hms_opt(14, 0, 0),
+            }),
+            roles: vec![Role::Bruger, Role::Frivillig],
+            archived: false,
+        }
+    }
+
+    #[test]
+    fn a_sensible_activity_is_valid() {
+        assert_eq!(cafe().validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let activity = Activity {
+            name: " ".into(),
+            place: "x".repeat(limits::PLACE + 1),
+            roles: vec![],
+            ..cafe()
+        };
+        let problems = activity.validate().unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                Problem::Empty {
+                    field: Field::ActivityName
+                },
+                Problem::TooLong {
+                    field: Field::Place,
+                    max: limits::PLACE,
+                    length: limits::PLACE + 1
+                },
+                Problem::NoRoles,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_role_listed_twice_is_a_problem() {
+        let activity = Activity {
+            roles: vec![Role::Bruger, Role::Bruger],
+            ..cafe()
+        };
+        assert_eq!(activity.validate().unwrap_err(), vec![Problem::DuplicateRole]);
+    }
+
+    #[test]
+    fn the_schedule_says_which_weekday_it_runs() {
+        let thursday = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert!(cafe().is_scheduled_on(thursday));
+        assert!(!cafe().is_scheduled_on(thursday.succ_opt().unwrap()));
+    }
+}

@@ -1,0 +1,165 @@
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+use crate::Role;
+use crate::ids::{ActivityId, ParticipantId};
+use crate::validation::{Context, Field, Problem, Problems, limits};
+
+/// A person who comes to activities, known only by a pseudonym (a nickname or initials, never a
+/// full name or CPR number). Everything else is optional: documentation must be proportionate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Participant {
+    pub id: ParticipantId,
+    pub pseudonym: String,
+    /// The decade of birth (1950 = born 1950-1959), never the exact year.
+    #[serde(default)]
+    pub birth_decade: Option<u16>,
+    /// The role preselected when this person is checked in.
+    pub default_role: Role,
+    #[serde(default)]
+    pub consent: Consent,
+    /// The activities whose roster this person is on.
+    #[serde(default)]
+    pub activities: Vec<ActivityId>,
+    /// Erased: the pseudonym and personal fields are gone for good; attendance stays as counts.
+    #[serde(default)]
+    pub erased: bool,
+}
+
+/// What the participant has agreed to. Nothing is assumed: every flag starts false.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// Their survey answers may be linked to their pseudonym (enables change per person).
+    #[serde(default)]
+    pub linked_surveys: bool,
+    /// The organisation may contact them (e.g. after a long absence).
+    #[serde(default)]
+    pub contact: bool,
+}
+
+impl Participant {
+    /// Removes every personal field, keeping only the id so attendance stays as anonymous counts.
+    pub fn erase(&mut self) {
+        self.pseudonym.clear();
+        self.birth_decade = None;
+        self.consent = Consent::default();
+        self.erased = true;
+    }
+
+    pub fn validate(&self, context: Context) -> Result<(), Vec<Problem>> {
+        let mut problems = Problems::default();
+        if self.erased {
+            if !self.pseudonym.is_empty() || self.birth_decade.is_some() || self.consent != Consent::default()
+            {
+                problems.push(Problem::ErasedWithPersonalData);
+            }
+            return problems.into_result();
+        }
+        problems.required_text(Field::Pseudonym, &self.pseudonym, limits::PSEUDONYM);
+        if let Some(decade) = self.birth_decade {
+            let current_decade = u16::try_from(context.today.year()).unwrap_or(u16::MAX) / 10 * 10;
+            if decade % 10 != 0 || !(1900..=current_decade).contains(&decade) {
+                problems.push(Problem::InvalidBirthYearBand { decade });
+            }
+        }
+        problems.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn context() -> Context {
+        Context {
+            today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        }
+    }
+
+    fn soren() -> Participant {
+        Participant {
+            id: ParticipantId::generate(),
+            pseudonym: "Søren K".into(),
+            birth_decade: Some(1960),
+            default_role: Role::Bruger,
+            consent: Consent {
+                linked_surveys: true,
+                contact: false,
+            },
+            activities: vec![ActivityId::generate()],
+            erased: false,
+        }
+    }
+
+    #[test]
+    fn empty_and_overlong_pseudonyms_are_refused() {
+        for (pseudonym, expected) in [
+            (
+                "",
+                Problem::Empty {
+                    field: Field::Pseudonym,
+                },
+            ),
+            (
+                &*"x".repeat(200),
+                Problem::TooLong {
+                    field: Field::Pseudonym,
+                    max: limits::PSEUDONYM,
+                    length: 200,
+                },
+            ),
+        ] {
+            let participant = Participant {
+                pseudonym: pseudonym.into(),
+                ..soren()
+            };
+            assert_eq!(participant.validate(context()).unwrap_err(), vec![expected]);
+        }
+    }
+
+    #[test]
+    fn birth_bands_are_past_decades() {
+        for decade in [1955, 2030, 1890] {
+            let participant = Participant {
+                birth_decade: Some(decade),
+                ..soren()
+            };
+            assert_eq!(
+                participant.validate(context()).unwrap_err(),
+                vec![Problem::InvalidBirthYearBand { decade }]
+            );
+        }
+        let participant = Participant {
+            birth_decade: Some(2020),
+            ..soren()
+        };
+        assert_eq!(participant.validate(context()), Ok(()));
+    }
+
+    #[test]
+    fn erasing_removes_every_personal_field_and_stays_valid() {
+        let mut participant = soren();
+        let id = participant.id;
+        participant.erase();
+        assert_eq!(participant.id, id);
+        assert!(participant.pseudonym.is_empty());
+        assert_eq!(participant.birth_decade, None);
+        assert_eq!(participant.consent, Consent::default());
+        assert_eq!(participant.validate(context()), Ok(()));
+    }
+
+    #[test]
+    fn an_erased_record_that_still_carries_a_name_is_refused() {
+        let participant = Participant {
+            erased: true,
+            ..soren()
+        };
+        assert_eq!(
+            participant.validate(context()).unwrap_err(),
+            vec![Problem::ErasedWithPersonalData]
+        );
+    }
+}

@@ -1,0 +1,440 @@
+//! Validation problems: every check returns all the problems it finds (not just the first), as typed
+//! values the app shows in Danish or English and the server returns in its answers.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::Language;
+use crate::survey::QuestionId;
+
+/// Limits on text fields, in characters after trimming.
+pub mod limits {
+    /// A nickname or initials: short on purpose (data minimisation; never a full name or CPR number).
+    pub const PSEUDONYM: usize = 40;
+    pub const NAME: usize = 80;
+    pub const PLACE: usize = 120;
+    pub const DESCRIPTION: usize = 1000;
+    pub const QUESTION_TEXT: usize = 300;
+    pub const CHOICE_LABEL: usize = 80;
+    pub const SHORT_TEXT_ANSWER: usize = 500;
+    pub const REFLECTION: usize = 4000;
+    pub const QUESTIONS_PER_TEMPLATE: usize = 40;
+    pub const CHOICES_PER_QUESTION: usize = 12;
+}
+
+/// The text field a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    OrganisationName,
+    Pseudonym,
+    ActivityName,
+    Description,
+    Place,
+    TemplateName,
+    QuestionText,
+    ChoiceLabel,
+    TextAnswer,
+    Reflection,
+}
+
+impl Field {
+    fn name(self, language: Language) -> &'static str {
+        match (self, language) {
+            (Field::OrganisationName, Language::Da) => "Organisationens navn",
+            (Field::OrganisationName, Language::En) => "The organisation's name",
+            (Field::Pseudonym, Language::Da) => "Kaldenavnet",
+            (Field::Pseudonym, Language::En) => "The nickname",
+            (Field::ActivityName, Language::Da) => "Aktivitetens navn",
+            (Field::ActivityName, Language::En) => "The activity's name",
+            (Field::Description, Language::Da) => "Beskrivelsen",
+            (Field::Description, Language::En) => "The description",
+            (Field::Place, Language::Da) => "Stedet",
+            (Field::Place, Language::En) => "The place",
+            (Field::TemplateName, Language::Da) => "Spørgeskemaets navn",
+            (Field::TemplateName, Language::En) => "The survey's name",
+            (Field::QuestionText, Language::Da) => "Spørgsmålets tekst",
+            (Field::QuestionText, Language::En) => "The question's text",
+            (Field::ChoiceLabel, Language::Da) => "Svarmuligheden",
+            (Field::ChoiceLabel, Language::En) => "The answer option",
+            (Field::TextAnswer, Language::Da) => "Svaret",
+            (Field::TextAnswer, Language::En) => "The answer",
+            (Field::Reflection, Language::Da) => "Refleksionen",
+            (Field::Reflection, Language::En) => "The reflection",
+        }
+    }
+}
+
+/// One thing wrong with a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    Empty {
+        field: Field,
+    },
+    TooLong {
+        field: Field,
+        max: usize,
+        length: usize,
+    },
+    /// A date later than tomorrow (Danish local dates run ahead of UTC, so tomorrow is allowed).
+    FutureDate {
+        date: NaiveDate,
+        latest: NaiveDate,
+    },
+    /// An activity must have at least one role in use.
+    NoRoles,
+    DuplicateRole,
+    /// Birth-year bands are decades (1950 = born 1950-1959), not later than the current decade.
+    InvalidBirthYearBand {
+        decade: u16,
+    },
+    /// An erased participant keeps no personal data.
+    ErasedWithPersonalData,
+    /// A headcount event is +1 or -1.
+    InvalidHeadcountDelta {
+        delta: i32,
+    },
+    NoQuestions,
+    TooManyQuestions {
+        max: usize,
+        count: usize,
+    },
+    DuplicateQuestionId {
+        question: QuestionId,
+    },
+    MissingTranslation {
+        field: Field,
+        language: Language,
+    },
+    TooFewChoices {
+        question: QuestionId,
+    },
+    TooManyChoices {
+        question: QuestionId,
+        max: usize,
+    },
+    DuplicateChoiceValue {
+        question: QuestionId,
+        value: u8,
+    },
+    /// A built-in instrument's questions cannot be changed.
+    BuiltInChanged,
+    /// The response names a template version other than the one it is checked against.
+    WrongTemplateVersion {
+        expected: u32,
+        found: u32,
+    },
+    UnknownQuestion {
+        question: QuestionId,
+    },
+    WrongAnswerKind {
+        question: QuestionId,
+    },
+    AnswerOutOfScale {
+        question: QuestionId,
+        value: i64,
+        min: i64,
+        max: i64,
+    },
+    RequiredUnanswered {
+        question: QuestionId,
+    },
+    /// A goal's target that no data could ever meet (e.g. a share above 100 %).
+    ImpossibleTarget {
+        target: f64,
+        min: f64,
+        max: f64,
+    },
+    /// A suppression threshold so low that figures about one or two people would show.
+    ThresholdTooLow {
+        threshold: u32,
+        min: u32,
+    },
+    /// A period that ends before it starts.
+    EmptyPeriod {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+}
+
+impl Problem {
+    /// The problem in words for the user.
+    pub fn message(&self, language: Language) -> String {
+        use Language::{Da, En};
+        match (self, language) {
+            (Problem::Empty { field }, Da) => format!("{} må ikke være tomt.", field.name(Da)),
+            (Problem::Empty { field }, En) => format!("{} cannot be empty.", field.name(En)),
+            (Problem::TooLong { field, max, length }, Da) => {
+                format!("{} er for langt: {length} tegn, højst {max}.", field.name(Da))
+            }
+            (Problem::TooLong { field, max, length }, En) => {
+                format!(
+                    "{} is too long: {length} characters, at most {max}.",
+                    field.name(En)
+                )
+            }
+            (Problem::FutureDate { date, latest }, Da) => {
+                format!("Datoen {date} ligger i fremtiden; den seneste mulige er {latest}.")
+            }
+            (Problem::FutureDate { date, latest }, En) => {
+                format!("The date {date} is in the future; the latest possible is {latest}.")
+            }
+            (Problem::NoRoles, Da) => "Vælg mindst én rolle, som aktiviteten bruger.".into(),
+            (Problem::NoRoles, En) => "Choose at least one role the activity uses.".into(),
+            (Problem::DuplicateRole, Da) => "En rolle står der to gange.".into(),
+            (Problem::DuplicateRole, En) => "A role is listed twice.".into(),
+            (Problem::InvalidBirthYearBand { decade }, Da) => {
+                format!("{decade} er ikke et gyldigt årti for fødselsår.")
+            }
+            (Problem::InvalidBirthYearBand { decade }, En) => {
+                format!("{decade} is not a valid birth decade.")
+            }
+            (Problem::ErasedWithPersonalData, Da) => "En slettet deltager må ikke have persondata.".into(),
+            (Problem::ErasedWithPersonalData, En) => {
+                "An erased participant cannot keep personal data.".into()
+            }
+            (Problem::InvalidHeadcountDelta { delta }, Da) => {
+                format!("En optælling ændres med +1 eller -1, ikke {delta}.")
+            }
+            (Problem::InvalidHeadcountDelta { delta }, En) => {
+                format!("A headcount changes by +1 or -1, not {delta}.")
+            }
+            (Problem::NoQuestions, Da) => "Spørgeskemaet har ingen spørgsmål.".into(),
+            (Problem::NoQuestions, En) => "The survey has no questions.".into(),
+            (Problem::TooManyQuestions { max, count }, Da) => {
+                format!("Spørgeskemaet har {count} spørgsmål; højst {max}.")
+            }
+            (Problem::TooManyQuestions { max, count }, En) => {
+                format!("The survey has {count} questions; at most {max}.")
+            }
+            (Problem::DuplicateQuestionId { question }, Da) => {
+                format!("Spørgsmålet \"{question}\" står der to gange.")
+            }
+            (Problem::DuplicateQuestionId { question }, En) => {
+                format!("The question \"{question}\" appears twice.")
+            }
+            (Problem::MissingTranslation { field, language }, Da) => format!(
+                "{} mangler på {}.",
+                field.name(Da),
+                if *language == Da { "dansk" } else { "engelsk" }
+            ),
+            (Problem::MissingTranslation { field, language }, En) => format!(
+                "{} is missing in {}.",
+                field.name(En),
+                if *language == Da { "Danish" } else { "English" }
+            ),
+            (Problem::TooFewChoices { question }, Da) => {
+                format!("Spørgsmålet \"{question}\" skal have mindst to svarmuligheder.")
+            }
+            (Problem::TooFewChoices { question }, En) => {
+                format!("The question \"{question}\" needs at least two answer options.")
+            }
+            (Problem::TooManyChoices { question, max }, Da) => {
+                format!("Spørgsmålet \"{question}\" har for mange svarmuligheder; højst {max}.")
+            }
+            (Problem::TooManyChoices { question, max }, En) => {
+                format!("The question \"{question}\" has too many answer options; at most {max}.")
+            }
+            (Problem::DuplicateChoiceValue { question, value }, Da) => {
+                format!("Spørgsmålet \"{question}\" har værdien {value} to gange.")
+            }
+            (Problem::DuplicateChoiceValue { question, value }, En) => {
+                format!("The question \"{question}\" has the value {value} twice.")
+            }
+            (Problem::BuiltInChanged, Da) => {
+                "Et valideret spørgeskema kan ikke ændres. Lav en kopi i stedet.".into()
+            }
+            (Problem::BuiltInChanged, En) => {
+                "A validated survey cannot be changed. Make a copy instead.".into()
+            }
+            (Problem::WrongTemplateVersion { expected, found }, Da) => {
+                format!("Svaret hører til version {found} af spørgeskemaet, ikke version {expected}.")
+            }
+            (Problem::WrongTemplateVersion { expected, found }, En) => {
+                format!("The response belongs to version {found} of the survey, not version {expected}.")
+            }
+            (Problem::UnknownQuestion { question }, Da) => {
+                format!("Der er svaret på \"{question}\", som ikke er i denne version af spørgeskemaet.")
+            }
+            (Problem::UnknownQuestion { question }, En) => {
+                format!("\"{question}\" was answered but is not in this version of the survey.")
+            }
+            (Problem::WrongAnswerKind { question }, Da) => {
+                format!("Svaret på \"{question}\" passer ikke til spørgsmålets type.")
+            }
+            (Problem::WrongAnswerKind { question }, En) => {
+                format!("The answer to \"{question}\" does not fit the question's kind.")
+            }
+            (
+                Problem::AnswerOutOfScale {
+                    question,
+                    value,
+                    min,
+                    max,
+                },
+                Da,
+            ) => {
+                format!("Svaret {value} på \"{question}\" ligger uden for skalaen {min}-{max}.")
+            }
+            (
+                Problem::AnswerOutOfScale {
+                    question,
+                    value,
+                    min,
+                    max,
+                },
+                En,
+            ) => {
+                format!("The answer {value} to \"{question}\" is outside the scale {min}-{max}.")
+            }
+            (Problem::RequiredUnanswered { question }, Da) => {
+                format!("Spørgsmålet \"{question}\" skal besvares.")
+            }
+            (Problem::RequiredUnanswered { question }, En) => {
+                format!("The question \"{question}\" must be answered.")
+            }
+            (Problem::ImpossibleTarget { target, min, max }, Da) => {
+                format!("Målet {target} kan ikke nås: det skal ligge mellem {min} og {max}.")
+            }
+            (Problem::ImpossibleTarget { target, min, max }, En) => {
+                format!("The target {target} cannot be reached: it must lie between {min} and {max}.")
+            }
+            (Problem::ThresholdTooLow { threshold, min }, Da) => {
+                format!("Grænsen for små grupper skal være mindst {min}, ikke {threshold}.")
+            }
+            (Problem::ThresholdTooLow { threshold, min }, En) => {
+                format!("The small-group threshold must be at least {min}, not {threshold}.")
+            }
+            (Problem::EmptyPeriod { from, to }, Da) => {
+                format!("Perioden slutter ({to}) før den begynder ({from}).")
+            }
+            (Problem::EmptyPeriod { from, to }, En) => {
+                format!("The period ends ({to}) before it begins ({from}).")
+            }
+        }
+    }
+}
+
+/// What a check needs to know about the world; core has no clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Today's date where the record is checked (the device's local date, or the server's UTC date).
+    pub today: NaiveDate,
+}
+
+impl Context {
+    /// The latest date a record may carry: tomorrow, because Danish local dates run ahead of UTC.
+    pub fn latest_date(self) -> NaiveDate {
+        self.today.succ_opt().unwrap_or(self.today)
+    }
+}
+
+/// Collects problems while a record is checked.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<Problem>);
+
+impl Problems {
+    pub fn push(&mut self, problem: Problem) {
+        self.0.push(problem);
+    }
+
+    /// A required text: not empty after trimming, and within `max` characters.
+    pub fn required_text(&mut self, field: Field, text: &str, max: usize) {
+        if text.trim().is_empty() {
+            self.push(Problem::Empty { field });
+        } else {
+            self.optional_text(field, text, max);
+        }
+    }
+
+    /// An optional text: within `max` characters.
+    pub fn optional_text(&mut self, field: Field, text: &str, max: usize) {
+        let length = text.trim().chars().count();
+        if length > max {
+            self.push(Problem::TooLong { field, max, length });
+        }
+    }
+
+    pub fn date_not_in_future(&mut self, date: NaiveDate, context: Context) {
+        let latest = context.latest_date();
+        if date > latest {
+            self.push(Problem::FutureDate { date, latest });
+        }
+    }
+
+    pub fn into_result(self) -> Result<(), Vec<Problem>> {
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> Context {
+        Context {
+            today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        }
+    }
+
+    #[test]
+    fn tomorrow_is_allowed_but_the_day_after_is_the_future() {
+        let mut problems = Problems::default();
+        problems.date_not_in_future(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), context());
+        assert!(problems.into_result().is_ok());
+
+        let mut problems = Problems::default();
+        problems.date_not_in_future(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), context());
+        assert_eq!(
+            problems.into_result().unwrap_err(),
+            vec![Problem::FutureDate {
+                date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+                latest: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            }]
+        );
+    }
+
+    #[test]
+    fn text_limits_count_characters_not_bytes() {
+        let mut problems = Problems::default();
+        problems.required_text(
+            Field::Pseudonym,
+            &"ø".repeat(limits::PSEUDONYM),
+            limits::PSEUDONYM,
+        );
+        assert!(
+            problems.into_result().is_ok(),
+            "40 'ø' are 80 bytes but 40 characters"
+        );
+    }
+
+    #[test]
+    fn whitespace_only_is_empty() {
+        let mut problems = Problems::default();
+        problems.required_text(Field::Pseudonym, "  \t ", limits::PSEUDONYM);
+        assert_eq!(
+            problems.into_result().unwrap_err(),
+            vec![Problem::Empty {
+                field: Field::Pseudonym
+            }]
+        );
+    }
+
+    #[test]
+    fn messages_exist_in_both_languages_and_name_the_field() {
+        let problem = Problem::TooLong {
+            field: Field::Pseudonym,
+            max: 40,
+            length: 200,
+        };
+        assert_eq!(
+            problem.message(Language::Da),
+            "Kaldenavnet er for langt: 200 tegn, højst 40."
+        );
+        assert_eq!(
+            problem.message(Language::En),
+            "The nickname is too long: 200 characters, at most 40."
+        );
+    }
+}
