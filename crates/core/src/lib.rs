@@ -4,17 +4,25 @@
 
 pub mod activity;
 pub mod attendance;
+pub mod demo;
+pub mod goal;
 pub mod hlc;
 pub mod ids;
 pub mod instruments;
 pub mod language;
+pub mod merge;
 pub mod organisation;
 pub mod participant;
+pub mod period;
 pub mod protocol;
+pub mod reflection;
 pub mod role;
 pub mod scoring;
 pub mod search;
+pub mod suppression;
 pub mod survey;
+pub mod sync;
+pub mod trends;
 pub mod validation;
 
 pub use language::{Language, Texts};

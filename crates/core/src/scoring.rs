@@ -284,6 +284,131 @@ impl CantrilCategory {
     }
 }
 
+/// A number the trends page follows over time, one per instrument item or score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Who5Percentage,
+    Ucla3Sum,
+    Ons4Satisfaction,
+    Ons4Worthwhile,
+    Ons4Happy,
+    Ons4Anxious,
+    CantrilNow,
+}
+
+/// The band a measurement falls in, for "share in each band".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "scale", content = "band", rename_all = "snake_case")]
+pub enum Band {
+    Who5(Who5Band),
+    /// T-ILS: signs of severe loneliness (sum >= 7) or not.
+    SevereLoneliness(bool),
+    Ons4(Ons4Band),
+    Anxiety(AnxietyBand),
+    Cantril(CantrilCategory),
+}
+
+impl Measure {
+    /// True when a higher value is better (false for loneliness and anxiety).
+    pub fn higher_is_better(self) -> bool {
+        !matches!(self, Measure::Ucla3Sum | Measure::Ons4Anxious)
+    }
+
+    /// The change that counts as meaningful for one person, where the literature gives one.
+    pub fn meaningful_change(self) -> Option<f64> {
+        (self == Measure::Who5Percentage).then_some(WHO5_MEANINGFUL_CHANGE)
+    }
+
+    /// Every band of the measure, in display order.
+    pub fn bands(self) -> Vec<Band> {
+        match self {
+            Measure::Who5Percentage => [Who5Band::LargeRisk, Who5Band::Risk, Who5Band::NoImmediateRisk]
+                .map(Band::Who5)
+                .to_vec(),
+            Measure::Ucla3Sum => vec![Band::SevereLoneliness(true), Band::SevereLoneliness(false)],
+            Measure::Ons4Satisfaction | Measure::Ons4Worthwhile | Measure::Ons4Happy => [
+                Ons4Band::Low,
+                Ons4Band::Medium,
+                Ons4Band::High,
+                Ons4Band::VeryHigh,
+            ]
+            .map(Band::Ons4)
+            .to_vec(),
+            Measure::Ons4Anxious => [
+                AnxietyBand::VeryLow,
+                AnxietyBand::Low,
+                AnxietyBand::Medium,
+                AnxietyBand::High,
+            ]
+            .map(Band::Anxiety)
+            .to_vec(),
+            Measure::CantrilNow => [
+                CantrilCategory::Thriving,
+                CantrilCategory::Struggling,
+                CantrilCategory::Suffering,
+            ]
+            .map(Band::Cantril)
+            .to_vec(),
+        }
+    }
+}
+
+/// One measurement taken from a score: the measure, its value and its band (when it has one).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measurement {
+    pub measure: Measure,
+    pub value: f64,
+    pub band: Option<Band>,
+}
+
+impl Score {
+    pub fn measurements(&self) -> Vec<Measurement> {
+        let measurement = |measure, value: u8, band| Measurement {
+            measure,
+            value: f64::from(value),
+            band: Some(band),
+        };
+        match *self {
+            Score::Who5 { percentage, .. } => {
+                vec![measurement(
+                    Measure::Who5Percentage,
+                    percentage,
+                    Band::Who5(who5_band(percentage)),
+                )]
+            }
+            Score::Ucla3 { sum } => vec![measurement(
+                Measure::Ucla3Sum,
+                sum,
+                Band::SevereLoneliness(ucla3_severe_loneliness(sum)),
+            )],
+            Score::Ons4 {
+                satisfaction,
+                worthwhile,
+                happy,
+                anxious,
+            } => [
+                (Measure::Ons4Satisfaction, satisfaction),
+                (Measure::Ons4Worthwhile, worthwhile),
+                (Measure::Ons4Happy, happy),
+            ]
+            .into_iter()
+            .filter_map(|(measure, value)| Some(measurement(measure, value?, Band::Ons4(ons4_band(value?)))))
+            .chain(
+                anxious.map(|value| {
+                    measurement(Measure::Ons4Anxious, value, Band::Anxiety(anxiety_band(value)))
+                }),
+            )
+            .collect(),
+            Score::Cantril { now, future } => vec![Measurement {
+                measure: Measure::CantrilNow,
+                value: f64::from(now),
+                band: future.map(|future| Band::Cantril(cantril_category(now, future))),
+            }],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

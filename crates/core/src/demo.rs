@@ -1,0 +1,316 @@
+//! Generated, clearly fictional demo data: a year of an organisation's activities, so a new user (and
+//! the benchmarks, and the property tests) can see trends before there is a year of real data.
+//! Deterministic for a seed.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
+use uuid::Uuid;
+
+use crate::activity::{Activity, Schedule};
+use crate::attendance::HeadcountEvent;
+use crate::ids::{ActivityId, DeviceId, HeadcountEventId, ParticipantId, ResponseId};
+use crate::instruments::Instrument;
+use crate::language::Language;
+use crate::participant::{Consent, Participant};
+use crate::role::Role;
+use crate::survey::{AdministrationMode, Answer, QuestionId, SurveyResponse};
+use crate::trends::{Dataset, Visit};
+
+/// How much to generate. [`DemoSize::YEAR`] is the benchmark's "year of one organisation".
+#[derive(Debug, Clone, Copy)]
+pub struct DemoSize {
+    pub activities: usize,
+    pub participants: usize,
+    pub attendances: usize,
+    pub responses: usize,
+}
+
+impl DemoSize {
+    pub const YEAR: DemoSize = DemoSize {
+        activities: 20,
+        participants: 1_500,
+        attendances: 100_000,
+        responses: 20_000,
+    };
+}
+
+pub struct Demo {
+    pub activities: Vec<Activity>,
+    pub participants: Vec<Participant>,
+    pub data: Dataset,
+}
+
+/// SplitMix64: small, fast and good enough for made-up data.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn uuid(&mut self) -> Uuid {
+        // Shaped as a UUIDv7 so generated ids look like real ones.
+        let bits = (u128::from(self.next()) << 64) | u128::from(self.next());
+        Uuid::from_u128((bits & !(0xf << 76) & !(0x3 << 62)) | (0x7 << 76) | (0x2 << 62))
+    }
+}
+
+const ACTIVITY_NAMES: [&str; 10] = [
+    "Torsdagscafé",
+    "Gåtur",
+    "Strikkeklub",
+    "Fællesspisning",
+    "Værkstedet",
+    "Sangkoret",
+    "Havelauget",
+    "Brætspil",
+    "Morgenmad",
+    "Cykelholdet",
+];
+const NICKNAMES: [&str; 16] = [
+    "Søren",
+    "Åse",
+    "Bjørn",
+    "Mette",
+    "Ali",
+    "Karen",
+    "Jens",
+    "Fatima",
+    "Ole",
+    "Grete",
+    "Mads",
+    "Yasmin",
+    "Bent",
+    "Lone",
+    "Ærtebjerg",
+    "Inge",
+];
+
+pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
+    let mut random = Random(seed);
+    let device = DeviceId(random.uuid());
+    let first_day = today - Days::new(364);
+    let activities: Vec<Activity> = (0..size.activities)
+        .map(|i| Activity {
+            id: ActivityId(random.uuid()),
+            name: format!("{} (demo {})", ACTIVITY_NAMES[i % ACTIVITY_NAMES.len()], i + 1),
+            description: "Eksempeldata / demo data".into(),
+            place: String::new(),
+            schedule: Some(Schedule {
+                weekday: Weekday::try_from((i % 5) as u8).unwrap_or(Weekday::Mon),
+                starts_at: None,
+            }),
+            roles: Role::ALL.to_vec(),
+            archived: false,
+        })
+        .collect();
+    let participants: Vec<Participant> = (0..size.participants)
+        .map(|i| Participant {
+            id: ParticipantId(random.uuid()),
+            pseudonym: format!("{} {}", NICKNAMES[i % NICKNAMES.len()], i / NICKNAMES.len() + 1),
+            birth_decade: None,
+            default_role: match random.below(10) {
+                0..=5 => Role::Bruger,
+                6..=8 => Role::Deltager,
+                _ => Role::Frivillig,
+            },
+            consent: Consent {
+                linked_surveys: random.chance(60),
+                contact: false,
+            },
+            activities: vec![activities[i % activities.len().max(1)].id],
+            erased: false,
+        })
+        .collect();
+    // Every activity meets once a week on its weekday.
+    let occurrences: Vec<(ActivityId, NaiveDate)> = activities
+        .iter()
+        .flat_map(|activity| {
+            let weekday = activity.schedule.map_or(Weekday::Mon, |s| s.weekday);
+            let offset =
+                (7 + weekday.num_days_from_monday() - first_day.weekday().num_days_from_monday()) % 7;
+            (0..53)
+                .map(move |week| first_day + Days::new(u64::from(offset) + week * 7))
+                .filter(move |date| *date <= today)
+                .map(move |date| (activity.id, date))
+        })
+        .collect();
+    let recorded_at = |date: NaiveDate| -> DateTime<Utc> {
+        date.and_hms_opt(15, 0, 0)
+            .map_or(DateTime::UNIX_EPOCH, |time| time.and_utc())
+    };
+    let regulars: BTreeMap<ActivityId, Vec<usize>> =
+        participants
+            .iter()
+            .enumerate()
+            .fold(BTreeMap::new(), |mut regulars, (index, participant)| {
+                regulars
+                    .entry(participant.activities[0])
+                    .or_insert_with(Vec::new)
+                    .push(index);
+                regulars
+            });
+
+    let mut data = Dataset::default();
+    let mut seen = HashSet::new();
+    let wanted = size.attendances.min(occurrences.len() * participants.len());
+    while data.visits.len() < wanted {
+        let (activity, date) = occurrences[random.below(occurrences.len())];
+        let index = match regulars.get(&activity) {
+            Some(regulars) if random.chance(70) => regulars[random.below(regulars.len())],
+            _ => random.below(participants.len()),
+        };
+        let participant = &participants[index];
+        if !seen.insert((participant.id, activity, date)) {
+            continue;
+        }
+        // Some people move on from receiving help to taking part, and to volunteering.
+        let moved_on = date > first_day + Days::new(180) && index % 5 == 0;
+        let role = match (participant.default_role, moved_on) {
+            (Role::Bruger, true) => Role::Deltager,
+            (Role::Deltager, true) => Role::Frivillig,
+            (role, _) => role,
+        };
+        data.visits.push(Visit {
+            participant: participant.id,
+            activity,
+            date,
+            role,
+        });
+    }
+    for &(activity, date) in &occurrences {
+        for _ in 0..random.below(7) {
+            data.headcounts.push(HeadcountEvent {
+                id: HeadcountEventId(random.uuid()),
+                activity,
+                date,
+                role: Role::ALL[random.below(3)],
+                delta: 1,
+                recorded_at: recorded_at(date),
+                recorded_by: device,
+            });
+        }
+    }
+    for _ in 0..size.responses {
+        let (activity, date) = occurrences[random.below(occurrences.len())];
+        let instrument = match random.below(10) {
+            0..=3 => Instrument::Who5,
+            4..=7 => Instrument::SessionToday,
+            8 => Instrument::Ucla3,
+            _ => Instrument::Cantril,
+        };
+        let person = random.below(participants.len());
+        let participant = participants[person]
+            .consent
+            .linked_surveys
+            .then_some(participants[person].id);
+        // Each person has a baseline; the year nudges it up a little (the activity helps).
+        let progress = (date - first_day).num_days() as f64 / 365.0;
+        let baseline = (person % 7) as f64 / 6.0;
+        let template = instrument.template();
+        let answers = template
+            .questions
+            .iter()
+            .filter_map(|question| {
+                // Now and then an item is skipped, as real participants do.
+                if random.chance(3) {
+                    return None;
+                }
+                let (min, max) = question.kind.scale()?;
+                let span = (max - min) as f64;
+                let noise = random.below(3) as f64 - 1.0;
+                let mut level = baseline * 0.7 + progress * 0.3;
+                if matches!(instrument, Instrument::Ucla3) {
+                    level = 1.0 - level;
+                }
+                let value = (min as f64 + (level * span + noise).round()).clamp(min as f64, max as f64) as u8;
+                let answer = match &question.kind {
+                    crate::survey::QuestionKind::Smiley => Answer::Smiley(value.max(1)),
+                    crate::survey::QuestionKind::Agreement => Answer::Agreement(value.max(1)),
+                    crate::survey::QuestionKind::Scale { .. } => Answer::Scale(value),
+                    crate::survey::QuestionKind::YesNo => Answer::YesNo(value > 0),
+                    crate::survey::QuestionKind::SingleChoice { .. } => Answer::Choice(value),
+                    crate::survey::QuestionKind::ShortText => return None,
+                };
+                Some((QuestionId::new(question.id.0.clone()), answer))
+            })
+            .collect();
+        data.responses.push(SurveyResponse {
+            id: ResponseId(random.uuid()),
+            template: template.id,
+            template_version: template.version,
+            activity,
+            date,
+            participant,
+            answers,
+            mode: AdministrationMode::SelfCompleted,
+            language: Language::Da,
+            recorded_at: recorded_at(date),
+            recorded_by: device,
+        });
+    }
+    Demo {
+        activities,
+        participants,
+        data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::Context;
+
+    #[test]
+    fn the_same_seed_gives_the_same_data_and_every_record_is_valid() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let size = DemoSize {
+            activities: 3,
+            participants: 40,
+            attendances: 500,
+            responses: 200,
+        };
+        let demo = generate(size, 7, today);
+        let again = generate(size, 7, today);
+        assert_eq!(demo.data.visits, again.data.visits);
+        assert_eq!(demo.data.visits.len(), 500);
+        assert_eq!(demo.data.responses.len(), 200);
+        let context = Context { today };
+        for activity in &demo.activities {
+            assert_eq!(activity.validate(), Ok(()));
+        }
+        for participant in &demo.participants {
+            assert_eq!(participant.validate(context), Ok(()));
+        }
+        for response in &demo.data.responses {
+            let template = Instrument::from_template_id(response.template)
+                .unwrap()
+                .template();
+            assert_eq!(response.validate(&template, context), Ok(()));
+        }
+        let keys: HashSet<_> = demo
+            .data
+            .visits
+            .iter()
+            .map(|v| (v.participant, v.activity, v.date))
+            .collect();
+        assert_eq!(
+            keys.len(),
+            demo.data.visits.len(),
+            "one check-in per person and occurrence"
+        );
+    }
+}

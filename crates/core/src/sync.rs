@@ -1,0 +1,262 @@
+//! The sync protocol's wire types (DESIGN.md section 4), shared by the server and the app.
+//!
+//! Every local change is a [`Mutation`] in the device's outbox. Push sends a batch; the server
+//! answers one [`MutationResult`] per mutation, idempotently per mutation id. Pull returns changes
+//! after a server-assigned sequence number.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
+use crate::hlc::Hlc;
+use crate::ids::{MutationId, ParticipantId};
+use crate::survey::SurveyResponse;
+use crate::validation::Problem;
+
+/// The most mutations one push may carry.
+pub const MAX_PUSH_BATCH: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutation {
+    pub id: MutationId,
+    pub change: Change,
+}
+
+/// One change. Append-only records travel whole; mutable entities travel as stamped fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    CheckIn {
+        attendance: Attendance,
+    },
+    AttendanceEvent {
+        event: AttendanceEvent,
+    },
+    Headcount {
+        event: HeadcountEvent,
+    },
+    SurveyResponse {
+        response: SurveyResponse,
+    },
+    /// Changed fields of a mutable entity, each stamped when it was edited.
+    Patch {
+        entity: EntityRef,
+        fields: BTreeMap<String, Stamped>,
+    },
+    /// A deletion: a tombstone that wins over every write stamped before it.
+    Delete {
+        entity: EntityRef,
+        stamp: Hlc,
+    },
+    /// Erasure: the participant's personal fields go everywhere; attendance stays as counts and
+    /// linked answers are unlinked.
+    EraseParticipant {
+        participant: ParticipantId,
+        stamp: Hlc,
+    },
+    /// Two participants turned out to be one person: `merged` points to `into` everywhere.
+    MergeParticipants {
+        merged: ParticipantId,
+        into: ParticipantId,
+        stamp: Hlc,
+    },
+}
+
+/// A mutable entity, named by kind and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityRef {
+    pub kind: EntityKind,
+    pub id: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Organisation,
+    Activity,
+    Participant,
+    Template,
+    Goal,
+    Reflection,
+}
+
+/// A field's value with the stamp of the edit that set it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stamped {
+    pub value: serde_json::Value,
+    pub stamp: Hlc,
+}
+
+/// `POST /api/v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushResponse {
+    /// One result per mutation, in the order they were sent.
+    pub results: Vec<MutationResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MutationResult {
+    pub id: MutationId,
+    pub outcome: Outcome,
+}
+
+/// What became of one mutation. Applied and duplicate leave the outbox; rejected goes to the dead
+/// letters (and never blocks the rest); a network error or 5xx keeps everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Outcome {
+    Applied,
+    /// Already known: this very mutation (by id) or, for a check-in, the same person at the same
+    /// occurrence, whose canonical attendance id is given so the device can re-point its events.
+    Duplicate {
+        #[serde(default)]
+        canonical: Option<Uuid>,
+    },
+    /// A stamped field lost to a newer write; the winner is kept, the loser goes to the conflict log.
+    Conflict {
+        canonical: Uuid,
+    },
+    Rejected {
+        reason: RejectReason,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RejectReason {
+    /// The record breaks a validation rule.
+    Invalid { problems: Vec<Problem> },
+    /// This device's role may not make this change (e.g. a kiosk pushing an attendance).
+    Forbidden,
+    /// It refers to something the server does not know (e.g. a survey template version).
+    UnknownReference { what: String },
+}
+
+/// `GET /api/v1/sync/pull?since=CURSOR&limit=N`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullResponse {
+    pub changes: Vec<PulledChange>,
+    /// Pass as `since` next time.
+    pub cursor: u64,
+    /// More changes wait: pull again at once.
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PulledChange {
+    /// The server-assigned sequence number of this change.
+    pub seq: u64,
+    pub change: Change,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Role;
+    use crate::ids::{ActivityId, AttendanceId, DeviceId};
+    use chrono::{DateTime, NaiveDate};
+
+    fn device() -> DeviceId {
+        DeviceId(Uuid::from_u128(7))
+    }
+
+    fn check_in() -> Mutation {
+        Mutation {
+            id: MutationId(Uuid::from_u128(1)),
+            change: Change::CheckIn {
+                attendance: Attendance {
+                    id: AttendanceId(Uuid::from_u128(2)),
+                    participant: ParticipantId(Uuid::from_u128(3)),
+                    activity: ActivityId(Uuid::from_u128(4)),
+                    date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+                    role: Role::Frivillig,
+                    recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+                    recorded_by: device(),
+                },
+            },
+        }
+    }
+
+    #[test]
+    fn a_push_round_trips_through_json() {
+        let push = PushRequest {
+            mutations: vec![
+                check_in(),
+                Mutation {
+                    id: MutationId(Uuid::from_u128(9)),
+                    change: Change::Patch {
+                        entity: EntityRef {
+                            kind: EntityKind::Activity,
+                            id: Uuid::from_u128(4),
+                        },
+                        fields: BTreeMap::from([(
+                            "name".to_owned(),
+                            Stamped {
+                                value: serde_json::json!("Torsdagscafé"),
+                                stamp: Hlc {
+                                    wall_ms: 5,
+                                    counter: 1,
+                                    device: device(),
+                                },
+                            },
+                        )]),
+                    },
+                },
+            ],
+        };
+        let json = serde_json::to_string(&push).unwrap();
+        assert_eq!(serde_json::from_str::<PushRequest>(&json).unwrap(), push);
+    }
+
+    #[test]
+    fn outcomes_have_stable_json() {
+        let results = vec![
+            MutationResult {
+                id: MutationId(Uuid::from_u128(1)),
+                outcome: Outcome::Duplicate {
+                    canonical: Some(Uuid::from_u128(2)),
+                },
+            },
+            MutationResult {
+                id: MutationId(Uuid::from_u128(3)),
+                outcome: Outcome::Rejected {
+                    reason: RejectReason::Forbidden,
+                },
+            },
+        ];
+        assert_eq!(
+            serde_json::to_value(&results).unwrap(),
+            serde_json::json!([
+                {"id": "00000000-0000-0000-0000-000000000001",
+                 "outcome": {"status": "duplicate", "canonical": "00000000-0000-0000-0000-000000000002"}},
+                {"id": "00000000-0000-0000-0000-000000000003",
+                 "outcome": {"status": "rejected", "reason": {"reason": "forbidden"}}}
+            ])
+        );
+    }
+
+    #[test]
+    fn unknown_change_types_and_unknown_fields_are_errors() {
+        let unknown_type =
+            r#"{"id": "00000000-0000-0000-0000-000000000001", "change": {"type": "drop_table"}}"#;
+        assert!(serde_json::from_str::<Mutation>(unknown_type).is_err());
+        let mut json = serde_json::to_value(check_in()).unwrap();
+        json["change"]["attendance"]["cpr"] = serde_json::json!("010203-1234");
+        assert!(serde_json::from_value::<Mutation>(json).is_err());
+    }
+}

@@ -1,0 +1,660 @@
+//! The numbers behind the trends page, computed from the records in one pass per figure.
+//!
+//! Attendance figures are the organisation's own everyday counts and are never suppressed. Every
+//! survey figure goes through `suppression`: a figure over fewer distinct people than the threshold
+//! is hidden, with its complementary cells.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use crate::activity::Occurrence;
+use crate::attendance::HeadcountEvent;
+use crate::goal::{Goal, GoalMetric};
+use crate::ids::{ActivityId, ParticipantId, TemplateId};
+use crate::instruments::Instrument;
+use crate::organisation::ReportingSettings;
+use crate::period::{Granularity, Period};
+use crate::role::{Role, RoleCounts};
+use crate::scoring::{Band, Measure, Scoring, score};
+use crate::suppression::{Share, Suppressible, at_least, suppress_cells};
+use crate::survey::{QuestionId, SurveyResponse, SurveyTemplate};
+
+/// A named attendance as it currently stands (withdrawn check-ins are left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visit {
+    pub participant: ParticipantId,
+    pub activity: ActivityId,
+    pub date: NaiveDate,
+    pub role: Role,
+}
+
+/// Everything the trends are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub visits: Vec<Visit>,
+    pub headcounts: Vec<HeadcountEvent>,
+    pub responses: Vec<SurveyResponse>,
+    /// Custom templates (the built-ins are known without being listed).
+    pub templates: Vec<SurveyTemplate>,
+}
+
+/// What to compute: a date range (both days included), a granularity and, optionally, one activity.
+#[derive(Debug, Clone, Copy)]
+pub struct Query {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub granularity: Granularity,
+    pub activity: Option<ActivityId>,
+    pub settings: ReportingSettings,
+}
+
+impl Query {
+    fn includes_activity(&self, activity: ActivityId) -> bool {
+        self.activity.is_none_or(|wanted| wanted == activity)
+    }
+
+    fn includes(&self, activity: ActivityId, date: NaiveDate) -> bool {
+        self.includes_activity(activity) && self.from <= date && date <= self.to
+    }
+
+    fn periods(&self) -> Vec<Period> {
+        Period::covering(self.from, self.to, self.granularity)
+    }
+
+    fn period_of(&self, date: NaiveDate) -> Period {
+        Period::containing(date, self.granularity)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OccurrenceAttendance {
+    pub occurrence: Occurrence,
+    pub named: RoleCounts,
+    pub anonymous: RoleCounts,
+}
+
+impl OccurrenceAttendance {
+    pub fn total(&self) -> u32 {
+        self.named.total() + self.anonymous.total()
+    }
+}
+
+/// Named and anonymous attendance per occurrence, by role, in date order.
+pub fn attendance_per_occurrence(data: &Dataset, query: &Query) -> Vec<OccurrenceAttendance> {
+    let mut by_occurrence: BTreeMap<Occurrence, (RoleCounts, BTreeMap<Role, i64>)> = BTreeMap::new();
+    for visit in data.visits.iter().filter(|v| query.includes(v.activity, v.date)) {
+        let occurrence = Occurrence {
+            activity: visit.activity,
+            date: visit.date,
+        };
+        by_occurrence.entry(occurrence).or_default().0.add(visit.role, 1);
+    }
+    for event in data
+        .headcounts
+        .iter()
+        .filter(|e| query.includes(e.activity, e.date))
+    {
+        *by_occurrence
+            .entry(event.occurrence())
+            .or_default()
+            .1
+            .entry(event.role)
+            .or_default() += i64::from(event.delta);
+    }
+    by_occurrence
+        .into_iter()
+        .map(|(occurrence, (named, anonymous_sums))| {
+            let mut anonymous = RoleCounts::default();
+            for (role, sum) in anonymous_sums {
+                anonymous.add(role, u32::try_from(sum.max(0)).unwrap_or(u32::MAX));
+            }
+            OccurrenceAttendance {
+                occurrence,
+                named,
+                anonymous,
+            }
+        })
+        .collect()
+}
+
+/// Distinct named participants in a period: new (first time ever), returning, or back after an
+/// absence longer than the gap. Never "absent": irregular attendance is normal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodParticipation {
+    pub period: Period,
+    pub unique: u32,
+    pub new: u32,
+    pub returning: u32,
+    pub back_after_absence: u32,
+}
+
+pub fn participation(data: &Dataset, query: &Query) -> Vec<PeriodParticipation> {
+    // Each participant's dates, over all time: "new" and "back" look before the range too.
+    let mut dates: HashMap<ParticipantId, Vec<NaiveDate>> = HashMap::new();
+    for visit in data.visits.iter().filter(|v| query.includes_activity(v.activity)) {
+        dates.entry(visit.participant).or_default().push(visit.date);
+    }
+    let gap = Days::new(u64::from(query.settings.absence_gap_weeks) * 7);
+    let periods = query.periods();
+    let mut rows: Vec<PeriodParticipation> = periods
+        .iter()
+        .map(|&period| PeriodParticipation {
+            period,
+            unique: 0,
+            new: 0,
+            returning: 0,
+            back_after_absence: 0,
+        })
+        .collect();
+    for mut dates in dates.into_values() {
+        dates.sort_unstable();
+        dates.dedup();
+        for row in &mut rows {
+            let start = row.period.start.max(query.from);
+            let end = row.period.end().min(query.to.succ_opt().unwrap_or(query.to));
+            let first_in_period = dates.partition_point(|d| *d < start);
+            if dates.get(first_in_period).is_none_or(|d| *d >= end) {
+                continue;
+            }
+            row.unique += 1;
+            match first_in_period.checked_sub(1).map(|i| dates[i]) {
+                None => row.new += 1,
+                Some(previous)
+                    if previous
+                        .checked_add_days(gap)
+                        .is_some_and(|back| back < dates[first_in_period]) =>
+                {
+                    row.back_after_absence += 1
+                }
+                Some(_) => row.returning += 1,
+            }
+        }
+    }
+    rows
+}
+
+/// Attendances per role in a period: named (by their current role) and anonymous.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodRoles {
+    pub period: Period,
+    pub named: RoleCounts,
+    pub anonymous: RoleCounts,
+}
+
+pub fn role_mix(occurrences: &[OccurrenceAttendance], query: &Query) -> Vec<PeriodRoles> {
+    let mut rows: Vec<PeriodRoles> = query
+        .periods()
+        .into_iter()
+        .map(|period| PeriodRoles {
+            period,
+            named: RoleCounts::default(),
+            anonymous: RoleCounts::default(),
+        })
+        .collect();
+    for occurrence in occurrences {
+        let period = query.period_of(occurrence.occurrence.date);
+        if let Some(row) = rows.iter_mut().find(|row| row.period == period) {
+            row.named = row.named + occurrence.named;
+            row.anonymous = row.anonymous + occurrence.anonymous;
+        }
+    }
+    rows
+}
+
+/// How many people moved from one role to another: their first role in the range against their latest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleMove {
+    pub from: Role,
+    pub to: Role,
+    pub people: u32,
+}
+
+pub fn role_moves(data: &Dataset, query: &Query) -> Vec<RoleMove> {
+    type Seen = (NaiveDate, Role);
+    let mut first_and_latest: HashMap<ParticipantId, (Seen, Seen)> = HashMap::new();
+    for visit in data.visits.iter().filter(|v| query.includes(v.activity, v.date)) {
+        let seen = (visit.date, visit.role);
+        first_and_latest
+            .entry(visit.participant)
+            .and_modify(|(first, latest)| {
+                if seen.0 < first.0 {
+                    *first = seen;
+                }
+                if seen.0 > latest.0 {
+                    *latest = seen;
+                }
+            })
+            .or_insert((seen, seen));
+    }
+    let mut moves: BTreeMap<(Role, Role), u32> = BTreeMap::new();
+    for ((_, from), (_, to)) in first_and_latest.into_values() {
+        if from != to {
+            *moves.entry((from, to)).or_default() += 1;
+        }
+    }
+    moves
+        .into_iter()
+        .map(|((from, to), people)| RoleMove { from, to, people })
+        .collect()
+}
+
+/// Statistics of one measure in one period, over distinct people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureStats {
+    pub period: Period,
+    pub measure: Measure,
+    pub people: Suppressible<u32>,
+    pub mean: Suppressible<f64>,
+    /// The 95 % confidence interval of the mean (Student's t).
+    pub ci95: Suppressible<(f64, f64)>,
+    /// The share in each band (`Measure::bands` order), over the people whose score has a band.
+    pub bands: Vec<(Band, Suppressible<Share>)>,
+}
+
+/// One scored response's measurements, tagged with who answered (anonymous answers stand alone).
+struct Scored<'a> {
+    response: &'a SurveyResponse,
+    measure: Measure,
+    value: f64,
+    band: Option<Band>,
+}
+
+/// The scored measurements of the validated responses in the query's range.
+fn scored<'a>(data: &'a Dataset, query: &Query) -> Vec<Scored<'a>> {
+    data.responses
+        .iter()
+        .filter(|response| query.includes(response.activity, response.date))
+        .filter_map(|response| {
+            let instrument = Instrument::from_template_id(response.template)?;
+            match score(instrument, &response.answers) {
+                Scoring::Scored { score } => Some((response, score)),
+                Scoring::NotScored { .. } => None,
+            }
+        })
+        .flat_map(|(response, score)| {
+            score.measurements().into_iter().map(move |measurement| Scored {
+                response,
+                measure: measurement.measure,
+                value: measurement.value,
+                band: measurement.band,
+            })
+        })
+        .collect()
+}
+
+/// Who answered: a linked participant counts once however often they answered; each anonymous
+/// response is its own person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Respondent {
+    Linked(ParticipantId),
+    Anonymous(crate::ids::ResponseId),
+}
+
+fn respondent(response: &SurveyResponse) -> Respondent {
+    response
+        .participant
+        .map_or(Respondent::Anonymous(response.id), Respondent::Linked)
+}
+
+/// A respondent's latest measurement of one measure.
+#[derive(Debug, Clone, Copy)]
+struct Latest {
+    date: NaiveDate,
+    value: f64,
+    band: Option<Band>,
+}
+
+/// Each respondent's latest measurement among `scored`, so a linked participant who answered
+/// several times counts once.
+fn latest_per_respondent<'a>(
+    scored: impl IntoIterator<Item = &'a Scored<'a>>,
+) -> HashMap<Respondent, Latest> {
+    let mut latest: HashMap<Respondent, Latest> = HashMap::new();
+    for scored in scored {
+        let candidate = Latest {
+            date: scored.response.date,
+            value: scored.value,
+            band: scored.band,
+        };
+        latest
+            .entry(respondent(scored.response))
+            .and_modify(|current| {
+                if candidate.date >= current.date {
+                    *current = candidate;
+                }
+            })
+            .or_insert(candidate);
+    }
+    latest
+}
+
+pub fn measure_stats(data: &Dataset, query: &Query) -> Vec<MeasureStats> {
+    let threshold = query.settings.suppression_threshold;
+    let scored = scored(data, query);
+    let mut groups: BTreeMap<(Period, Measure), Vec<&Scored>> = BTreeMap::new();
+    for measurement in &scored {
+        groups
+            .entry((query.period_of(measurement.response.date), measurement.measure))
+            .or_default()
+            .push(measurement);
+    }
+    groups
+        .into_iter()
+        .map(|((period, measure), group)| {
+            let by_person = latest_per_respondent(group);
+            let values: Vec<f64> = by_person.values().map(|latest| latest.value).collect();
+            let people = u32::try_from(values.len()).unwrap_or(u32::MAX);
+            let (mean, ci95) = mean_and_ci95(&values);
+            let bands = measure.bands();
+            let counts: Vec<u32> = bands
+                .iter()
+                .map(|band| {
+                    let count = by_person
+                        .values()
+                        .filter(|latest| latest.band == Some(*band))
+                        .count();
+                    u32::try_from(count).unwrap_or(u32::MAX)
+                })
+                .collect();
+            MeasureStats {
+                period,
+                measure,
+                people: at_least(people, threshold, || people),
+                mean: at_least(people, threshold, || mean),
+                ci95: at_least(people, threshold, || ci95),
+                bands: bands
+                    .into_iter()
+                    .zip(suppress_cells(&counts, threshold))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Change per person for pseudonymously linked respondents: their first against their latest
+/// measurement in the range. Anonymous answers never enter here.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairedChange {
+    pub measure: Measure,
+    pub people: Suppressible<u32>,
+    pub mean_change: Suppressible<f64>,
+    pub ci95: Suppressible<(f64, f64)>,
+    /// Improved / unchanged / worsened: by at least the meaningful change where there is one
+    /// (WHO-5: 10 points), otherwise by any amount, in the measure's good direction.
+    pub improved: Suppressible<Share>,
+    pub unchanged: Suppressible<Share>,
+    pub worsened: Suppressible<Share>,
+}
+
+pub fn paired_change(data: &Dataset, query: &Query, measure: Measure) -> PairedChange {
+    let threshold = query.settings.suppression_threshold;
+    let mut series: HashMap<ParticipantId, Vec<(NaiveDate, chrono::DateTime<chrono::Utc>, f64)>> =
+        HashMap::new();
+    for scored in scored(data, query).into_iter().filter(|s| s.measure == measure) {
+        if let Some(participant) = scored.response.participant {
+            series.entry(participant).or_default().push((
+                scored.response.date,
+                scored.response.recorded_at,
+                scored.value,
+            ));
+        }
+    }
+    let changes: Vec<f64> = series
+        .into_values()
+        .filter(|measurements| measurements.len() >= 2)
+        .map(|mut measurements| {
+            measurements.sort_by_key(|(date, recorded_at, _)| (*date, *recorded_at));
+            measurements[measurements.len() - 1].2 - measurements[0].2
+        })
+        .collect();
+    let people = u32::try_from(changes.len()).unwrap_or(u32::MAX);
+    let (mean, ci95) = mean_and_ci95(&changes);
+    let meaningful = measure.meaningful_change().unwrap_or(f64::MIN_POSITIVE);
+    let direction = if measure.higher_is_better() { 1.0 } else { -1.0 };
+    let count = |keep: &dyn Fn(f64) -> bool| {
+        u32::try_from(changes.iter().filter(|change| keep(**change * direction)).count()).unwrap_or(u32::MAX)
+    };
+    let cells = suppress_cells(
+        &[
+            count(&|change| change >= meaningful),
+            count(&|change| change.abs() < meaningful),
+            count(&|change| change <= -meaningful),
+        ],
+        threshold,
+    );
+    PairedChange {
+        measure,
+        people: at_least(people, threshold, || people),
+        mean_change: at_least(people, threshold, || mean),
+        ci95: at_least(people, threshold, || ci95),
+        improved: cells[0],
+        unchanged: cells[1],
+        worsened: cells[2],
+    }
+}
+
+/// Answers to one question of a session or custom template in one period: counts and shares only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionShares {
+    pub period: Period,
+    pub template: TemplateId,
+    pub question: QuestionId,
+    pub people: Suppressible<u32>,
+    /// Each possible answer value with its share.
+    pub answers: Vec<(i64, Suppressible<Share>)>,
+}
+
+pub fn session_shares(data: &Dataset, query: &Query) -> Vec<QuestionShares> {
+    let threshold = query.settings.suppression_threshold;
+    let template_of = |response: &SurveyResponse| -> Option<SurveyTemplate> {
+        match Instrument::from_template_id(response.template) {
+            Some(instrument) if instrument.is_validated() => None,
+            Some(instrument) => Some(instrument.template()),
+            None => data
+                .templates
+                .iter()
+                .find(|t| t.id == response.template && t.version == response.template_version)
+                .cloned(),
+        }
+    };
+    let mut templates: HashMap<(TemplateId, u32), Option<SurveyTemplate>> = HashMap::new();
+    let mut counts: BTreeMap<(Period, TemplateId, QuestionId), BTreeMap<i64, u32>> = BTreeMap::new();
+    let mut scales: HashMap<(TemplateId, QuestionId), Vec<i64>> = HashMap::new();
+    for response in data
+        .responses
+        .iter()
+        .filter(|r| query.includes(r.activity, r.date))
+    {
+        let template = templates
+            .entry((response.template, response.template_version))
+            .or_insert_with(|| template_of(response));
+        let Some(template) = template else { continue };
+        for question in &template.questions {
+            let Some((min, max)) = question.kind.scale() else {
+                continue;
+            };
+            let possible: Vec<i64> = match &question.kind {
+                crate::survey::QuestionKind::SingleChoice { choices } => {
+                    choices.iter().map(|choice| i64::from(choice.value)).collect()
+                }
+                _ => (min..=max).collect(),
+            };
+            scales
+                .entry((template.id, question.id.clone()))
+                .or_insert(possible);
+            let Some(value) = response
+                .answers
+                .get(&question.id)
+                .and_then(|answer| answer.value())
+            else {
+                continue;
+            };
+            *counts
+                .entry((query.period_of(response.date), template.id, question.id.clone()))
+                .or_default()
+                .entry(value)
+                .or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|((period, template, question), by_value)| {
+            let possible = scales
+                .get(&(template, question.clone()))
+                .cloned()
+                .unwrap_or_default();
+            let cells: Vec<u32> = possible
+                .iter()
+                .map(|value| by_value.get(value).copied().unwrap_or(0))
+                .collect();
+            let people: u32 = cells.iter().sum();
+            QuestionShares {
+                period,
+                template,
+                question,
+                people: at_least(people, threshold, || people),
+                answers: possible
+                    .into_iter()
+                    .zip(suppress_cells(&cells, threshold))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "status", content = "value", rename_all = "snake_case")]
+pub enum GoalStatus {
+    Met(f64),
+    NotMet(f64),
+    NotEnoughData,
+}
+
+pub fn goal_status(goal: &Goal, data: &Dataset, settings: ReportingSettings) -> GoalStatus {
+    let query = Query {
+        from: goal.from,
+        to: goal.to,
+        granularity: Granularity::Quarter,
+        activity: Some(goal.activity),
+        settings,
+    };
+    let value = match goal.metric {
+        GoalMetric::MeanAttendance => {
+            let occurrences = attendance_per_occurrence(data, &query);
+            (!occurrences.is_empty()).then(|| {
+                let total: u32 = occurrences.iter().map(OccurrenceAttendance::total).sum();
+                f64::from(total) / occurrences.len() as f64
+            })
+        }
+        GoalMetric::UniqueParticipants | GoalMetric::NewParticipantsPercent => {
+            // The goal's own period as one period, however long it is.
+            let (unique, new) = people_in(data, &query);
+            match goal.metric {
+                GoalMetric::UniqueParticipants => (unique > 0).then_some(f64::from(unique)),
+                _ => (unique > 0).then(|| f64::from(new) * 100.0 / f64::from(unique)),
+            }
+        }
+        GoalMetric::MeasureMean { measure } => {
+            let scored = scored(data, &query);
+            let values: Vec<f64> = latest_per_respondent(scored.iter().filter(|s| s.measure == measure))
+                .into_values()
+                .map(|latest| latest.value)
+                .collect();
+            let people = u32::try_from(values.len()).unwrap_or(u32::MAX);
+            at_least(people, settings.suppression_threshold, || {
+                mean_and_ci95(&values).0
+            })
+            .shown()
+        }
+    };
+    match value {
+        Some(value) if goal.comparison.holds(value, goal.target) => GoalStatus::Met(value),
+        Some(value) => GoalStatus::NotMet(value),
+        None => GoalStatus::NotEnoughData,
+    }
+}
+
+/// Distinct named participants in the query's range, and how many of them came for the first time ever.
+fn people_in(data: &Dataset, query: &Query) -> (u32, u32) {
+    let mut first_ever: HashMap<ParticipantId, NaiveDate> = HashMap::new();
+    let mut in_range: HashMap<ParticipantId, ()> = HashMap::new();
+    for visit in data.visits.iter().filter(|v| query.includes_activity(v.activity)) {
+        first_ever
+            .entry(visit.participant)
+            .and_modify(|first| *first = (*first).min(visit.date))
+            .or_insert(visit.date);
+        if query.includes(visit.activity, visit.date) {
+            in_range.insert(visit.participant, ());
+        }
+    }
+    let new = in_range.keys().filter(|p| first_ever[*p] >= query.from).count();
+    (
+        u32::try_from(in_range.len()).unwrap_or(u32::MAX),
+        u32::try_from(new).unwrap_or(u32::MAX),
+    )
+}
+
+/// The mean and its 95 % confidence interval (Student's t with n - 1 degrees of freedom).
+pub fn mean_and_ci95(values: &[f64]) -> (f64, (f64, f64)) {
+    let n = values.len();
+    if n == 0 {
+        return (0.0, (0.0, 0.0));
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    if n == 1 {
+        return (mean, (mean, mean));
+    }
+    let variance = values.iter().map(|value| (value - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let half_width = t_critical_95(n - 1) * (variance / n as f64).sqrt();
+    (mean, (mean - half_width, mean + half_width))
+}
+
+/// Two-sided 95 % critical values of Student's t; between table rows the smaller df (wider) is used.
+fn t_critical_95(degrees_of_freedom: usize) -> f64 {
+    #[rustfmt::skip]
+    const TABLE: [(usize, f64); 35] = [
+        (1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (5, 2.571), (6, 2.447), (7, 2.365),
+        (8, 2.306), (9, 2.262), (10, 2.228), (11, 2.201), (12, 2.179), (13, 2.160), (14, 2.145),
+        (15, 2.131), (16, 2.120), (17, 2.110), (18, 2.101), (19, 2.093), (20, 2.086), (21, 2.080),
+        (22, 2.074), (23, 2.069), (24, 2.064), (25, 2.060), (26, 2.056), (27, 2.052), (28, 2.048),
+        (29, 2.045), (30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980), (1000, 1.962), (usize::MAX, 1.960),
+    ];
+    TABLE
+        .iter()
+        .rev()
+        .find(|(df, _)| *df <= degrees_of_freedom)
+        .map_or(TABLE[0].1, |(_, t)| *t)
+}
+
+/// The whole trends page for one query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trends {
+    pub attendance: Vec<OccurrenceAttendance>,
+    pub participation: Vec<PeriodParticipation>,
+    pub roles: Vec<PeriodRoles>,
+    pub role_moves: Vec<RoleMove>,
+    pub measures: Vec<MeasureStats>,
+    pub paired: Vec<PairedChange>,
+    pub session: Vec<QuestionShares>,
+}
+
+impl Trends {
+    pub fn compute(data: &Dataset, query: &Query) -> Trends {
+        let attendance = attendance_per_occurrence(data, query);
+        let roles = role_mix(&attendance, query);
+        Trends {
+            participation: participation(data, query),
+            role_moves: role_moves(data, query),
+            measures: measure_stats(data, query),
+            paired: [Measure::Who5Percentage, Measure::Ucla3Sum]
+                .into_iter()
+                .map(|measure| paired_change(data, query, measure))
+                .collect(),
+            session: session_shares(data, query),
+            attendance,
+            roles,
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! The numbers behind the charts: small cases worked out by hand, and properties over generated data.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate};
+use proptest::prelude::*;
+use spor_core::attendance::HeadcountEvent;
+use spor_core::demo::{DemoSize, generate};
+use spor_core::goal::{Comparison, Goal, GoalMetric};
+use spor_core::ids::{ActivityId, DeviceId, GoalId, HeadcountEventId, ParticipantId, ResponseId};
+use spor_core::instruments::Instrument;
+use spor_core::organisation::ReportingSettings;
+use spor_core::period::Granularity;
+use spor_core::scoring::{Band, Measure, Who5Band};
+use spor_core::suppression::Suppressible;
+use spor_core::survey::{AdministrationMode, Answer, QuestionId, SurveyResponse};
+use spor_core::trends::*;
+use spor_core::{Language, Role};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn cafe() -> ActivityId {
+    ActivityId(uuid::Uuid::from_u128(1))
+}
+
+fn person(n: u128) -> ParticipantId {
+    ParticipantId(uuid::Uuid::from_u128(1000 + n))
+}
+
+fn visit(n: u128, on: NaiveDate, role: Role) -> Visit {
+    Visit {
+        participant: person(n),
+        activity: cafe(),
+        date: on,
+        role,
+    }
+}
+
+fn query(from: NaiveDate, to: NaiveDate, granularity: Granularity) -> Query {
+    Query {
+        from,
+        to,
+        granularity,
+        activity: Some(cafe()),
+        settings: ReportingSettings::default(),
+    }
+}
+
+/// A WHO-5 response whose raw score is `raw` (0-25).
+fn who5(raw: u8, on: NaiveDate, linked: Option<u128>, id: u128) -> SurveyResponse {
+    let answers: BTreeMap<QuestionId, Answer> = (1..=5)
+        .map(|item| {
+            let value = raw / 5 + u8::from(item <= raw % 5);
+            (QuestionId::new(format!("who5_{item}")), Answer::Choice(value))
+        })
+        .collect();
+    response(Instrument::Who5, answers, on, linked, id)
+}
+
+fn response(
+    instrument: Instrument,
+    answers: BTreeMap<QuestionId, Answer>,
+    on: NaiveDate,
+    linked: Option<u128>,
+    id: u128,
+) -> SurveyResponse {
+    SurveyResponse {
+        id: ResponseId(uuid::Uuid::from_u128(id)),
+        template: instrument.template_id(),
+        template_version: 1,
+        activity: cafe(),
+        date: on,
+        participant: linked.map(person),
+        answers,
+        mode: AdministrationMode::SelfCompleted,
+        language: Language::Da,
+        recorded_at: DateTime::from_timestamp(1_760_000_000 + id as i64, 0).unwrap(),
+        recorded_by: DeviceId(uuid::Uuid::from_u128(9)),
+    }
+}
+
+#[test]
+fn new_returning_and_back_after_absence_per_month() {
+    let data = Dataset {
+        visits: vec![
+            visit(3, date(2025, 12, 20), Role::Bruger), // before the range: C is not new in January
+            visit(1, date(2026, 1, 5), Role::Bruger),
+            visit(1, date(2026, 1, 12), Role::Bruger),
+            visit(3, date(2026, 1, 20), Role::Bruger),
+            visit(1, date(2026, 2, 2), Role::Bruger),
+            visit(2, date(2026, 2, 9), Role::Deltager),
+            visit(1, date(2026, 5, 1), Role::Frivillig), // 88 days after 2 February: back after absence
+        ],
+        ..Dataset::default()
+    };
+    let rows = participation(
+        &data,
+        &query(date(2026, 1, 1), date(2026, 5, 31), Granularity::Month),
+    );
+    let summary: Vec<_> = rows
+        .iter()
+        .map(|r| (r.unique, r.new, r.returning, r.back_after_absence))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (2, 1, 1, 0),
+            (2, 1, 1, 0),
+            (0, 0, 0, 0),
+            (0, 0, 0, 0),
+            (1, 0, 0, 1)
+        ]
+    );
+
+    let moves = role_moves(
+        &data,
+        &query(date(2026, 1, 1), date(2026, 5, 31), Granularity::Month),
+    );
+    assert_eq!(
+        moves,
+        vec![RoleMove {
+            from: Role::Bruger,
+            to: Role::Frivillig,
+            people: 1
+        }]
+    );
+}
+
+#[test]
+fn an_occurrence_counts_named_and_anonymous_people_by_role() {
+    let day = date(2026, 11, 26);
+    let tap = |role, delta| HeadcountEvent {
+        id: HeadcountEventId::generate(),
+        activity: cafe(),
+        date: day,
+        role,
+        delta,
+        recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        recorded_by: DeviceId::generate(),
+    };
+    let data = Dataset {
+        visits: vec![visit(1, day, Role::Bruger), visit(2, day, Role::Frivillig)],
+        headcounts: vec![
+            tap(Role::Bruger, 1),
+            tap(Role::Deltager, 1),
+            tap(Role::Deltager, -1),
+            tap(Role::Deltager, 1),
+        ],
+        ..Dataset::default()
+    };
+    let rows = attendance_per_occurrence(&data, &query(day, day, Granularity::Week));
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(
+        (row.named.bruger, row.named.deltager, row.named.frivillig),
+        (1, 0, 1)
+    );
+    assert_eq!(
+        (
+            row.anonymous.bruger,
+            row.anonymous.deltager,
+            row.anonymous.frivillig
+        ),
+        (1, 1, 0)
+    );
+    assert_eq!(row.total(), 4);
+}
+
+#[test]
+fn who5_figures_stay_hidden_until_five_people_answered() {
+    let day = date(2026, 11, 10);
+    let q = query(date(2026, 11, 1), date(2026, 11, 30), Granularity::Month);
+    let mut data = Dataset::default();
+    for (i, raw) in [10, 12, 15, 20].into_iter().enumerate() {
+        data.responses.push(who5(raw, day, None, i as u128));
+    }
+    let stats = measure_stats(&data, &q);
+    assert_eq!(stats.len(), 1);
+    assert!(stats[0].people.is_hidden() && stats[0].mean.is_hidden() && stats[0].ci95.is_hidden());
+
+    data.responses.push(who5(25, day, None, 99));
+    let stats = measure_stats(&data, &q);
+    assert_eq!(stats[0].people, Suppressible::Shown(5));
+    // Percentages 40, 48, 60, 80 and 100.
+    assert_eq!(stats[0].mean, Suppressible::Shown(65.6));
+    let (low, high) = stats[0].ci95.shown().unwrap();
+    assert!(low < 65.6 && 65.6 < high);
+    assert!(
+        stats[0].bands.iter().all(|(_, cell)| cell.is_hidden()),
+        "each band holds fewer than 5"
+    );
+}
+
+#[test]
+fn band_shares_hide_small_bands_and_their_complement() {
+    let day = date(2026, 11, 10);
+    let mut data = Dataset::default();
+    for i in 0..6 {
+        data.responses.push(who5(10, day, None, i)); // 40: risk
+        data.responses.push(who5(20, day, None, 100 + i)); // 80: no immediate risk
+    }
+    // A linked person answering twice in the month counts once, with the latest answer.
+    data.responses.push(who5(0, date(2026, 11, 2), Some(1), 500));
+    data.responses.push(who5(20, date(2026, 11, 20), Some(1), 501));
+    let stats = measure_stats(
+        &data,
+        &query(date(2026, 11, 1), date(2026, 11, 30), Granularity::Month),
+    );
+    assert_eq!(stats[0].people, Suppressible::Shown(13));
+    let bands: Vec<_> = stats[0]
+        .bands
+        .iter()
+        .map(|(band, cell)| (*band, cell.shown().map(|s| s.count)))
+        .collect();
+    assert_eq!(
+        bands,
+        vec![
+            (Band::Who5(Who5Band::LargeRisk), None),
+            (Band::Who5(Who5Band::Risk), None),
+            (Band::Who5(Who5Band::NoImmediateRisk), Some(7)),
+        ]
+    );
+}
+
+#[test]
+fn paired_change_uses_only_linked_people_first_against_latest() {
+    let mut data = Dataset::default();
+    // WHO-5 percentage changes of +12, +12, +4, -16 and +20 points.
+    for (person, (before, after)) in [(5, 8), (10, 13), (12, 13), (20, 16), (5, 10)]
+        .into_iter()
+        .enumerate()
+    {
+        let person = person as u128;
+        data.responses
+            .push(who5(before, date(2026, 1, 10), Some(person), person * 10));
+        data.responses
+            .push(who5(after, date(2026, 6, 10), Some(person), person * 10 + 1));
+    }
+    data.responses.push(who5(0, date(2026, 1, 10), None, 900));
+    data.responses.push(who5(25, date(2026, 6, 10), None, 901));
+    let change = paired_change(
+        &data,
+        &query(date(2026, 1, 1), date(2026, 12, 31), Granularity::Quarter),
+        Measure::Who5Percentage,
+    );
+    assert_eq!(change.people, Suppressible::Shown(5));
+    assert!((change.mean_change.shown().unwrap() - 6.4).abs() < 1e-9);
+    // Improved 3, unchanged 1, worsened 1: every cell under 5, so all hidden.
+    assert!(change.improved.is_hidden() && change.unchanged.is_hidden() && change.worsened.is_hidden());
+}
+
+#[test]
+fn session_answers_are_counts_and_shares_with_small_cells_hidden() {
+    let mut data = Dataset::default();
+    for (i, value) in [5, 5, 5, 5, 5, 4].into_iter().enumerate() {
+        let answers = BTreeMap::from([(QuestionId::new("today_again"), Answer::Smiley(value))]);
+        data.responses.push(response(
+            Instrument::SessionToday,
+            answers,
+            date(2026, 11, 5),
+            None,
+            i as u128,
+        ));
+    }
+    let shares = session_shares(
+        &data,
+        &query(date(2026, 11, 1), date(2026, 11, 30), Granularity::Month),
+    );
+    assert_eq!(shares.len(), 1);
+    assert_eq!(shares[0].question, QuestionId::new("today_again"));
+    assert_eq!(shares[0].people, Suppressible::Shown(6));
+    let values: Vec<i64> = shares[0].answers.iter().map(|(value, _)| *value).collect();
+    assert_eq!(values, vec![1, 2, 3, 4, 5]);
+    // "5" alone would be 6 - 1: with the one "4" hidden, "5" must go too.
+    assert!(shares[0].answers.iter().all(|(_, cell)| cell.is_hidden()));
+}
+
+#[test]
+fn goals_are_met_not_met_or_lack_data() {
+    let day = date(2026, 3, 5);
+    let data = Dataset {
+        visits: (0..4).map(|n| visit(n, day, Role::Bruger)).collect(),
+        ..Dataset::default()
+    };
+    let goal = |metric, target| Goal {
+        id: GoalId::generate(),
+        activity: cafe(),
+        metric,
+        comparison: Comparison::AtLeast,
+        target,
+        from: date(2026, 1, 1),
+        to: date(2026, 3, 31),
+    };
+    let settings = ReportingSettings::default();
+    assert_eq!(
+        goal_status(&goal(GoalMetric::MeanAttendance, 3.0), &data, settings),
+        GoalStatus::Met(4.0)
+    );
+    assert_eq!(
+        goal_status(&goal(GoalMetric::MeanAttendance, 12.0), &data, settings),
+        GoalStatus::NotMet(4.0)
+    );
+    assert_eq!(
+        goal_status(&goal(GoalMetric::NewParticipantsPercent, 20.0), &data, settings),
+        GoalStatus::Met(100.0)
+    );
+    let who5_goal = goal(
+        GoalMetric::MeasureMean {
+            measure: Measure::Who5Percentage,
+        },
+        50.0,
+    );
+    assert_eq!(
+        goal_status(&who5_goal, &data, settings),
+        GoalStatus::NotEnoughData
+    );
+    let mut later = goal(GoalMetric::MeanAttendance, 3.0);
+    later.from = date(2026, 4, 1);
+    later.to = date(2026, 6, 30);
+    assert_eq!(goal_status(&later, &data, settings), GoalStatus::NotEnoughData);
+}
+
+fn shown_cells_are_safe<T>(
+    cells: &[(T, Suppressible<spor_core::suppression::Share>)],
+    threshold: u32,
+) -> bool {
+    let hidden = cells.iter().filter(|(_, cell)| cell.is_hidden()).count();
+    let shown_ok = cells
+        .iter()
+        .all(|(_, cell)| cell.shown().is_none_or(|share| share.count >= threshold));
+    shown_ok && (hidden != 1 || cells.len() == 1)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn every_figure_adds_up_and_none_under_the_threshold_leaves_unsuppressed(
+        seed in any::<u64>(),
+        threshold in 3u32..8,
+        granularity in prop::sample::select(vec![Granularity::Week, Granularity::Month, Granularity::Quarter]),
+    ) {
+        let today = date(2026, 11, 25);
+        let demo = generate(DemoSize { activities: 3, participants: 60, attendances: 1_500, responses: 400 }, seed, today);
+        let query = Query {
+            from: date(2026, 2, 1),
+            to: today,
+            granularity,
+            activity: None,
+            settings: ReportingSettings { suppression_threshold: threshold, absence_gap_weeks: 8 },
+        };
+        let trends = Trends::compute(&demo.data, &query);
+
+        // Role counts add up to the totals, per period.
+        for row in &trends.roles {
+            let total: u32 = trends.attendance.iter()
+                .filter(|o| row.period.contains(o.occurrence.date))
+                .map(OccurrenceAttendance::total)
+                .sum();
+            prop_assert_eq!(row.named.total() + row.anonymous.total(), total);
+        }
+        // New, returning and back after absence make up the distinct participants.
+        for row in &trends.participation {
+            prop_assert_eq!(row.new + row.returning + row.back_after_absence, row.unique);
+        }
+        // Survey figures: nothing under the threshold shown, nothing derivable from the rest.
+        for stats in &trends.measures {
+            prop_assert_eq!(stats.people.is_hidden(), stats.mean.is_hidden());
+            prop_assert!(stats.people.shown().is_none_or(|n| n >= threshold));
+            prop_assert!(shown_cells_are_safe(&stats.bands, threshold));
+        }
+        for shares in &trends.session {
+            prop_assert!(shares.people.shown().is_none_or(|n| n >= threshold));
+            prop_assert!(shown_cells_are_safe(&shares.answers, threshold));
+        }
+        for change in &trends.paired {
+            prop_assert!(change.people.shown().is_none_or(|n| n >= threshold));
+            let cells = [((), change.improved), ((), change.unchanged), ((), change.worsened)];
+            prop_assert!(shown_cells_are_safe(&cells, threshold));
+        }
+    }
+}
+
+#[test]
+fn records_dated_at_the_edges_of_the_calendar_do_not_panic() {
+    let data = Dataset {
+        visits: vec![
+            visit(1, NaiveDate::MIN, Role::Bruger),
+            visit(1, NaiveDate::MAX, Role::Bruger),
+            visit(2, NaiveDate::MAX, Role::Deltager),
+        ],
+        responses: vec![
+            who5(20, NaiveDate::MIN, Some(1), 1),
+            who5(20, NaiveDate::MAX, Some(1), 2),
+        ],
+        ..Dataset::default()
+    };
+    for granularity in [Granularity::Week, Granularity::Month, Granularity::Quarter] {
+        let everything = query(
+            NaiveDate::MAX - chrono::Days::new(400),
+            NaiveDate::MAX,
+            granularity,
+        );
+        let trends = Trends::compute(&data, &everything);
+        assert_eq!(trends.attendance.len(), 1);
+        let from_the_start = query(
+            NaiveDate::MIN,
+            NaiveDate::MIN + chrono::Days::new(400),
+            granularity,
+        );
+        assert_eq!(Trends::compute(&data, &from_the_start).attendance.len(), 1);
+    }
+}
