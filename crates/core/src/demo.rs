@@ -299,7 +299,7 @@ mod tests {
             let template = Instrument::from_template_id(response.template)
                 .unwrap()
                 .template();
-            assert_eq!(response.validate(&template, context), Ok(()));
+            assert_eq!(response.validate(template, context), Ok(()));
         }
         let keys: HashSet<_> = demo
             .data

@@ -110,8 +110,19 @@ impl Instrument {
         &self.data().source
     }
 
-    /// The instrument as a survey template (version 1; built-ins never change).
-    pub fn template(self) -> SurveyTemplate {
+    /// The instrument as a survey template (version 1; built-ins never change), built once.
+    pub fn template(self) -> &'static SurveyTemplate {
+        static TEMPLATES: OnceLock<Vec<SurveyTemplate>> = OnceLock::new();
+        let all = TEMPLATES.get_or_init(|| {
+            Instrument::ALL
+                .into_iter()
+                .map(Instrument::build_template)
+                .collect()
+        });
+        &all[Instrument::ALL.iter().position(|i| *i == self).unwrap_or(0)]
+    }
+
+    fn build_template(self) -> SurveyTemplate {
         let data = self.data();
         SurveyTemplate {
             id: self.template_id(),
@@ -197,7 +208,7 @@ mod tests {
 
     #[test]
     fn a_changed_built_in_cannot_be_saved() {
-        let mut template = Instrument::Ucla3.template();
+        let mut template = Instrument::Ucla3.template().clone();
         template.questions.pop();
         assert!(
             template

@@ -216,7 +216,7 @@ impl SurveyTemplate {
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Problems::default();
         if let Some(instrument) = self.instrument
-            && *self != instrument.template()
+            && self != instrument.template()
         {
             problems.push(Problem::BuiltInChanged);
         }

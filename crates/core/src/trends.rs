@@ -331,10 +331,13 @@ fn latest_per_respondent<'a>(
 }
 
 pub fn measure_stats(data: &Dataset, query: &Query) -> Vec<MeasureStats> {
+    measure_stats_of(&scored(data, query), query)
+}
+
+fn measure_stats_of(scored: &[Scored], query: &Query) -> Vec<MeasureStats> {
     let threshold = query.settings.suppression_threshold;
-    let scored = scored(data, query);
     let mut groups: BTreeMap<(Period, Measure), Vec<&Scored>> = BTreeMap::new();
-    for measurement in &scored {
+    for measurement in scored {
         groups
             .entry((query.period_of(measurement.response.date), measurement.measure))
             .or_default()
@@ -389,10 +392,14 @@ pub struct PairedChange {
 }
 
 pub fn paired_change(data: &Dataset, query: &Query, measure: Measure) -> PairedChange {
+    paired_change_of(&scored(data, query), query, measure)
+}
+
+fn paired_change_of(scored: &[Scored], query: &Query, measure: Measure) -> PairedChange {
     let threshold = query.settings.suppression_threshold;
     let mut series: HashMap<ParticipantId, Vec<(NaiveDate, chrono::DateTime<chrono::Utc>, f64)>> =
         HashMap::new();
-    for scored in scored(data, query).into_iter().filter(|s| s.measure == measure) {
+    for scored in scored.iter().filter(|s| s.measure == measure) {
         if let Some(participant) = scored.response.participant {
             series.entry(participant).or_default().push((
                 scored.response.date,
@@ -448,18 +455,17 @@ pub struct QuestionShares {
 
 pub fn session_shares(data: &Dataset, query: &Query) -> Vec<QuestionShares> {
     let threshold = query.settings.suppression_threshold;
-    let template_of = |response: &SurveyResponse| -> Option<SurveyTemplate> {
+    let template_of = |response: &SurveyResponse| -> Option<&SurveyTemplate> {
         match Instrument::from_template_id(response.template) {
             Some(instrument) if instrument.is_validated() => None,
             Some(instrument) => Some(instrument.template()),
             None => data
                 .templates
                 .iter()
-                .find(|t| t.id == response.template && t.version == response.template_version)
-                .cloned(),
+                .find(|t| t.id == response.template && t.version == response.template_version),
         }
     };
-    let mut templates: HashMap<(TemplateId, u32), Option<SurveyTemplate>> = HashMap::new();
+    let mut templates: HashMap<(TemplateId, u32), Option<&SurveyTemplate>> = HashMap::new();
     let mut counts: BTreeMap<(Period, TemplateId, QuestionId), BTreeMap<i64, u32>> = BTreeMap::new();
     let mut scales: HashMap<(TemplateId, QuestionId), Vec<i64>> = HashMap::new();
     for response in data
@@ -644,13 +650,14 @@ impl Trends {
     pub fn compute(data: &Dataset, query: &Query) -> Trends {
         let attendance = attendance_per_occurrence(data, query);
         let roles = role_mix(&attendance, query);
+        let scored = scored(data, query);
         Trends {
             participation: participation(data, query),
             role_moves: role_moves(data, query),
-            measures: measure_stats(data, query),
+            measures: measure_stats_of(&scored, query),
             paired: [Measure::Who5Percentage, Measure::Ucla3Sum]
                 .into_iter()
-                .map(|measure| paired_change(data, query, measure))
+                .map(|measure| paired_change_of(&scored, query, measure))
                 .collect(),
             session: session_shares(data, query),
             attendance,

@@ -61,7 +61,7 @@ fn decode_everything(json: &str) {
     }
     if let Ok(response) = serde_json::from_str::<SurveyResponse>(json) {
         for instrument in spor_core::instruments::Instrument::ALL {
-            let _ = response.validate(&instrument.template(), context);
+            let _ = response.validate(instrument.template(), context);
             let _ = spor_core::scoring::score(instrument, &response.answers);
         }
     }
