@@ -224,6 +224,67 @@ mod tests {
     }
 
     #[test]
+    fn a_pull_with_every_kind_of_change_round_trips_through_json() {
+        let stamp = Hlc {
+            wall_ms: 9,
+            counter: 0,
+            device: device(),
+        };
+        let entity = EntityRef {
+            kind: EntityKind::Goal,
+            id: Uuid::from_u128(11),
+        };
+        let changes = vec![
+            check_in().change,
+            Change::Delete { entity, stamp },
+            Change::EraseParticipant {
+                participant: ParticipantId(Uuid::from_u128(3)),
+                stamp,
+            },
+            Change::MergeParticipants {
+                merged: ParticipantId(Uuid::from_u128(3)),
+                into: ParticipantId(Uuid::from_u128(12)),
+                stamp,
+            },
+        ];
+        let pull = PullResponse {
+            changes: changes
+                .into_iter()
+                .enumerate()
+                .map(|(seq, change)| PulledChange {
+                    seq: seq as u64 + 1,
+                    change,
+                })
+                .collect(),
+            cursor: 4,
+            has_more: false,
+        };
+        let json = serde_json::to_string(&pull).unwrap();
+        assert_eq!(serde_json::from_str::<PullResponse>(&json).unwrap(), pull);
+        let outcomes = [
+            Outcome::Applied,
+            Outcome::Duplicate { canonical: None },
+            Outcome::Conflict {
+                canonical: Uuid::from_u128(5),
+            },
+            Outcome::Rejected {
+                reason: RejectReason::Invalid {
+                    problems: vec![Problem::NoQuestions],
+                },
+            },
+            Outcome::Rejected {
+                reason: RejectReason::UnknownReference {
+                    what: "template".into(),
+                },
+            },
+        ];
+        for outcome in outcomes {
+            let json = serde_json::to_string(&outcome).unwrap();
+            assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), outcome);
+        }
+    }
+
+    #[test]
     fn outcomes_have_stable_json() {
         let results = vec![
             MutationResult {
