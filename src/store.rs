@@ -6,6 +6,7 @@
 
 mod error;
 mod meta;
+mod records;
 mod schema;
 
 use std::cell::RefCell;
@@ -16,6 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use error::StoreError;
+pub use records::{OccurrenceRecords, OutboxEntry};
 pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
 
 pub struct Store {

@@ -7,7 +7,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// A database of its own per test, deleted first in case an earlier run left it behind.
-async fn fresh_store(name: &str) -> Store {
+pub async fn fresh_store(name: &str) -> Store {
     Store::delete(name).await.unwrap();
     Store::open(name).await.unwrap()
 }
@@ -42,4 +42,236 @@ async fn the_database_opens_at_the_current_schema_version() {
     let store = fresh_store(name).await;
     assert_eq!(store.schema_version(), Some(SCHEMA_VERSION));
     store.close();
+}
+
+mod attendance {
+    use super::fresh_store;
+    use chrono::{NaiveDate, Utc};
+    use rexie::{ObjectStore, Rexie};
+    use spor::store::{Store, StoreError};
+    use spor_core::Role;
+    use spor_core::activity::{Activity, Occurrence};
+    use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
+    use spor_core::hlc::Hlc;
+    use spor_core::ids::*;
+    use spor_core::sync::Change;
+    use wasm_bindgen_test::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    fn check_in(participant: ParticipantId, activity: ActivityId) -> Attendance {
+        Attendance {
+            id: AttendanceId::generate(),
+            participant,
+            activity,
+            date: today(),
+            role: Role::Bruger,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId::generate(),
+        }
+    }
+
+    fn occurrence(activity: ActivityId) -> Occurrence {
+        Occurrence {
+            activity,
+            date: today(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_check_in_is_saved_with_its_outbox_entry() {
+        let store = fresh_store("spor-test-check-in").await;
+        let activity = ActivityId::generate();
+        let attendance = check_in(ParticipantId::generate(), activity);
+        let mutation = store.check_in(&attendance).await.unwrap();
+
+        let records = store.occurrence_records(occurrence(activity)).await.unwrap();
+        assert_eq!(records.attendances, vec![attendance.clone()]);
+        let outbox = store.outbox().await.unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(outbox[0].mutation.id, mutation);
+        assert_eq!(outbox[0].mutation.change, Change::CheckIn { attendance });
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_failed_write_leaves_neither_the_record_nor_its_outbox_entry() {
+        let store = fresh_store("spor-test-atomic").await;
+        let activity = ActivityId::generate();
+        let person = ParticipantId::generate();
+        let first = check_in(person, activity);
+        store.check_in(&first).await.unwrap();
+
+        // A second check-in of the same person: the outbox entry is written first, then the record
+        // fails on the natural key, and the transaction is aborted as a whole.
+        let second = check_in(person, activity);
+        let error = store.check_in(&second).await.unwrap_err();
+        assert!(matches!(error, StoreError::AlreadyRecorded { .. }), "{error:?}");
+
+        let records = store.occurrence_records(occurrence(activity)).await.unwrap();
+        assert_eq!(records.attendances, vec![first]);
+        assert_eq!(
+            store.outbox().await.unwrap().len(),
+            1,
+            "the aborted entry is not queued"
+        );
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn role_changes_and_withdrawals_are_new_records_and_the_check_in_stays() {
+        let store = fresh_store("spor-test-events").await;
+        let activity = ActivityId::generate();
+        let attendance = check_in(ParticipantId::generate(), activity);
+        store.check_in(&attendance).await.unwrap();
+        let device = DeviceId::generate();
+        for (wall_ms, change) in [
+            (
+                1,
+                AttendanceChange::RoleChanged {
+                    role: Role::Frivillig,
+                },
+            ),
+            (2, AttendanceChange::Withdrawn),
+        ] {
+            let event = AttendanceEvent {
+                id: AttendanceEventId::generate(),
+                attendance: attendance.id,
+                change,
+                stamp: Hlc {
+                    wall_ms,
+                    counter: 0,
+                    device,
+                },
+            };
+            store.record_attendance_event(&event).await.unwrap();
+        }
+        let records = store.occurrence_records(occurrence(activity)).await.unwrap();
+        assert_eq!(
+            records.attendances,
+            vec![attendance.clone()],
+            "the check-in itself is never edited"
+        );
+        assert_eq!(records.events.len(), 2);
+        let state = attendance.state(&records.events);
+        assert_eq!(state.role, Role::Frivillig);
+        assert!(state.withdrawn);
+        assert_eq!(store.outbox().await.unwrap().len(), 3);
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn headcounts_are_read_back_per_occurrence() {
+        let store = fresh_store("spor-test-headcount").await;
+        let activity = ActivityId::generate();
+        for (role, delta) in [
+            (Role::Bruger, 1),
+            (Role::Bruger, 1),
+            (Role::Deltager, 1),
+            (Role::Bruger, -1),
+        ] {
+            let event = HeadcountEvent {
+                id: HeadcountEventId::generate(),
+                activity,
+                date: today(),
+                role,
+                delta,
+                recorded_at: Utc::now(),
+                recorded_by: DeviceId::generate(),
+            };
+            store.record_headcount(&event).await.unwrap();
+        }
+        let other_day = Occurrence {
+            activity,
+            date: today().pred_opt().unwrap(),
+        };
+        assert!(
+            store
+                .occurrence_records(other_day)
+                .await
+                .unwrap()
+                .headcounts
+                .is_empty()
+        );
+        let records = store.occurrence_records(occurrence(activity)).await.unwrap();
+        let counts = spor_core::attendance::headcount(occurrence(activity), &records.headcounts);
+        assert_eq!((counts.bruger, counts.deltager), (1, 1));
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn saving_an_activity_queues_its_fields_with_a_rising_clock() {
+        let store = fresh_store("spor-test-activity").await;
+        let mut activity = Activity {
+            id: ActivityId::generate(),
+            name: "Torsdagscafé".into(),
+            description: String::new(),
+            place: String::new(),
+            schedule: None,
+            roles: vec![Role::Bruger, Role::Frivillig],
+            archived: false,
+        };
+        store.save_activity(&activity).await.unwrap();
+        activity.name = "Fredagscafé".into();
+        store.save_activity(&activity).await.unwrap();
+        assert_eq!(store.activities().await.unwrap(), vec![activity]);
+        let stamps: Vec<_> = store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| match entry.mutation.change {
+                Change::Patch { fields, .. } => fields["name"].stamp,
+                other => panic!("expected a patch, got {other:?}"),
+            })
+            .collect();
+        assert_eq!(stamps.len(), 2);
+        assert!(stamps[1] > stamps[0]);
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_database_made_by_schema_version_1_opens_with_its_device_id_intact() {
+        let name = "spor-test-migrate-from-1";
+        Store::delete(name).await.unwrap();
+        // Schema version 1 as the walking skeleton declared it, with a device id in `meta`.
+        let version_1 = Rexie::builder(name)
+            .version(1)
+            .add_object_store(ObjectStore::new("meta"))
+            .build()
+            .await
+            .unwrap();
+        let transaction = version_1
+            .transaction(&["meta"], rexie::TransactionMode::ReadWrite)
+            .unwrap();
+        let device_id = "0190a0b0-0000-7000-8000-0000000000aa";
+        transaction
+            .store("meta")
+            .unwrap()
+            .put(&device_id.into(), Some(&"device_id".into()))
+            .await
+            .unwrap();
+        transaction.done().await.unwrap();
+        version_1.close();
+
+        let store = Store::open(name).await.unwrap();
+        assert_eq!(store.device_id().await.unwrap().to_string(), device_id);
+        let activity = ActivityId::generate();
+        store
+            .check_in(&check_in(ParticipantId::generate(), activity))
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .occurrence_records(occurrence(activity))
+                .await
+                .unwrap()
+                .attendances
+                .len(),
+            1
+        );
+        store.close();
+    }
 }

@@ -1,9 +1,16 @@
 use thiserror::Error;
+use wasm_bindgen::JsCast;
 
 /// What went wrong in the store, with the action that failed. The app shows these in the user's
 /// language; the English text here is for developers and the console.
 #[derive(Debug, Clone, Error, PartialEq)]
 pub enum StoreError {
+    /// The device's storage is full: nothing new can be saved, nothing already saved is lost.
+    #[error("storage is full: could not {action}")]
+    QuotaExceeded { action: &'static str },
+    /// The record is already there (e.g. a second tap on a person already checked in).
+    #[error("already recorded: could not {action}")]
+    AlreadyRecorded { action: &'static str },
     #[error("could not {action}: {detail}")]
     Database { action: &'static str, detail: String },
     #[error("the stored {what} is unreadable: {detail}")]
@@ -13,10 +20,38 @@ pub enum StoreError {
 impl StoreError {
     /// Wraps a rexie error with the action that failed, for `map_err`.
     pub(crate) fn database(action: &'static str) -> impl FnOnce(rexie::Error) -> StoreError {
-        move |error| StoreError::Database {
-            action,
-            detail: describe(&error),
+        move |error| match dom_exception_name(&error).as_deref() {
+            Some("QuotaExceededError") => StoreError::QuotaExceeded { action },
+            Some("ConstraintError") => StoreError::AlreadyRecorded { action },
+            _ => StoreError::Database {
+                action,
+                detail: describe(&error),
+            },
         }
+    }
+
+    pub(crate) fn corrupt(what: &'static str) -> impl FnOnce(serde_wasm_bindgen::Error) -> StoreError {
+        move |error| StoreError::Corrupt {
+            what,
+            detail: error.to_string(),
+        }
+    }
+}
+
+/// The name of the DOMException behind an IndexedDB failure (`ConstraintError`, `QuotaExceededError`, ...).
+fn dom_exception_name(error: &rexie::Error) -> Option<String> {
+    let rexie::Error::IdbError(inner) = error else {
+        return None;
+    };
+    match inner {
+        idb::Error::DomException(exception) => Some(exception.name()),
+        idb::Error::AddFailed(value)
+        | idb::Error::UpdateFailed(value)
+        | idb::Error::TransactionAbortError(value)
+        | idb::Error::TransactionCommitError(value) => value
+            .dyn_ref::<web_sys::DomException>()
+            .map(web_sys::DomException::name),
+        _ => None,
     }
 }
 

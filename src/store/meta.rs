@@ -8,6 +8,8 @@ use super::schema::META;
 use super::{Store, StoreError};
 
 const DEVICE_ID: &str = "device_id";
+/// The latest hybrid-logical-clock stamp this device has made or seen.
+pub(super) const CLOCK: &str = "clock";
 
 impl Store {
     /// This device's id: generated on first use (UUIDv7) and the same ever after.

@@ -2,18 +2,64 @@
 //! keep data migrations as passes after open (DESIGN.md section 3).
 //!
 //! Version history:
-//! 1. `meta`: key-value settings of this device (its id).
+//! 1. `meta`: key-value facts about this device (its id).
+//! 2. Attendance: `activities`, `participants`, `attendance` (one per person and occurrence),
+//!    `attendance_events`, `headcounts`, and the `outbox` of changes not yet acknowledged by a server.
 
-use rexie::{ObjectStore, Rexie, RexieBuilder};
+use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 
 pub const DATABASE_NAME: &str = "spor";
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Key-value facts about this device; keys are the constants in `store::meta`.
 pub const META: &str = "meta";
+pub const ACTIVITIES: &str = "activities";
+pub const PARTICIPANTS: &str = "participants";
+/// Named check-ins; the `natural_key` index makes a second check-in of one person at one occurrence fail.
+pub const ATTENDANCE: &str = "attendance";
+pub const ATTENDANCE_EVENTS: &str = "attendance_events";
+pub const HEADCOUNTS: &str = "headcounts";
+/// Every local change, in order (`seq`), until a server has acknowledged it.
+pub const OUTBOX: &str = "outbox";
+
+/// Index names.
+pub const BY_OCCURRENCE: &str = "occurrence";
+pub const BY_ACTIVITY: &str = "activity";
+pub const BY_PARTICIPANT: &str = "participant";
+pub const BY_NATURAL_KEY: &str = "natural_key";
+pub const BY_ATTENDANCE: &str = "attendance";
+pub const BY_MUTATION: &str = "mutation";
 
 pub(super) fn builder(name: &str) -> RexieBuilder {
     Rexie::builder(name)
         .version(SCHEMA_VERSION)
         .add_object_store(ObjectStore::new(META))
+        .add_object_store(ObjectStore::new(ACTIVITIES).key_path("id"))
+        .add_object_store(ObjectStore::new(PARTICIPANTS).key_path("id"))
+        .add_object_store(
+            ObjectStore::new(ATTENDANCE)
+                .key_path("id")
+                .add_index(Index::new_array(BY_OCCURRENCE, ["activity", "date"]))
+                .add_index(Index::new(BY_ACTIVITY, "activity"))
+                .add_index(Index::new(BY_PARTICIPANT, "participant"))
+                .add_index(
+                    Index::new_array(BY_NATURAL_KEY, ["participant", "activity", "date"]).unique(true),
+                ),
+        )
+        .add_object_store(
+            ObjectStore::new(ATTENDANCE_EVENTS)
+                .key_path("id")
+                .add_index(Index::new(BY_ATTENDANCE, "attendance")),
+        )
+        .add_object_store(
+            ObjectStore::new(HEADCOUNTS)
+                .key_path("id")
+                .add_index(Index::new_array(BY_OCCURRENCE, ["activity", "date"])),
+        )
+        .add_object_store(
+            ObjectStore::new(OUTBOX)
+                .key_path("seq")
+                .auto_increment(true)
+                .add_index(Index::new(BY_MUTATION, "mutation.id").unique(true)),
+        )
 }

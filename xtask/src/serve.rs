@@ -71,3 +71,19 @@ fn check_port_free(addr: IpAddr, port: u16) -> Result {
         Err(error) => Err(Failure::new(format!("cannot listen on {addr}:{port}: {error}"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_port_is_reported_with_the_flag_and_the_next_port() {
+        let taken = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let message = check_port_free(IpAddr::V4(Ipv4Addr::LOCALHOST), port)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains(&format!("port {port}")), "{message}");
+        assert!(message.contains(&format!("--port {}", port + 1)), "{message}");
+    }
+}

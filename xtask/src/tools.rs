@@ -145,3 +145,29 @@ pub fn ensure_e2e_packages() -> Result {
         NETWORK_ADVICE,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_install_names_the_tool_the_command_and_what_to_do() {
+        let mut failing = std::process::Command::new("false");
+        failing.arg("--offline");
+        let message = install("Trunk", &mut failing, NETWORK_ADVICE)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("installing Trunk"), "{message}");
+        assert!(message.contains("`false --offline`"), "{message}");
+        assert!(
+            message.contains("run the same cargo xtask command again"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_locked_wasm_bindgen_version_is_read_from_cargo_lock() {
+        let version = locked_wasm_bindgen_version().unwrap();
+        assert!(version.starts_with("0.2."), "{version}");
+    }
+}

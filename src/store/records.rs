@@ -1,0 +1,307 @@
+//! Activities, participants, attendance and headcounts, each written together with its outbox entry
+//! in one transaction (DESIGN.md section 3): a record is never saved without the change that will
+//! carry it to a server, and never queued without being saved.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use rexie::{KeyRange, TransactionMode};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use spor_core::activity::{Activity, Occurrence};
+use spor_core::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
+use spor_core::hlc::Hlc;
+use spor_core::ids::{ActivityId, MutationId};
+use spor_core::participant::Participant;
+use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
+use wasm_bindgen::JsValue;
+
+use super::schema::*;
+use super::{Store, StoreError};
+
+/// One queued change, oldest first by `seq`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// Assigned by IndexedDB when the entry is queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    pub mutation: Mutation,
+    pub queued_at: chrono::DateTime<Utc>,
+}
+
+/// Everything recorded at one occurrence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OccurrenceRecords {
+    pub attendances: Vec<Attendance>,
+    pub events: Vec<AttendanceEvent>,
+    pub headcounts: Vec<HeadcountEvent>,
+}
+
+pub(super) fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("the app's own records always serialise")
+}
+
+pub(super) fn from_js<T: DeserializeOwned>(value: JsValue, what: &'static str) -> Result<T, StoreError> {
+    serde_wasm_bindgen::from_value(value).map_err(StoreError::corrupt(what))
+}
+
+/// A key range holding exactly `key`.
+fn only(key: &JsValue, action: &'static str) -> Result<KeyRange, StoreError> {
+    KeyRange::only(key).map_err(|error| StoreError::database(action)(error.into()))
+}
+
+fn occurrence_key(occurrence: Occurrence) -> Result<KeyRange, StoreError> {
+    let key = js_sys::Array::of2(
+        &occurrence.activity.to_string().into(),
+        &occurrence.date.to_string().into(),
+    );
+    only(&key, "look up an occurrence")
+}
+
+impl Store {
+    /// Saves `record` in `store` (failing if it is already there) and queues `change`, atomically.
+    async fn add_with_outbox(
+        &self,
+        store: &str,
+        record: JsValue,
+        change: Change,
+        action: &'static str,
+    ) -> Result<MutationId, StoreError> {
+        let mutation = Mutation {
+            id: MutationId::generate(),
+            change,
+        };
+        let entry = OutboxEntry {
+            seq: None,
+            mutation,
+            queued_at: Utc::now(),
+        };
+        let transaction = self
+            .db
+            .transaction(&[store, OUTBOX], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let records = transaction.store(store).map_err(StoreError::database(action))?;
+        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
+        // The outbox entry goes first: if the record then fails (e.g. a second check-in of the same
+        // person), the transaction aborts and takes the queued entry with it.
+        outbox
+            .add(&to_js(&entry), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        records
+            .add(&record, None)
+            .await
+            .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(entry.mutation.id)
+    }
+
+    /// Checks a person in. A second check-in of the same person at the same occurrence is refused
+    /// with [`StoreError::AlreadyRecorded`] and changes nothing.
+    pub async fn check_in(&self, attendance: &Attendance) -> Result<MutationId, StoreError> {
+        let change = Change::CheckIn {
+            attendance: attendance.clone(),
+        };
+        self.add_with_outbox(ATTENDANCE, to_js(attendance), change, "save the check-in")
+            .await
+    }
+
+    /// Records a role change, a withdrawal (undo) or a restore: always a new record, never an edit.
+    pub async fn record_attendance_event(&self, event: &AttendanceEvent) -> Result<MutationId, StoreError> {
+        let change = Change::AttendanceEvent { event: event.clone() };
+        self.add_with_outbox(ATTENDANCE_EVENTS, to_js(event), change, "save the change")
+            .await
+    }
+
+    pub async fn record_headcount(&self, event: &HeadcountEvent) -> Result<MutationId, StoreError> {
+        let change = Change::Headcount { event: event.clone() };
+        self.add_with_outbox(HEADCOUNTS, to_js(event), change, "save the count")
+            .await
+    }
+
+    pub async fn save_activity(&self, activity: &Activity) -> Result<MutationId, StoreError> {
+        let entity = EntityRef {
+            kind: EntityKind::Activity,
+            id: activity.id.0,
+        };
+        self.put_with_patch(ACTIVITIES, to_js(activity), entity, activity, "save the activity")
+            .await
+    }
+
+    pub async fn save_participant(&self, participant: &Participant) -> Result<MutationId, StoreError> {
+        let entity = EntityRef {
+            kind: EntityKind::Participant,
+            id: participant.id.0,
+        };
+        self.put_with_patch(
+            PARTICIPANTS,
+            to_js(participant),
+            entity,
+            participant,
+            "save the participant",
+        )
+        .await
+    }
+
+    /// Saves a mutable entity and queues its fields, each stamped with this device's next clock tick
+    /// (kept in `meta` and advanced in the same transaction).
+    async fn put_with_patch<T: Serialize>(
+        &self,
+        store: &str,
+        record: JsValue,
+        entity: EntityRef,
+        entity_value: &T,
+        action: &'static str,
+    ) -> Result<MutationId, StoreError> {
+        let device = self.device_id().await?;
+        let fields_json = serde_json::to_value(entity_value).expect("the app's own records always serialise");
+        let transaction = self
+            .db
+            .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        let last: Option<Hlc> = match meta
+            .get(super::meta::CLOCK.into())
+            .await
+            .map_err(StoreError::database(action))?
+        {
+            Some(value) if !value.is_undefined() => Some(from_js(value, "clock")?),
+            _ => None,
+        };
+        let stamp = last
+            .unwrap_or_else(|| Hlc::start(spor_core::ids::DeviceId(device)))
+            .tick(js_sys::Date::now() as u64);
+        let fields: BTreeMap<String, Stamped> = match fields_json {
+            serde_json::Value::Object(map) => map
+                .into_iter()
+                .filter(|(name, _)| name != "id")
+                .map(|(name, value)| (name, Stamped { value, stamp }))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let entry = OutboxEntry {
+            seq: None,
+            mutation: Mutation {
+                id: MutationId::generate(),
+                change: Change::Patch { entity, fields },
+            },
+            queued_at: Utc::now(),
+        };
+        let records = transaction.store(store).map_err(StoreError::database(action))?;
+        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
+        records
+            .put(&record, None)
+            .await
+            .map_err(StoreError::database(action))?;
+        outbox
+            .add(&to_js(&entry), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        meta.put(&to_js(&stamp), Some(&super::meta::CLOCK.into()))
+            .await
+            .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(entry.mutation.id)
+    }
+
+    async fn all<T: DeserializeOwned>(&self, store: &str, what: &'static str) -> Result<Vec<T>, StoreError> {
+        let transaction = self
+            .db
+            .transaction(&[store], TransactionMode::ReadOnly)
+            .map_err(StoreError::database("read the records"))?;
+        let values = transaction
+            .store(store)
+            .map_err(StoreError::database("read the records"))?
+            .get_all(None, None)
+            .await
+            .map_err(StoreError::database("read the records"))?;
+        values.into_iter().map(|value| from_js(value, what)).collect()
+    }
+
+    pub async fn activities(&self) -> Result<Vec<Activity>, StoreError> {
+        self.all(ACTIVITIES, "activity").await
+    }
+
+    pub async fn participants(&self) -> Result<Vec<Participant>, StoreError> {
+        self.all(PARTICIPANTS, "participant").await
+    }
+
+    /// Every change waiting for a server, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.all(OUTBOX, "outbox entry").await
+    }
+
+    /// The check-ins (with their events) and headcounts of one occurrence.
+    pub async fn occurrence_records(&self, occurrence: Occurrence) -> Result<OccurrenceRecords, StoreError> {
+        let action = "read the occurrence";
+        let transaction = self
+            .db
+            .transaction(
+                &[ATTENDANCE, ATTENDANCE_EVENTS, HEADCOUNTS],
+                TransactionMode::ReadOnly,
+            )
+            .map_err(StoreError::database(action))?;
+        let attendance_values = transaction
+            .store(ATTENDANCE)
+            .and_then(|store| store.index(BY_OCCURRENCE))
+            .map_err(StoreError::database(action))?
+            .get_all(Some(occurrence_key(occurrence)?), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        let headcount_values = transaction
+            .store(HEADCOUNTS)
+            .and_then(|store| store.index(BY_OCCURRENCE))
+            .map_err(StoreError::database(action))?
+            .get_all(Some(occurrence_key(occurrence)?), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        let attendances: Vec<Attendance> = attendance_values
+            .into_iter()
+            .map(|v| from_js(v, "attendance"))
+            .collect::<Result<_, _>>()?;
+        let events_index = transaction
+            .store(ATTENDANCE_EVENTS)
+            .and_then(|store| store.index(BY_ATTENDANCE))
+            .map_err(StoreError::database(action))?;
+        let mut events = Vec::new();
+        for attendance in &attendances {
+            let key = only(&attendance.id.to_string().into(), action)?;
+            for value in events_index
+                .get_all(Some(key), None)
+                .await
+                .map_err(StoreError::database(action))?
+            {
+                events.push(from_js(value, "attendance event")?);
+            }
+        }
+        Ok(OccurrenceRecords {
+            attendances,
+            events,
+            headcounts: headcount_values
+                .into_iter()
+                .map(|v| from_js(v, "headcount"))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Every check-in at an activity (for "most recently seen" and "new today").
+    pub async fn attendance_at(&self, activity: ActivityId) -> Result<Vec<Attendance>, StoreError> {
+        let action = "read the activity's attendance";
+        let transaction = self
+            .db
+            .transaction(&[ATTENDANCE], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        let key = only(&activity.to_string().into(), action)?;
+        transaction
+            .store(ATTENDANCE)
+            .and_then(|store| store.index(BY_ACTIVITY))
+            .map_err(StoreError::database(action))?
+            .get_all(Some(key), None)
+            .await
+            .map_err(StoreError::database(action))?
+            .into_iter()
+            .map(|value| from_js(value, "attendance"))
+            .collect()
+    }
+}
