@@ -1,6 +1,12 @@
 //! Pieces of the frame and building blocks shared by pages.
 
+pub mod activity_form;
+pub mod headcount_counter;
 pub mod nav_bar;
+pub mod new_person_form;
+pub mod occurrence_summary;
 pub mod page;
+pub mod roster_row;
 pub mod status_chip;
+pub mod undo_snackbar;
 pub mod update_banner;

@@ -2,3 +2,4 @@
 
 pub mod connectivity_context;
 pub mod i18n_context;
+pub mod register_context;

@@ -275,3 +275,49 @@ mod attendance {
         store.close();
     }
 }
+
+mod erasure {
+    use super::fresh_store;
+    use spor_core::Role;
+    use spor_core::ids::{ActivityId, ParticipantId};
+    use spor_core::participant::{Consent, Participant};
+    use spor_core::sync::Change;
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn erasing_removes_the_name_everywhere_on_the_device_and_queues_the_erasure() {
+        let store = fresh_store("spor-test-erase").await;
+        let mut participant = Participant {
+            id: ParticipantId::generate(),
+            pseudonym: "Søren K".into(),
+            birth_decade: Some(1960),
+            default_role: Role::Bruger,
+            consent: Consent {
+                linked_surveys: true,
+                contact: true,
+            },
+            activities: vec![ActivityId::generate()],
+            erased: false,
+        };
+        store.save_participant(&participant).await.unwrap();
+        participant.pseudonym = "Søren Kristensen".into();
+        store.save_participant(&participant).await.unwrap();
+
+        store.erase_participant(participant.id).await.unwrap();
+
+        let stored = store.participants().await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert!(stored[0].erased && stored[0].pseudonym.is_empty() && stored[0].birth_decade.is_none());
+        let outbox = store.outbox().await.unwrap();
+        let queued = serde_json::to_string(&outbox).unwrap();
+        assert!(
+            !queued.contains("Søren"),
+            "no queued change still carries the name: {queued}"
+        );
+        assert!(matches!(
+            outbox.last().unwrap().mutation.change,
+            Change::EraseParticipant { participant: erased, .. } if erased == participant.id
+        ));
+        store.close();
+    }
+}

@@ -5,6 +5,7 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use crate::i18n::{Key, Language, fill};
+use crate::store::StoreError;
 
 const STORAGE_KEY: &str = "spor.language";
 
@@ -28,6 +29,17 @@ impl I18n {
     /// The text for `key` with its `{placeholders}` filled in.
     pub fn format(self, key: Key, values: &[(&str, &str)]) -> String {
         fill(self.t(key), values)
+    }
+
+    /// A failed write or read, told so the user knows that what was saved before is safe.
+    pub fn store_error(self, error: &StoreError) -> String {
+        match error {
+            StoreError::QuotaExceeded { .. } => self.t(Key::ErrorQuota).to_owned(),
+            StoreError::Corrupt { .. } => self.format(Key::ErrorLoad, &[("detail", &error.to_string())]),
+            StoreError::AlreadyRecorded { .. } | StoreError::Database { .. } => {
+                self.format(Key::ErrorSave, &[("detail", &error.to_string())])
+            }
+        }
     }
 }
 

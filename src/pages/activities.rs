@@ -1,9 +1,127 @@
-use leptos::prelude::*;
+//! Aktiviteter / Activities: create, edit and archive the organisation's activities.
 
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::activity::Activity;
+use spor_core::ids::ActivityId;
+
+use crate::components::activity_form::ActivityForm;
 use crate::components::page::Page;
+use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
+use crate::store;
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
-    view! { <Page title=Key::NavActivities lead=Key::PageActivitiesLead /> }
+    let i18n = use_i18n();
+    let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
+    let message = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(None::<ActivityId>);
+
+    let save = Callback::new(move |activity: Activity| {
+        spawn_local(async move {
+            let outcome = async { store::shared().await?.save_activity(&activity).await }.await;
+            match outcome {
+                Ok(_) => {
+                    message.try_set(Some(
+                        i18n.format(Key::ActivitiesSaved, &[("name", &activity.name)]),
+                    ));
+                    editing.try_set(None);
+                    activities.refetch();
+                }
+                Err(error) => {
+                    message.try_set(Some(i18n.store_error(&error)));
+                }
+            }
+        });
+    });
+
+    view! {
+        <Page title=Key::NavActivities lead=Key::PageActivitiesLead>
+            <section class="card" aria-labelledby="new-activity-heading">
+                <h2 id="new-activity-heading">{i18n.text(Key::ActivitiesNew)}</h2>
+                // Keyed on the list so the form empties after each save.
+                {move || {
+                    activities.get();
+                    view! { <ActivityForm on_save=save /> }
+                }}
+            </section>
+            <p role="status" class="status-message" data-testid="activities-message">{move || message.get()}</p>
+            <section aria-labelledby="activity-list-heading">
+                <h2 id="activity-list-heading">{i18n.text(Key::ActivitiesList)}</h2>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match activities.await {
+                            Ok(mut all) => {
+                                all.sort_by(|a, b| (a.archived, &a.name).cmp(&(b.archived, &b.name)));
+                                if all.is_empty() {
+                                    return view! { <p class="hint">{i18n.text(Key::ActivitiesEmpty)}</p> }.into_any();
+                                }
+                                view! {
+                                    <ul class="activity-list">
+                                        {all.into_iter().map(|activity| view! { <ActivityItem activity editing save /> }).collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </Page>
+    }
+}
+
+#[component]
+fn ActivityItem(
+    activity: Activity,
+    editing: RwSignal<Option<ActivityId>>,
+    save: Callback<Activity>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = activity.id;
+    let stored = StoredValue::new(activity);
+    let toggle_archive = move |_| {
+        let mut changed = stored.get_value();
+        changed.archived = !changed.archived;
+        save.run(changed);
+    };
+    view! {
+        <li class="card activity-item" class:archived=stored.with_value(|a| a.archived) data-testid="activity-item">
+            <Show
+                when=move || editing.get() == Some(id)
+                fallback=move || {
+                    let activity = stored.get_value();
+                    view! {
+                        <h3>{activity.name.clone()}</h3>
+                        <p class="hint">
+                            {activity.schedule.map(|s| i18n.language.get().weekday(s.weekday))}
+                            {(!activity.place.is_empty()).then(|| format!(" · {}", activity.place))}
+                            {activity.archived.then(|| format!(" · {}", i18n.t(Key::ActivitiesArchived)))}
+                        </p>
+                        <div class="button-row">
+                            <button
+                                type="button"
+                                class="button secondary"
+                                aria-label=i18n.format(Key::ActivitiesEdit, &[("name", &activity.name)])
+                                on:click=move |_| editing.set(Some(id))
+                            >
+                                {i18n.text(Key::ActivitiesEditShort)}
+                            </button>
+                            <button type="button" class="button secondary" on:click=toggle_archive>
+                                {if activity.archived { i18n.t(Key::ActivitiesReopen) } else { i18n.t(Key::ActivitiesArchive) }}
+                            </button>
+                        </div>
+                    }
+                }
+            >
+                <ActivityForm
+                    existing=stored.get_value()
+                    on_save=save
+                    on_cancel=Callback::new(move |()| editing.set(None))
+                />
+            </Show>
+        </li>
+    }
 }

@@ -1,9 +1,258 @@
-use leptos::prelude::*;
+//! I dag / Today: the one-tap register at today's activity, with or without signal.
 
+use chrono::{Datelike, NaiveDate};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use spor_core::activity::{Activity, Occurrence};
+use spor_core::ids::ActivityId;
+use spor_core::participant::Participant;
+use spor_core::register::Register;
+use spor_core::validation::Problem;
+
+use crate::components::headcount_counter::HeadcountCounter;
+use crate::components::new_person_form::NewPersonForm;
+use crate::components::occurrence_summary::OccurrenceSummary;
 use crate::components::page::Page;
+use crate::components::roster_row::RosterRow;
+use crate::components::undo_snackbar::UndoSnackbar;
+use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::register_context::provide_register;
 use crate::i18n::Key;
+use crate::store::{self, StoreError};
+
+/// Remembers the activity last registered on this device.
+const LAST_ACTIVITY_KEY: &str = "spor.today.activity";
 
 #[component]
 pub fn TodayPage() -> impl IntoView {
-    view! { <Page title=Key::NavToday lead=Key::PageTodayLead /> }
+    let i18n = use_i18n();
+    let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
+    view! {
+        <Page title=Key::NavToday lead=Key::PageTodayLead>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match activities.await {
+                        Ok(all) => {
+                            let open: Vec<Activity> = all.into_iter().filter(|a| !a.archived).collect();
+                            if open.is_empty() {
+                                view! {
+                                    <div class="card empty-state">
+                                        <p>{i18n.text(Key::TodayNoActivities)}</p>
+                                        <A href="/activities" attr:class="button">
+                                            {i18n.text(Key::TodayCreateActivity)}
+                                        </A>
+                                    </div>
+                                }
+                                    .into_any()
+                            } else {
+                                view! { <TodayRegister activities=open /> }.into_any()
+                            }
+                        }
+                        Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+/// The activity scheduled today, else the one last used on this device, else the first.
+fn default_activity(activities: &[Activity], today: NaiveDate) -> ActivityId {
+    let remembered = LocalStorage::get::<String>(LAST_ACTIVITY_KEY).ok();
+    activities
+        .iter()
+        .find(|a| a.is_scheduled_on(today))
+        .or_else(|| {
+            activities
+                .iter()
+                .find(|a| remembered.as_deref() == Some(&a.id.to_string()))
+        })
+        .or(activities.first())
+        .map(|a| a.id)
+        .expect("TodayRegister is only shown with at least one activity")
+}
+
+async fn load(occurrence: Occurrence) -> Result<(Register, Vec<Participant>), StoreError> {
+    let store = store::shared().await?;
+    let records = store.occurrence_records(occurrence).await?;
+    let history = store.attendance_at(occurrence.activity).await?;
+    let register = Register::new(
+        occurrence,
+        records.attendances,
+        records.events,
+        records.headcounts,
+        &history,
+    );
+    Ok((register, store.participants().await?))
+}
+
+#[component]
+fn TodayRegister(activities: Vec<Activity>) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = chrono::Local::now().date_naive();
+    let selected = RwSignal::new(default_activity(&activities, today));
+    let date = RwSignal::new(today);
+    let date_problem = RwSignal::new(None::<Problem>);
+    let activities = StoredValue::new(activities);
+    let activity = Signal::derive(move || {
+        let id = selected.get();
+        activities.with_value(|all| {
+            all.iter()
+                .find(|a| a.id == id)
+                .cloned()
+                .unwrap_or_else(|| all[0].clone())
+        })
+    });
+    let occurrence = Signal::derive(move || Occurrence {
+        activity: selected.get(),
+        date: date.get(),
+    });
+    let loaded = LocalResource::new(move || load(occurrence.get()));
+
+    view! {
+        <div class="register-controls card">
+            <div class="field">
+                <label for="today-activity">{i18n.text(Key::TodayActivity)}</label>
+                <select
+                    id="today-activity"
+                    name="activity"
+                    on:change=move |event| {
+                        if let Some(found) = activities
+                            .with_value(|all| all.iter().find(|a| a.id.to_string() == event_target_value(&event)).map(|a| a.id))
+                        {
+                            // Private browsing may refuse storage: the choice then lasts for this visit.
+                            let _ = LocalStorage::set(LAST_ACTIVITY_KEY, found.to_string());
+                            selected.set(found);
+                        }
+                    }
+                >
+                    {activities
+                        .get_value()
+                        .into_iter()
+                        .map(|a| {
+                            let id = a.id;
+                            view! {
+                                <option value=id.to_string() selected=move || selected.get() == id>
+                                    {a.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="today-date">{i18n.text(Key::TodayDate)}</label>
+                <input
+                    id="today-date"
+                    type="date"
+                    name="date"
+                    max=today.to_string()
+                    prop:value=move || date.get().to_string()
+                    on:change=move |event| {
+                        let Ok(chosen) = event_target_value(&event).parse::<NaiveDate>() else { return };
+                        // Registration may be late, never ahead: the register's own rule is stricter
+                        // than spor-core's "not after tomorrow", because the volunteer is here today.
+                        if chosen > today {
+                            date_problem.set(Some(Problem::FutureDate { date: chosen, latest: today }));
+                            // The date stays as it was: show that in the field too.
+                            event_target::<web_sys::HtmlInputElement>(&event).set_value(&date.get_untracked().to_string());
+                            return;
+                        }
+                        date_problem.set(None);
+                        date.set(chosen);
+                    }
+                />
+            </div>
+            <p class="error" role="alert">
+                {move || date_problem.get().map(|problem| problem.message(i18n.language.get()))}
+            </p>
+            <p class="weekday">{move || i18n.language.get().weekday(date.get().weekday())}</p>
+        </div>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok((register, people)) => {
+                        view! { <OccurrenceView activity occurrence register people /> }.into_any()
+                    }
+                    Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OccurrenceView(
+    activity: Signal<Activity>,
+    occurrence: Signal<Occurrence>,
+    register: Register,
+    people: Vec<Participant>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = provide_register(activity, occurrence, register, people, i18n);
+    let query = RwSignal::new(String::new());
+    let rows = Memo::new(move |_| {
+        let query = query.get();
+        context.people.with(|people| {
+            context
+                .register
+                .with(|r| r.roster(people, &query).into_iter().cloned().collect::<Vec<_>>())
+        })
+    });
+    let roster_is_empty = move || {
+        context
+            .people
+            .with(|people| context.register.with(|r| r.roster(people, "").is_empty()))
+    };
+    view! {
+        <p class="error" role="alert">{move || context.error.get()}</p>
+        <section class="card" aria-labelledby="roster-heading">
+            <h2 id="roster-heading">{i18n.text(Key::TodayRoster)}</h2>
+            <div class="field">
+                <label for="roster-search" class="visually-hidden">{i18n.text(Key::TodaySearch)}</label>
+                <input
+                    id="roster-search"
+                    type="search"
+                    name="search"
+                    autocomplete="off"
+                    placeholder=i18n.text(Key::TodaySearch)
+                    prop:value=move || query.get()
+                    on:input=move |event| query.set(event_target_value(&event))
+                />
+            </div>
+            <ul class="roster" data-testid="roster">
+                <For each=move || rows.get() key=|p| (p.id, p.pseudonym.clone()) let:participant>
+                    <RosterRow participant />
+                </For>
+            </ul>
+            <p class="hint">
+                {move || {
+                    if roster_is_empty() {
+                        Some(i18n.t(Key::TodayRosterEmpty))
+                    } else if rows.with(Vec::is_empty) {
+                        Some(i18n.t(Key::TodayNoMatch))
+                    } else {
+                        None
+                    }
+                }}
+            </p>
+        </section>
+        <section class="card" aria-labelledby="anonymous-heading">
+            <h2 id="anonymous-heading">{i18n.text(Key::TodayAnonymous)}</h2>
+            <p class="hint">{i18n.text(Key::TodayAnonymousHint)}</p>
+            <div class="counters">
+                {move || {
+                    activity
+                        .with(|a| a.roles.clone())
+                        .into_iter()
+                        .map(|role| view! { <HeadcountCounter role /> })
+                        .collect_view()
+                }}
+            </div>
+        </section>
+        <NewPersonForm />
+        <OccurrenceSummary />
+        <UndoSnackbar />
+    }
 }

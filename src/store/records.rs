@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use spor_core::activity::{Activity, Occurrence};
 use spor_core::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use spor_core::hlc::Hlc;
-use spor_core::ids::{ActivityId, MutationId};
+use spor_core::ids::{ActivityId, MutationId, ParticipantId};
 use spor_core::participant::Participant;
 use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
 use wasm_bindgen::JsValue;
@@ -57,6 +57,30 @@ fn occurrence_key(occurrence: Occurrence) -> Result<KeyRange, StoreError> {
         &occurrence.date.to_string().into(),
     );
     only(&key, "look up an occurrence")
+}
+
+/// Reads this device's clock from `meta`, ticks it to now and writes it back, inside the caller's
+/// transaction: stamps never go backwards, even when the wall clock does.
+async fn tick_clock(
+    meta: &rexie::Store,
+    device: uuid::Uuid,
+    action: &'static str,
+) -> Result<Hlc, StoreError> {
+    let last: Option<Hlc> = match meta
+        .get(super::meta::CLOCK.into())
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        Some(value) if !value.is_undefined() => Some(from_js(value, "clock")?),
+        _ => None,
+    };
+    let stamp = last
+        .unwrap_or_else(|| Hlc::start(spor_core::ids::DeviceId(device)))
+        .tick(js_sys::Date::now() as u64);
+    meta.put(&to_js(&stamp), Some(&super::meta::CLOCK.into()))
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(stamp)
 }
 
 impl Store {
@@ -161,17 +185,7 @@ impl Store {
             .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite)
             .map_err(StoreError::database(action))?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        let last: Option<Hlc> = match meta
-            .get(super::meta::CLOCK.into())
-            .await
-            .map_err(StoreError::database(action))?
-        {
-            Some(value) if !value.is_undefined() => Some(from_js(value, "clock")?),
-            _ => None,
-        };
-        let stamp = last
-            .unwrap_or_else(|| Hlc::start(spor_core::ids::DeviceId(device)))
-            .tick(js_sys::Date::now() as u64);
+        let stamp = tick_clock(&meta, device, action).await?;
         let fields: BTreeMap<String, Stamped> = match fields_json {
             serde_json::Value::Object(map) => map
                 .into_iter()
@@ -198,11 +212,81 @@ impl Store {
             .add(&to_js(&entry), None)
             .await
             .map_err(StoreError::database(action))?;
-        meta.put(&to_js(&stamp), Some(&super::meta::CLOCK.into()))
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(entry.mutation.id)
+    }
+
+    /// This device's next clock stamp, for an attendance event (role change, withdrawal, restore).
+    pub async fn next_stamp(&self) -> Result<Hlc, StoreError> {
+        let action = "advance the clock";
+        let device = self.device_id().await?;
+        let transaction = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        let stamp = tick_clock(&meta, device, action).await?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(stamp)
+    }
+
+    /// Erases a participant: the pseudonym and every personal field go, the id stays (attendance
+    /// remains as counts), queued changes that carry their personal data are scrubbed from the
+    /// outbox, and the erasure is queued for every other device. All in one transaction.
+    pub async fn erase_participant(&self, participant: ParticipantId) -> Result<(), StoreError> {
+        let action = "erase the participant";
+        let device = self.device_id().await?;
+        let transaction = self
+            .db
+            .transaction(&[PARTICIPANTS, OUTBOX, META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let participants = transaction
+            .store(PARTICIPANTS)
+            .map_err(StoreError::database(action))?;
+        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
+        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        let Some(stored) = participants
+            .get(participant.to_string().into())
+            .await
+            .map_err(StoreError::database(action))?
+        else {
+            return Ok(());
+        };
+        let mut erased: Participant = from_js(stored, "participant")?;
+        erased.erase();
+        participants
+            .put(&to_js(&erased), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        for (key, value) in outbox
+            .scan(None, None, None, None)
+            .await
+            .map_err(StoreError::database(action))?
+        {
+            let entry: OutboxEntry = from_js(value, "outbox entry")?;
+            let carries_personal_data = matches!(
+                &entry.mutation.change,
+                Change::Patch { entity, .. } if entity.kind == EntityKind::Participant && entity.id == participant.0
+            );
+            if carries_personal_data {
+                outbox.delete(key).await.map_err(StoreError::database(action))?;
+            }
+        }
+        let stamp = tick_clock(&meta, device, action).await?;
+        let entry = OutboxEntry {
+            seq: None,
+            mutation: Mutation {
+                id: MutationId::generate(),
+                change: Change::EraseParticipant { participant, stamp },
+            },
+            queued_at: Utc::now(),
+        };
+        outbox
+            .add(&to_js(&entry), None)
             .await
             .map_err(StoreError::database(action))?;
         transaction.done().await.map_err(StoreError::database(action))?;
-        Ok(entry.mutation.id)
+        Ok(())
     }
 
     async fn all<T: DeserializeOwned>(&self, store: &str, what: &'static str) -> Result<Vec<T>, StoreError> {

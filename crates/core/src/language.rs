@@ -34,6 +34,27 @@ impl Language {
         }
     }
 
+    /// A weekday's name: "mandag" / "Monday".
+    pub fn weekday(self, weekday: chrono::Weekday) -> &'static str {
+        const DA: [&str; 7] = [
+            "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
+        ];
+        const EN: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        let index = weekday.num_days_from_monday() as usize;
+        match self {
+            Language::Da => DA[index],
+            Language::En => EN[index],
+        }
+    }
+
     /// A number with `decimals` decimals and grouped thousands: Danish "1.234,5", English "1,234.5".
     pub fn format_number(self, value: f64, decimals: usize) -> String {
         let (group, point) = match self {

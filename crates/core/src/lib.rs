@@ -16,6 +16,7 @@ pub mod participant;
 pub mod period;
 pub mod protocol;
 pub mod reflection;
+pub mod register;
 pub mod role;
 pub mod scoring;
 pub mod search;

@@ -20,6 +20,13 @@ pub fn matches(name: &str, query: &str) -> bool {
     fold(name).contains(&query) || fold_with(name, Spelling::Bare).contains(&query)
 }
 
+/// True when two names are the same once folded, with either spelling of æ, ø and å: "soren",
+/// "Soeren" and "SØREN" are all "Søren". Used to flag a second person with the same nickname.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    fold(a) == fold(b) || fold_with(a, Spelling::Bare) == fold_with(b, Spelling::Bare)
+}
+
 #[derive(Clone, Copy)]
 enum Spelling {
     /// æ -> ae, ø -> oe, å -> aa: the spelled forms Danes use without a Danish keyboard.
@@ -101,6 +108,15 @@ mod tests {
     fn empty_query_matches_everyone() {
         assert!(matches("Søren", ""));
         assert!(matches("", ""));
+    }
+
+    #[test]
+    fn same_name_accepts_either_spelling_but_not_a_different_name() {
+        assert!(same_name("Søren", "soren"));
+        assert!(same_name("Søren", " SOEREN "));
+        assert!(same_name("Åse", "aase"));
+        assert!(!same_name("Søren", "Søs"));
+        assert!(!same_name("Ole", "Olesen"));
     }
 
     #[test]

@@ -1,0 +1,165 @@
+use chrono::Weekday;
+use leptos::prelude::*;
+use spor_core::Role;
+use spor_core::activity::{Activity, Schedule};
+use spor_core::ids::ActivityId;
+
+use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::Key;
+
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// Create or edit an activity: name, place, description, usual weekday, roles in use. `on_save` gets
+/// the activity once spor-core finds nothing wrong with it; problems are shown in the user's language.
+#[component]
+pub fn ActivityForm(
+    #[prop(optional)] existing: Option<Activity>,
+    on_save: Callback<Activity>,
+    #[prop(optional)] on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = existing.as_ref().map_or_else(ActivityId::generate, |a| a.id);
+    let archived = existing.as_ref().is_some_and(|a| a.archived);
+    let name = RwSignal::new(existing.as_ref().map(|a| a.name.clone()).unwrap_or_default());
+    let place = RwSignal::new(existing.as_ref().map(|a| a.place.clone()).unwrap_or_default());
+    let description = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|a| a.description.clone())
+            .unwrap_or_default(),
+    );
+    let weekday = RwSignal::new(existing.as_ref().and_then(|a| a.schedule).map(|s| s.weekday));
+    let roles = RwSignal::new(existing.as_ref().map_or_else(
+        || vec![Role::Bruger, Role::Deltager, Role::Frivillig],
+        |a| a.roles.clone(),
+    ));
+    let problems = RwSignal::new(Vec::<String>::new());
+    let form_id = format!("activity-{id}");
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let activity = Activity {
+            id,
+            name: name.get_untracked().trim().to_owned(),
+            description: description.get_untracked().trim().to_owned(),
+            place: place.get_untracked().trim().to_owned(),
+            schedule: weekday.get_untracked().map(|weekday| Schedule {
+                weekday,
+                starts_at: None,
+            }),
+            // Keep the roles in their natural order whatever order they were ticked in.
+            roles: Role::ALL
+                .into_iter()
+                .filter(|r| roles.with_untracked(|chosen| chosen.contains(r)))
+                .collect(),
+            archived,
+        };
+        match activity.validate() {
+            Ok(()) => {
+                problems.set(Vec::new());
+                on_save.run(activity);
+            }
+            Err(found) => {
+                let language = i18n.language.get_untracked();
+                problems.set(found.iter().map(|problem| problem.message(language)).collect());
+            }
+        }
+    };
+
+    view! {
+        <form class="stack" on:submit=submit>
+            <div class="field">
+                <label for=format!("{form_id}-name")>{i18n.text(Key::ActivitiesName)}</label>
+                <input
+                    id=format!("{form_id}-name")
+                    type="text"
+                    name="name"
+                    required
+                    prop:value=move || name.get()
+                    on:input=move |event| name.set(event_target_value(&event))
+                />
+            </div>
+            <div class="field">
+                <label for=format!("{form_id}-place")>{i18n.text(Key::ActivitiesPlace)}</label>
+                <input
+                    id=format!("{form_id}-place") type="text" name="place" prop:value=move || place.get() on:input=move |event| place.set(event_target_value(&event)) />
+            </div>
+            <div class="field">
+                <label for=format!("{form_id}-description")>{i18n.text(Key::ActivitiesDescription)}</label>
+                <textarea
+                    id=format!("{form_id}-description") name="description" rows="2" prop:value=move || description.get() on:input=move |event| description.set(event_target_value(&event))></textarea>
+            </div>
+            <div class="field">
+                <label for=format!("{form_id}-weekday")>{i18n.text(Key::ActivitiesWeekday)}</label>
+                <select
+                    id=format!("{form_id}-weekday")
+                    name="weekday"
+                    on:change=move |event| {
+                        let chosen = event_target_value(&event);
+                        weekday.set(WEEKDAYS.into_iter().find(|day| day.to_string() == chosen));
+                    }
+                >
+                    <option value="" selected=move || weekday.get().is_none()>
+                        {i18n.text(Key::ActivitiesNoWeekday)}
+                    </option>
+                    {WEEKDAYS
+                        .into_iter()
+                        .map(|day| {
+                            view! {
+                                <option value=day.to_string() selected=move || weekday.get() == Some(day)>
+                                    {move || i18n.language.get().weekday(day)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <fieldset class="choice-group" aria-describedby=format!("{form_id}-problems")>
+                <legend>{i18n.text(Key::ActivitiesRoles)}</legend>
+                {Role::ALL
+                    .into_iter()
+                    .map(|role| {
+                        view! {
+                            <label class="choice">
+                                <input
+                                    type="checkbox"
+                                    name="roles"
+                                    prop:checked=move || roles.with(|chosen| chosen.contains(&role))
+                                    on:change=move |event| {
+                                        let checked = event_target_checked(&event);
+                                        roles.update(|chosen| {
+                                            chosen.retain(|r| *r != role);
+                                            if checked {
+                                                chosen.push(role);
+                                            }
+                                        });
+                                    }
+                                />
+                                {move || role.label(i18n.language.get())}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <div id=format!("{form_id}-problems") role="alert" class="error">
+                {move || problems.get().into_iter().map(|problem| view! { <p>{problem}</p> }).collect_view()}
+            </div>
+            <div class="button-row">
+                <button type="submit" class="button">{i18n.text(Key::ActivitiesSave)}</button>
+                {on_cancel.map(|cancel| view! {
+                    <button type="button" class="button secondary" on:click=move |_| cancel.run(())>
+                        {i18n.text(Key::ActivitiesCancel)}
+                    </button>
+                })}
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,327 @@
+//! The register shown on the Today page: its state and the actions on it. Every action writes to
+//! the store first and changes what is shown only after the write has committed, so what the
+//! volunteer sees is always what is saved.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::Role;
+use spor_core::activity::{Activity, Occurrence};
+use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
+use spor_core::ids::{AttendanceEventId, AttendanceId, DeviceId, HeadcountEventId, ParticipantId};
+use spor_core::participant::{Consent, Participant};
+use spor_core::register::Register;
+use spor_core::validation::Context;
+
+use crate::contexts::i18n_context::I18n;
+use crate::store::{self, StoreError};
+
+/// The offer to undo the latest check-in, shown for a few seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoOffer {
+    pub participant: ParticipantId,
+    pub name: String,
+    /// Tells offers apart, so an old offer's timer does not hide a newer one.
+    pub serial: u64,
+}
+
+#[derive(Clone, Copy)]
+pub struct RegisterContext {
+    pub activity: Signal<Activity>,
+    pub occurrence: Signal<Occurrence>,
+    pub register: RwSignal<Register>,
+    pub people: RwSignal<Vec<Participant>>,
+    /// People whose check-in is being written: a second tap meanwhile does nothing.
+    pub pending: RwSignal<HashSet<ParticipantId>>,
+    pub error: RwSignal<Option<String>>,
+    pub undo: RwSignal<Option<UndoOffer>>,
+    i18n: I18n,
+}
+
+pub fn provide_register(
+    activity: Signal<Activity>,
+    occurrence: Signal<Occurrence>,
+    register: Register,
+    people: Vec<Participant>,
+    i18n: I18n,
+) -> RegisterContext {
+    let context = RegisterContext {
+        activity,
+        occurrence,
+        register: RwSignal::new(register),
+        people: RwSignal::new(people),
+        pending: RwSignal::new(HashSet::new()),
+        error: RwSignal::new(None),
+        undo: RwSignal::new(None),
+        i18n,
+    };
+    provide_context(context);
+    context
+}
+
+pub fn use_register() -> RegisterContext {
+    expect_context::<RegisterContext>()
+}
+
+impl RegisterContext {
+    fn fail(self, error: &StoreError) {
+        self.error.try_set(Some(self.i18n.store_error(error)));
+    }
+
+    /// The role a person gets on check-in: their default, if the activity uses it.
+    fn role_for(self, participant: &Participant) -> Role {
+        let roles = self.activity.with_untracked(|activity| activity.roles.clone());
+        if roles.contains(&participant.default_role) {
+            participant.default_role
+        } else {
+            roles.first().copied().unwrap_or(participant.default_role)
+        }
+    }
+
+    /// One tap: checks the person in (or restores a check-in that was undone).
+    pub fn check_in(self, participant: ParticipantId) {
+        if self
+            .pending
+            .with_untracked(|pending| pending.contains(&participant))
+        {
+            return;
+        }
+        let existing = self
+            .register
+            .with_untracked(|register| register.checked_in(participant));
+        if existing.is_some_and(|checked_in| !checked_in.withdrawn) {
+            return;
+        }
+        let Some(person) = self
+            .people
+            .with_untracked(|people| people.iter().find(|p| p.id == participant).cloned())
+        else {
+            return;
+        };
+        let role = self.role_for(&person);
+        let occurrence = self.occurrence.get_untracked();
+        self.pending.update(|pending| {
+            pending.insert(participant);
+        });
+        self.error.set(None);
+        spawn_local(async move {
+            let outcome = match existing {
+                Some(checked_in) => {
+                    self.record_change(checked_in.attendance, AttendanceChange::Restored)
+                        .await
+                }
+                None => self.write_check_in(&person, role, occurrence).await,
+            };
+            self.pending.try_update(|pending| pending.remove(&participant));
+            match outcome {
+                Ok(()) => {
+                    let serial = self
+                        .undo
+                        .with_untracked(|offer| offer.as_ref().map_or(0, |o| o.serial + 1));
+                    self.undo.try_set(Some(UndoOffer {
+                        participant,
+                        name: person.pseudonym.clone(),
+                        serial,
+                    }));
+                }
+                Err(error) => self.fail(&error),
+            }
+        });
+    }
+
+    async fn write_check_in(
+        self,
+        person: &Participant,
+        role: Role,
+        occurrence: Occurrence,
+    ) -> Result<(), StoreError> {
+        let store = store::shared().await?;
+        let attendance = Attendance {
+            id: AttendanceId::generate(),
+            participant: person.id,
+            activity: occurrence.activity,
+            date: occurrence.date,
+            role,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId(store.device_id().await?),
+        };
+        match store.check_in(&attendance).await {
+            Ok(_) => {
+                self.register
+                    .try_update(|register| register.add_check_in(attendance));
+                Ok(())
+            }
+            // Already saved (e.g. by another tab): show what the store holds.
+            Err(StoreError::AlreadyRecorded { .. }) => self.reload().await,
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn record_change(
+        self,
+        attendance: AttendanceId,
+        change: AttendanceChange,
+    ) -> Result<(), StoreError> {
+        let store = store::shared().await?;
+        let event = AttendanceEvent {
+            id: AttendanceEventId::generate(),
+            attendance,
+            change,
+            stamp: store.next_stamp().await?,
+        };
+        store.record_attendance_event(&event).await?;
+        self.register.try_update(|register| register.events.push(event));
+        Ok(())
+    }
+
+    /// Re-reads the occurrence from the store.
+    async fn reload(self) -> Result<(), StoreError> {
+        let store = store::shared().await?;
+        let occurrence = self.occurrence.get_untracked();
+        let records = store.occurrence_records(occurrence).await?;
+        let history = store.attendance_at(occurrence.activity).await?;
+        self.register.try_set(Register::new(
+            occurrence,
+            records.attendances,
+            records.events,
+            records.headcounts,
+            &history,
+        ));
+        Ok(())
+    }
+
+    /// The role chip: the next role the activity uses.
+    pub fn cycle_role(self, participant: ParticipantId) {
+        let Some(checked_in) = self
+            .register
+            .with_untracked(|register| register.checked_in(participant))
+        else {
+            return;
+        };
+        let roles = self.activity.with_untracked(|activity| activity.roles.clone());
+        let position = roles.iter().position(|role| *role == checked_in.role);
+        let next = position.map_or(roles.first().copied(), |i| {
+            roles.get((i + 1) % roles.len()).copied()
+        });
+        let Some(role) = next.filter(|role| *role != checked_in.role) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Err(error) = self
+                .record_change(checked_in.attendance, AttendanceChange::RoleChanged { role })
+                .await
+            {
+                self.fail(&error);
+            }
+        });
+    }
+
+    /// Undo: a withdrawal is recorded, nothing is deleted.
+    pub fn withdraw(self, participant: ParticipantId) {
+        let Some(checked_in) = self
+            .register
+            .with_untracked(|register| register.checked_in(participant))
+        else {
+            return;
+        };
+        if checked_in.withdrawn {
+            return;
+        }
+        self.undo.update(|offer| {
+            if offer.as_ref().is_some_and(|o| o.participant == participant) {
+                *offer = None;
+            }
+        });
+        spawn_local(async move {
+            if let Err(error) = self
+                .record_change(checked_in.attendance, AttendanceChange::Withdrawn)
+                .await
+            {
+                self.fail(&error);
+            }
+        });
+    }
+
+    /// One anonymous person more (+1) or less (-1) in a role.
+    pub fn count(self, role: Role, delta: i32) {
+        if delta < 0
+            && self
+                .register
+                .with_untracked(|register| register.anonymous().get(role))
+                == 0
+        {
+            return;
+        }
+        let occurrence = self.occurrence.get_untracked();
+        spawn_local(async move {
+            let outcome = async {
+                let store = store::shared().await?;
+                let event = HeadcountEvent {
+                    id: HeadcountEventId::generate(),
+                    activity: occurrence.activity,
+                    date: occurrence.date,
+                    role,
+                    delta,
+                    recorded_at: Utc::now(),
+                    recorded_by: DeviceId(store.device_id().await?),
+                };
+                store.record_headcount(&event).await?;
+                self.register
+                    .try_update(|register| register.headcounts.push(event));
+                Ok::<(), StoreError>(())
+            }
+            .await;
+            if let Err(error) = outcome {
+                self.fail(&error);
+            }
+        });
+    }
+
+    /// Adds a newcomer to the activity's roster and checks them in. Returns the problems with the
+    /// nickname, in the user's language, when it cannot be saved.
+    pub fn add_person(self, pseudonym: String, role: Role) -> Result<(), Vec<String>> {
+        let occurrence = self.occurrence.get_untracked();
+        let participant = Participant {
+            id: ParticipantId::generate(),
+            pseudonym: pseudonym.trim().to_owned(),
+            birth_decade: None,
+            default_role: role,
+            consent: Consent::default(),
+            activities: vec![occurrence.activity],
+            erased: false,
+        };
+        let today = chrono::Local::now().date_naive();
+        let language = self.i18n.language.get_untracked();
+        participant.validate(Context { today }).map_err(|problems| {
+            problems
+                .iter()
+                .map(|problem| problem.message(language))
+                .collect::<Vec<_>>()
+        })?;
+        self.error.set(None);
+        spawn_local(async move {
+            let outcome = async {
+                store::shared().await?.save_participant(&participant).await?;
+                self.people.try_update(|people| people.push(participant.clone()));
+                self.write_check_in(&participant, role, occurrence).await
+            }
+            .await;
+            match outcome {
+                Ok(()) => {
+                    let serial = self
+                        .undo
+                        .with_untracked(|offer| offer.as_ref().map_or(0, |o| o.serial + 1));
+                    self.undo.try_set(Some(UndoOffer {
+                        participant: participant.id,
+                        name: participant.pseudonym.clone(),
+                        serial,
+                    }));
+                }
+                Err(error) => self.fail(&error),
+            }
+        });
+        Ok(())
+    }
+}

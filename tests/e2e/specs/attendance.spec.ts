@@ -1,0 +1,160 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, serviceWorkerInControl, test } from "../support/fixtures";
+
+/** The browser's local date, `days` from today, as YYYY-MM-DD. */
+function localDate(page: Page, days: number): Promise<string> {
+  return page.evaluate((offset) => {
+    const date = new Date();
+    date.setDate(date.getDate() + offset);
+    return date.toLocaleDateString("sv-SE");
+  }, days);
+}
+
+async function createActivity(page: Page, name: string) {
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+  await page.getByLabel("Navn").fill(name);
+  await page.getByRole("button", { name: "Gem aktiviteten" }).click();
+  await expect(page.getByTestId("activities-message")).toHaveText(`${name} er gemt.`);
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Hvem kom?" })).toBeVisible();
+}
+
+async function addPerson(page: Page, name: string, role?: string) {
+  await page.getByLabel("Kaldenavn eller initialer").fill(name);
+  if (role) await page.getByLabel("Rolle", { exact: true }).selectOption({ label: role });
+  await page.getByRole("button", { name: "Tilføj og tjek ind" }).click();
+  await expect(row(page, name).getByRole("button", { name, exact: true })).toHaveAttribute("aria-pressed", "true");
+}
+
+function row(page: Page, name: string) {
+  return page.getByTestId("roster-row").filter({ has: page.getByRole("button", { name, exact: true }) });
+}
+
+async function count(page: Page, role: string, times: number, direction: "mere" | "mindre" = "mere") {
+  for (let i = 0; i < times; i++) await page.getByRole("button", { name: `Én anonym ${direction}: ${role}` }).click();
+}
+
+async function expectSummary(page: Page, expected: Record<string, number>) {
+  for (const [figure, value] of Object.entries(expected)) {
+    await expect(page.getByTestId(`summary-${figure}`)).toHaveText(String(value));
+  }
+}
+
+for (const width of [390, 320]) {
+  test(`offline on a ${width} px phone: 20 people registered, exactly as registered after a reload`, async ({ page, context }) => {
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto("/");
+    await serviceWorkerInControl(page);
+    await context.setOffline(true);
+
+    await createActivity(page, "Torsdagscafé");
+
+    // Regulars: here last week (registered late, for yesterday), then tapped in today.
+    await page.getByLabel("Dato").fill(await localDate(page, -1));
+    for (const name of ["Søren", "Åse", "Mette", "Ali", "Karen"]) await addPerson(page, name);
+    await page.getByLabel("Dato").fill(await localDate(page, 0));
+    for (const name of ["Søren", "Åse", "Mette", "Ali", "Karen"]) {
+      const person = row(page, name).getByRole("button", { name, exact: true });
+      await expect(person).toHaveAttribute("aria-pressed", "false");
+      await person.click();
+      await expect(person).toHaveAttribute("aria-pressed", "true");
+    }
+
+    // Newcomers, checked in as they are added; the last one is undone from the snackbar.
+    for (const [name, role] of [
+      ["Bjørn"], ["Fatima", "Deltager"], ["Ole", "Frivillig"], ["Grete"], ["Mads"], ["Yasmin"], ["Inge"], ["Bent"],
+    ]) {
+      await addPerson(page, name, role);
+    }
+    await expect(page.getByTestId("snackbar")).toContainText("Bent er tjekket ind.");
+    await page.getByTestId("snackbar").getByRole("button", { name: "Fortryd" }).click();
+    await expect(row(page, "Bent").getByRole("button", { name: "Bent", exact: true })).toHaveAttribute("aria-pressed", "false");
+
+    // Role changes with the chip: Søren becomes a participant, Ali a volunteer.
+    await row(page, "Søren").getByRole("button", { name: /^Rolle for Søren/ }).click();
+    await expect(row(page, "Søren").getByRole("button", { name: /^Rolle for Søren/ })).toHaveText("Deltager");
+    await row(page, "Ali").getByRole("button", { name: /^Rolle for Ali/ }).click();
+    await row(page, "Ali").getByRole("button", { name: /^Rolle for Ali/ }).click();
+    await expect(row(page, "Ali").getByRole("button", { name: /^Rolle for Ali/ })).toHaveText("Frivillig");
+
+    // People who do not want to be named.
+    await count(page, "Bruger", 4);
+    await count(page, "Deltager", 3);
+    await count(page, "Frivillig", 2);
+    await count(page, "Frivillig", 1, "mindre");
+
+    const registered = { total: 20, named: 12, anonymous: 8, new: 7, user: 12, participant: 5, volunteer: 3 };
+    await expectSummary(page, registered);
+
+    await page.reload();
+    await expectSummary(page, registered);
+    await expect(page.getByTestId("roster").getByRole("button", { pressed: true })).toHaveCount(12);
+    await expect(row(page, "Bent").getByRole("button", { name: "Bent", exact: true })).toHaveAttribute("aria-pressed", "false");
+    await expect(row(page, "Ali").getByRole("button", { name: /^Rolle for Ali/ })).toHaveText("Frivillig");
+    await expect(page.getByTestId("headcount").filter({ hasText: "Deltager" }).locator("output")).toHaveText("3");
+
+    await page.getByRole("searchbox", { name: "Søg efter navn" }).fill("soren");
+    await expect(page.getByTestId("roster-row")).toHaveCount(1);
+    await expect(page.getByTestId("roster-row")).toContainText("Søren");
+
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(results.violations, JSON.stringify(results.violations, null, 2)).toEqual([]);
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth, "no sideways scrolling").toBeLessThanOrEqual(width);
+    await context.setOffline(false);
+  });
+}
+
+test("bad input gets a clear Danish message and nothing registered is lost or doubled", async ({ page }) => {
+  // Lets the test make every IndexedDB write fail as a full disk would.
+  await page.addInitScript(() => {
+    for (const method of ["add", "put"] as const) {
+      const original = IDBObjectStore.prototype[method];
+      IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: Parameters<typeof original>) {
+        if ((window as unknown as { fullDisk?: boolean }).fullDisk) {
+          throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        }
+        return original.apply(this, args);
+      } as typeof original;
+    }
+  });
+  await page.goto("/");
+  await createActivity(page, "Gåtur");
+
+  await page.getByRole("button", { name: "Tilføj og tjek ind" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Kaldenavnet må ikke være tomt." })).toBeVisible();
+  await page.getByLabel("Kaldenavn eller initialer").fill("x".repeat(200));
+  await page.getByRole("button", { name: "Tilføj og tjek ind" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Kaldenavnet er for langt: 200 tegn, højst 40." })).toBeVisible();
+  await expect(page.getByTestId("roster-row")).toHaveCount(0);
+
+  await page.getByLabel("Dato").fill(await localDate(page, 2));
+  await expect(page.getByRole("alert").filter({ hasText: /ligger i fremtiden/ })).toBeVisible();
+  await expect(page.getByLabel("Dato")).toHaveValue(await localDate(page, 0));
+
+  // A duplicate nickname is flagged and the volunteer chooses.
+  await addPerson(page, "Søren");
+  await page.getByLabel("Kaldenavn eller initialer").fill("soren");
+  await page.getByRole("button", { name: "Tilføj og tjek ind" }).click();
+  await expect(page.getByTestId("duplicate-notice")).toContainText("Der er allerede en Søren på aktiviteten.");
+  await page.getByRole("button", { name: "Nej, opret en ny" }).click();
+  await expect(page.getByTestId("roster-row")).toHaveCount(2);
+
+  // Withdrawn, then two quick taps while the first write runs: one check-in, never two.
+  await row(page, "Søren").first().getByRole("button", { name: "Fortryd tjek-ind af Søren" }).click();
+  await expect(page.getByTestId("summary-named")).toHaveText("1");
+  const person = page.getByTestId("roster-row").getByRole("button", { name: "Søren", exact: true }).first();
+  await person.dblclick();
+  await expect(page.getByTestId("summary-named")).toHaveText("2");
+
+  await page.evaluate(() => ((window as unknown as { fullDisk: boolean }).fullDisk = true));
+  await count(page, "Bruger", 1);
+  await expect(page.getByRole("alert").filter({ hasText: "Enhedens lager er fuldt" })).toBeVisible();
+  await expect(page.getByTestId("summary-anonymous")).toHaveText("0");
+  await page.evaluate(() => ((window as unknown as { fullDisk: boolean }).fullDisk = false));
+
+  await page.reload();
+  await expect(page.getByTestId("summary-named")).toHaveText("2");
+  await expect(page.getByTestId("summary-anonymous")).toHaveText("0");
+});
