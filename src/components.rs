@@ -6,6 +6,7 @@ pub mod nav_bar;
 pub mod new_person_form;
 pub mod occurrence_summary;
 pub mod page;
+pub mod participant_item;
 pub mod roster_row;
 pub mod status_chip;
 pub mod undo_snackbar;

@@ -156,7 +156,7 @@ pub fn ActivityForm(
                 <button type="submit" class="button">{i18n.text(Key::ActivitiesSave)}</button>
                 {on_cancel.map(|cancel| view! {
                     <button type="button" class="button secondary" on:click=move |_| cancel.run(())>
-                        {i18n.text(Key::ActivitiesCancel)}
+                        {i18n.text(Key::CommonCancel)}
                     </button>
                 })}
             </div>

@@ -4,9 +4,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::activity::Activity;
 use spor_core::ids::ActivityId;
+use spor_core::participant::Participant;
 
 use crate::components::activity_form::ActivityForm;
 use crate::components::page::Page;
+use crate::components::participant_item::ParticipantItem;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store;
@@ -23,9 +25,7 @@ pub fn ActivitiesPage() -> impl IntoView {
             let outcome = async { store::shared().await?.save_activity(&activity).await }.await;
             match outcome {
                 Ok(_) => {
-                    message.try_set(Some(
-                        i18n.format(Key::ActivitiesSaved, &[("name", &activity.name)]),
-                    ));
+                    message.try_set(Some(i18n.format(Key::CommonSaved, &[("name", &activity.name)])));
                     editing.try_set(None);
                     activities.refetch();
                 }
@@ -69,7 +69,77 @@ pub fn ActivitiesPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
+            <ParticipantsSection message />
         </Page>
+    }
+}
+
+/// Every participant (not erased): edit the pseudonym, default role, consent and rosters, or erase.
+#[component]
+fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let loaded = LocalResource::new(|| async {
+        let store = store::shared().await?;
+        Ok::<_, store::StoreError>((store.participants().await?, store.activities().await?))
+    });
+    let save = Callback::new(move |participant: Participant| {
+        spawn_local(async move {
+            match async { store::shared().await?.save_participant(&participant).await }.await {
+                Ok(_) => {
+                    message.try_set(Some(
+                        i18n.format(Key::CommonSaved, &[("name", &participant.pseudonym)]),
+                    ));
+                    loaded.refetch();
+                }
+                Err(error) => {
+                    message.try_set(Some(i18n.store_error(&error)));
+                }
+            }
+        });
+    });
+    let erase = Callback::new(move |participant: Participant| {
+        spawn_local(async move {
+            match async { store::shared().await?.erase_participant(participant.id).await }.await {
+                Ok(()) => {
+                    message.try_set(Some(i18n.t(Key::ParticipantsErased).to_owned()));
+                    loaded.refetch();
+                }
+                Err(error) => {
+                    message.try_set(Some(i18n.store_error(&error)));
+                }
+            }
+        });
+    });
+    view! {
+        <section aria-labelledby="participants-heading">
+            <h2 id="participants-heading">{i18n.text(Key::ParticipantsHeading)}</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok((mut people, activities)) => {
+                            people.retain(|p| !p.erased);
+                            people.sort_by_key(|p| spor_core::search::fold(&p.pseudonym));
+                            if people.is_empty() {
+                                return view! { <p class="hint">{i18n.text(Key::ParticipantsEmpty)}</p> }.into_any();
+                            }
+                            view! {
+                                <ul class="participant-list">
+                                    {people
+                                        .into_iter()
+                                        .map(|participant| {
+                                            let activities = activities.clone();
+                                            view! { <ParticipantItem participant activities on_save=save on_erase=erase /> }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 
@@ -107,7 +177,7 @@ fn ActivityItem(
                                 aria-label=i18n.format(Key::ActivitiesEdit, &[("name", &activity.name)])
                                 on:click=move |_| editing.set(Some(id))
                             >
-                                {i18n.text(Key::ActivitiesEditShort)}
+                                {i18n.text(Key::CommonEdit)}
                             </button>
                             <button type="button" class="button secondary" on:click=toggle_archive>
                                 {if activity.archived { i18n.t(Key::ActivitiesReopen) } else { i18n.t(Key::ActivitiesArchive) }}

@@ -158,3 +158,36 @@ test("bad input gets a clear Danish message and nothing registered is lost or do
   await expect(page.getByTestId("summary-named")).toHaveText("2");
   await expect(page.getByTestId("summary-anonymous")).toHaveText("0");
 });
+
+test("a coordinator edits one participant and erases another; the attendance stays as counts", async ({ page }) => {
+  await page.goto("/");
+  await createActivity(page, "Strikkeklub");
+  await addPerson(page, "Søren");
+  await addPerson(page, "Åse");
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+
+  const soren = page.getByTestId("participant-item").filter({ hasText: "Søren" });
+  await soren.getByRole("button", { name: "Redigér Søren" }).click();
+  // The one form open now is Søren's.
+  await page.getByLabel("Kaldenavn eller initialer").fill("Søren K");
+  await page.getByLabel("Rolle som udgangspunkt").selectOption({ label: "Frivillig" });
+  await page.getByLabel("Må kontaktes af foreningen").check();
+  await page.getByRole("button", { name: "Gem deltageren" }).click();
+  await expect(page.getByTestId("activities-message")).toHaveText("Søren K er gemt.");
+  await expect(page.getByTestId("participant-item").filter({ hasText: "Søren K" })).toContainText("Frivillig");
+
+  const aase = page.getByTestId("participant-item").filter({ hasText: "Åse" });
+  await aase.getByRole("button", { name: "Slet persondata" }).click();
+  await page.getByRole("button", { name: "Ja, slet Åse" }).click();
+  await expect(page.getByTestId("activities-message")).toHaveText("Persondata er slettet. Fremmødet tæller stadig med.");
+  await expect(page.getByTestId("participant-item")).toHaveCount(1);
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations, JSON.stringify(results.violations, null, 2)).toEqual([]);
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await page.reload();
+  await expect(page.getByTestId("roster-row")).toHaveCount(1);
+  await expect(page.getByTestId("roster-row")).toContainText("Søren K");
+  await expect(page.getByTestId("summary-named")).toHaveText("2");
+  await expect(page.getByText("Åse")).toHaveCount(0);
+});

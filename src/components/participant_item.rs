@@ -1,0 +1,227 @@
+use leptos::prelude::*;
+use spor_core::Role;
+use spor_core::activity::Activity;
+use spor_core::participant::{Consent, Participant};
+use spor_core::validation::Context;
+
+use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::Key;
+
+/// One participant on the Activities page: shown, edited (pseudonym, default role, consent, rosters)
+/// or erased after a confirmation.
+#[component]
+pub fn ParticipantItem(
+    participant: Participant,
+    activities: Vec<Activity>,
+    on_save: Callback<Participant>,
+    on_erase: Callback<Participant>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let stored = StoredValue::new(participant);
+    let activities = StoredValue::new(activities);
+    let name = stored.with_value(|p| p.pseudonym.clone());
+
+    let summary = move || {
+        let participant = stored.get_value();
+        let language = i18n.language.get();
+        let rosters: Vec<String> = activities.with_value(|all| {
+            all.iter()
+                .filter(|a| participant.activities.contains(&a.id))
+                .map(|a| a.name.clone())
+                .collect()
+        });
+        format!(
+            "{} · {}",
+            participant.default_role.label(language),
+            rosters.join(", ")
+        )
+    };
+
+    view! {
+        <li class="card participant-item" data-testid="participant-item">
+            <Show
+                when=move || editing.get()
+                fallback=move || {
+                    let name = stored.with_value(|p| p.pseudonym.clone());
+                    view! {
+                        <h3>{name.clone()}</h3>
+                        <p class="hint">{summary}</p>
+                        <div class="button-row">
+                            <button
+                                type="button"
+                                class="button secondary"
+                                aria-label=i18n.format(Key::ParticipantsEdit, &[("name", &name)])
+                                on:click=move |_| editing.set(true)
+                            >
+                                {i18n.text(Key::CommonEdit)}
+                            </button>
+                            <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
+                                {i18n.text(Key::ParticipantsErase)}
+                            </button>
+                        </div>
+                    }
+                }
+            >
+                <ParticipantForm participant=stored.get_value() activities=activities.get_value() on_save editing />
+            </Show>
+            <Show when=move || confirming.get()>
+                <div class="notice" role="alert">
+                    <p>{i18n.format(Key::ParticipantsEraseConfirm, &[("name", &name)])}</p>
+                    <div class="button-row">
+                        <button
+                            type="button"
+                            class="button danger"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                on_erase.run(stored.get_value());
+                            }
+                        >
+                            {i18n.format(Key::ParticipantsEraseYes, &[("name", &stored.with_value(|p| p.pseudonym.clone()))])}
+                        </button>
+                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>
+                            {i18n.text(Key::CommonCancel)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </li>
+    }
+}
+
+#[component]
+fn ParticipantForm(
+    participant: Participant,
+    activities: Vec<Activity>,
+    on_save: Callback<Participant>,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = participant.id;
+    let pseudonym = RwSignal::new(participant.pseudonym.clone());
+    let default_role = RwSignal::new(participant.default_role);
+    let linked_surveys = RwSignal::new(participant.consent.linked_surveys);
+    let contact = RwSignal::new(participant.consent.contact);
+    let rosters = RwSignal::new(participant.activities.clone());
+    let problems = RwSignal::new(Vec::<String>::new());
+    let form_id = format!("participant-{id}");
+    let original = StoredValue::new(participant);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let changed = Participant {
+            pseudonym: pseudonym.get_untracked().trim().to_owned(),
+            default_role: default_role.get_untracked(),
+            consent: Consent {
+                linked_surveys: linked_surveys.get_untracked(),
+                contact: contact.get_untracked(),
+            },
+            activities: rosters.get_untracked(),
+            ..original.get_value()
+        };
+        let today = chrono::Local::now().date_naive();
+        match changed.validate(Context { today }) {
+            Ok(()) => {
+                problems.set(Vec::new());
+                editing.set(false);
+                on_save.run(changed);
+            }
+            Err(found) => {
+                let language = i18n.language.get_untracked();
+                problems.set(found.iter().map(|problem| problem.message(language)).collect());
+            }
+        }
+    };
+
+    view! {
+        <form class="stack" on:submit=submit>
+            <div class="field">
+                <label for=format!("{form_id}-pseudonym")>{i18n.text(Key::TodayNickname)}</label>
+                <input
+                    id=format!("{form_id}-pseudonym")
+                    type="text"
+                    name="pseudonym"
+                    autocomplete="off"
+                    prop:value=move || pseudonym.get()
+                    on:input=move |event| pseudonym.set(event_target_value(&event))
+                />
+            </div>
+            <div class="field">
+                <label for=format!("{form_id}-role")>{i18n.text(Key::ParticipantsDefaultRole)}</label>
+                <select
+                    id=format!("{form_id}-role")
+                    name="default-role"
+                    on:change=move |event| {
+                        let chosen = event_target_value(&event);
+                        if let Some(role) = Role::ALL.into_iter().find(|r| r.label(spor_core::Language::En) == chosen) {
+                            default_role.set(role);
+                        }
+                    }
+                >
+                    {Role::ALL
+                        .into_iter()
+                        .map(|role| {
+                            view! {
+                                <option value=role.label(spor_core::Language::En) selected=move || default_role.get() == role>
+                                    {move || role.label(i18n.language.get())}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <fieldset class="choice-group">
+                <legend>{i18n.text(Key::ParticipantsConsent)}</legend>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || linked_surveys.get()
+                        on:change=move |event| linked_surveys.set(event_target_checked(&event))
+                    />
+                    {i18n.text(Key::ParticipantsConsentLinked)}
+                </label>
+                <label class="choice">
+                    <input type="checkbox" prop:checked=move || contact.get() on:change=move |event| contact.set(event_target_checked(&event)) />
+                    {i18n.text(Key::ParticipantsConsentContact)}
+                </label>
+            </fieldset>
+            <fieldset class="choice-group">
+                <legend>{i18n.text(Key::ParticipantsActivities)}</legend>
+                {activities
+                    .into_iter()
+                    .map(|activity| {
+                        let activity_id = activity.id;
+                        view! {
+                            <label class="choice">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || rosters.with(|r| r.contains(&activity_id))
+                                    on:change=move |event| {
+                                        let checked = event_target_checked(&event);
+                                        rosters.update(|r| {
+                                            r.retain(|a| *a != activity_id);
+                                            if checked {
+                                                r.push(activity_id);
+                                            }
+                                        });
+                                    }
+                                />
+                                {activity.name}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <div role="alert" class="error">
+                {move || problems.get().into_iter().map(|problem| view! { <p>{problem}</p> }).collect_view()}
+            </div>
+            <div class="button-row">
+                <button type="submit" class="button">{i18n.text(Key::ParticipantsSave)}</button>
+                <button type="button" class="button secondary" on:click=move |_| editing.set(false)>
+                    {i18n.text(Key::CommonCancel)}
+                </button>
+            </div>
+        </form>
+    }
+}
