@@ -1,6 +1,7 @@
 //! Pieces of the frame and building blocks shared by pages.
 
 pub mod activity_form;
+pub mod backup_section;
 pub mod headcount_counter;
 pub mod nav_bar;
 pub mod new_person_form;

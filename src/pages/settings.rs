@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::backup_section::BackupSection;
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::{Key, Language};
@@ -11,6 +12,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Page title=Key::NavSettings lead=Key::PageSettingsLead>
             <LanguageChoice />
             <StorageSection />
+            <BackupSection />
             <DeviceSection />
         </Page>
     }

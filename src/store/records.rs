@@ -9,6 +9,7 @@ use rexie::{KeyRange, TransactionMode};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use spor_core::activity::{Activity, Occurrence};
 use spor_core::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
+use spor_core::backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, ImportPlan};
 use spor_core::hlc::Hlc;
 use spor_core::ids::{ActivityId, MutationId, ParticipantId};
 use spor_core::participant::Participant;
@@ -59,6 +60,79 @@ fn occurrence_key(occurrence: Occurrence) -> Result<KeyRange, StoreError> {
     only(&key, "look up an occurrence")
 }
 
+/// A new outbox entry for `change`.
+fn queue(change: Change) -> OutboxEntry {
+    OutboxEntry {
+        seq: None,
+        mutation: Mutation {
+            id: MutationId::generate(),
+            change,
+        },
+        queued_at: Utc::now(),
+    }
+}
+
+/// A patch carrying every field of `entity_value` (but its id), each with `stamp`.
+fn patch<T: Serialize>(entity: EntityRef, entity_value: &T, stamp: Hlc) -> Change {
+    let fields = match serde_json::to_value(entity_value).expect("the app's own records always serialise") {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .filter(|(name, _)| name != "id")
+            .map(|(name, value)| (name, Stamped { value, stamp }))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    Change::Patch { entity, fields }
+}
+
+/// Erases `participant` inside the caller's transaction: personal fields gone, their queued patches
+/// scrubbed from the outbox, the erasure queued.
+async fn erase_in(
+    participants: &rexie::Store,
+    outbox: &rexie::Store,
+    meta: &rexie::Store,
+    device: uuid::Uuid,
+    participant: ParticipantId,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    let Some(stored) = participants
+        .get(participant.to_string().into())
+        .await
+        .map_err(StoreError::database(action))?
+    else {
+        return Ok(());
+    };
+    let mut erased: Participant = from_js(stored, "participant")?;
+    erased.erase();
+    participants
+        .put(&to_js(&erased), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    for (key, value) in outbox
+        .scan(None, None, None, None)
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        let entry: OutboxEntry = from_js(value, "outbox entry")?;
+        let carries_personal_data = matches!(
+            &entry.mutation.change,
+            Change::Patch { entity, .. } if entity.kind == EntityKind::Participant && entity.id == participant.0
+        );
+        if carries_personal_data {
+            outbox.delete(key).await.map_err(StoreError::database(action))?;
+        }
+    }
+    let stamp = tick_clock(meta, device, action).await?;
+    outbox
+        .add(
+            &to_js(&queue(Change::EraseParticipant { participant, stamp })),
+            None,
+        )
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(())
+}
+
 /// Reads this device's clock from `meta`, ticks it to now and writes it back, inside the caller's
 /// transaction: stamps never go backwards, even when the wall clock does.
 async fn tick_clock(
@@ -92,15 +166,7 @@ impl Store {
         change: Change,
         action: &'static str,
     ) -> Result<MutationId, StoreError> {
-        let mutation = Mutation {
-            id: MutationId::generate(),
-            change,
-        };
-        let entry = OutboxEntry {
-            seq: None,
-            mutation,
-            queued_at: Utc::now(),
-        };
+        let entry = queue(change);
         let transaction = self
             .db
             .transaction(&[store, OUTBOX], TransactionMode::ReadWrite)
@@ -179,29 +245,13 @@ impl Store {
         action: &'static str,
     ) -> Result<MutationId, StoreError> {
         let device = self.device_id().await?;
-        let fields_json = serde_json::to_value(entity_value).expect("the app's own records always serialise");
         let transaction = self
             .db
             .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite)
             .map_err(StoreError::database(action))?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         let stamp = tick_clock(&meta, device, action).await?;
-        let fields: BTreeMap<String, Stamped> = match fields_json {
-            serde_json::Value::Object(map) => map
-                .into_iter()
-                .filter(|(name, _)| name != "id")
-                .map(|(name, value)| (name, Stamped { value, stamp }))
-                .collect(),
-            _ => BTreeMap::new(),
-        };
-        let entry = OutboxEntry {
-            seq: None,
-            mutation: Mutation {
-                id: MutationId::generate(),
-                change: Change::Patch { entity, fields },
-            },
-            queued_at: Utc::now(),
-        };
+        let entry = queue(patch(entity, entity_value, stamp));
         let records = transaction.store(store).map_err(StoreError::database(action))?;
         let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
         records
@@ -245,48 +295,152 @@ impl Store {
             .map_err(StoreError::database(action))?;
         let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        let Some(stored) = participants
-            .get(participant.to_string().into())
-            .await
-            .map_err(StoreError::database(action))?
-        else {
-            return Ok(());
-        };
-        let mut erased: Participant = from_js(stored, "participant")?;
-        erased.erase();
-        participants
-            .put(&to_js(&erased), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        for (key, value) in outbox
-            .scan(None, None, None, None)
-            .await
-            .map_err(StoreError::database(action))?
-        {
-            let entry: OutboxEntry = from_js(value, "outbox entry")?;
-            let carries_personal_data = matches!(
-                &entry.mutation.change,
-                Change::Patch { entity, .. } if entity.kind == EntityKind::Participant && entity.id == participant.0
-            );
-            if carries_personal_data {
-                outbox.delete(key).await.map_err(StoreError::database(action))?;
-            }
-        }
-        let stamp = tick_clock(&meta, device, action).await?;
-        let entry = OutboxEntry {
-            seq: None,
-            mutation: Mutation {
-                id: MutationId::generate(),
-                change: Change::EraseParticipant { participant, stamp },
-            },
-            queued_at: Utc::now(),
-        };
-        outbox
-            .add(&to_js(&entry), None)
-            .await
-            .map_err(StoreError::database(action))?;
+        erase_in(&participants, &outbox, &meta, device, participant, action).await?;
         transaction.done().await.map_err(StoreError::database(action))?;
         Ok(())
+    }
+
+    /// Everything this device holds, as a backup file's contents.
+    pub async fn export_backup(&self) -> Result<Backup, StoreError> {
+        let action = "read everything for the backup";
+        let device = self.device_id().await?;
+        let stores = [
+            ACTIVITIES,
+            PARTICIPANTS,
+            ATTENDANCE,
+            ATTENDANCE_EVENTS,
+            HEADCOUNTS,
+        ];
+        let transaction = self
+            .db
+            .transaction(&stores, TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        let mut contents = Vec::new();
+        for store in stores {
+            let values = transaction
+                .store(store)
+                .map_err(StoreError::database(action))?
+                .get_all(None, None)
+                .await
+                .map_err(StoreError::database(action))?;
+            contents.push(js_sys::Array::from_iter(values));
+        }
+        Ok(Backup {
+            format: BACKUP_FORMAT.to_owned(),
+            version: BACKUP_VERSION,
+            exported_at: Utc::now(),
+            device: spor_core::ids::DeviceId(device),
+            activities: from_js(contents[0].clone().into(), "activity")?,
+            participants: from_js(contents[1].clone().into(), "participant")?,
+            attendance: from_js(contents[2].clone().into(), "attendance")?,
+            attendance_events: from_js(contents[3].clone().into(), "attendance event")?,
+            headcounts: from_js(contents[4].clone().into(), "headcount")?,
+        })
+    }
+
+    /// Merges a backup into this device in one transaction (all of it, or nothing), queuing every
+    /// added record for sync. Returns how many records were added or erased.
+    pub async fn import_backup(&self, backup: Backup) -> Result<usize, StoreError> {
+        let action = "import the backup";
+        let stamp = backup.stamp();
+        let plan = ImportPlan::new(backup, &self.export_backup().await?);
+        if plan.is_empty() {
+            return Ok(0);
+        }
+        let device = self.device_id().await?;
+        let transaction = self
+            .db
+            .transaction(
+                &[
+                    ACTIVITIES,
+                    PARTICIPANTS,
+                    ATTENDANCE,
+                    ATTENDANCE_EVENTS,
+                    HEADCOUNTS,
+                    OUTBOX,
+                    META,
+                ],
+                TransactionMode::ReadWrite,
+            )
+            .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (activities, participants, outbox, meta) = (
+            store(ACTIVITIES)?,
+            store(PARTICIPANTS)?,
+            store(OUTBOX)?,
+            store(META)?,
+        );
+        let (attendance, events, headcounts) =
+            (store(ATTENDANCE)?, store(ATTENDANCE_EVENTS)?, store(HEADCOUNTS)?);
+        let queued = |change| to_js(&queue(change));
+        for activity in &plan.activities {
+            let entity = EntityRef {
+                kind: EntityKind::Activity,
+                id: activity.id.0,
+            };
+            activities
+                .add(&to_js(activity), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            outbox
+                .add(&queued(patch(entity, activity, stamp)), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        for participant in &plan.participants {
+            let entity = EntityRef {
+                kind: EntityKind::Participant,
+                id: participant.id.0,
+            };
+            participants
+                .add(&to_js(participant), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            outbox
+                .add(&queued(patch(entity, participant, stamp)), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        for &participant in &plan.erase {
+            erase_in(&participants, &outbox, &meta, device, participant, action).await?;
+        }
+        for record in &plan.attendance {
+            attendance
+                .add(&to_js(record), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            let change = Change::CheckIn {
+                attendance: record.clone(),
+            };
+            outbox
+                .add(&queued(change), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        for event in &plan.attendance_events {
+            events
+                .add(&to_js(event), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            let change = Change::AttendanceEvent { event: event.clone() };
+            outbox
+                .add(&queued(change), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        for event in &plan.headcounts {
+            headcounts
+                .add(&to_js(event), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            let change = Change::Headcount { event: event.clone() };
+            outbox
+                .add(&queued(change), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(plan.len())
     }
 
     async fn all<T: DeserializeOwned>(&self, store: &str, what: &'static str) -> Result<Vec<T>, StoreError> {

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod attendance;
+pub mod backup;
 pub mod demo;
 pub mod goal;
 pub mod hlc;

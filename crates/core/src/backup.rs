@@ -1,0 +1,379 @@
+//! The device backup: one JSON file with everything a device holds, for organisations without a
+//! server. Importing merges: it adds what the device lacks, never overwrites what it has, and an
+//! erasure always wins (an erased name never comes back from an old backup).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::activity::Activity;
+use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
+use crate::hlc::Hlc;
+use crate::ids::{AttendanceId, DeviceId, ParticipantId};
+use crate::language::Language;
+use crate::participant::Participant;
+use crate::validation::{Context, Problem};
+
+pub const BACKUP_FORMAT: &str = "spor-backup";
+pub const BACKUP_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// Always [`BACKUP_FORMAT`]: tells a Spor backup from any other JSON file.
+    pub format: String,
+    pub version: u32,
+    pub exported_at: DateTime<Utc>,
+    pub device: DeviceId,
+    #[serde(default)]
+    pub activities: Vec<Activity>,
+    #[serde(default)]
+    pub participants: Vec<Participant>,
+    #[serde(default)]
+    pub attendance: Vec<Attendance>,
+    #[serde(default)]
+    pub attendance_events: Vec<AttendanceEvent>,
+    #[serde(default)]
+    pub headcounts: Vec<HeadcountEvent>,
+}
+
+/// Why a file cannot be imported. Nothing is changed when any of these is found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackupError {
+    /// Not JSON at all, or cut off.
+    Unreadable { detail: String },
+    /// JSON, but not a Spor backup (another program's file, or a damaged one).
+    NotABackup { detail: String },
+    /// Made by a newer Spor than this one.
+    NewerVersion { version: u32 },
+    /// A Spor backup with records that break the rules (e.g. tampered with).
+    InvalidRecords { problems: Vec<Problem> },
+}
+
+impl BackupError {
+    pub fn message(&self, language: Language) -> String {
+        match (self, language) {
+            (BackupError::Unreadable { detail }, Language::Da) => {
+                format!("Filen kan ikke læses som en sikkerhedskopi; måske er den ufuldstændig ({detail}).")
+            }
+            (BackupError::Unreadable { detail }, Language::En) => {
+                format!("The file cannot be read as a backup; it may be incomplete ({detail}).")
+            }
+            (BackupError::NotABackup { detail }, Language::Da) => {
+                format!("Filen er ikke en sikkerhedskopi fra Spor ({detail}).")
+            }
+            (BackupError::NotABackup { detail }, Language::En) => {
+                format!("The file is not a Spor backup ({detail}).")
+            }
+            (BackupError::NewerVersion { version }, Language::Da) => {
+                format!(
+                    "Sikkerhedskopien er lavet af en nyere udgave af Spor (format {version}). Opdatér appen først."
+                )
+            }
+            (BackupError::NewerVersion { version }, Language::En) => {
+                format!("The backup was made by a newer Spor (format {version}). Update the app first.")
+            }
+            (BackupError::InvalidRecords { problems }, language) => {
+                let first = problems.first().map(|p| p.message(language)).unwrap_or_default();
+                match language {
+                    Language::Da => format!("Sikkerhedskopien har {} fejl, fx: {first}", problems.len()),
+                    Language::En => format!("The backup has {} errors, for example: {first}", problems.len()),
+                }
+            }
+        }
+    }
+}
+
+impl Backup {
+    /// Reads and checks a backup file: the format, the version, and every record's rules.
+    pub fn parse(text: &str, context: Context) -> Result<Backup, BackupError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|error| BackupError::Unreadable {
+                detail: error.to_string(),
+            })?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(BACKUP_FORMAT) {
+            return Err(BackupError::NotABackup {
+                detail: "no \"format\": \"spor-backup\"".into(),
+            });
+        }
+        if let Some(version) = value.get("version").and_then(|v| v.as_u64())
+            && version > u64::from(BACKUP_VERSION)
+        {
+            return Err(BackupError::NewerVersion {
+                version: u32::try_from(version).unwrap_or(u32::MAX),
+            });
+        }
+        let backup: Backup = serde_json::from_value(value).map_err(|error| BackupError::NotABackup {
+            detail: error.to_string(),
+        })?;
+        let mut problems = Vec::new();
+        let mut collect =
+            |result: Result<(), Vec<Problem>>| problems.extend(result.err().unwrap_or_default());
+        backup.activities.iter().for_each(|a| collect(a.validate()));
+        backup
+            .participants
+            .iter()
+            .for_each(|p| collect(p.validate(context)));
+        backup
+            .attendance
+            .iter()
+            .for_each(|a| collect(a.validate(context)));
+        backup
+            .headcounts
+            .iter()
+            .for_each(|h| collect(h.validate(context)));
+        if problems.is_empty() {
+            Ok(backup)
+        } else {
+            Err(BackupError::InvalidRecords { problems })
+        }
+    }
+
+    /// The stamp for fields taken from this backup: its export time, so that any edit made after
+    /// the export, anywhere, wins over it.
+    pub fn stamp(&self) -> Hlc {
+        Hlc {
+            wall_ms: u64::try_from(self.exported_at.timestamp_millis()).unwrap_or(0),
+            counter: 0,
+            device: self.device,
+        }
+    }
+}
+
+/// What importing a backup adds to a device, decided against what the device already holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportPlan {
+    pub activities: Vec<Activity>,
+    pub participants: Vec<Participant>,
+    /// Participants the device holds by name but the backup holds erased: erasure wins.
+    pub erase: Vec<ParticipantId>,
+    pub attendance: Vec<Attendance>,
+    pub attendance_events: Vec<AttendanceEvent>,
+    pub headcounts: Vec<HeadcountEvent>,
+}
+
+impl ImportPlan {
+    /// Merges `backup` into `existing` (what the device holds, in the same shape).
+    pub fn new(backup: Backup, existing: &Backup) -> ImportPlan {
+        let known_activities: HashSet<_> = existing.activities.iter().map(|a| a.id).collect();
+        let known_participants: HashMap<_, _> = existing.participants.iter().map(|p| (p.id, p)).collect();
+        let mut canonical_by_key: HashMap<_, AttendanceId> = existing
+            .attendance
+            .iter()
+            .map(|a| (a.natural_key(), a.id))
+            .collect();
+        let mut canonical: HashMap<AttendanceId, AttendanceId> =
+            existing.attendance.iter().map(|a| (a.id, a.id)).collect();
+        let known_events: HashSet<_> = existing.attendance_events.iter().map(|e| e.id).collect();
+        let known_headcounts: HashSet<_> = existing.headcounts.iter().map(|h| h.id).collect();
+
+        let mut plan = ImportPlan {
+            activities: backup
+                .activities
+                .into_iter()
+                .filter(|a| !known_activities.contains(&a.id))
+                .collect(),
+            ..ImportPlan::default()
+        };
+        for participant in backup.participants {
+            match known_participants.get(&participant.id) {
+                None => plan.participants.push(participant),
+                Some(local) if participant.erased && !local.erased => plan.erase.push(participant.id),
+                Some(_) => {}
+            }
+        }
+        for attendance in backup.attendance {
+            if canonical.contains_key(&attendance.id) {
+                continue;
+            }
+            match canonical_by_key.get(&attendance.natural_key()) {
+                // The same person at the same occurrence: the device's own check-in stays canonical.
+                Some(&local) => {
+                    canonical.insert(attendance.id, local);
+                }
+                None => {
+                    canonical_by_key.insert(attendance.natural_key(), attendance.id);
+                    canonical.insert(attendance.id, attendance.id);
+                    plan.attendance.push(attendance);
+                }
+            }
+        }
+        plan.attendance_events = backup
+            .attendance_events
+            .into_iter()
+            .filter(|event| !known_events.contains(&event.id))
+            .filter_map(|mut event| {
+                event.attendance = *canonical.get(&event.attendance)?;
+                Some(event)
+            })
+            .collect();
+        plan.headcounts = backup
+            .headcounts
+            .into_iter()
+            .filter(|h| !known_headcounts.contains(&h.id))
+            .collect();
+        plan
+    }
+
+    /// How many records the import adds or erases.
+    pub fn len(&self) -> usize {
+        self.activities.len()
+            + self.participants.len()
+            + self.erase.len()
+            + self.attendance.len()
+            + self.attendance_events.len()
+            + self.headcounts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Role;
+    use crate::attendance::AttendanceChange;
+    use crate::ids::{ActivityId, AttendanceEventId};
+    use crate::participant::Consent;
+    use chrono::NaiveDate;
+
+    fn context() -> Context {
+        Context {
+            today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        }
+    }
+
+    fn empty() -> Backup {
+        Backup {
+            format: BACKUP_FORMAT.into(),
+            version: BACKUP_VERSION,
+            exported_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            device: DeviceId::generate(),
+            activities: vec![],
+            participants: vec![],
+            attendance: vec![],
+            attendance_events: vec![],
+            headcounts: vec![],
+        }
+    }
+
+    fn person(name: &str) -> Participant {
+        Participant {
+            id: ParticipantId::generate(),
+            pseudonym: name.into(),
+            birth_decade: None,
+            default_role: Role::Bruger,
+            consent: Consent::default(),
+            activities: vec![],
+            erased: false,
+        }
+    }
+
+    fn attend(participant: ParticipantId, activity: ActivityId) -> Attendance {
+        Attendance {
+            id: AttendanceId::generate(),
+            participant,
+            activity,
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            role: Role::Bruger,
+            recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: DeviceId::generate(),
+        }
+    }
+
+    #[test]
+    fn foreign_truncated_and_newer_files_are_refused_with_the_reason() {
+        let backup = empty();
+        let json = serde_json::to_string(&backup).unwrap();
+        assert!(matches!(
+            Backup::parse(&json[..json.len() / 2], context()),
+            Err(BackupError::Unreadable { .. })
+        ));
+        assert!(matches!(
+            Backup::parse(r#"{"name": "Excel export"}"#, context()),
+            Err(BackupError::NotABackup { .. })
+        ));
+        let newer = json.replace("\"version\":1", "\"version\":2");
+        assert_eq!(
+            Backup::parse(&newer, context()),
+            Err(BackupError::NewerVersion { version: 2 })
+        );
+        assert_eq!(Backup::parse(&json, context()), Ok(backup));
+    }
+
+    #[test]
+    fn a_tampered_record_is_refused_with_its_problem_in_danish() {
+        let mut backup = empty();
+        backup.participants.push(person(&"x".repeat(200)));
+        let error = Backup::parse(&serde_json::to_string(&backup).unwrap(), context()).unwrap_err();
+        assert_eq!(
+            error.message(Language::Da),
+            "Sikkerhedskopien har 1 fejl, fx: Kaldenavnet er for langt: 200 tegn, højst 40."
+        );
+    }
+
+    #[test]
+    fn import_adds_what_is_missing_and_never_overwrites() {
+        let activity = ActivityId::generate();
+        let soren = person("Søren");
+        let mut renamed = soren.clone();
+        renamed.pseudonym = "Old name".into();
+        let mut existing = empty();
+        existing.participants.push(soren.clone());
+        let mut backup = empty();
+        let aase = person("Åse");
+        backup.participants = vec![renamed, aase.clone()];
+        backup.attendance = vec![attend(aase.id, activity)];
+        let plan = ImportPlan::new(backup, &existing);
+        assert_eq!(plan.participants, vec![aase]);
+        assert_eq!(plan.attendance.len(), 1);
+        assert_eq!(plan.len(), 2);
+    }
+
+    #[test]
+    fn an_erasure_wins_in_both_directions() {
+        let soren = person("Søren");
+        let mut erased = soren.clone();
+        erased.erase();
+
+        let mut holds_name = empty();
+        holds_name.participants.push(soren.clone());
+        let mut backup = empty();
+        backup.participants.push(erased.clone());
+        assert_eq!(ImportPlan::new(backup, &holds_name).erase, vec![soren.id]);
+
+        let mut holds_erased = empty();
+        holds_erased.participants.push(erased);
+        let mut old_backup = empty();
+        old_backup.participants.push(soren);
+        assert!(
+            ImportPlan::new(old_backup, &holds_erased).is_empty(),
+            "an erased name never comes back"
+        );
+    }
+
+    #[test]
+    fn the_same_check_in_from_another_device_keeps_the_local_one_and_moves_its_events() {
+        let activity = ActivityId::generate();
+        let soren = person("Søren");
+        let local = attend(soren.id, activity);
+        let other = attend(soren.id, activity);
+        let mut existing = empty();
+        existing.attendance.push(local.clone());
+        let mut backup = empty();
+        backup.attendance.push(other.clone());
+        backup.attendance_events.push(AttendanceEvent {
+            id: AttendanceEventId::generate(),
+            attendance: other.id,
+            change: AttendanceChange::Withdrawn,
+            stamp: backup.stamp(),
+        });
+        let plan = ImportPlan::new(backup, &existing);
+        assert!(plan.attendance.is_empty());
+        assert_eq!(plan.attendance_events.len(), 1);
+        assert_eq!(plan.attendance_events[0].attendance, local.id);
+    }
+}
