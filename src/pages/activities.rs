@@ -19,6 +19,9 @@ pub fn ActivitiesPage() -> impl IntoView {
     let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<ActivityId>);
+    // Counts saves, so the new-activity form starts empty after each one (and only then: typing
+    // must survive the list loading).
+    let saves = RwSignal::new(0u32);
 
     let save = Callback::new(move |activity: Activity| {
         spawn_local(async move {
@@ -27,6 +30,7 @@ pub fn ActivitiesPage() -> impl IntoView {
                 Ok(_) => {
                     message.try_set(Some(i18n.format(Key::CommonSaved, &[("name", &activity.name)])));
                     editing.try_set(None);
+                    saves.try_update(|n| *n += 1);
                     activities.refetch();
                 }
                 Err(error) => {
@@ -40,9 +44,8 @@ pub fn ActivitiesPage() -> impl IntoView {
         <Page title=Key::NavActivities lead=Key::PageActivitiesLead>
             <section class="card" aria-labelledby="new-activity-heading">
                 <h2 id="new-activity-heading">{i18n.text(Key::ActivitiesNew)}</h2>
-                // Keyed on the list so the form empties after each save.
                 {move || {
-                    activities.get();
+                    saves.track();
                     view! { <ActivityForm on_save=save /> }
                 }}
             </section>

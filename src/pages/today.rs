@@ -21,6 +21,10 @@ use crate::contexts::register_context::provide_register;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
 
+/// How many people the roster shows before "show more": search finds the rest, and a phone stays
+/// quick with a roster of a thousand.
+const ROWS_AT_A_TIME: usize = 50;
+
 /// Remembers the activity last registered on this device.
 const LAST_ACTIVITY_KEY: &str = "spor.today.activity";
 
@@ -192,7 +196,8 @@ fn OccurrenceView(
     let i18n = use_i18n();
     let context = provide_register(activity, occurrence, register, people, i18n);
     let query = RwSignal::new(String::new());
-    let rows = Memo::new(move |_| {
+    let shown = RwSignal::new(ROWS_AT_A_TIME);
+    let matches = Memo::new(move |_| {
         let query = query.get();
         context.people.with(|people| {
             context
@@ -200,6 +205,8 @@ fn OccurrenceView(
                 .with(|r| r.roster(people, &query).into_iter().cloned().collect::<Vec<_>>())
         })
     });
+    let rows = move || matches.with(|all| all.iter().take(shown.get()).cloned().collect::<Vec<_>>());
+    let hidden = move || matches.with(Vec::len).saturating_sub(shown.get());
     let roster_is_empty = move || {
         context
             .people
@@ -218,19 +225,27 @@ fn OccurrenceView(
                     autocomplete="off"
                     placeholder=i18n.text(Key::TodaySearch)
                     prop:value=move || query.get()
-                    on:input=move |event| query.set(event_target_value(&event))
+                    on:input=move |event| {
+                        query.set(event_target_value(&event));
+                        shown.set(ROWS_AT_A_TIME);
+                    }
                 />
             </div>
             <ul class="roster" data-testid="roster">
-                <For each=move || rows.get() key=|p| (p.id, p.pseudonym.clone()) let:participant>
+                <For each=rows key=|p| (p.id, p.pseudonym.clone()) let:participant>
                     <RosterRow participant />
                 </For>
             </ul>
+            <Show when=move || { hidden() > 0 }>
+                <button type="button" class="button secondary" on:click=move |_| shown.update(|n| *n += ROWS_AT_A_TIME)>
+                    {move || i18n.format(Key::TodayShowMore, &[("count", &hidden().min(ROWS_AT_A_TIME).to_string())])}
+                </button>
+            </Show>
             <p class="hint">
                 {move || {
                     if roster_is_empty() {
                         Some(i18n.t(Key::TodayRosterEmpty))
-                    } else if rows.with(Vec::is_empty) {
+                    } else if matches.with(Vec::is_empty) {
                         Some(i18n.t(Key::TodayNoMatch))
                     } else {
                         None

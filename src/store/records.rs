@@ -173,14 +173,10 @@ impl Store {
             .map_err(StoreError::database(action))?;
         let records = transaction.store(store).map_err(StoreError::database(action))?;
         let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
-        // The outbox entry goes first: if the record then fails (e.g. a second check-in of the same
-        // person), the transaction aborts and takes the queued entry with it.
-        outbox
-            .add(&to_js(&entry), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        records
-            .add(&record, None)
+        // Both requests are issued at once, outbox entry first; if the record then fails (e.g. a second
+        // check-in of the same person), the transaction aborts and takes the queued entry with it.
+        let entry_js = to_js(&entry);
+        futures::future::try_join(outbox.add(&entry_js, None), records.add(&record, None))
             .await
             .map_err(StoreError::database(action))?;
         transaction.done().await.map_err(StoreError::database(action))?;

@@ -18,6 +18,7 @@ pub fn run() -> Result {
     app_build::build_release()?;
     let bundle = bundle_sizes(&root().join("dist"))?;
     let trends = trends_page()?;
+    let attendance = attendance_in_browser()?;
     let report = format!(
         "{START}\n## Latest run\n\n{}\n\n### App payload (release build: opt-level z, LTO, wasm-opt -Oz)\n\n\
          Gzip at level 9, as a server would send it.\n\n\
@@ -25,10 +26,19 @@ pub fn run() -> Result {
          ### Trends page computation (spor-core, criterion, native release build)\n\n\
          Every figure of the trends page, monthly, all activities, over generated data \
          (`spor_core::demo`). Aim: well under 100 ms for a year.\n\n\
-         | data | mean | 95 % CI of the mean |\n|---|---:|---:|\n{}\n{END}",
+         | data | mean | 95 % CI of the mean |\n|---|---:|---:|\n{}\n\n\
+         ### Attendance on a phone (headless Chromium, release build, 390 px)\n\n\
+         `tests/e2e/bench/attendance.bench.ts`: a backup seeds one activity with 1,000 people and \
+         10,000 past check-ins; then taps on the Today page. Tap to committed is the app's own \
+         user-timing measure around the IndexedDB write (check-in and outbox entry in one \
+         transaction); the raw figure is the same write from JavaScript in the same browser run. \
+         Filtering runs from the input event until the roster's DOM is updated. Aims: tap p95 \
+         within 2x of raw IndexedDB; filtering well under a frame (16 ms).\n\n\
+         | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n{END}",
         environment()?,
         bundle,
-        trends
+        trends,
+        attendance
     );
     let path = root().join("docs/BENCHMARKS.md");
     let existing = std::fs::read_to_string(&path).unwrap_or_default();
@@ -78,6 +88,59 @@ fn trends_page() -> Result<String> {
     })
     .collect::<Result<Vec<_>>>()?;
     Ok(rows.join("\n"))
+}
+
+/// Runs the Playwright benchmark of the Today page against a real spor-server and reads its figures.
+fn attendance_in_browser() -> Result<String> {
+    tools::ensure_chromium()?;
+    tools::ensure_e2e_packages()?;
+    run_step(
+        project_command("cargo").args(["build", "--package", "spor-server"]),
+        "building spor-server",
+    )?;
+    let out = root().join("target/bench-attendance.json");
+    run_step(
+        project_command("npx")
+            .args(["playwright", "test", "--config", "bench.config.ts"])
+            .current_dir(root().join("tests/e2e"))
+            .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
+            .env("SPOR_DIST", root().join("dist"))
+            .env("SPOR_BENCH_OUT", &out)
+            .env("CHROMIUM", tools::CHROMIUM),
+        "benchmarking attendance in Chromium",
+    )?;
+    let text = std::fs::read_to_string(&out)
+        .map_err(|error| Failure::new(format!("reading {}: {error}", out.display())))?;
+    let results: serde_json::Value =
+        serde_json::from_str(&text).map_err(|error| Failure::new(format!("{}: {error}", out.display())))?;
+    let stored = results["stored_attendances"].as_u64().unwrap_or(0);
+    let participants = results["participants"].as_u64().unwrap_or(0);
+    let row = |key: &str, label: String| {
+        let figures = &results[key];
+        let ms = |name: &str| format!("{:.1} ms", figures[name].as_f64().unwrap_or(f64::NAN));
+        format!(
+            "| {label} | {} | {} | {} | {} |",
+            figures["n"].as_u64().unwrap_or(0),
+            ms("p50"),
+            ms("p95"),
+            ms("max")
+        )
+    };
+    Ok([
+        row(
+            "tap_to_committed_ms",
+            format!("tap to committed, {stored} attendances stored"),
+        ),
+        row(
+            "raw_indexeddb_ms",
+            "the same write in raw IndexedDB, same run".to_owned(),
+        ),
+        row(
+            "filter_per_keystroke_ms",
+            format!("roster filtering per keystroke, {participants} people"),
+        ),
+    ]
+    .join("\n"))
 }
 
 /// Raw and gzip sizes of the wasm, the JS glue and the CSS: what a phone downloads to start.

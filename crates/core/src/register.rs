@@ -143,11 +143,11 @@ impl Register {
             })
             .filter(|p| search::matches(&p.pseudonym, query))
             .collect();
-        rows.sort_by(|a, b| {
-            let last_seen = |p: &Participant| self.seen.get(&p.id).map(|(_, last)| *last);
-            last_seen(b)
-                .cmp(&last_seen(a))
-                .then_with(|| search::fold(&a.pseudonym).cmp(&search::fold(&b.pseudonym)))
+        // The sort key is computed once per person: folding inside the comparison would allocate
+        // on every one of the n log n comparisons, on every keystroke.
+        rows.sort_by_cached_key(|p| {
+            let last_seen = self.seen.get(&p.id).map(|(_, last)| *last);
+            (std::cmp::Reverse(last_seen), search::fold(&p.pseudonym))
         });
         rows
     }

@@ -1,0 +1,138 @@
+// Tap to committed with 10,000 attendances stored, beside the same write in raw IndexedDB, and
+// roster filtering per keystroke over 1,000 participants. Writes its figures to SPOR_BENCH_OUT.
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { expect, test } from "../support/fixtures";
+
+const PARTICIPANTS = 1_000;
+const WEEKS = 10;
+// Fewer than the 50 rows the roster shows at a time: every tap finds a row on screen.
+const TAPS = 40;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summary(values: number[]) {
+  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
+}
+
+/** A backup with one activity, 1,000 people on its roster and 10,000 past check-ins. */
+function seed(today: string) {
+  const device = randomUUID();
+  const activity = randomUUID();
+  const names = ["Søren", "Åse", "Bjørn", "Mette", "Ali", "Karen", "Jens", "Fatima", "Ole", "Grete"];
+  const participants = Array.from({ length: PARTICIPANTS }, (_, i) => ({
+    id: randomUUID(),
+    pseudonym: `${names[i % names.length]} ${String(i).padStart(4, "0")}`,
+    default_role: "bruger",
+    activities: [activity],
+  }));
+  const attendance = [];
+  for (let week = 1; week <= WEEKS; week++) {
+    const date = new Date(`${today}T12:00:00Z`);
+    date.setUTCDate(date.getUTCDate() - 7 * week);
+    for (const participant of participants) {
+      attendance.push({
+        id: randomUUID(),
+        participant: participant.id,
+        activity,
+        date: date.toISOString().slice(0, 10),
+        role: "bruger",
+        recorded_at: date.toISOString(),
+        recorded_by: device,
+      });
+    }
+  }
+  return {
+    format: "spor-backup",
+    version: 1,
+    exported_at: new Date().toISOString(),
+    device,
+    activities: [{ id: activity, name: "Benchmark-café", roles: ["bruger", "deltager", "frivillig"] }],
+    participants,
+    attendance,
+  };
+}
+
+test("tap to committed and roster filtering", async ({ page }) => {
+  await page.goto("/settings");
+  const today = await page.evaluate(() => new Date().toLocaleDateString("sv-SE"));
+  await page.getByLabel("Indlæs sikkerhedskopi").setInputFiles({
+    name: "seed.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(seed(today))),
+  });
+  await expect(page.getByTestId("backup-message")).toHaveText(/indlæst: 11001 nye/, { timeout: 120_000 });
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  const rows = page.getByTestId("roster").locator(`button.roster-name[aria-pressed="false"]`);
+  await expect(rows.first()).toBeVisible();
+  for (let i = 0; i < TAPS; i++) {
+    const row = rows.first();
+    await row.click();
+    await expect(page.getByTestId("summary-named")).toHaveText(String(i + 1));
+  }
+  const app = await page.evaluate(() => performance.getEntriesByName("spor:check-in").map((entry) => entry.duration));
+
+  // The same write (a check-in and its outbox entry in one transaction) in raw IndexedDB, same run.
+  const raw = await page.evaluate(async (taps) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("spor");
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const durations: number[] = [];
+    for (let i = 0; i < taps; i++) {
+      const attendance = {
+        id: crypto.randomUUID(),
+        participant: crypto.randomUUID(),
+        activity: crypto.randomUUID(),
+        date: "2026-01-01",
+        role: "bruger",
+        recorded_at: new Date().toISOString(),
+        recorded_by: crypto.randomUUID(),
+      };
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(["attendance", "outbox"], "readwrite");
+        tx.objectStore("outbox").add({
+          mutation: { id: crypto.randomUUID(), change: { type: "check_in", attendance } },
+          queued_at: new Date().toISOString(),
+        });
+        tx.objectStore("attendance").add(attendance);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      durations.push(performance.now() - started);
+    }
+    db.close();
+    return durations;
+  }, TAPS);
+
+  // Per keystroke: from the input event until the roster's DOM has been updated.
+  const filtering = await page.evaluate(async () => {
+    const input = document.querySelector<HTMLInputElement>("#roster-search")!;
+    const durations: number[] = [];
+    for (const query of ["s", "so", "sor", "sore", "soren", "soren 0", "soren 01", "soren 012", "", "a", "aa", "aase"]) {
+      const started = performance.now();
+      input.value = query;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      durations.push(performance.now() - started);
+    }
+    return durations;
+  });
+
+  const results = {
+    stored_attendances: WEEKS * PARTICIPANTS + TAPS,
+    participants: PARTICIPANTS,
+    tap_to_committed_ms: summary(app),
+    raw_indexeddb_ms: summary(raw),
+    filter_per_keystroke_ms: summary(filtering),
+  };
+  console.log(JSON.stringify(results, null, 2));
+  if (process.env.SPOR_BENCH_OUT) writeFileSync(process.env.SPOR_BENCH_OUT, JSON.stringify(results, null, 2));
+  expect(app.length).toBe(TAPS);
+});
