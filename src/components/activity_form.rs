@@ -67,10 +67,7 @@ pub fn ActivityForm(
                 problems.set(Vec::new());
                 on_save.run(activity);
             }
-            Err(found) => {
-                let language = i18n.language.get_untracked();
-                problems.set(found.iter().map(|problem| problem.message(language)).collect());
-            }
+            Err(found) => problems.set(i18n.problem_messages(&found)),
         }
     };
 

@@ -127,10 +127,7 @@ fn ParticipantForm(
                 editing.set(false);
                 on_save.run(changed);
             }
-            Err(found) => {
-                let language = i18n.language.get_untracked();
-                problems.set(found.iter().map(|problem| problem.message(language)).collect());
-            }
+            Err(found) => problems.set(i18n.problem_messages(&found)),
         }
     };
 

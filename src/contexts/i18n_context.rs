@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{Key, Language, fill};
 use crate::store::StoreError;
+use spor_core::validation::Problem;
 
 const STORAGE_KEY: &str = "spor.language";
 
@@ -29,6 +30,12 @@ impl I18n {
     /// The text for `key` with its `{placeholders}` filled in.
     pub fn format(self, key: Key, values: &[(&str, &str)]) -> String {
         fill(self.t(key), values)
+    }
+
+    /// Validation problems from spor-core, in the current language.
+    pub fn problem_messages(self, problems: &[Problem]) -> Vec<String> {
+        let language = self.language.get_untracked();
+        problems.iter().map(|problem| problem.message(language)).collect()
     }
 
     /// A failed write or read, told so the user knows that what was saved before is safe.

@@ -74,6 +74,18 @@ impl RegisterContext {
         self.error.try_set(Some(self.i18n.store_error(error)));
     }
 
+    /// Shows "checked in, undo?" for the latest check-in.
+    fn offer_undo(self, participant: ParticipantId, name: &str) {
+        let serial = self
+            .undo
+            .with_untracked(|offer| offer.as_ref().map_or(0, |o| o.serial + 1));
+        self.undo.try_set(Some(UndoOffer {
+            participant,
+            name: name.to_owned(),
+            serial,
+        }));
+    }
+
     /// The role a person gets on check-in: their default, if the activity uses it.
     fn role_for(self, participant: &Participant) -> Role {
         let roles = self.activity.with_untracked(|activity| activity.roles.clone());
@@ -120,16 +132,7 @@ impl RegisterContext {
             };
             self.pending.try_update(|pending| pending.remove(&participant));
             match outcome {
-                Ok(()) => {
-                    let serial = self
-                        .undo
-                        .with_untracked(|offer| offer.as_ref().map_or(0, |o| o.serial + 1));
-                    self.undo.try_set(Some(UndoOffer {
-                        participant,
-                        name: person.pseudonym.clone(),
-                        serial,
-                    }));
-                }
+                Ok(()) => self.offer_undo(participant, &person.pseudonym),
                 Err(error) => self.fail(&error),
             }
         });
@@ -306,13 +309,9 @@ impl RegisterContext {
             erased: false,
         };
         let today = chrono::Local::now().date_naive();
-        let language = self.i18n.language.get_untracked();
-        participant.validate(Context { today }).map_err(|problems| {
-            problems
-                .iter()
-                .map(|problem| problem.message(language))
-                .collect::<Vec<_>>()
-        })?;
+        participant
+            .validate(Context { today })
+            .map_err(|problems| self.i18n.problem_messages(&problems))?;
         self.error.set(None);
         spawn_local(async move {
             let outcome = async {
@@ -322,16 +321,7 @@ impl RegisterContext {
             }
             .await;
             match outcome {
-                Ok(()) => {
-                    let serial = self
-                        .undo
-                        .with_untracked(|offer| offer.as_ref().map_or(0, |o| o.serial + 1));
-                    self.undo.try_set(Some(UndoOffer {
-                        participant: participant.id,
-                        name: participant.pseudonym.clone(),
-                        serial,
-                    }));
-                }
+                Ok(()) => self.offer_undo(participant.id, &participant.pseudonym),
                 Err(error) => self.fail(&error),
             }
         });

@@ -75,12 +75,7 @@ impl Goal {
                 max,
             });
         }
-        if self.to < self.from {
-            problems.push(Problem::EmptyPeriod {
-                from: self.from,
-                to: self.to,
-            });
-        }
+        problems.period(self.from, self.to);
         problems.into_result()
     }
 }

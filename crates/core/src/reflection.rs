@@ -22,12 +22,7 @@ impl Reflection {
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Problems::default();
         problems.required_text(Field::Reflection, &self.text, limits::REFLECTION);
-        if self.to < self.from {
-            problems.push(Problem::EmptyPeriod {
-                from: self.from,
-                to: self.to,
-            });
-        }
+        problems.period(self.from, self.to);
         problems.into_result()
     }
 }

@@ -363,6 +363,13 @@ impl Problems {
         }
     }
 
+    /// A period must not end before it starts.
+    pub fn period(&mut self, from: NaiveDate, to: NaiveDate) {
+        if to < from {
+            self.push(Problem::EmptyPeriod { from, to });
+        }
+    }
+
     pub fn into_result(self) -> Result<(), Vec<Problem>> {
         if self.0.is_empty() { Ok(()) } else { Err(self.0) }
     }
