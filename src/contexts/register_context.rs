@@ -194,17 +194,11 @@ impl RegisterContext {
 
     /// Re-reads the occurrence from the store.
     async fn reload(self) -> Result<(), StoreError> {
-        let store = store::shared().await?;
-        let occurrence = self.occurrence.get_untracked();
-        let records = store.occurrence_records(occurrence).await?;
-        let history = store.attendance_at(occurrence.activity).await?;
-        self.register.try_set(Register::new(
-            occurrence,
-            records.attendances,
-            records.events,
-            records.headcounts,
-            &history,
-        ));
+        let register = store::shared()
+            .await?
+            .register(self.occurrence.get_untracked())
+            .await?;
+        self.register.try_set(register);
         Ok(())
     }
 

@@ -79,16 +79,7 @@ fn default_activity(activities: &[Activity], today: NaiveDate) -> ActivityId {
 
 async fn load(occurrence: Occurrence) -> Result<(Register, Vec<Participant>), StoreError> {
     let store = store::shared().await?;
-    let records = store.occurrence_records(occurrence).await?;
-    let history = store.attendance_at(occurrence.activity).await?;
-    let register = Register::new(
-        occurrence,
-        records.attendances,
-        records.events,
-        records.headcounts,
-        &history,
-    );
-    Ok((register, store.participants().await?))
+    Ok((store.register(occurrence).await?, store.participants().await?))
 }
 
 #[component]

@@ -13,6 +13,7 @@ use spor_core::backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, ImportPlan};
 use spor_core::hlc::Hlc;
 use spor_core::ids::{ActivityId, MutationId, ParticipantId};
 use spor_core::participant::Participant;
+use spor_core::register::Register;
 use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
 use wasm_bindgen::JsValue;
 
@@ -517,6 +518,19 @@ impl Store {
                 .map(|v| from_js(v, "headcount"))
                 .collect::<Result<_, _>>()?,
         })
+    }
+
+    /// The register of one occurrence, as the Today page shows it.
+    pub async fn register(&self, occurrence: Occurrence) -> Result<Register, StoreError> {
+        let records = self.occurrence_records(occurrence).await?;
+        let history = self.attendance_at(occurrence.activity).await?;
+        Ok(Register::new(
+            occurrence,
+            records.attendances,
+            records.events,
+            records.headcounts,
+            &history,
+        ))
     }
 
     /// Every check-in at an activity (for "most recently seen" and "new today").

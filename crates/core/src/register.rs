@@ -53,22 +53,29 @@ impl Register {
         headcounts: Vec<HeadcountEvent>,
         activity_history: &[Attendance],
     ) -> Register {
-        let mut seen: HashMap<ParticipantId, (NaiveDate, NaiveDate)> = HashMap::new();
-        for attendance in activity_history.iter().chain(&attendances) {
-            seen.entry(attendance.participant)
-                .and_modify(|(first, last)| {
-                    *first = (*first).min(attendance.date);
-                    *last = (*last).max(attendance.date);
-                })
-                .or_insert((attendance.date, attendance.date));
-        }
-        Register {
+        let mut register = Register {
             occurrence: Some(occurrence),
-            attendances,
+            attendances: Vec::new(),
             events,
             headcounts,
-            seen,
+            seen: HashMap::new(),
+        };
+        for attendance in activity_history.iter().chain(&attendances) {
+            register.note_seen(attendance.participant, attendance.date);
         }
+        register.attendances = attendances;
+        register
+    }
+
+    /// Widens the participant's first-to-latest span at the activity to include `date`.
+    fn note_seen(&mut self, participant: ParticipantId, date: NaiveDate) {
+        self.seen
+            .entry(participant)
+            .and_modify(|(first, last)| {
+                *first = (*first).min(date);
+                *last = (*last).max(date);
+            })
+            .or_insert((date, date));
     }
 
     pub fn checked_in(&self, participant: ParticipantId) -> Option<CheckedIn> {
@@ -83,14 +90,7 @@ impl Register {
 
     /// Adds a check-in that has just been saved.
     pub fn add_check_in(&mut self, attendance: Attendance) {
-        let date = attendance.date;
-        self.seen
-            .entry(attendance.participant)
-            .and_modify(|(first, last)| {
-                *first = (*first).min(date);
-                *last = (*last).max(date);
-            })
-            .or_insert((date, date));
+        self.note_seen(attendance.participant, attendance.date);
         self.attendances.push(attendance);
     }
 
