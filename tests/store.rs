@@ -276,8 +276,9 @@ mod attendance {
     }
 }
 
-mod erasure {
+mod erasure_and_merge {
     use super::fresh_store;
+    use spor::store::StoreError;
     use spor_core::Role;
     use spor_core::ids::{ActivityId, ParticipantId};
     use spor_core::participant::{Consent, Participant};
@@ -298,6 +299,7 @@ mod erasure {
             },
             activities: vec![ActivityId::generate()],
             erased: false,
+            merged_into: None,
         };
         store.save_participant(&participant).await.unwrap();
         participant.pseudonym = "Søren Kristensen".into();
@@ -318,6 +320,92 @@ mod erasure {
             outbox.last().unwrap().mutation.change,
             Change::EraseParticipant { participant: erased, .. } if erased == participant.id
         ));
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn merging_moves_the_check_ins_and_keeps_one_per_occurrence() {
+        use chrono::{NaiveDate, Utc};
+        use spor_core::activity::Occurrence;
+        use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent};
+        use spor_core::hlc::Hlc;
+        use spor_core::ids::{AttendanceEventId, AttendanceId, DeviceId};
+
+        let store = fresh_store("spor-test-merge").await;
+        let cafe = ActivityId::generate();
+        let person = |pseudonym: &str| Participant {
+            id: ParticipantId::generate(),
+            pseudonym: pseudonym.into(),
+            birth_decade: None,
+            default_role: Role::Bruger,
+            consent: Consent::default(),
+            activities: vec![cafe],
+            erased: false,
+            merged_into: None,
+        };
+        let (kept, merged) = (person("Søren K"), person("Soren"));
+        store.save_participant(&kept).await.unwrap();
+        store.save_participant(&merged).await.unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let check_in = |participant: ParticipantId, date| Attendance {
+            id: AttendanceId::generate(),
+            participant,
+            activity: cafe,
+            date,
+            role: Role::Bruger,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId::generate(),
+        };
+        // Both were checked in on the 19th (two volunteers, two names); only the duplicate came on the 26th.
+        let kept_19 = check_in(kept.id, day(19));
+        let merged_19 = check_in(merged.id, day(19));
+        let merged_26 = check_in(merged.id, day(26));
+        for attendance in [&kept_19, &merged_19, &merged_26] {
+            store.check_in(attendance).await.unwrap();
+        }
+        let withdrawal = AttendanceEvent {
+            id: AttendanceEventId::generate(),
+            attendance: merged_19.id,
+            change: AttendanceChange::Withdrawn,
+            stamp: Hlc {
+                wall_ms: 1,
+                counter: 0,
+                device: DeviceId::generate(),
+            },
+        };
+        store.record_attendance_event(&withdrawal).await.unwrap();
+
+        store.merge_participants(merged.id, kept.id).await.unwrap();
+
+        let on = |date| Occurrence { activity: cafe, date };
+        let the_19th = store.occurrence_records(on(day(19))).await.unwrap();
+        assert_eq!(
+            the_19th.attendances,
+            vec![kept_19],
+            "the person came once on the 19th"
+        );
+        assert!(
+            the_19th.events.is_empty(),
+            "the duplicate's withdrawal went with it"
+        );
+        let the_26th = store.occurrence_records(on(day(26))).await.unwrap();
+        assert_eq!(the_26th.attendances.len(), 1);
+        assert_eq!(the_26th.attendances[0].id, merged_26.id);
+        assert_eq!(the_26th.attendances[0].participant, kept.id);
+
+        let stored = store.participants().await.unwrap();
+        let current: Vec<_> = stored.iter().filter(|p| p.is_current()).collect();
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].id, kept.id);
+        let former = stored.iter().find(|p| p.id == merged.id).unwrap();
+        assert_eq!(former.merged_into, Some(kept.id));
+        assert!(matches!(
+            store.outbox().await.unwrap().last().unwrap().mutation.change,
+            Change::MergeParticipants { merged: m, into, .. } if m == merged.id && into == kept.id
+        ));
+
+        let again = store.merge_participants(merged.id, kept.id).await.unwrap_err();
+        assert!(matches!(again, StoreError::Refused { .. }), "{again:?}");
         store.close();
     }
 }

@@ -1,24 +1,36 @@
 use leptos::prelude::*;
 use spor_core::Role;
 use spor_core::activity::Activity;
+use spor_core::ids::ParticipantId;
 use spor_core::participant::{Consent, Participant};
 use spor_core::validation::Context;
 
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 
-/// One participant on the Activities page: shown, edited (pseudonym, default role, consent, rosters)
-/// or erased after a confirmation.
+/// A request to merge `merged` into `kept`: the same person registered twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergeRequest {
+    pub merged: ParticipantId,
+    pub kept: ParticipantId,
+}
+
+/// One participant on the Activities page: shown, edited (pseudonym, default role, consent, rosters),
+/// merged into another participant or erased, each after a confirmation.
 #[component]
 pub fn ParticipantItem(
     participant: Participant,
     activities: Vec<Activity>,
+    /// Everyone this person could be merged into: id and pseudonym.
+    others: Vec<(ParticipantId, String)>,
     on_save: Callback<Participant>,
     on_erase: Callback<Participant>,
+    on_merge: Callback<MergeRequest>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
+    let merging = RwSignal::new(false);
     let stored = StoredValue::new(participant);
     let activities = StoredValue::new(activities);
     let name = stored.with_value(|p| p.pseudonym.clone());
@@ -57,6 +69,9 @@ pub fn ParticipantItem(
                             >
                                 {i18n.text(Key::CommonEdit)}
                             </button>
+                            <button type="button" class="button secondary" on:click=move |_| merging.set(true)>
+                                {i18n.text(Key::ParticipantsMerge)}
+                            </button>
                             <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
                                 {i18n.text(Key::ParticipantsErase)}
                             </button>
@@ -65,6 +80,9 @@ pub fn ParticipantItem(
                 }
             >
                 <ParticipantForm participant=stored.get_value() activities=activities.get_value() on_save editing />
+            </Show>
+            <Show when=move || merging.get()>
+                <MergeForm merged=stored.get_value() others=others.clone() on_merge merging />
             </Show>
             <Show when=move || confirming.get()>
                 <div class="notice" role="alert">
@@ -87,6 +105,90 @@ pub fn ParticipantItem(
                 </div>
             </Show>
         </li>
+    }
+}
+
+/// Chooses whom this participant is the same person as, then asks before merging.
+#[component]
+fn MergeForm(
+    merged: Participant,
+    others: Vec<(ParticipantId, String)>,
+    on_merge: Callback<MergeRequest>,
+    merging: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let select_id = format!("merge-{}", merged.id);
+    let merged_id = merged.id;
+    let merged_name = StoredValue::new(merged.pseudonym);
+    // Someone with the same name (folded) is the likeliest duplicate: offer them first.
+    let mut others = others;
+    others.sort_by_key(|(_, name)| {
+        let same = merged_name.with_value(|merged| spor_core::search::same_name(name, merged));
+        (!same, spor_core::search::fold(name))
+    });
+    let kept = RwSignal::new(others.first().cloned());
+    let others = StoredValue::new(others);
+    let kept_name = move || kept.get().map(|(_, name)| name).unwrap_or_default();
+    let names = move || [("merged", merged_name.get_value()), ("kept", kept_name())];
+    let with_names = move |key| {
+        let names = names();
+        let pairs: Vec<(&str, &str)> = names.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        i18n.format(key, &pairs)
+    };
+
+    view! {
+        <div class="notice stack" data-testid="merge-form">
+            <Show
+                when=move || kept.with(Option::is_some)
+                fallback=move || view! { <p>{i18n.text(Key::ParticipantsMergeNone)}</p> }
+            >
+                <div class="field">
+                    <label for=select_id.clone()>
+                        {i18n.text(Key::ParticipantsMergeWith)}
+                    </label>
+                    <select
+                        id=select_id.clone()
+                        name="merge-into"
+                        on:change=move |event| {
+                            let chosen = event_target_value(&event);
+                            kept.set(others.with_value(|all| all.iter().find(|(id, _)| id.to_string() == chosen).cloned()));
+                        }
+                    >
+                        {others
+                            .get_value()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                view! {
+                                    <option value=id.to_string() selected=move || kept.with(|k| k.as_ref().map(|(k, _)| *k) == Some(id))>
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <p>{move || with_names(Key::ParticipantsMergeConfirm)}</p>
+            </Show>
+            <div class="button-row">
+                <Show when=move || kept.with(Option::is_some)>
+                    <button
+                        type="button"
+                        class="button danger"
+                        on:click=move |_| {
+                            if let Some((kept, _)) = kept.get_untracked() {
+                                merging.set(false);
+                                on_merge.run(MergeRequest { merged: merged_id, kept });
+                            }
+                        }
+                    >
+                        {move || with_names(Key::ParticipantsMergeYes)}
+                    </button>
+                </Show>
+                <button type="button" class="button secondary" on:click=move |_| merging.set(false)>
+                    {i18n.text(Key::CommonCancel)}
+                </button>
+            </div>
+        </div>
     }
 }
 

@@ -46,6 +46,7 @@ impl I18n {
             StoreError::AlreadyRecorded { .. } | StoreError::Database { .. } => {
                 self.format(Key::ErrorSave, &[("detail", &error.to_string())])
             }
+            StoreError::Refused { problem } => problem.message(self.language.get_untracked()),
         }
     }
 }

@@ -301,6 +301,7 @@ impl RegisterContext {
             consent: Consent::default(),
             activities: vec![occurrence.activity],
             erased: false,
+            merged_into: None,
         };
         let today = chrono::Local::now().date_naive();
         participant

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::activity::Activity;
-use spor_core::ids::ActivityId;
+use spor_core::ids::{ActivityId, ParticipantId};
 use spor_core::participant::Participant;
 
 use crate::components::activity_form::ActivityForm;
 use crate::components::page::Page;
-use crate::components::participant_item::ParticipantItem;
+use crate::components::participant_item::{MergeRequest, ParticipantItem};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store;
@@ -77,10 +77,12 @@ pub fn ActivitiesPage() -> impl IntoView {
     }
 }
 
-/// Every participant (not erased): edit the pseudonym, default role, consent and rosters, or erase.
+/// The current participants, all or one activity's: edit the pseudonym, default role, consent and
+/// rosters, merge two that are the same person, or erase.
 #[component]
 fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
+    let shown_activity = RwSignal::new(None::<ActivityId>);
     let loaded = LocalResource::new(|| async {
         let store = store::shared().await?;
         Ok::<_, store::StoreError>((store.participants().await?, store.activities().await?))
@@ -113,6 +115,41 @@ fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
             }
         });
     });
+    let merge = Callback::new(move |request: MergeRequest| {
+        spawn_local(async move {
+            let outcome = async {
+                store::shared()
+                    .await?
+                    .merge_participants(request.merged, request.kept)
+                    .await
+            }
+            .await;
+            match outcome {
+                Ok(()) => {
+                    let people = loaded
+                        .get_untracked()
+                        .and_then(Result::ok)
+                        .map(|(people, _)| people);
+                    let name = |id| {
+                        people
+                            .iter()
+                            .flatten()
+                            .find(|p| p.id == id)
+                            .map(|p| p.pseudonym.clone())
+                            .unwrap_or_default()
+                    };
+                    message.try_set(Some(i18n.format(
+                        Key::ParticipantsMerged,
+                        &[("merged", &name(request.merged)), ("kept", &name(request.kept))],
+                    )));
+                    loaded.refetch();
+                }
+                Err(error) => {
+                    message.try_set(Some(i18n.store_error(&error)));
+                }
+            }
+        });
+    });
     view! {
         <section aria-labelledby="participants-heading">
             <h2 id="participants-heading">{i18n.text(Key::ParticipantsHeading)}</h2>
@@ -120,20 +157,44 @@ fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match loaded.await {
                         Ok((mut people, activities)) => {
-                            people.retain(|p| !p.erased);
+                            people.retain(Participant::is_current);
                             people.sort_by_key(|p| spor_core::search::fold(&p.pseudonym));
                             if people.is_empty() {
                                 return view! { <p class="hint">{i18n.text(Key::ParticipantsEmpty)}</p> }.into_any();
                             }
+                            let everyone: Vec<(ParticipantId, String)> =
+                                people.iter().map(|p| (p.id, p.pseudonym.clone())).collect();
+                            let people = StoredValue::new(people);
+                            let shown = move || {
+                                let activity = shown_activity.get();
+                                people.with_value(|people| {
+                                    people
+                                        .iter()
+                                        .filter(|p| activity.is_none_or(|a| p.activities.contains(&a)))
+                                        .cloned()
+                                        .collect::<Vec<_>>()
+                                })
+                            };
                             view! {
+                                <ActivityFilter activities=activities.clone() shown_activity />
                                 <ul class="participant-list">
-                                    {people
-                                        .into_iter()
-                                        .map(|participant| {
-                                            let activities = activities.clone();
-                                            view! { <ParticipantItem participant activities on_save=save on_erase=erase /> }
-                                        })
-                                        .collect_view()}
+                                    <For
+                                        each=shown
+                                        key=|participant| (participant.id, participant.pseudonym.clone())
+                                        children=move |participant| {
+                                            let others = everyone.iter().filter(|(id, _)| *id != participant.id).cloned().collect();
+                                            view! {
+                                                <ParticipantItem
+                                                    participant
+                                                    activities=activities.clone()
+                                                    others
+                                                    on_save=save
+                                                    on_erase=erase
+                                                    on_merge=merge
+                                                />
+                                            }
+                                        }
+                                    />
                                 </ul>
                             }
                                 .into_any()
@@ -143,6 +204,41 @@ fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Narrows the participant list to one activity's roster.
+#[component]
+fn ActivityFilter(activities: Vec<Activity>, shown_activity: RwSignal<Option<ActivityId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let ids: Vec<ActivityId> = activities.iter().map(|a| a.id).collect();
+    view! {
+        <div class="field">
+            <label for="participants-shown">{i18n.text(Key::ParticipantsShow)}</label>
+            <select
+                id="participants-shown"
+                name="participants-shown"
+                on:change=move |event| {
+                    let chosen = event_target_value(&event);
+                    shown_activity.set(ids.iter().copied().find(|id| id.to_string() == chosen));
+                }
+            >
+                <option value="" selected=move || shown_activity.get().is_none()>
+                    {i18n.text(Key::ParticipantsShowAll)}
+                </option>
+                {activities
+                    .into_iter()
+                    .map(|activity| {
+                        let id = activity.id;
+                        view! {
+                            <option value=id.to_string() selected=move || shown_activity.get() == Some(id)>
+                                {activity.name}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
     }
 }
 

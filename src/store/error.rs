@@ -15,6 +15,9 @@ pub enum StoreError {
     Database { action: &'static str, detail: String },
     #[error("the stored {what} is unreadable: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    /// The change breaks a rule of the domain (e.g. merging a person into themself).
+    #[error("refused: {problem:?}")]
+    Refused { problem: spor_core::validation::Problem },
 }
 
 impl StoreError {

@@ -297,6 +297,117 @@ impl Store {
         Ok(())
     }
 
+    /// Merges `merged` into `kept` (one person registered twice), in one transaction: `merged`'s
+    /// check-ins move to `kept`; where both were checked in at the same occurrence, `kept`'s check-in
+    /// stands and the duplicate goes with its events (the person came once); `merged` then points to
+    /// `kept`, and the merge is queued for every other device.
+    pub async fn merge_participants(
+        &self,
+        merged: ParticipantId,
+        kept: ParticipantId,
+    ) -> Result<(), StoreError> {
+        let action = "merge the participants";
+        let device = self.device_id().await?;
+        let transaction = self
+            .db
+            .transaction(
+                &[PARTICIPANTS, ATTENDANCE, ATTENDANCE_EVENTS, OUTBOX, META],
+                TransactionMode::ReadWrite,
+            )
+            .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (participants, attendance, events, outbox, meta) = (
+            store(PARTICIPANTS)?,
+            store(ATTENDANCE)?,
+            store(ATTENDANCE_EVENTS)?,
+            store(OUTBOX)?,
+            store(META)?,
+        );
+        let read = |id: ParticipantId| {
+            let participants = &participants;
+            async move {
+                let value = participants
+                    .get(id.to_string().into())
+                    .await
+                    .map_err(StoreError::database(action))?
+                    .ok_or(StoreError::Refused {
+                        problem: spor_core::validation::Problem::MergeOfFormerParticipant,
+                    })?;
+                from_js::<Participant>(value, "participant")
+            }
+        };
+        let mut kept_record = read(kept).await?;
+        let mut merged_record = read(merged).await?;
+        kept_record
+            .absorb(&mut merged_record)
+            .map_err(|problem| StoreError::Refused { problem })?;
+
+        let natural_key = attendance
+            .index(BY_NATURAL_KEY)
+            .map_err(StoreError::database(action))?;
+        let events_by_attendance = events
+            .index(BY_ATTENDANCE)
+            .map_err(StoreError::database(action))?;
+        let moving = attendance
+            .index(BY_PARTICIPANT)
+            .map_err(StoreError::database(action))?
+            .get_all(Some(only(&merged.to_string().into(), action)?), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        for value in moving {
+            let mut record: Attendance = from_js(value, "attendance")?;
+            let kept_key = js_sys::Array::of3(
+                &kept.to_string().into(),
+                &record.activity.to_string().into(),
+                &record.date.to_string().into(),
+            );
+            let already_there = natural_key
+                .get(kept_key.into())
+                .await
+                .map_err(StoreError::database(action))?
+                .is_some();
+            if already_there {
+                let duplicate_events = events_by_attendance
+                    .get_all_keys(Some(only(&record.id.to_string().into(), action)?), None)
+                    .await
+                    .map_err(StoreError::database(action))?;
+                for key in duplicate_events {
+                    events.delete(key).await.map_err(StoreError::database(action))?;
+                }
+                attendance
+                    .delete(record.id.to_string().into())
+                    .await
+                    .map_err(StoreError::database(action))?;
+            } else {
+                record.participant = kept;
+                attendance
+                    .put(&to_js(&record), None)
+                    .await
+                    .map_err(StoreError::database(action))?;
+            }
+        }
+        participants
+            .put(&to_js(&kept_record), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        participants
+            .put(&to_js(&merged_record), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        let stamp = tick_clock(&meta, device, action).await?;
+        let change = Change::MergeParticipants {
+            merged,
+            into: kept,
+            stamp,
+        };
+        outbox
+            .add(&to_js(&queue(change)), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
+    }
+
     /// Everything this device holds, as a backup file's contents.
     pub async fn export_backup(&self) -> Result<Backup, StoreError> {
         let action = "read everything for the backup";

@@ -269,6 +269,7 @@ mod tests {
             consent: Consent::default(),
             activities: vec![],
             erased: false,
+            merged_into: None,
         }
     }
 

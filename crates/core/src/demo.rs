@@ -133,6 +133,7 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             },
             activities: vec![activities[i % activities.len().max(1)].id],
             erased: false,
+            merged_into: None,
         })
         .collect();
     // Every activity meets once a week on its weekday.

@@ -25,6 +25,10 @@ pub struct Participant {
     /// Erased: the pseudonym and personal fields are gone for good; attendance stays as counts.
     #[serde(default)]
     pub erased: bool,
+    /// Merged into another participant (the same person registered twice): every record of this id
+    /// now belongs to that one, and this record only remains so late changes can be re-pointed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<ParticipantId>,
 }
 
 /// What the participant has agreed to. Nothing is assumed: every flag starts false.
@@ -40,6 +44,29 @@ pub struct Consent {
 }
 
 impl Participant {
+    /// Whether the person is shown on rosters and lists: neither erased nor merged into someone else.
+    pub fn is_current(&self) -> bool {
+        !self.erased && self.merged_into.is_none()
+    }
+
+    /// Merges `merged` (the same person registered twice) into `self`: `self` keeps its pseudonym,
+    /// role and consent and gains `merged`'s rosters; `merged` points to `self` from now on.
+    pub fn absorb(&mut self, merged: &mut Participant) -> Result<(), Problem> {
+        if merged.id == self.id {
+            return Err(Problem::MergeIntoItself);
+        }
+        if !self.is_current() || !merged.is_current() {
+            return Err(Problem::MergeOfFormerParticipant);
+        }
+        for activity in &merged.activities {
+            if !self.activities.contains(activity) {
+                self.activities.push(*activity);
+            }
+        }
+        merged.merged_into = Some(self.id);
+        Ok(())
+    }
+
     /// Removes every personal field, keeping only the id so attendance stays as anonymous counts.
     pub fn erase(&mut self) {
         self.pseudonym.clear();
@@ -91,6 +118,7 @@ mod tests {
             },
             activities: vec![ActivityId::generate()],
             erased: false,
+            merged_into: None,
         }
     }
 
@@ -161,5 +189,41 @@ mod tests {
             participant.validate(context()).unwrap_err(),
             vec![Problem::ErasedWithPersonalData]
         );
+    }
+
+    #[test]
+    fn merging_keeps_the_kept_persons_fields_and_joins_their_rosters() {
+        let mut kept = soren();
+        let shared_activity = kept.activities[0];
+        let other_activity = ActivityId::generate();
+        let mut merged = Participant {
+            id: ParticipantId::generate(),
+            pseudonym: "Soren".into(),
+            default_role: Role::Frivillig,
+            activities: vec![other_activity, shared_activity],
+            ..soren()
+        };
+        kept.absorb(&mut merged).unwrap();
+        assert_eq!(kept.pseudonym, "Søren K");
+        assert_eq!(kept.default_role, Role::Bruger);
+        assert_eq!(kept.activities, vec![shared_activity, other_activity]);
+        assert_eq!(merged.merged_into, Some(kept.id));
+        assert!(kept.is_current());
+        assert!(!merged.is_current());
+    }
+
+    #[test]
+    fn a_person_cannot_be_merged_into_themself_or_after_erasure_or_merge() {
+        let mut kept = soren();
+        let mut same = kept.clone();
+        assert_eq!(kept.absorb(&mut same), Err(Problem::MergeIntoItself));
+        let mut erased = soren();
+        erased.erase();
+        assert_eq!(kept.absorb(&mut erased), Err(Problem::MergeOfFormerParticipant));
+        let mut merged = soren();
+        kept.absorb(&mut merged).unwrap();
+        let mut third = soren();
+        assert_eq!(merged.absorb(&mut third), Err(Problem::MergeOfFormerParticipant));
+        assert_eq!(third.merged_into, None);
     }
 }

@@ -136,7 +136,7 @@ impl Register {
         let activity = self.occurrence.map(|occurrence| occurrence.activity);
         let mut rows: Vec<&Participant> = participants
             .iter()
-            .filter(|p| !p.erased)
+            .filter(|p| p.is_current())
             .filter(|p| {
                 activity.is_some_and(|activity| p.activities.contains(&activity))
                     || self.checked_in(p.id).is_some()
@@ -161,7 +161,7 @@ impl Register {
         let activity = self.occurrence.map(|occurrence| occurrence.activity)?;
         participants
             .iter()
-            .filter(|p| !p.erased && p.activities.contains(&activity))
+            .filter(|p| p.is_current() && p.activities.contains(&activity))
             .find(|p| search::same_name(&p.pseudonym, pseudonym))
     }
 }
@@ -188,6 +188,7 @@ mod tests {
             consent: Consent::default(),
             activities: vec![activity],
             erased: false,
+            merged_into: None,
         }
     }
 

@@ -91,6 +91,10 @@ pub enum Problem {
     },
     /// An erased participant keeps no personal data.
     ErasedWithPersonalData,
+    /// A participant cannot be merged into themself.
+    MergeIntoItself,
+    /// Erased or already merged participants cannot take part in a merge.
+    MergeOfFormerParticipant,
     /// A headcount event is +1 or -1.
     InvalidHeadcountDelta {
         delta: i32,
@@ -193,6 +197,14 @@ impl Problem {
             (Problem::ErasedWithPersonalData, Da) => "En slettet deltager må ikke have persondata.".into(),
             (Problem::ErasedWithPersonalData, En) => {
                 "An erased participant cannot keep personal data.".into()
+            }
+            (Problem::MergeIntoItself, Da) => "Vælg en anden deltager at lægge sammen med.".into(),
+            (Problem::MergeIntoItself, En) => "Choose another participant to merge with.".into(),
+            (Problem::MergeOfFormerParticipant, Da) => {
+                "En slettet eller allerede sammenlagt deltager kan ikke lægges sammen.".into()
+            }
+            (Problem::MergeOfFormerParticipant, En) => {
+                "An erased or already merged participant cannot be merged.".into()
             }
             (Problem::InvalidHeadcountDelta { delta }, Da) => {
                 format!("En optælling ændres med +1 eller -1, ikke {delta}.")

@@ -191,3 +191,43 @@ test("a coordinator edits one participant and erases another; the attendance sta
   await expect(page.getByTestId("summary-named")).toHaveText("2");
   await expect(page.getByText("Åse")).toHaveCount(0);
 });
+
+test("one person registered twice at two activities is merged into one, with all their attendance", async ({ page }) => {
+  await page.goto("/");
+  await createActivity(page, "Strikkeklub");
+  await addPerson(page, "Søren");
+  await addPerson(page, "Ali");
+  await createActivity(page, "Gåtur");
+  await page.getByLabel("Aktivitet").selectOption({ label: "Gåtur" });
+  await addPerson(page, "Soren");
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+
+  // One activity's participants, then everyone.
+  const shown = page.getByLabel("Vis", { exact: true });
+  await shown.selectOption({ label: "Gåtur" });
+  await expect(page.getByTestId("participant-item")).toHaveCount(1);
+  await expect(page.getByTestId("participant-item")).toContainText("Soren");
+  await shown.selectOption({ label: "Alle deltagere" });
+  await expect(page.getByTestId("participant-item")).toHaveCount(3);
+
+  const duplicate = page.getByTestId("participant-item").filter({ has: page.getByRole("heading", { name: "Soren", exact: true }) });
+  await duplicate.getByRole("button", { name: "Læg sammen med …" }).click();
+  // The one with the same name is offered first.
+  await expect(duplicate.getByLabel("Samme person som")).toHaveValue(/.+/);
+  await expect(duplicate.getByTestId("merge-form")).toContainText("Soren lægges sammen med Søren.");
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations, JSON.stringify(results.violations, null, 2)).toEqual([]);
+  await duplicate.getByRole("button", { name: "Læg Soren sammen med Søren" }).click();
+  await expect(page.getByTestId("activities-message")).toHaveText("Soren er lagt sammen med Søren.");
+  await expect(page.getByTestId("participant-item")).toHaveCount(2);
+  await shown.selectOption({ label: "Gåtur" });
+  await expect(page.getByTestId("participant-item")).toHaveCount(1);
+  await expect(page.getByTestId("participant-item")).toContainText("Søren");
+
+  // Today at the walk: Søren, checked in by the merged record, and no Soren.
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await page.getByLabel("Aktivitet").selectOption({ label: "Gåtur" });
+  await expect(page.getByTestId("roster-row")).toHaveCount(1);
+  await expect(row(page, "Søren").getByRole("button", { name: "Søren", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("summary-named")).toHaveText("1");
+});
