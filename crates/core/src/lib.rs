@@ -2,6 +2,7 @@
 //! numbers mean. Plain types and functions with no I/O, compiled both for the host (server, fast tests)
 //! and for wasm32 (the app), so nothing is written twice.
 
+pub mod access;
 pub mod activity;
 pub mod attendance;
 pub mod backup;

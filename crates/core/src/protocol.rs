@@ -1,6 +1,10 @@
 //! Wire types shared by the server and the app (DESIGN.md section 4). Nothing here is declared twice.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::access::DeviceRole;
+use crate::ids::{DeviceId, OrganisationId};
 
 /// The sync protocol version this build speaks. Every request carries it in [`PROTOCOL_HEADER`];
 /// a server that no longer speaks it answers 426 and the app offers an update.
@@ -35,6 +39,63 @@ pub struct ApiError {
     /// A short English explanation for developers and logs; the app shows its own translated text.
     pub message: String,
 }
+
+/// `POST /api/v1/pair`: trade a one-time pairing code for a device token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairRequest {
+    pub code: String,
+    /// A name the coordinator will recognise in the device list, e.g. "Telefon i caféen".
+    #[serde(default)]
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairResponse {
+    pub device: DeviceId,
+    /// `id.secret`, sent as `Authorization: Bearer`; the server keeps only a hash of the secret.
+    pub token: String,
+    pub role: DeviceRole,
+    pub organisation: OrganisationId,
+    pub organisation_name: String,
+}
+
+/// `POST /api/v1/pairing-codes` (coordinators): a code for another device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairingCodeRequest {
+    pub role: DeviceRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairingCodeResponse {
+    /// Short, single-use, expiring; typed in by hand or opened from the link.
+    pub code: String,
+    /// The pairing link (the QR code's content).
+    pub link: String,
+    pub role: DeviceRole,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One paired device, as a coordinator sees it in `GET /api/v1/devices`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceInfo {
+    pub id: DeviceId,
+    pub name: String,
+    pub role: DeviceRole,
+    pub paired_at: DateTime<Utc>,
+    #[serde(default)]
+    pub last_seen_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The server's clock, sent as the `x-spor-server-time` header (RFC 3339) on every API answer, so
+/// the app can warn when its own clock is more than a day off.
+pub const SERVER_TIME_HEADER: &str = "x-spor-server-time";
 
 #[cfg(test)]
 mod tests {

@@ -12,8 +12,9 @@ use uuid::Uuid;
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::hlc::Hlc;
 use crate::ids::{MutationId, ParticipantId};
+use crate::instruments::Instrument;
 use crate::survey::SurveyResponse;
-use crate::validation::Problem;
+use crate::validation::{Context, Problem};
 
 /// The most mutations one push may carry.
 pub const MAX_PUSH_BATCH: usize = 500;
@@ -63,6 +64,30 @@ pub enum Change {
         into: ParticipantId,
         stamp: Hlc,
     },
+}
+
+impl Change {
+    /// The checks a server can make from the change alone (`context.today` is the server's date).
+    /// A survey response to a built-in instrument is checked against it; one to a custom template
+    /// needs that template, which only the receiver's store holds.
+    pub fn validate(&self, context: Context) -> Result<(), Vec<Problem>> {
+        match self {
+            Change::CheckIn { attendance } => attendance.validate(context),
+            Change::Headcount { event } => event.validate(context),
+            Change::SurveyResponse { response } => match Instrument::from_template_id(response.template) {
+                Some(instrument) => response.validate(instrument.template(), context),
+                None => Ok(()),
+            },
+            Change::MergeParticipants { merged, into, .. } if merged == into => {
+                Err(vec![Problem::MergeIntoItself])
+            }
+            Change::AttendanceEvent { .. }
+            | Change::Patch { .. }
+            | Change::Delete { .. }
+            | Change::EraseParticipant { .. }
+            | Change::MergeParticipants { .. } => Ok(()),
+        }
+    }
 }
 
 /// A mutable entity, named by kind and id.
@@ -319,5 +344,28 @@ mod tests {
         let mut json = serde_json::to_value(check_in()).unwrap();
         json["change"]["attendance"]["cpr"] = serde_json::json!("010203-1234");
         assert!(serde_json::from_value::<Mutation>(json).is_err());
+    }
+
+    #[test]
+    fn changes_are_validated_against_the_receivers_date() {
+        let context = Context {
+            today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        };
+        assert_eq!(check_in().change.validate(context), Ok(()));
+        let mut late = check_in();
+        if let Change::CheckIn { attendance } = &mut late.change {
+            attendance.date = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        }
+        assert!(matches!(
+            late.change.validate(context).unwrap_err()[..],
+            [Problem::FutureDate { .. }]
+        ));
+        let same = ParticipantId(Uuid::from_u128(3));
+        let merge = Change::MergeParticipants {
+            merged: same,
+            into: same,
+            stamp: Hlc::start(device()),
+        };
+        assert_eq!(merge.validate(context), Err(vec![Problem::MergeIntoItself]));
     }
 }

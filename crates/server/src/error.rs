@@ -2,10 +2,12 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use spor_core::protocol;
 use thiserror::Error;
+
+use crate::storage::{PullError, StorageError};
 
 /// Why the server could not start or keep running.
 #[derive(Debug, Error)]
@@ -38,16 +40,43 @@ pub enum ServeError {
     )]
     AppShell { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
+    Storage(StorageError),
+    #[error("{0}")]
     Io(std::io::Error),
 }
 
 /// An API error: a status and a JSON body (`spor_core::protocol::ApiError`), never a bare 500 page.
+/// Messages never contain tokens, pseudonyms or answers.
 #[derive(Debug, Error)]
 pub enum ApiError {
     #[error("no API route at {0}")]
     NotFound(String),
     #[error("the database does not answer")]
     DatabaseUnavailable,
+    #[error("the request names no protocol version; send the {header} header", header = protocol::PROTOCOL_HEADER)]
+    MissingProtocol,
+    #[error("this server speaks sync protocol {version}; update the app", version = protocol::PROTOCOL_VERSION)]
+    UnsupportedProtocol,
+    #[error("a valid device token is needed (Authorization: Bearer)")]
+    Unauthorized,
+    #[error("this device was removed from the organisation by a coordinator")]
+    DeviceRevoked,
+    #[error("this device's role may not do this")]
+    Forbidden,
+    #[error("the pairing code is unknown, used or expired; ask a coordinator for a new one")]
+    InvalidPairingCode,
+    #[error("no such device in this organisation")]
+    UnknownDevice,
+    #[error("{message}")]
+    BadRequest { status: StatusCode, message: String },
+    #[error("a push carries at most {max} mutations; this one carried {count}")]
+    BatchTooLarge { max: usize, count: usize },
+    #[error("the cursor {since} is unknown here; pull again from 0")]
+    CursorGone { since: u64 },
+    #[error("too many requests from this device; try again in {retry_after} s")]
+    RateLimited { retry_after: u64 },
+    #[error("the server could not store or read data; nothing was changed, try again")]
+    Storage(#[from] StorageError),
 }
 
 impl ApiError {
@@ -55,6 +84,39 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::DatabaseUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
+            ApiError::MissingProtocol => (StatusCode::BAD_REQUEST, "missing_protocol"),
+            ApiError::UnsupportedProtocol => (StatusCode::UPGRADE_REQUIRED, "unsupported_protocol"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::DeviceRevoked => (StatusCode::UNAUTHORIZED, "device_revoked"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::InvalidPairingCode => (StatusCode::BAD_REQUEST, "invalid_pairing_code"),
+            ApiError::UnknownDevice => (StatusCode::NOT_FOUND, "unknown_device"),
+            ApiError::BadRequest { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
+                (*status, "payload_too_large")
+            }
+            ApiError::BadRequest { status, .. } => (*status, "bad_request"),
+            ApiError::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"),
+            ApiError::CursorGone { .. } => (StatusCode::GONE, "cursor_gone"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_failed"),
+        }
+    }
+}
+
+impl ApiError {
+    /// For `map_err` on a rate limiter's answer: the wait, rounded up to whole seconds.
+    pub fn rate_limited(wait: std::time::Duration) -> ApiError {
+        ApiError::RateLimited {
+            retry_after: wait.as_secs_f64().ceil().max(1.0) as u64,
+        }
+    }
+}
+
+impl From<PullError> for ApiError {
+    fn from(error: PullError) -> ApiError {
+        match error {
+            PullError::CursorGone { since } => ApiError::CursorGone { since },
+            PullError::Storage(error) => ApiError::Storage(error),
         }
     }
 }
@@ -62,10 +124,19 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        if let ApiError::Storage(error) = &self {
+            tracing::error!(%error, "storage failed");
+        }
         let body = protocol::ApiError {
             error: code.to_owned(),
             message: self.to_string(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::RateLimited { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
     }
 }

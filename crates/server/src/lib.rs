@@ -1,33 +1,112 @@
 //! spor-server: serves the built app and the `/api/v1` API, with data in one SQLite file.
 //!
-//! The app works without this server; the server is where devices meet (sync, issue 6).
+//! The app works without this server; the server is where devices meet: pairing, push and pull
+//! (DESIGN.md section 4).
 
 pub mod api;
+pub mod auth;
 pub mod db;
 pub mod error;
+pub mod rate_limit;
 pub mod security;
 pub mod static_files;
+pub mod storage;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::Router;
+use chrono::Utc;
+use spor_core::access::DeviceRole;
+use spor_core::ids::OrganisationId;
 use tokio::net::TcpListener;
 
 use crate::db::Database;
 use crate::error::ServeError;
+use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::static_files::AppShell;
+use crate::storage::{NewPairingCode, Storage, StorageError};
 
 pub struct Config {
     pub addr: IpAddr,
     pub port: u16,
     pub data_dir: PathBuf,
     pub dist: Option<PathBuf>,
+    /// The address phones use (in pairing links); by default the local address served on.
+    pub public_url: Option<String>,
+    pub rate_limit: RateLimit,
+}
+
+/// Settings the routes need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Without a trailing slash, e.g. `https://spor.example.dk`.
+    pub public_url: String,
+    pub pairing_code_lifetime: chrono::TimeDelta,
+}
+
+impl Settings {
+    pub fn new(public_url: &str) -> Settings {
+        Settings {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            pairing_code_lifetime: chrono::TimeDelta::hours(1),
+        }
+    }
+
+    /// The link a phone opens (from the QR code) to pair with `code`.
+    pub fn pairing_link(&self, code: &str) -> String {
+        format!("{}/settings?pair={code}", self.public_url)
+    }
 }
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Database,
+    pub storage: Arc<dyn Storage>,
+    pub settings: Arc<Settings>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(storage: impl Storage, settings: Settings, rate_limit: RateLimit) -> AppState {
+        AppState {
+            storage: Arc::new(storage),
+            settings: Arc::new(settings),
+            limiter: Arc::new(RateLimiter::new(rate_limit)),
+        }
+    }
+}
+
+/// How long the first coordinator's pairing code lasts: setting up may wait a few days.
+pub const FIRST_CODE_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// Creates an organisation and a coordinator pairing code for it, returning the code.
+pub async fn create_organisation(
+    storage: &dyn Storage,
+    name: &str,
+) -> Result<(OrganisationId, String), StorageError> {
+    let now = Utc::now();
+    let organisation = storage.create_organisation(name, now).await?;
+    let code = auth::new_pairing_code();
+    storage
+        .add_pairing_code(NewPairingCode {
+            code_hash: auth::pairing_code_hash(&code),
+            organisation,
+            role: DeviceRole::Coordinator,
+            expires_at: now + FIRST_CODE_LIFETIME,
+        })
+        .await?;
+    Ok((organisation, code))
+}
+
+/// Prints how the first coordinator pairs, once, for the person who set the server up.
+pub fn print_first_code(settings: &Settings, organisation_name: &str, code: &str) {
+    println!("Organisation \"{organisation_name}\" is ready.");
+    println!(
+        "Pair the coordinator's device: open {} or enter the code {code} under Indstillinger (valid for {} days).",
+        settings.pairing_link(code),
+        FIRST_CODE_LIFETIME.num_days()
+    );
 }
 
 /// The whole HTTP surface: the API, then the app (when built), with security headers on everything.
@@ -74,9 +153,17 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = Database::open_in(&config.data_dir).await?;
     let listener = bind(config.addr, config.port).await?;
     let url = format!("http://{}", listener.local_addr().map_err(ServeError::Io)?);
+    let settings = Settings::new(config.public_url.as_deref().unwrap_or(&url));
     println!("Spor is running at {url}/  (data: {})", db.path().display());
+    if db.organisations().await.map_err(ServeError::Storage)?.is_empty() {
+        let name = "Min forening";
+        let (_, code) = create_organisation(&db, name)
+            .await
+            .map_err(ServeError::Storage)?;
+        print_first_code(&settings, name, &code);
+    }
     println!("Stop it with Ctrl-C.");
-    let app = router(AppState { db: db.clone() }, shell);
+    let app = router(AppState::new(db.clone(), settings, config.rate_limit), shell);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

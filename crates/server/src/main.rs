@@ -2,8 +2,12 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use spor_server::{Config, serve};
+use clap::{Args, Parser, Subcommand};
+use spor_server::db::Database;
+use spor_server::error::ServeError;
+use spor_server::rate_limit::RateLimit;
+use spor_server::storage::Storage;
+use spor_server::{Config, Settings, create_organisation, print_first_code, serve};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -17,9 +21,23 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct DataDir {
+    /// Directory for the SQLite database. Default: $XDG_DATA_HOME/spor or ~/.local/share/spor.
+    #[arg(long, env = "SPOR_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+impl DataDir {
+    fn path(self) -> PathBuf {
+        self.data_dir.unwrap_or_else(spor_server::default_data_dir)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the built app and the API.
+    /// Serve the built app and the API. The first start creates an organisation and prints how
+    /// the first coordinator pairs.
     Serve {
         /// Address to listen on. Keep 127.0.0.1 behind a reverse proxy.
         #[arg(long, env = "SPOR_ADDR", default_value = "127.0.0.1")]
@@ -27,12 +45,38 @@ enum Command {
         /// Port to listen on.
         #[arg(long, env = "SPOR_PORT", default_value_t = 8080)]
         port: u16,
-        /// Directory for the SQLite database. Default: $XDG_DATA_HOME/spor or ~/.local/share/spor.
-        #[arg(long, env = "SPOR_DATA_DIR")]
-        data_dir: Option<PathBuf>,
+        #[command(flatten)]
+        data_dir: DataDir,
         /// The built app (Trunk's dist directory). Without it only the API is served.
         #[arg(long, env = "SPOR_DIST")]
         dist: Option<PathBuf>,
+        /// The address phones use, e.g. https://spor.example.dk (used in pairing links and QR codes).
+        #[arg(long, env = "SPOR_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Requests per second one device may sustain.
+        #[arg(long, env = "SPOR_RATE_LIMIT", default_value_t = RateLimit::default().per_second)]
+        rate_limit: f64,
+        /// Requests one device may make at once.
+        #[arg(long, env = "SPOR_RATE_BURST", default_value_t = RateLimit::default().burst)]
+        rate_burst: u32,
+    },
+    /// Create an organisation and print a one-time pairing code for its first coordinator.
+    Init {
+        /// The organisation's name.
+        #[arg(long)]
+        org: String,
+        #[command(flatten)]
+        data_dir: DataDir,
+        /// The address phones use, for the pairing link.
+        #[arg(long, env = "SPOR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Copy the database to a file while the server runs (a consistent SQLite snapshot).
+    Backup {
+        /// The file to write; it must not exist yet.
+        target: PathBuf,
+        #[command(flatten)]
+        data_dir: DataDir,
     },
 }
 
@@ -41,23 +85,58 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("SPOR_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let Command::Serve {
-        addr,
-        port,
-        data_dir,
-        dist,
-    } = Cli::parse().command;
-    let config = Config {
-        addr,
-        port,
-        data_dir: data_dir.unwrap_or_else(spor_server::default_data_dir),
-        dist,
-    };
-    match serve(config).await {
+    match run(Cli::parse().command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("spor-server: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), ServeError> {
+    match command {
+        Command::Serve {
+            addr,
+            port,
+            data_dir,
+            dist,
+            public_url,
+            rate_limit,
+            rate_burst,
+        } => {
+            serve(Config {
+                addr,
+                port,
+                data_dir: data_dir.path(),
+                dist,
+                public_url,
+                rate_limit: RateLimit {
+                    burst: rate_burst.max(1),
+                    per_second: rate_limit.max(0.001),
+                },
+            })
+            .await
+        }
+        Command::Init {
+            org,
+            data_dir,
+            public_url,
+        } => {
+            let db = Database::open_in(&data_dir.path()).await?;
+            let (_, code) = create_organisation(&db, org.trim())
+                .await
+                .map_err(ServeError::Storage)?;
+            print_first_code(&Settings::new(&public_url), org.trim(), &code);
+            db.close().await;
+            Ok(())
+        }
+        Command::Backup { target, data_dir } => {
+            let db = Database::open_in(&data_dir.path()).await?;
+            db.backup_to(&target).await.map_err(ServeError::Storage)?;
+            db.close().await;
+            println!("Backed up to {}", target.display());
+            Ok(())
         }
     }
 }

@@ -9,8 +9,10 @@ use base64::Engine;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 use spor_server::db::Database;
+use spor_server::rate_limit::RateLimit;
 use spor_server::static_files::AppShell;
-use spor_server::{AppState, bind, router};
+use spor_server::storage::Storage;
+use spor_server::{AppState, Settings, bind, router};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -41,7 +43,10 @@ async fn fixture() -> Fixture {
     let db = Database::open_in(data.path()).await.unwrap();
     let shell = AppShell::load(dist.path()).unwrap();
     Fixture {
-        app: router(AppState { db }, Some(shell)),
+        app: router(
+            AppState::new(db, Settings::new("http://127.0.0.1:8080"), RateLimit::default()),
+            Some(shell),
+        ),
         dirs: (dist, data),
     }
 }

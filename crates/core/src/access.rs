@@ -1,0 +1,216 @@
+//! Who may do what (DESIGN.md section 4): each paired device has a role, and the role decides which
+//! changes it may push and which it may pull. The server enforces this on every route; the rules
+//! live here as plain functions so they are tested once and read in one place.
+
+use serde::{Deserialize, Serialize};
+
+use crate::sync::{Change, EntityKind};
+
+/// The role a device was paired with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceRole {
+    /// Sees and changes everything of its organisation, and manages its devices.
+    Coordinator,
+    /// Registers attendance and hands the phone over for surveys; never sees survey answers.
+    Volunteer,
+    /// A shared tablet in survey mode: reads activities and templates, sends only survey responses.
+    Kiosk,
+}
+
+impl DeviceRole {
+    pub const ALL: [DeviceRole; 3] = [DeviceRole::Coordinator, DeviceRole::Volunteer, DeviceRole::Kiosk];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceRole::Coordinator => "coordinator",
+            DeviceRole::Volunteer => "volunteer",
+            DeviceRole::Kiosk => "kiosk",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeviceRole> {
+        DeviceRole::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    /// Whether a device with this role may push `change`.
+    pub fn may_push(self, change: &Change) -> bool {
+        match self {
+            DeviceRole::Coordinator => true,
+            DeviceRole::Volunteer => change.topic() != Topic::Organisation,
+            DeviceRole::Kiosk => change.topic() == Topic::SurveyResponse,
+        }
+    }
+
+    /// Whether a device with this role receives changes of `topic` when it pulls.
+    pub fn may_pull(self, topic: Topic) -> bool {
+        match self {
+            DeviceRole::Coordinator => true,
+            DeviceRole::Volunteer => topic != Topic::SurveyResponse,
+            DeviceRole::Kiosk => matches!(topic, Topic::Activity | Topic::Template | Topic::Organisation),
+        }
+    }
+
+    /// Whether this role may create pairing codes, list devices and revoke them.
+    pub fn manages_devices(self) -> bool {
+        self == DeviceRole::Coordinator
+    }
+
+    /// The topics this role pulls, for a server's query.
+    pub fn pulled_topics(self) -> Vec<Topic> {
+        Topic::ALL
+            .into_iter()
+            .filter(|topic| self.may_pull(*topic))
+            .collect()
+    }
+}
+
+/// What a change is about: the unit that access rules and pulls are filtered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    Organisation,
+    Activity,
+    Participant,
+    Attendance,
+    Headcount,
+    Template,
+    SurveyResponse,
+    Goal,
+    Reflection,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 9] = [
+        Topic::Organisation,
+        Topic::Activity,
+        Topic::Participant,
+        Topic::Attendance,
+        Topic::Headcount,
+        Topic::Template,
+        Topic::SurveyResponse,
+        Topic::Goal,
+        Topic::Reflection,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Organisation => "organisation",
+            Topic::Activity => "activity",
+            Topic::Participant => "participant",
+            Topic::Attendance => "attendance",
+            Topic::Headcount => "headcount",
+            Topic::Template => "template",
+            Topic::SurveyResponse => "survey_response",
+            Topic::Goal => "goal",
+            Topic::Reflection => "reflection",
+        }
+    }
+}
+
+impl From<EntityKind> for Topic {
+    fn from(kind: EntityKind) -> Topic {
+        match kind {
+            EntityKind::Organisation => Topic::Organisation,
+            EntityKind::Activity => Topic::Activity,
+            EntityKind::Participant => Topic::Participant,
+            EntityKind::Template => Topic::Template,
+            EntityKind::Goal => Topic::Goal,
+            EntityKind::Reflection => Topic::Reflection,
+        }
+    }
+}
+
+impl Change {
+    pub fn topic(&self) -> Topic {
+        match self {
+            Change::CheckIn { .. } | Change::AttendanceEvent { .. } => Topic::Attendance,
+            Change::Headcount { .. } => Topic::Headcount,
+            Change::SurveyResponse { .. } => Topic::SurveyResponse,
+            Change::Patch { entity, .. } | Change::Delete { entity, .. } => entity.kind.into(),
+            Change::EraseParticipant { .. } | Change::MergeParticipants { .. } => Topic::Participant,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hlc::Hlc;
+    use crate::ids::{DeviceId, ParticipantId};
+    use crate::sync::EntityRef;
+    use uuid::Uuid;
+
+    fn patch(kind: EntityKind) -> Change {
+        Change::Patch {
+            entity: EntityRef {
+                kind,
+                id: Uuid::from_u128(1),
+            },
+            fields: Default::default(),
+        }
+    }
+
+    fn erase() -> Change {
+        Change::EraseParticipant {
+            participant: ParticipantId(Uuid::from_u128(2)),
+            stamp: Hlc::start(DeviceId(Uuid::from_u128(3))),
+        }
+    }
+
+    #[test]
+    fn a_kiosk_reads_activities_and_templates_and_sends_only_survey_responses() {
+        let kiosk = DeviceRole::Kiosk;
+        assert!(kiosk.may_pull(Topic::Activity) && kiosk.may_pull(Topic::Template));
+        for topic in [
+            Topic::Participant,
+            Topic::Attendance,
+            Topic::Headcount,
+            Topic::SurveyResponse,
+            Topic::Goal,
+            Topic::Reflection,
+        ] {
+            assert!(!kiosk.may_pull(topic), "{topic:?}");
+        }
+        assert!(!kiosk.may_push(&patch(EntityKind::Activity)));
+        assert!(!kiosk.may_push(&erase()));
+        assert!(!kiosk.manages_devices());
+    }
+
+    #[test]
+    fn a_volunteer_never_pulls_survey_answers_and_cannot_manage_devices() {
+        let volunteer = DeviceRole::Volunteer;
+        assert!(!volunteer.may_pull(Topic::SurveyResponse));
+        for topic in [
+            Topic::Activity,
+            Topic::Participant,
+            Topic::Attendance,
+            Topic::Headcount,
+            Topic::Template,
+            Topic::Goal,
+        ] {
+            assert!(volunteer.may_pull(topic), "{topic:?}");
+        }
+        assert!(volunteer.may_push(&patch(EntityKind::Participant)));
+        assert!(volunteer.may_push(&erase()));
+        assert!(!volunteer.may_push(&patch(EntityKind::Organisation)));
+        assert!(!volunteer.manages_devices());
+    }
+
+    #[test]
+    fn a_coordinator_may_do_everything_of_its_organisation() {
+        let coordinator = DeviceRole::Coordinator;
+        assert_eq!(coordinator.pulled_topics(), Topic::ALL.to_vec());
+        assert!(coordinator.may_push(&patch(EntityKind::Organisation)));
+        assert!(coordinator.manages_devices());
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in DeviceRole::ALL {
+            assert_eq!(DeviceRole::parse(role.as_str()), Some(role));
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+        }
+        assert_eq!(DeviceRole::parse("admin"), None);
+    }
+}

@@ -1,0 +1,198 @@
+//! Device tokens and pairing codes.
+//!
+//! A token is `id.secret`: the device id (to find the device) and a 256-bit random secret, of which
+//! the server keeps only the SHA-256 and compares it in constant time. A secret that long needs no
+//! slow hash: it cannot be guessed, only stolen. Pairing codes are short enough to type, so they
+//! are single-use, expire, and are looked up by hash.
+
+use std::time::Instant;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use spor_core::access::DeviceRole;
+use spor_core::ids::{DeviceId, OrganisationId};
+use spor_core::protocol::{PROTOCOL_HEADER, PROTOCOL_VERSION};
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Crockford's base 32: no I, L, O or U; a typed O counts as 0 and I or L as 1.
+const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const CODE_LENGTH: usize = 8;
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes
+}
+
+pub fn hash(secret: &[u8]) -> Vec<u8> {
+    Sha256::digest(secret).to_vec()
+}
+
+/// A new device token: the text to hand to the device once, and the hash to store.
+pub struct NewToken {
+    pub token: String,
+    pub secret_hash: Vec<u8>,
+}
+
+pub fn new_token(device: DeviceId) -> NewToken {
+    let secret = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+    NewToken {
+        secret_hash: hash(secret.as_bytes()),
+        token: format!("{}.{secret}", device.0),
+    }
+}
+
+/// Splits `id.secret`; `None` for anything else.
+pub fn parse_token(token: &str) -> Option<(DeviceId, &str)> {
+    let (id, secret) = token.split_once('.')?;
+    let id = Uuid::parse_str(id).ok()?;
+    (!secret.is_empty()).then_some((DeviceId(id), secret))
+}
+
+pub fn secret_matches(secret: &str, stored_hash: &[u8]) -> bool {
+    hash(secret.as_bytes()).ct_eq(stored_hash).into()
+}
+
+/// A new pairing code, shown as `ABCD-EFGH`.
+pub fn new_pairing_code() -> String {
+    let bytes = random_bytes::<CODE_LENGTH>();
+    let letters: String = bytes
+        .iter()
+        .map(|byte| CODE_ALPHABET[usize::from(byte % 32)] as char)
+        .collect();
+    format!("{}-{}", &letters[..4], &letters[4..])
+}
+
+/// The hash a pairing code is stored and looked up by: case, spaces, dashes and the look-alikes
+/// O/0 and I/L/1 do not matter.
+pub fn pairing_code_hash(code: &str) -> Vec<u8> {
+    let normalised: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect();
+    hash(normalised.as_bytes())
+}
+
+/// A request in a protocol version this server speaks: others are answered 426, none 400.
+#[derive(Debug, Clone, Copy)]
+pub struct Protocol;
+
+impl<S: Send + Sync> FromRequestParts<S> for Protocol {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Protocol, ApiError> {
+        let Some(value) = parts.headers.get(PROTOCOL_HEADER) else {
+            return Err(ApiError::MissingProtocol);
+        };
+        match value
+            .to_str()
+            .ok()
+            .and_then(|text| text.trim().parse::<u32>().ok())
+        {
+            Some(PROTOCOL_VERSION) => Ok(Protocol),
+            _ => Err(ApiError::UnsupportedProtocol),
+        }
+    }
+}
+
+/// An authenticated, unrevoked device speaking this protocol: the extractor every sync and device
+/// route takes, so no handler can forget the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Device {
+    pub id: DeviceId,
+    pub organisation: OrganisationId,
+    pub role: DeviceRole,
+}
+
+impl FromRequestParts<AppState> for Device {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Device, ApiError> {
+        Protocol::from_request_parts(parts, state).await?;
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or(ApiError::Unauthorized)?;
+        let (id, secret) = parse_token(token.trim()).ok_or(ApiError::Unauthorized)?;
+        let record = state.storage.device(id).await?.ok_or(ApiError::Unauthorized)?;
+        if !secret_matches(secret, &record.secret_hash) {
+            return Err(ApiError::Unauthorized);
+        }
+        if record.revoked {
+            return Err(ApiError::DeviceRevoked);
+        }
+        state
+            .limiter
+            .check(id, Instant::now())
+            .map_err(ApiError::rate_limited)?;
+        state.storage.touch_device(id, chrono::Utc::now()).await?;
+        Ok(Device {
+            id,
+            organisation: record.organisation,
+            role: record.role,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_the_device_id_and_a_secret_whose_hash_matches() {
+        let device = DeviceId(Uuid::now_v7());
+        let token = new_token(device);
+        let (id, secret) = parse_token(&token.token).unwrap();
+        assert_eq!(id, device);
+        assert_eq!(
+            URL_SAFE_NO_PAD.decode(secret).unwrap().len(),
+            32,
+            "256 random bits"
+        );
+        assert!(secret_matches(secret, &token.secret_hash));
+        assert!(!secret_matches("guess", &token.secret_hash));
+        assert_ne!(new_token(device).token, token.token);
+    }
+
+    #[test]
+    fn malformed_tokens_are_not_parsed() {
+        for token in [
+            "",
+            ".",
+            "not-a-uuid.secret",
+            "0190f0a0-0000-7000-8000-000000000000.",
+            "secret",
+        ] {
+            assert_eq!(parse_token(token), None, "{token:?}");
+        }
+    }
+
+    #[test]
+    fn pairing_codes_are_short_and_typed_forgivingly() {
+        let code = new_pairing_code();
+        assert_eq!(code.len(), 9);
+        assert!(
+            code.chars()
+                .all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8)))
+        );
+        let typed = code.to_lowercase().replace('-', " ");
+        assert_eq!(pairing_code_hash(&typed), pairing_code_hash(&code));
+        assert_eq!(pairing_code_hash("O1ab-cdef"), pairing_code_hash("0LAB CDEF"));
+        assert_ne!(pairing_code_hash(&new_pairing_code()), pairing_code_hash(&code));
+    }
+}

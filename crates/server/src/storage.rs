@@ -1,0 +1,134 @@
+//! Where the server keeps its data, behind one trait so a PostgreSQL implementation can follow the
+//! SQLite one ([`crate::db::Database`]) without touching the routes.
+//!
+//! Everything the routes can decide from a request alone (authorisation, validation) is decided
+//! before the storage is called; the storage makes the decisions that need stored state
+//! (idempotency, natural-key dedupe, last-writer-wins per field) inside one transaction.
+
+use std::path::Path;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use spor_core::access::{DeviceRole, Topic};
+use spor_core::ids::{DeviceId, OrganisationId};
+use spor_core::protocol::DeviceInfo;
+use spor_core::sync::{Mutation, MutationResult, PullResponse};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StorageError {
+    #[error("the database failed: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value does not read back (never expected; the server wrote it).
+    #[error("a stored {0} is unreadable")]
+    Corrupt(&'static str),
+}
+
+/// The answer to a pull whose cursor the server does not know (from another server, or older than
+/// what it keeps): the device starts again from 0 and keeps its outbox.
+#[derive(Debug, Error)]
+pub enum PullError {
+    #[error("the cursor {since} is unknown here; pull again from 0")]
+    CursorGone { since: u64 },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// A device as authentication needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRecord {
+    pub id: DeviceId,
+    pub organisation: OrganisationId,
+    pub role: DeviceRole,
+    /// SHA-256 of the token's secret.
+    pub secret_hash: Vec<u8>,
+    pub revoked: bool,
+}
+
+/// A pairing code to store (hashed) until it is used or expires.
+#[derive(Debug, Clone)]
+pub struct NewPairingCode {
+    pub code_hash: Vec<u8>,
+    pub organisation: OrganisationId,
+    pub role: DeviceRole,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A device being paired.
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    pub id: DeviceId,
+    pub name: String,
+    pub secret_hash: Vec<u8>,
+}
+
+/// What a redeemed pairing code gave the new device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paired {
+    pub organisation: OrganisationId,
+    pub organisation_name: String,
+    pub role: DeviceRole,
+}
+
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// True when the database answers.
+    async fn ping(&self) -> bool;
+
+    async fn organisations(&self) -> Result<Vec<(OrganisationId, String)>, StorageError>;
+
+    async fn create_organisation(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<OrganisationId, StorageError>;
+
+    async fn add_pairing_code(&self, code: NewPairingCode) -> Result<(), StorageError>;
+
+    /// Uses the code (once, before it expires) to pair `device`; `None` when the code is unknown,
+    /// used or expired, which the caller does not tell apart (no oracle for guessing codes).
+    async fn redeem_pairing_code(
+        &self,
+        code_hash: &[u8],
+        device: NewDevice,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Paired>, StorageError>;
+
+    async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StorageError>;
+
+    async fn touch_device(&self, id: DeviceId, now: DateTime<Utc>) -> Result<(), StorageError>;
+
+    async fn devices(&self, organisation: OrganisationId) -> Result<Vec<DeviceInfo>, StorageError>;
+
+    /// Revokes a device of `organisation`; false when it has no such device.
+    async fn revoke_device(
+        &self,
+        organisation: OrganisationId,
+        device: DeviceId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// Applies already authorised and validated mutations in one transaction, idempotently per
+    /// mutation id, answering one result per mutation in order.
+    async fn push(
+        &self,
+        organisation: OrganisationId,
+        device: DeviceId,
+        mutations: Vec<Mutation>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<MutationResult>, StorageError>;
+
+    /// Changes of `topics` after `since`, at most `limit`.
+    async fn pull(
+        &self,
+        organisation: OrganisationId,
+        topics: &[Topic],
+        since: u64,
+        limit: u32,
+    ) -> Result<PullResponse, PullError>;
+
+    /// A consistent copy of the whole database at `target`, taken while the server runs.
+    async fn backup_to(&self, target: &Path) -> Result<(), StorageError>;
+
+    async fn close(&self);
+}
