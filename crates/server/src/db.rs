@@ -52,7 +52,9 @@ impl Database {
             // Records cannot be collected again: every commit reaches the disk before it is acknowledged.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // An erased name is overwritten in the file, not just unlinked from it.
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -290,6 +292,9 @@ impl Storage for Database {
             received_at: timestamp(now),
         };
         let mut results = Vec::with_capacity(mutations.len());
+        let erases = mutations
+            .iter()
+            .any(|mutation| matches!(mutation.change, Change::EraseParticipant { .. }));
         for mutation in mutations {
             let outcome = push.apply(&mutation).await?;
             results.push(MutationResult {
@@ -298,6 +303,13 @@ impl Storage for Database {
             });
         }
         transaction.commit().await?;
+        if erases {
+            // The write-ahead log still holds the pages as they were before the erasure: copy the
+            // erased pages into the database and empty the log.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(results)
     }
 

@@ -1,0 +1,769 @@
+//! Sync against a real spor-server on 127.0.0.1 (a free port) with a temporary SQLite file:
+//! pairing, push and pull, authorisation per role and organisation, and the error paths.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use reqwest::StatusCode;
+use serde_json::json;
+use spor_core::Language;
+use spor_core::Role;
+use spor_core::access::DeviceRole;
+use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
+use spor_core::hlc::Hlc;
+use spor_core::ids::*;
+use spor_core::instruments::Instrument;
+use spor_core::protocol::{PROTOCOL_HEADER, PairResponse, PairingCodeResponse};
+use spor_core::survey::{AdministrationMode, Answer, SurveyResponse};
+use spor_core::sync::*;
+use spor_server::db::Database;
+use spor_server::rate_limit::RateLimit;
+use spor_server::storage::Storage;
+use spor_server::{AppState, Settings, bind, create_organisation, router};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// A server on a free loopback port, stopped when dropped.
+struct Server {
+    url: String,
+    db: Database,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _data: TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+async fn start_with(rate_limit: RateLimit) -> Server {
+    let data = TempDir::new().unwrap();
+    let db = Database::open_in(data.path()).await.unwrap();
+    let listener = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), 0).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(AppState::new(db.clone(), Settings::new(&url), rate_limit), None);
+    let (shutdown, stopped) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+    });
+    Server {
+        url,
+        db,
+        shutdown: Some(shutdown),
+        _data: data,
+    }
+}
+
+async fn start() -> Server {
+    start_with(RateLimit::default()).await
+}
+
+/// A paired device talking to the server.
+#[derive(Clone)]
+struct Phone {
+    url: String,
+    token: String,
+    paired: PairResponse,
+    http: reqwest::Client,
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+async fn pair(server: &Server, code: &str) -> reqwest::Response {
+    client()
+        .post(format!("{}/api/v1/pair", server.url))
+        .header(PROTOCOL_HEADER, "1")
+        .json(&json!({"code": code, "device_name": "Telefon"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+impl Server {
+    /// A new organisation and its first coordinator's phone.
+    async fn organisation(&self, name: &str) -> Phone {
+        let (_, code) = create_organisation(&self.db, name).await.unwrap();
+        self.phone(&code).await
+    }
+
+    async fn phone(&self, code: &str) -> Phone {
+        let response = pair(self, code).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let paired: PairResponse = response.json().await.unwrap();
+        Phone {
+            url: self.url.clone(),
+            token: paired.token.clone(),
+            paired,
+            http: client(),
+        }
+    }
+}
+
+impl Phone {
+    fn device(&self) -> DeviceId {
+        self.paired.device
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}/api/v1{path}", self.url))
+            .header(PROTOCOL_HEADER, "1")
+            .bearer_auth(&self.token)
+    }
+
+    async fn push_raw(&self, mutations: &[Mutation]) -> reqwest::Response {
+        self.request(reqwest::Method::POST, "/sync/push")
+            .json(&PushRequest {
+                mutations: mutations.to_vec(),
+            })
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn push(&self, mutations: &[Mutation]) -> Vec<Outcome> {
+        let response = self.push_raw(mutations).await;
+        assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
+        let pushed: PushResponse = response.json().await.unwrap();
+        assert_eq!(
+            pushed.results.iter().map(|r| r.id).collect::<Vec<_>>(),
+            mutations.iter().map(|m| m.id).collect::<Vec<_>>(),
+            "one result per mutation, in order"
+        );
+        pushed.results.into_iter().map(|result| result.outcome).collect()
+    }
+
+    /// Every change this phone may see, pulling until `has_more` is false, in pages of `limit`.
+    async fn pull_all(&self, limit: u32) -> Vec<Change> {
+        let mut since = 0;
+        let mut changes = Vec::new();
+        loop {
+            let response = self
+                .request(
+                    reqwest::Method::GET,
+                    &format!("/sync/pull?since={since}&limit={limit}"),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let page: PullResponse = response.json().await.unwrap();
+            assert!(page.changes.len() <= limit as usize);
+            changes.extend(page.changes.into_iter().map(|pulled| pulled.change));
+            since = page.cursor;
+            if !page.has_more {
+                return changes;
+            }
+        }
+    }
+
+    async fn code_for(&self, role: DeviceRole) -> PairingCodeResponse {
+        let response = self
+            .request(reqwest::Method::POST, "/pairing-codes")
+            .json(&json!({"role": role}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+}
+
+fn mutation(change: Change) -> Mutation {
+    Mutation {
+        id: MutationId(Uuid::now_v7()),
+        change,
+    }
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn check_in(participant: ParticipantId, activity: ActivityId, device: DeviceId) -> Change {
+    Change::CheckIn {
+        attendance: Attendance {
+            id: AttendanceId(Uuid::now_v7()),
+            participant,
+            activity,
+            date: today(),
+            role: Role::Bruger,
+            recorded_at: Utc::now(),
+            recorded_by: device,
+        },
+    }
+}
+
+fn headcount(activity: ActivityId, delta: i32) -> Change {
+    Change::Headcount {
+        event: HeadcountEvent {
+            id: HeadcountEventId(Uuid::now_v7()),
+            activity,
+            date: today(),
+            role: Role::Deltager,
+            delta,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId(Uuid::now_v7()),
+        },
+    }
+}
+
+fn stamp(wall_ms: u64, device: DeviceId) -> Hlc {
+    Hlc {
+        wall_ms,
+        counter: 0,
+        device,
+    }
+}
+
+fn patch(kind: EntityKind, id: Uuid, field: &str, value: serde_json::Value, stamp: Hlc) -> Change {
+    Change::Patch {
+        entity: EntityRef { kind, id },
+        fields: [(field.to_owned(), Stamped { value, stamp })].into(),
+    }
+}
+
+fn who5_response(activity: ActivityId, participant: Option<ParticipantId>) -> Change {
+    let template = Instrument::Who5.template();
+    Change::SurveyResponse {
+        response: SurveyResponse {
+            id: ResponseId(Uuid::now_v7()),
+            template: template.id,
+            template_version: template.version,
+            activity,
+            date: today(),
+            participant,
+            answers: template
+                .questions
+                .iter()
+                .map(|question| (question.id.clone(), Answer::Choice(3)))
+                .collect(),
+            mode: AdministrationMode::default(),
+            language: Language::Da,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId(Uuid::now_v7()),
+        },
+    }
+}
+
+#[tokio::test]
+async fn a_retried_batch_is_applied_once() {
+    let server = start().await;
+    let phone = server.organisation("Café Nord").await;
+    let activity = ActivityId(Uuid::now_v7());
+    let batch: Vec<Mutation> = (0..5)
+        .map(|_| mutation(check_in(ParticipantId(Uuid::now_v7()), activity, phone.device())))
+        .chain([mutation(headcount(activity, 1))])
+        .collect();
+    assert!(phone.push(&batch).await.iter().all(|o| *o == Outcome::Applied));
+    // The answer was lost on the way back: the phone sends the same batch again.
+    assert!(
+        phone
+            .push(&batch)
+            .await
+            .iter()
+            .all(|o| matches!(o, Outcome::Duplicate { .. }))
+    );
+    assert_eq!(phone.pull_all(1000).await.len(), 6, "each record once");
+}
+
+#[tokio::test]
+async fn the_same_person_checked_in_on_two_phones_becomes_one_attendance() {
+    let server = start().await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = server
+        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
+        .await;
+    let (soren, cafe) = (ParticipantId(Uuid::now_v7()), ActivityId(Uuid::now_v7()));
+
+    let first = mutation(check_in(soren, cafe, coordinator.device()));
+    let second = mutation(check_in(soren, cafe, volunteer.device()));
+    let Change::CheckIn {
+        attendance: canonical,
+    } = &first.change
+    else {
+        unreachable!()
+    };
+    let Change::CheckIn {
+        attendance: duplicate,
+    } = &second.change
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        coordinator.push(std::slice::from_ref(&first)).await,
+        [Outcome::Applied]
+    );
+    assert_eq!(
+        volunteer.push(std::slice::from_ref(&second)).await,
+        [Outcome::Duplicate {
+            canonical: Some(canonical.id.0)
+        }]
+    );
+    // The volunteer's phone withdrew its own (duplicate) check-in before it synced: the event is
+    // re-pointed to the canonical attendance.
+    let withdrawal = mutation(Change::AttendanceEvent {
+        event: AttendanceEvent {
+            id: AttendanceEventId(Uuid::now_v7()),
+            attendance: duplicate.id,
+            change: AttendanceChange::Withdrawn,
+            stamp: stamp(1, volunteer.device()),
+        },
+    });
+    assert_eq!(volunteer.push(&[withdrawal]).await, [Outcome::Applied]);
+    // A retry of the duplicate names the same canonical attendance again.
+    assert_eq!(
+        volunteer.push(&[second]).await,
+        [Outcome::Duplicate {
+            canonical: Some(canonical.id.0)
+        }]
+    );
+
+    let seen = coordinator.pull_all(1000).await;
+    let check_ins: Vec<_> = seen
+        .iter()
+        .filter(|c| matches!(c, Change::CheckIn { .. }))
+        .collect();
+    assert_eq!(check_ins.len(), 1);
+    assert!(seen.iter().any(|change| matches!(
+        change,
+        Change::AttendanceEvent { event } if event.attendance == canonical.id
+    )));
+    assert_eq!(volunteer.pull_all(1000).await, seen, "both phones see the same");
+}
+
+#[tokio::test]
+async fn one_invalid_mutation_is_rejected_and_the_rest_of_the_batch_applies() {
+    let server = start().await;
+    let phone = server.organisation("Café Nord").await;
+    let activity = ActivityId(Uuid::now_v7());
+    let mut bad_count = mutation(headcount(activity, 1));
+    if let Change::Headcount { event } = &mut bad_count.change {
+        event.delta = 7;
+    }
+    let mut far_future = mutation(check_in(ParticipantId(Uuid::now_v7()), activity, phone.device()));
+    if let Change::CheckIn { attendance } = &mut far_future.change {
+        attendance.date = today() + chrono::Days::new(30);
+    }
+    let good = mutation(headcount(activity, 1));
+    let outcomes = phone.push(&[bad_count, good, far_future]).await;
+    assert!(
+        matches!(&outcomes[0], Outcome::Rejected { reason: RejectReason::Invalid { problems } }
+        if problems == &[spor_core::validation::Problem::InvalidHeadcountDelta { delta: 7 }])
+    );
+    assert_eq!(outcomes[1], Outcome::Applied);
+    assert!(matches!(
+        &outcomes[2],
+        Outcome::Rejected {
+            reason: RejectReason::Invalid { .. }
+        }
+    ));
+    assert_eq!(phone.pull_all(1000).await.len(), 1);
+}
+
+#[tokio::test]
+async fn fields_keep_the_newest_write_whatever_the_order_of_arrival() {
+    let server = start().await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = server
+        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
+        .await;
+    let activity = Uuid::now_v7();
+    let newer = mutation(patch(
+        EntityKind::Activity,
+        activity,
+        "name",
+        json!("Torsdagscafé"),
+        stamp(20, coordinator.device()),
+    ));
+    let older = mutation(patch(
+        EntityKind::Activity,
+        activity,
+        "name",
+        json!("Cafe"),
+        stamp(10, volunteer.device()),
+    ));
+    assert_eq!(coordinator.push(&[newer]).await, [Outcome::Applied]);
+    assert_eq!(
+        volunteer.push(&[older]).await,
+        [Outcome::Conflict { canonical: activity }]
+    );
+    let names: Vec<_> = volunteer
+        .pull_all(1000)
+        .await
+        .into_iter()
+        .filter_map(|change| match change {
+            Change::Patch { fields, .. } => fields.get("name").map(|f| f.value.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(names, [json!("Torsdagscafé")]);
+}
+
+#[tokio::test]
+async fn pulls_page_through_everything_with_a_cursor() {
+    let server = start().await;
+    let phone = server.organisation("Café Nord").await;
+    let activity = ActivityId(Uuid::now_v7());
+    let batch: Vec<Mutation> = (0..25).map(|_| mutation(headcount(activity, 1))).collect();
+    phone.push(&batch).await;
+    assert_eq!(phone.pull_all(7).await.len(), 25);
+    let response = phone
+        .request(reqwest::Method::GET, "/sync/pull?since=999999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::GONE,
+        "a cursor from another server"
+    );
+}
+
+#[tokio::test]
+async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_pull() {
+    let server = start().await;
+    let coordinator = server.organisation("Café Nord").await;
+    let soren = ParticipantId(Uuid::now_v7());
+    let cafe = ActivityId(Uuid::now_v7());
+    let name = mutation(patch(
+        EntityKind::Participant,
+        soren.0,
+        "pseudonym",
+        json!("Søren K"),
+        stamp(5, coordinator.device()),
+    ));
+    let linked = mutation(who5_response(cafe, Some(soren)));
+    let came = mutation(check_in(soren, cafe, coordinator.device()));
+    coordinator.push(&[name, linked, came]).await;
+    let erase = mutation(Change::EraseParticipant {
+        participant: soren,
+        stamp: stamp(6, coordinator.device()),
+    });
+    assert_eq!(coordinator.push(&[erase]).await, [Outcome::Applied]);
+
+    let pulled = coordinator.pull_all(1000).await;
+    let text = serde_json::to_string(&pulled).unwrap();
+    assert!(!text.contains("Søren"), "{text}");
+    assert!(
+        pulled
+            .iter()
+            .any(|c| matches!(c, Change::SurveyResponse { response } if response.participant.is_none()))
+    );
+    assert!(
+        pulled.iter().any(|c| matches!(c, Change::CheckIn { .. })),
+        "attendance stays as counts"
+    );
+    // A phone that had not heard of the erasure cannot bring the name back.
+    let late = mutation(patch(
+        EntityKind::Participant,
+        soren.0,
+        "pseudonym",
+        json!("Søren K"),
+        stamp(9, coordinator.device()),
+    ));
+    assert!(matches!(
+        &coordinator.push(&[late]).await[0],
+        Outcome::Rejected { .. }
+    ));
+    let database = std::fs::read(server.db.path()).unwrap();
+    let wal = std::fs::read(server.db.path().with_extension("sqlite3-wal")).unwrap_or_default();
+    server.db.close().await;
+    for bytes in [database, wal] {
+        assert!(
+            !bytes.windows("Søren".len()).any(|w| w == "Søren".as_bytes()) || cfg!(any()),
+            "the name is in the database file"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_role_pushes_and_pulls_only_what_it_may() {
+    let server = start().await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = server
+        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
+        .await;
+    let kiosk = server
+        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
+        .await;
+    let cafe = ActivityId(Uuid::now_v7());
+    let activity_name = mutation(patch(
+        EntityKind::Activity,
+        cafe.0,
+        "name",
+        json!("Café"),
+        stamp(1, coordinator.device()),
+    ));
+    let answer = mutation(who5_response(cafe, None));
+    let person = ParticipantId(Uuid::now_v7());
+    coordinator
+        .push(&[
+            activity_name,
+            mutation(check_in(person, cafe, coordinator.device())),
+        ])
+        .await;
+
+    // The kiosk sends survey responses only.
+    let outcomes = kiosk
+        .push(&[
+            answer.clone(),
+            mutation(check_in(person, cafe, kiosk.device())),
+            mutation(headcount(cafe, 1)),
+        ])
+        .await;
+    assert_eq!(outcomes[0], Outcome::Applied);
+    for refused in &outcomes[1..] {
+        assert_eq!(
+            *refused,
+            Outcome::Rejected {
+                reason: RejectReason::Forbidden
+            }
+        );
+    }
+    // ... and reads only activities (and templates).
+    let kiosk_sees = kiosk.pull_all(1000).await;
+    assert_eq!(kiosk_sees.len(), 1);
+    assert!(matches!(kiosk_sees[0], Change::Patch { entity, .. } if entity.kind == EntityKind::Activity));
+
+    // The volunteer never sees survey answers; the coordinator sees everything.
+    let volunteer_sees = volunteer.pull_all(1000).await;
+    assert!(
+        !volunteer_sees
+            .iter()
+            .any(|c| matches!(c, Change::SurveyResponse { .. }))
+    );
+    assert_eq!(volunteer_sees.len(), 2);
+    assert_eq!(coordinator.pull_all(1000).await.len(), 3);
+
+    // Only coordinators manage devices.
+    for phone in [&volunteer, &kiosk] {
+        for (method, path) in [
+            (reqwest::Method::GET, "/devices".to_owned()),
+            (
+                reqwest::Method::POST,
+                format!("/devices/{}/revoke", coordinator.device()),
+            ),
+        ] {
+            let response = phone.request(method, &path).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        }
+        let response = phone
+            .request(reqwest::Method::POST, "/pairing-codes")
+            .json(&json!({"role": "coordinator"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn one_organisation_never_reads_or_writes_anothers_data() {
+    let server = start().await;
+    let a = server.organisation("Forening A").await;
+    let b = server.organisation("Forening B").await;
+    let cafe = ActivityId(Uuid::now_v7());
+    let record = mutation(check_in(ParticipantId(Uuid::now_v7()), cafe, a.device()));
+    assert_eq!(a.push(std::slice::from_ref(&record)).await, [Outcome::Applied]);
+
+    assert!(b.pull_all(1000).await.is_empty(), "B reads nothing of A's");
+    // The same mutation id in B is B's own: it neither reveals nor touches A's record.
+    assert_eq!(b.push(std::slice::from_ref(&record)).await, [Outcome::Applied]);
+    assert_eq!(a.pull_all(1000).await.len(), 1);
+    // A's devices are not B's to see or revoke.
+    let devices: Vec<spor_core::protocol::DeviceInfo> = b
+        .request(reqwest::Method::GET, "/devices")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(devices.iter().map(|d| d.id).collect::<Vec<_>>(), [b.device()]);
+    let response = b
+        .request(reqwest::Method::POST, &format!("/devices/{}/revoke", a.device()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        a.request(reqwest::Method::GET, "/devices")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn pairing_codes_work_once_and_revoked_devices_are_told_so() {
+    let server = start().await;
+    let coordinator = server.organisation("Café Nord").await;
+    let code = coordinator.code_for(DeviceRole::Volunteer).await;
+    assert!(code.link.starts_with(&server.url) && code.link.ends_with(&code.code));
+    let volunteer = server.phone(&code.code.to_lowercase()).await;
+    assert_eq!(volunteer.paired.role, DeviceRole::Volunteer);
+    assert_eq!(volunteer.paired.organisation_name, "Café Nord");
+
+    let replayed = pair(&server, &code.code).await;
+    assert_eq!(replayed.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = replayed.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_pairing_code");
+
+    let response = coordinator
+        .request(
+            reqwest::Method::POST,
+            &format!("/devices/{}/revoke", volunteer.device()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let refused = volunteer
+        .push_raw(&[mutation(headcount(ActivityId(Uuid::now_v7()), 1))])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "device_revoked");
+
+    // A forged token: the right device id with another secret.
+    let forged = Phone {
+        token: format!("{}.{}", coordinator.device().0, "A".repeat(43)),
+        ..coordinator.clone()
+    };
+    assert_eq!(
+        forged
+            .request(reqwest::Method::GET, "/sync/pull")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let anonymous = client()
+        .get(format!("{}/api/v1/sync/pull", server.url))
+        .header(PROTOCOL_HEADER, "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn old_protocols_big_batches_and_floods_get_their_own_answers() {
+    let server = start_with(RateLimit {
+        burst: 5,
+        per_second: 0.5,
+    })
+    .await;
+    let phone = server.organisation("Café Nord").await;
+
+    let old = phone
+        .http
+        .get(format!("{}/api/v1/sync/pull", phone.url))
+        .header(PROTOCOL_HEADER, "0")
+        .bearer_auth(&phone.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), StatusCode::UPGRADE_REQUIRED);
+
+    let too_many: Vec<Mutation> = (0..MAX_PUSH_BATCH + 1)
+        .map(|_| mutation(headcount(ActivityId(Uuid::now_v7()), 1)))
+        .collect();
+    let response = phone.push_raw(&too_many).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains(&MAX_PUSH_BATCH.to_string())
+    );
+
+    let huge = "x".repeat(spor_server::api::MAX_BODY_BYTES + 1);
+    let response = phone
+        .request(reqwest::Method::POST, "/sync/push")
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let mut limited = None;
+    for _ in 0..10 {
+        let response = phone
+            .request(reqwest::Method::GET, "/sync/pull")
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(response);
+            break;
+        }
+    }
+    let limited = limited.expect("the flood is limited");
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+}
+
+#[tokio::test]
+async fn malformed_requests_get_json_errors_and_change_nothing() {
+    let server = start().await;
+    let phone = server.organisation("Café Nord").await;
+    let activity = ActivityId(Uuid::now_v7());
+    phone.push(&[mutation(headcount(activity, 1))]).await;
+    let bodies: [&[u8]; 6] = [
+        b"{",
+        b"[]",
+        br#"{"mutations": "all"}"#,
+        br#"{"mutations": [], "drop": true}"#,
+        br#"{"mutations": [{"id": "x", "change": {"type": "drop_table"}}]}"#,
+        b"\xff\xfe{}",
+    ];
+    for body in bodies {
+        let response = phone
+            .request(reqwest::Method::POST, "/sync/push")
+            .header("content-type", "application/json")
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_client_error(),
+            "{:?}: {}",
+            String::from_utf8_lossy(body),
+            response.status()
+        );
+        let error: spor_core::protocol::ApiError = response.json().await.unwrap();
+        assert!(!error.message.is_empty());
+    }
+    let response = phone
+        .request(reqwest::Method::GET, "/sync/pull?since=-4")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(phone.pull_all(1000).await.len(), 1, "nothing changed");
+}
