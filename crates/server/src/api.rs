@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
         .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(no_store));
@@ -275,6 +276,13 @@ async fn pull(
 
 async fn api_not_found(uri: Uri) -> ApiError {
     ApiError::NotFound(uri.path().to_owned())
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+    }
 }
 
 async fn no_store(mut response: Response) -> Response {

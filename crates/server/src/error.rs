@@ -51,6 +51,8 @@ pub enum ServeError {
 pub enum ApiError {
     #[error("no API route at {0}")]
     NotFound(String),
+    #[error("{path} does not answer {method}")]
+    MethodNotAllowed { method: String, path: String },
     #[error("the database does not answer")]
     DatabaseUnavailable,
     #[error("the request names no protocol version; send the {header} header", header = protocol::PROTOCOL_HEADER)]
@@ -83,6 +85,7 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::DatabaseUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
             ApiError::MissingProtocol => (StatusCode::BAD_REQUEST, "missing_protocol"),
             ApiError::UnsupportedProtocol => (StatusCode::UPGRADE_REQUIRED, "unsupported_protocol"),
