@@ -10,6 +10,7 @@ use crate::components::status_chip::StatusChip;
 use crate::components::update_banner::UpdateBanner;
 use crate::contexts::connectivity_context::provide_connectivity;
 use crate::contexts::i18n_context::provide_i18n;
+use crate::contexts::sync_context::provide_sync;
 use crate::i18n::Key;
 use crate::pages::activities::ActivitiesPage;
 use crate::pages::not_found::NotFoundPage;
@@ -23,6 +24,7 @@ use crate::store;
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     provide_connectivity();
+    provide_sync();
     spawn_local(async {
         store::request_persistence().await;
     });

@@ -2,6 +2,7 @@
 
 pub mod activity_form;
 pub mod backup_section;
+pub mod devices_section;
 pub mod headcount_counter;
 pub mod nav_bar;
 pub mod new_person_form;
@@ -10,5 +11,6 @@ pub mod page;
 pub mod participant_item;
 pub mod roster_row;
 pub mod status_chip;
+pub mod sync_section;
 pub mod undo_snackbar;
 pub mod update_banner;

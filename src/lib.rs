@@ -3,7 +3,9 @@
 pub mod app;
 pub mod components;
 pub mod contexts;
+pub mod download;
 pub mod hooks;
 pub mod i18n;
 pub mod pages;
 pub mod store;
+pub mod sync;

@@ -8,6 +8,7 @@ mod error;
 mod meta;
 mod records;
 mod schema;
+mod sync_state;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,6 +20,7 @@ use wasm_bindgen_futures::JsFuture;
 pub use error::StoreError;
 pub use records::{OccurrenceRecords, OutboxEntry};
 pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
+pub use sync_state::{Acknowledged, DeadLetter, ServerLink};
 
 pub struct Store {
     db: Rexie,
@@ -54,6 +56,21 @@ impl Store {
 
 thread_local! {
     static SHARED: RefCell<Option<Rc<Store>>> = const { RefCell::new(None) };
+    static CHANGE_LISTENERS: RefCell<Vec<Rc<dyn Fn()>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Calls `listener` after every local change that queued something for sync (sync starts soon
+/// after a write without the pages knowing about sync).
+pub fn on_local_change(listener: impl Fn() + 'static) {
+    CHANGE_LISTENERS.with_borrow_mut(|listeners| listeners.push(Rc::new(listener)));
+}
+
+fn notify_local_change() {
+    // Cloned first: a listener may itself register or write.
+    let listeners = CHANGE_LISTENERS.with_borrow(Clone::clone);
+    for listener in listeners {
+        listener();
+    }
 }
 
 /// The page's connection to the app database, opened on first use.

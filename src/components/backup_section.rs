@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::backup::Backup;
 use spor_core::validation::Context;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::contexts::i18n_context::use_i18n;
+use crate::download::offer_download;
 use crate::i18n::Key;
 use crate::store;
 
@@ -29,7 +29,7 @@ pub fn BackupSection() -> impl IntoView {
                 "spor-sikkerhedskopi-{}.json",
                 chrono::Local::now().format("%Y-%m-%d")
             );
-            match download(&file, &text) {
+            match offer_download(&file, &text) {
                 Ok(()) => message.try_set(Some((true, i18n.format(Key::BackupExported, &[("file", &file)])))),
                 Err(detail) => {
                     message.try_set(Some((false, i18n.format(Key::ErrorSave, &[("detail", &detail)]))))
@@ -89,19 +89,4 @@ pub fn BackupSection() -> impl IntoView {
             </p>
         </section>
     }
-}
-
-/// Offers `text` as a file download called `file`.
-fn download(file: &str, text: &str) -> Result<(), String> {
-    let describe = |error: wasm_bindgen::JsValue| format!("{error:?}");
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;
-    let link: web_sys::HtmlAnchorElement = document().create_element("a").map_err(describe)?.unchecked_into();
-    link.set_href(&url);
-    link.set_download(file);
-    link.click();
-    web_sys::Url::revoke_object_url(&url).map_err(describe)
 }

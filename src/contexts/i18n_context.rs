@@ -6,6 +6,9 @@ use leptos::prelude::*;
 
 use crate::i18n::{Key, Language, fill};
 use crate::store::StoreError;
+use crate::sync::SyncError;
+use spor_core::access::DeviceRole;
+use spor_core::sync::RejectReason;
 use spor_core::validation::Problem;
 
 const STORAGE_KEY: &str = "spor.language";
@@ -48,6 +51,40 @@ impl I18n {
             }
             StoreError::Refused { problem } => problem.message(self.language.get_untracked()),
         }
+    }
+
+    /// A failed sync in plain words, saying whether anything needs doing.
+    pub fn sync_error(self, error: &SyncError) -> String {
+        match error {
+            SyncError::Network => self.t(Key::SyncErrorNetwork).to_owned(),
+            SyncError::Server { status } => {
+                self.format(Key::SyncErrorServer, &[("status", &status.to_string())])
+            }
+            SyncError::Revoked => self.t(Key::SyncRevoked).to_owned(),
+            SyncError::Unauthorized => self.t(Key::SyncErrorUnauthorized).to_owned(),
+            SyncError::UpdateRequired => self.t(Key::SyncErrorUpdate).to_owned(),
+            SyncError::InvalidCode => self.t(Key::SyncErrorInvalidCode).to_owned(),
+            SyncError::CursorGone | SyncError::BadAnswer => self.t(Key::SyncErrorBadAnswer).to_owned(),
+            SyncError::Refused { message, .. } => self.format(Key::SyncErrorRefused, &[("detail", message)]),
+            SyncError::Store(error) => self.store_error(error),
+        }
+    }
+
+    /// Why the server refused a change.
+    pub fn reject_reason(self, reason: &RejectReason) -> String {
+        match reason {
+            RejectReason::Invalid { problems } => self.problem_messages(problems).join(" "),
+            RejectReason::Forbidden => self.t(Key::SyncReasonForbidden).to_owned(),
+            RejectReason::UnknownReference { what } => self.format(Key::SyncReasonUnknown, &[("what", what)]),
+        }
+    }
+
+    pub fn device_role(self, role: DeviceRole) -> &'static str {
+        self.t(match role {
+            DeviceRole::Coordinator => Key::SyncRoleCoordinator,
+            DeviceRole::Volunteer => Key::SyncRoleVolunteer,
+            DeviceRole::Kiosk => Key::SyncRoleKiosk,
+        })
     }
 }
 

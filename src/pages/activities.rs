@@ -10,13 +10,18 @@ use crate::components::activity_form::ActivityForm;
 use crate::components::page::Page;
 use crate::components::participant_item::{MergeRequest, ParticipantItem};
 use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 use crate::store;
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
+    let pulled = use_sync().pulled_changes();
+    let activities = LocalResource::new(move || {
+        pulled.track();
+        async { store::shared().await?.activities().await }
+    });
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<ActivityId>);
     // Counts saves, so the new-activity form starts empty after each one (and only then: typing
@@ -83,9 +88,13 @@ pub fn ActivitiesPage() -> impl IntoView {
 fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let shown_activity = RwSignal::new(None::<ActivityId>);
-    let loaded = LocalResource::new(|| async {
-        let store = store::shared().await?;
-        Ok::<_, store::StoreError>((store.participants().await?, store.activities().await?))
+    let pulled = use_sync().pulled_changes();
+    let loaded = LocalResource::new(move || {
+        pulled.track();
+        async {
+            let store = store::shared().await?;
+            Ok::<_, store::StoreError>((store.participants().await?, store.activities().await?))
+        }
     });
     let save = Callback::new(move |participant: Participant| {
         spawn_local(async move {

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::components::backup_section::BackupSection;
 use crate::components::page::Page;
+use crate::components::sync_section::SyncSection;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::{Key, Language};
 use crate::store;
@@ -11,6 +12,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Page title=Key::NavSettings lead=Key::PageSettingsLead>
             <LanguageChoice />
+            <SyncSection />
             <StorageSection />
             <BackupSection />
             <DeviceSection />

@@ -18,6 +18,7 @@ use crate::components::roster_row::RosterRow;
 use crate::components::undo_snackbar::UndoSnackbar;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::register_context::provide_register;
+use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
 
@@ -31,7 +32,12 @@ const LAST_ACTIVITY_KEY: &str = "spor.today.activity";
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let i18n = use_i18n();
-    let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
+    // Re-read when pulled changes from other devices arrive.
+    let pulled = use_sync().pulled_changes();
+    let activities = LocalResource::new(move || {
+        pulled.track();
+        async { store::shared().await?.activities().await }
+    });
     view! {
         <Page title=Key::NavToday lead=Key::PageTodayLead>
             <Transition fallback=|| ()>
@@ -103,7 +109,11 @@ fn TodayRegister(activities: Vec<Activity>) -> impl IntoView {
         activity: selected.get(),
         date: date.get(),
     });
-    let loaded = LocalResource::new(move || load(occurrence.get()));
+    let pulled = use_sync().pulled_changes();
+    let loaded = LocalResource::new(move || {
+        pulled.track();
+        load(occurrence.get())
+    });
 
     view! {
         <div class="register-controls card">

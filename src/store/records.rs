@@ -86,13 +86,11 @@ fn patch<T: Serialize>(entity: EntityRef, entity_value: &T, stamp: Hlc) -> Chang
     Change::Patch { entity, fields }
 }
 
-/// Erases `participant` inside the caller's transaction: personal fields gone, their queued patches
-/// scrubbed from the outbox, the erasure queued.
-async fn erase_in(
+/// Erases `participant` inside the caller's transaction: personal fields gone and their queued
+/// patches scrubbed from the outbox. The caller queues the erasure when it is this device's own.
+pub(super) async fn erase_in(
     participants: &rexie::Store,
     outbox: &rexie::Store,
-    meta: &rexie::Store,
-    device: uuid::Uuid,
     participant: ParticipantId,
     action: &'static str,
 ) -> Result<(), StoreError> {
@@ -123,6 +121,97 @@ async fn erase_in(
             outbox.delete(key).await.map_err(StoreError::database(action))?;
         }
     }
+    Ok(())
+}
+
+/// Merges `merged` into `kept` inside the caller's transaction (see [`Store::merge_participants`]).
+pub(super) async fn merge_in(
+    participants: &rexie::Store,
+    attendance: &rexie::Store,
+    events: &rexie::Store,
+    merged: ParticipantId,
+    kept: ParticipantId,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    let read = |id: ParticipantId| async move {
+        let value = participants
+            .get(id.to_string().into())
+            .await
+            .map_err(StoreError::database(action))?
+            .ok_or(StoreError::Refused {
+                problem: spor_core::validation::Problem::MergeOfFormerParticipant,
+            })?;
+        from_js::<Participant>(value, "participant")
+    };
+    let mut kept_record = read(kept).await?;
+    let mut merged_record = read(merged).await?;
+    kept_record
+        .absorb(&mut merged_record)
+        .map_err(|problem| StoreError::Refused { problem })?;
+
+    let natural_key = attendance
+        .index(BY_NATURAL_KEY)
+        .map_err(StoreError::database(action))?;
+    let events_by_attendance = events
+        .index(BY_ATTENDANCE)
+        .map_err(StoreError::database(action))?;
+    let moving = attendance
+        .index(BY_PARTICIPANT)
+        .map_err(StoreError::database(action))?
+        .get_all(Some(only(&merged.to_string().into(), action)?), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    for value in moving {
+        let mut record: Attendance = from_js(value, "attendance")?;
+        let kept_key = js_sys::Array::of3(
+            &kept.to_string().into(),
+            &record.activity.to_string().into(),
+            &record.date.to_string().into(),
+        );
+        let already_there = natural_key
+            .get(kept_key.into())
+            .await
+            .map_err(StoreError::database(action))?
+            .is_some();
+        if already_there {
+            let duplicate_events = events_by_attendance
+                .get_all_keys(Some(only(&record.id.to_string().into(), action)?), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            for key in duplicate_events {
+                events.delete(key).await.map_err(StoreError::database(action))?;
+            }
+            attendance
+                .delete(record.id.to_string().into())
+                .await
+                .map_err(StoreError::database(action))?;
+        } else {
+            record.participant = kept;
+            attendance
+                .put(&to_js(&record), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+    }
+    participants
+        .put(&to_js(&kept_record), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    participants
+        .put(&to_js(&merged_record), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(())
+}
+
+/// Queues this device's erasure of `participant`, stamped with its next clock tick.
+async fn queue_erasure(
+    outbox: &rexie::Store,
+    meta: &rexie::Store,
+    device: uuid::Uuid,
+    participant: ParticipantId,
+    action: &'static str,
+) -> Result<(), StoreError> {
     let stamp = tick_clock(meta, device, action).await?;
     outbox
         .add(
@@ -181,6 +270,7 @@ impl Store {
             .await
             .map_err(StoreError::database(action))?;
         transaction.done().await.map_err(StoreError::database(action))?;
+        super::notify_local_change();
         Ok(entry.mutation.id)
     }
 
@@ -260,6 +350,7 @@ impl Store {
             .await
             .map_err(StoreError::database(action))?;
         transaction.done().await.map_err(StoreError::database(action))?;
+        super::notify_local_change();
         Ok(entry.mutation.id)
     }
 
@@ -292,8 +383,10 @@ impl Store {
             .map_err(StoreError::database(action))?;
         let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        erase_in(&participants, &outbox, &meta, device, participant, action).await?;
+        erase_in(&participants, &outbox, participant, action).await?;
+        queue_erasure(&outbox, &meta, device, participant, action).await?;
         transaction.done().await.map_err(StoreError::database(action))?;
+        super::notify_local_change();
         Ok(())
     }
 
@@ -323,77 +416,7 @@ impl Store {
             store(OUTBOX)?,
             store(META)?,
         );
-        let read = |id: ParticipantId| {
-            let participants = &participants;
-            async move {
-                let value = participants
-                    .get(id.to_string().into())
-                    .await
-                    .map_err(StoreError::database(action))?
-                    .ok_or(StoreError::Refused {
-                        problem: spor_core::validation::Problem::MergeOfFormerParticipant,
-                    })?;
-                from_js::<Participant>(value, "participant")
-            }
-        };
-        let mut kept_record = read(kept).await?;
-        let mut merged_record = read(merged).await?;
-        kept_record
-            .absorb(&mut merged_record)
-            .map_err(|problem| StoreError::Refused { problem })?;
-
-        let natural_key = attendance
-            .index(BY_NATURAL_KEY)
-            .map_err(StoreError::database(action))?;
-        let events_by_attendance = events
-            .index(BY_ATTENDANCE)
-            .map_err(StoreError::database(action))?;
-        let moving = attendance
-            .index(BY_PARTICIPANT)
-            .map_err(StoreError::database(action))?
-            .get_all(Some(only(&merged.to_string().into(), action)?), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        for value in moving {
-            let mut record: Attendance = from_js(value, "attendance")?;
-            let kept_key = js_sys::Array::of3(
-                &kept.to_string().into(),
-                &record.activity.to_string().into(),
-                &record.date.to_string().into(),
-            );
-            let already_there = natural_key
-                .get(kept_key.into())
-                .await
-                .map_err(StoreError::database(action))?
-                .is_some();
-            if already_there {
-                let duplicate_events = events_by_attendance
-                    .get_all_keys(Some(only(&record.id.to_string().into(), action)?), None)
-                    .await
-                    .map_err(StoreError::database(action))?;
-                for key in duplicate_events {
-                    events.delete(key).await.map_err(StoreError::database(action))?;
-                }
-                attendance
-                    .delete(record.id.to_string().into())
-                    .await
-                    .map_err(StoreError::database(action))?;
-            } else {
-                record.participant = kept;
-                attendance
-                    .put(&to_js(&record), None)
-                    .await
-                    .map_err(StoreError::database(action))?;
-            }
-        }
-        participants
-            .put(&to_js(&kept_record), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        participants
-            .put(&to_js(&merged_record), None)
-            .await
-            .map_err(StoreError::database(action))?;
+        merge_in(&participants, &attendance, &events, merged, kept, action).await?;
         let stamp = tick_clock(&meta, device, action).await?;
         let change = Change::MergeParticipants {
             merged,
@@ -405,6 +428,7 @@ impl Store {
             .await
             .map_err(StoreError::database(action))?;
         transaction.done().await.map_err(StoreError::database(action))?;
+        super::notify_local_change();
         Ok(())
     }
 
@@ -510,7 +534,8 @@ impl Store {
                 .map_err(StoreError::database(action))?;
         }
         for &participant in &plan.erase {
-            erase_in(&participants, &outbox, &meta, device, participant, action).await?;
+            erase_in(&participants, &outbox, participant, action).await?;
+            queue_erasure(&outbox, &meta, device, participant, action).await?;
         }
         for record in &plan.attendance {
             attendance
@@ -548,6 +573,7 @@ impl Store {
                 .map_err(StoreError::database(action))?;
         }
         transaction.done().await.map_err(StoreError::database(action))?;
+        super::notify_local_change();
         Ok(plan.len())
     }
 

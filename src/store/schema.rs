@@ -5,11 +5,12 @@
 //! 1. `meta`: key-value facts about this device (its id).
 //! 2. Attendance: `activities`, `participants`, `attendance` (one per person and occurrence),
 //!    `attendance_events`, `headcounts`, and the `outbox` of changes not yet acknowledged by a server.
+//! 3. Sync: `dead_letters`, the changes a server refused, with its reasons.
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 
 pub const DATABASE_NAME: &str = "spor";
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Key-value facts about this device; keys are the constants in `store::meta`.
 pub const META: &str = "meta";
@@ -21,6 +22,8 @@ pub const ATTENDANCE_EVENTS: &str = "attendance_events";
 pub const HEADCOUNTS: &str = "headcounts";
 /// Every local change, in order (`seq`), until a server has acknowledged it.
 pub const OUTBOX: &str = "outbox";
+/// Changes a server refused, kept with the reason so a coordinator can see and export them.
+pub const DEAD_LETTERS: &str = "dead_letters";
 
 /// Index names.
 pub const BY_OCCURRENCE: &str = "occurrence";
@@ -62,4 +65,5 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
                 .auto_increment(true)
                 .add_index(Index::new(BY_MUTATION, "mutation.id").unique(true)),
         )
+        .add_object_store(ObjectStore::new(DEAD_LETTERS).key_path("entry.seq"))
 }

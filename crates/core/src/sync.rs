@@ -19,6 +19,21 @@ use crate::validation::{Context, Problem};
 /// The most mutations one push may carry.
 pub const MAX_PUSH_BATCH: usize = 500;
 
+/// The first retry waits up to this long after a failed sync...
+pub const BACKOFF_BASE_MS: u64 = 2_000;
+/// ...and no retry waits longer than this.
+pub const BACKOFF_CAP_MS: u64 = 5 * 60 * 1000;
+
+/// How long to wait before retry number `attempt` (0 for the first) after failed syncs: "full
+/// jitter" exponential backoff, a uniformly random wait up to `min(cap, base * 2^attempt)`, so many
+/// devices coming online together do not retry in step. `random` is uniform in [0, 1).
+pub fn backoff_ms(attempt: u32, random: f64) -> u64 {
+    let ceiling = BACKOFF_BASE_MS
+        .saturating_mul(1u64.checked_shl(attempt).unwrap_or(u64::MAX))
+        .min(BACKOFF_CAP_MS);
+    (ceiling as f64 * random.clamp(0.0, 1.0)) as u64
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mutation {
@@ -367,5 +382,21 @@ mod tests {
             stamp: Hlc::start(device()),
         };
         assert_eq!(merge.validate(context), Err(vec![Problem::MergeIntoItself]));
+    }
+
+    #[test]
+    fn backoff_grows_from_two_seconds_to_five_minutes_with_full_jitter() {
+        assert_eq!(backoff_ms(0, 0.999_999), 1_999);
+        assert_eq!(backoff_ms(1, 0.5), 2_000);
+        assert_eq!(backoff_ms(3, 0.5), 8_000);
+        assert_eq!(backoff_ms(7, 0.999_999), 255_999);
+        for attempt in [8, 20, 64, u32::MAX] {
+            assert_eq!(
+                backoff_ms(attempt, 1.0),
+                BACKOFF_CAP_MS,
+                "capped at attempt {attempt}"
+            );
+        }
+        assert_eq!(backoff_ms(5, 0.0), 0, "full jitter may retry at once");
     }
 }

@@ -5,6 +5,8 @@ import { join } from "node:path";
 
 export interface RunningServer {
   url: string;
+  /** The one-time code the first start prints for the organisation's first coordinator. */
+  coordinatorCode: string;
   /** The built app this server serves (a private copy when `copyDist` was asked for). */
   dist: string;
   stop(): Promise<void>;
@@ -33,9 +35,10 @@ export async function startServer(options: { copyDist?: boolean } = {}): Promise
     ["serve", "--addr", "127.0.0.1", "--port", "0", "--data-dir", join(scratch, "data"), "--dist", dist],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SPOR_LOG: "warn" } },
   );
-  const url = await announcedUrl(child);
+  const { url, coordinatorCode } = await announced(child);
   return {
     url,
+    coordinatorCode,
     dist,
     async stop() {
       if (child.exitCode === null) {
@@ -48,17 +51,18 @@ export async function startServer(options: { copyDist?: boolean } = {}): Promise
   };
 }
 
-function announcedUrl(child: ChildProcess): Promise<string> {
+function announced(child: ChildProcess): Promise<{ url: string; coordinatorCode: string }> {
   return new Promise((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => reject(new Error(`spor-server did not start in 30 s: ${stderr}`)), 30_000);
     child.stdout!.on("data", (chunk) => {
       stdout += chunk;
-      const match = stdout.match(/running at (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (match) {
+      const url = stdout.match(/running at (http:\/\/127\.0\.0\.1:\d+)\//);
+      const code = stdout.match(/enter the code ([0-9A-Z]{4}-[0-9A-Z]{4})/);
+      if (url && code) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve({ url: url[1], coordinatorCode: code[1] });
       }
     });
     child.stderr!.on("data", (chunk) => (stderr += chunk));

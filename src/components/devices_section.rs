@@ -1,0 +1,216 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::access::DeviceRole;
+use spor_core::protocol::{DeviceInfo, PairingCodeResponse};
+
+use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::sync_context::use_sync;
+use crate::i18n::Key;
+use crate::sync::ServerClient;
+
+/// Settings, for coordinators: pair a new device (a code as text and as a QR code) and see and
+/// remove the organisation's devices.
+#[component]
+pub fn DevicesSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let client = move || {
+        sync.link()
+            .with(|link| link.as_ref().map(|link| ServerClient::paired(&link.token)))
+    };
+    let this_device = move || sync.link().with(|link| link.as_ref().map(|link| link.device));
+    let devices = LocalResource::new(move || {
+        let client = client();
+        async move {
+            match client {
+                Some(client) => client.devices().await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let role = RwSignal::new(DeviceRole::Volunteer);
+    let code = RwSignal::new(None::<PairingCodeResponse>);
+    let error = RwSignal::new(None::<String>);
+    let create_code = move |_| {
+        let Some(client) = client() else { return };
+        spawn_local(async move {
+            match client.create_pairing_code(role.get_untracked()).await {
+                Ok(created) => {
+                    code.try_set(Some(created));
+                    error.try_set(None);
+                }
+                Err(failure) => {
+                    error.try_set(Some(i18n.sync_error(&failure)));
+                }
+            }
+        });
+    };
+    let revoke = Callback::new(move |device: DeviceInfo| {
+        let Some(client) = client() else { return };
+        spawn_local(async move {
+            match client.revoke(device.id).await {
+                Ok(_) => devices.refetch(),
+                Err(failure) => {
+                    error.try_set(Some(i18n.sync_error(&failure)));
+                }
+            }
+        });
+    });
+
+    view! {
+        <section class="card stack" aria-labelledby="devices-heading" data-testid="devices-section">
+            <h2 id="devices-heading">{i18n.text(Key::DevicesHeading)}</h2>
+            <h3>{i18n.text(Key::DevicesNew)}</h3>
+            <div class="field">
+                <label for="new-device-role">{i18n.text(Key::DevicesRole)}</label>
+                <select
+                    id="new-device-role"
+                    on:change=move |event| {
+                        if let Some(chosen) = DeviceRole::parse(&event_target_value(&event)) {
+                            role.set(chosen);
+                        }
+                    }
+                >
+                    {[DeviceRole::Volunteer, DeviceRole::Coordinator, DeviceRole::Kiosk]
+                        .into_iter()
+                        .map(|option| {
+                            view! {
+                                <option value=option.as_str() selected=move || role.get() == option>
+                                    {move || i18n.device_role(option)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="button" class="button" on:click=create_code>
+                {i18n.text(Key::DevicesCreateCode)}
+            </button>
+            {move || code.get().map(|created| view! { <PairingCode created /> })}
+            <p role="alert" class="error">{move || error.get()}</p>
+            <h3>{i18n.text(Key::DevicesList)}</h3>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = devices.await.unwrap_or_default();
+                    view! {
+                        <ul class="device-list" data-testid="device-list">
+                            {list
+                                .into_iter()
+                                .map(|device| {
+                                    let is_this = this_device() == Some(device.id);
+                                    view! { <DeviceItem device is_this revoke /> }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PairingCode(created: PairingCodeResponse) -> impl IntoView {
+    let i18n = use_i18n();
+    let until = created
+        .expires_at
+        .with_timezone(&chrono::Local)
+        .format("%H:%M")
+        .to_string();
+    let qr = qr_svg_path(&created.link);
+    view! {
+        <div class="pairing-code notice stack">
+            <p class="code" data-testid="pairing-code">{created.code.clone()}</p>
+            {qr.map(|(size, path)| {
+                view! {
+                    <svg
+                        class="qr"
+                        role="img"
+                        aria-label=i18n.t(Key::DevicesQrLabel)
+                        viewBox=format!("0 0 {size} {size}")
+                        width="200"
+                        height="200"
+                        shape-rendering="crispEdges"
+                    >
+                        <rect width=size.to_string() height=size.to_string() fill="#fff" />
+                        <path d=path fill="#000" />
+                    </svg>
+                }
+            })}
+            <p class="hint">{i18n.format(Key::DevicesCodeExplain, &[("time", &until)])}</p>
+            <p class="hint link-text">{created.link}</p>
+        </div>
+    }
+}
+
+/// The QR code of `text` as an SVG path of its dark modules, with the 4-module quiet zone.
+fn qr_svg_path(text: &str) -> Option<(i32, String)> {
+    let qr = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let border = 4;
+    let mut path = String::new();
+    for y in 0..qr.size() {
+        for x in 0..qr.size() {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    Some((qr.size() + 2 * border, path))
+}
+
+#[component]
+fn DeviceItem(device: DeviceInfo, is_this: bool, revoke: Callback<DeviceInfo>) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirming = RwSignal::new(false);
+    let name = if device.name.is_empty() {
+        i18n.t(Key::DevicesUnnamed).to_owned()
+    } else {
+        device.name.clone()
+    };
+    let paired = device
+        .paired_at
+        .with_timezone(&chrono::Local)
+        .format("%d.%m.%Y")
+        .to_string();
+    let revoked = device.revoked_at.is_some();
+    let stored = StoredValue::new(device);
+    let label = StoredValue::new(name.clone());
+    view! {
+        <li class="device-item" data-testid="device-item">
+            <p>
+                <strong>{name}</strong>
+                {is_this.then(|| format!(" ({})", i18n.t(Key::DevicesThisDevice)))}
+                " · "
+                {i18n.device_role(stored.with_value(|d| d.role))}
+                " · "
+                {i18n.format(Key::DevicesPairedAt, &[("date", &paired)])}
+                {revoked.then(|| format!(" · {}", i18n.t(Key::DevicesRevoked)))}
+            </p>
+            <Show when=move || !is_this && !revoked>
+                <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
+                    {i18n.format(Key::DevicesRevoke, &[("name", &label.get_value())])}
+                </button>
+            </Show>
+            <Show when=move || confirming.get()>
+                <div class="notice" role="alert">
+                    <p>{i18n.format(Key::DevicesRevokeConfirm, &[("name", &label.get_value())])}</p>
+                    <div class="button-row">
+                        <button
+                            type="button"
+                            class="button danger"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                revoke.run(stored.get_value());
+                            }
+                        >
+                            {i18n.format(Key::DevicesRevokeYes, &[("name", &label.get_value())])}
+                        </button>
+                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>
+                            {i18n.text(Key::CommonCancel)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </li>
+    }
+}

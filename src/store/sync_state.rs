@@ -1,0 +1,611 @@
+//! What sync needs from the store: the server this device is paired with, the pull cursor, the
+//! outbox in batches, the server's answers applied, pulled changes applied, and the dead letters.
+//!
+//! Each step is one transaction, so a tab closed halfway through a sync leaves either the state
+//! before the step or after it: an acknowledged change leaves the outbox in the same transaction
+//! that applies its consequences, and pulled changes are stored with their cursor.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use rexie::TransactionMode;
+use serde::{Deserialize, Serialize};
+use spor_core::access::DeviceRole;
+use spor_core::activity::Activity;
+use spor_core::attendance::{Attendance, AttendanceEvent};
+use spor_core::hlc::Hlc;
+use spor_core::ids::{DeviceId, MutationId, OrganisationId};
+use spor_core::participant::Participant;
+use spor_core::sync::{Change, EntityKind, MutationResult, Outcome, PullResponse, RejectReason, Stamped};
+use wasm_bindgen::JsValue;
+
+use super::records::{OutboxEntry, erase_in, from_js, merge_in, to_js};
+use super::schema::*;
+use super::{Store, StoreError};
+
+const SERVER_LINK: &str = "server_link";
+const PULL_CURSOR: &str = "pull_cursor";
+
+/// The server this device is paired with, and what the pairing gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerLink {
+    /// The device id the server knows this device by (its token's id).
+    pub device: DeviceId,
+    /// `id.secret`; kept on this device only, never logged.
+    pub token: String,
+    pub role: DeviceRole,
+    pub organisation: OrganisationId,
+    pub organisation_name: String,
+    pub paired_at: DateTime<Utc>,
+}
+
+/// A change the server refused, and why. It no longer blocks the outbox; it waits here to be seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub entry: OutboxEntry,
+    pub reason: RejectReason,
+    pub refused_at: DateTime<Utc>,
+}
+
+/// What one push's answers did to the outbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Acknowledged {
+    /// Applied, duplicate or lost to a newer write: done.
+    pub done: usize,
+    /// Refused: moved to the dead letters.
+    pub refused: usize,
+}
+
+impl Store {
+    pub async fn server_link(&self) -> Result<Option<ServerLink>, StoreError> {
+        self.meta_value(SERVER_LINK, "server link").await
+    }
+
+    /// Pairs this device: the link is saved and pulling starts from the beginning. The outbox is
+    /// kept, so everything recorded before pairing goes to the organisation on the first sync.
+    pub async fn save_server_link(&self, link: &ServerLink) -> Result<(), StoreError> {
+        let action = "save the pairing";
+        let transaction = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        meta.put(&to_js(link), Some(&SERVER_LINK.into()))
+            .await
+            .map_err(StoreError::database(action))?;
+        meta.put(&JsValue::from_f64(0.0), Some(&PULL_CURSOR.into()))
+            .await
+            .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
+    }
+
+    /// Unpairs: the link and cursor go; every record and the outbox stay on the device.
+    pub async fn forget_server(&self) -> Result<(), StoreError> {
+        let action = "unpair";
+        let transaction = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        for key in [SERVER_LINK, PULL_CURSOR] {
+            meta.delete(key.into())
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
+    }
+
+    pub async fn pull_cursor(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .meta_value::<u64>(PULL_CURSOR, "pull cursor")
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// Starts pulling from the beginning again (the server no longer knows the cursor).
+    pub async fn reset_pull_cursor(&self) -> Result<(), StoreError> {
+        let action = "reset the pull cursor";
+        let transaction = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        meta.put(&JsValue::from_f64(0.0), Some(&PULL_CURSOR.into()))
+            .await
+            .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
+    }
+
+    async fn meta_value<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+        what: &'static str,
+    ) -> Result<Option<T>, StoreError> {
+        let action = "read the sync state";
+        let transaction = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        let value = transaction
+            .store(META)
+            .map_err(StoreError::database(action))?
+            .get(key.into())
+            .await
+            .map_err(StoreError::database(action))?;
+        match value {
+            Some(value) if !value.is_undefined() => Ok(Some(from_js(value, what)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The oldest `limit` changes waiting for a server.
+    pub async fn outbox_batch(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let action = "read the outbox";
+        let transaction = self
+            .db
+            .transaction(&[OUTBOX], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        transaction
+            .store(OUTBOX)
+            .map_err(StoreError::database(action))?
+            .get_all(None, Some(limit))
+            .await
+            .map_err(StoreError::database(action))?
+            .into_iter()
+            .map(|value| from_js(value, "outbox entry"))
+            .collect()
+    }
+
+    /// How many changes wait for a server.
+    pub async fn outbox_count(&self) -> Result<u32, StoreError> {
+        let action = "count the outbox";
+        let transaction = self
+            .db
+            .transaction(&[OUTBOX], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        transaction
+            .store(OUTBOX)
+            .map_err(StoreError::database(action))?
+            .count(None)
+            .await
+            .map_err(StoreError::database(action))
+    }
+
+    pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
+        let action = "read the refused changes";
+        let transaction = self
+            .db
+            .transaction(&[DEAD_LETTERS], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        transaction
+            .store(DEAD_LETTERS)
+            .map_err(StoreError::database(action))?
+            .get_all(None, None)
+            .await
+            .map_err(StoreError::database(action))?
+            .into_iter()
+            .map(|value| from_js(value, "refused change"))
+            .collect()
+    }
+
+    /// Applies a push's answers: done changes leave the outbox, refused ones move to the dead
+    /// letters, and a check-in the server already had under another id is re-pointed (with its
+    /// events) to the canonical attendance. Changes without an answer stay queued.
+    pub async fn acknowledge(
+        &self,
+        sent: &[OutboxEntry],
+        results: &[MutationResult],
+    ) -> Result<Acknowledged, StoreError> {
+        let action = "record the server's answer";
+        let by_id: HashMap<MutationId, &OutboxEntry> =
+            sent.iter().map(|entry| (entry.mutation.id, entry)).collect();
+        let transaction = self
+            .db
+            .transaction(
+                &[OUTBOX, DEAD_LETTERS, ATTENDANCE, ATTENDANCE_EVENTS],
+                TransactionMode::ReadWrite,
+            )
+            .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (outbox, dead_letters, attendance, events) = (
+            store(OUTBOX)?,
+            store(DEAD_LETTERS)?,
+            store(ATTENDANCE)?,
+            store(ATTENDANCE_EVENTS)?,
+        );
+        let mut acknowledged = Acknowledged::default();
+        let refused_at = Utc::now();
+        for result in results {
+            let Some(entry) = by_id.get(&result.id) else {
+                continue;
+            };
+            let Some(seq) = entry.seq else { continue };
+            match &result.outcome {
+                Outcome::Rejected { reason } => {
+                    let letter = DeadLetter {
+                        entry: (*entry).clone(),
+                        reason: reason.clone(),
+                        refused_at,
+                    };
+                    dead_letters
+                        .put(&to_js(&letter), None)
+                        .await
+                        .map_err(StoreError::database(action))?;
+                    acknowledged.refused += 1;
+                }
+                Outcome::Duplicate {
+                    canonical: Some(canonical),
+                } => {
+                    if let Change::CheckIn { attendance: local } = &entry.mutation.change
+                        && local.id.0 != *canonical
+                    {
+                        repoint_attendance(&attendance, &events, local, *canonical, action).await?;
+                    }
+                    acknowledged.done += 1;
+                }
+                Outcome::Applied | Outcome::Duplicate { canonical: None } | Outcome::Conflict { .. } => {
+                    acknowledged.done += 1;
+                }
+            }
+            outbox
+                .delete(JsValue::from(seq))
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(acknowledged)
+    }
+
+    /// Stores pulled changes and their cursor in one transaction. Changes this device does not keep
+    /// yet (survey answers, templates, goals, reflections) are passed over. Returns how many
+    /// changed something here.
+    pub async fn apply_pulled(&self, pulled: &PullResponse) -> Result<usize, StoreError> {
+        let action = "store what other devices recorded";
+        let device = self.device_id().await?;
+        let transaction = self
+            .db
+            .transaction(
+                &[
+                    ACTIVITIES,
+                    PARTICIPANTS,
+                    ATTENDANCE,
+                    ATTENDANCE_EVENTS,
+                    HEADCOUNTS,
+                    OUTBOX,
+                    META,
+                ],
+                TransactionMode::ReadWrite,
+            )
+            .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (activities, participants, attendance, events, headcounts, outbox, meta) = (
+            store(ACTIVITIES)?,
+            store(PARTICIPANTS)?,
+            store(ATTENDANCE)?,
+            store(ATTENDANCE_EVENTS)?,
+            store(HEADCOUNTS)?,
+            store(OUTBOX)?,
+            store(META)?,
+        );
+        let pending_fields = if pulled
+            .changes
+            .iter()
+            .any(|pulled| matches!(pulled.change, Change::Patch { .. }))
+        {
+            pending_field_stamps(&outbox, action).await?
+        } else {
+            HashMap::new()
+        };
+        let mut newest_stamp: Option<Hlc> = None;
+        let mut applied = 0;
+        for pulled_change in &pulled.changes {
+            let changed = match &pulled_change.change {
+                Change::CheckIn { attendance: record } => {
+                    add_attendance(&attendance, &events, record, action).await?
+                }
+                Change::AttendanceEvent { event } => {
+                    newest_stamp = newest_stamp.max(Some(event.stamp));
+                    add_if_new(&events, &event.id.to_string(), to_js(event), action).await?
+                }
+                Change::Headcount { event } => {
+                    add_if_new(&headcounts, &event.id.to_string(), to_js(event), action).await?
+                }
+                Change::Patch { entity, fields } => {
+                    newest_stamp = newest_stamp.max(fields.values().map(|field| field.stamp).max());
+                    let target = match entity.kind {
+                        EntityKind::Activity => Some((&activities, "activity")),
+                        EntityKind::Participant => Some((&participants, "participant")),
+                        _ => None,
+                    };
+                    match target {
+                        Some((records, what)) => {
+                            let fresh = fields
+                                .iter()
+                                .filter(|(name, field)| {
+                                    pending_fields
+                                        .get(&(entity.id, (*name).clone()))
+                                        .is_none_or(|local| *local < field.stamp)
+                                })
+                                .map(|(name, field)| (name.clone(), field.clone()))
+                                .collect();
+                            apply_patch(records, entity.kind, entity.id, fresh, what, action).await?
+                        }
+                        None => false,
+                    }
+                }
+                Change::Delete { entity, stamp } => {
+                    newest_stamp = newest_stamp.max(Some(*stamp));
+                    let records = match entity.kind {
+                        EntityKind::Activity => Some(&activities),
+                        EntityKind::Participant => Some(&participants),
+                        _ => None,
+                    };
+                    if let Some(records) = records {
+                        records
+                            .delete(entity.id.to_string().into())
+                            .await
+                            .map_err(StoreError::database(action))?;
+                    }
+                    records.is_some()
+                }
+                Change::EraseParticipant { participant, stamp } => {
+                    newest_stamp = newest_stamp.max(Some(*stamp));
+                    erase_in(&participants, &outbox, *participant, action).await?;
+                    true
+                }
+                Change::MergeParticipants { merged, into, stamp } => {
+                    newest_stamp = newest_stamp.max(Some(*stamp));
+                    // Already merged here (this device's own merge, or pulled before): nothing to do.
+                    match merge_in(&participants, &attendance, &events, *merged, *into, action).await {
+                        Ok(()) => true,
+                        Err(StoreError::Refused { .. }) => false,
+                        Err(error) => return Err(error),
+                    }
+                }
+                Change::SurveyResponse { .. } => false,
+            };
+            applied += usize::from(changed);
+        }
+        if let Some(remote) = newest_stamp {
+            observe_clock(&meta, device, remote, action).await?;
+        }
+        meta.put(
+            &JsValue::from_f64(pulled.cursor as f64),
+            Some(&PULL_CURSOR.into()),
+        )
+        .await
+        .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(applied)
+    }
+
+    /// Deletes every record on this device (a coordinator revoked it): the device id stays.
+    pub async fn wipe(&self) -> Result<(), StoreError> {
+        let action = "delete this device's data";
+        let stores = [
+            ACTIVITIES,
+            PARTICIPANTS,
+            ATTENDANCE,
+            ATTENDANCE_EVENTS,
+            HEADCOUNTS,
+            OUTBOX,
+            DEAD_LETTERS,
+        ];
+        let transaction = self
+            .db
+            .transaction(&[&stores[..], &[META]].concat(), TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        for name in stores {
+            transaction
+                .store(name)
+                .map_err(StoreError::database(action))?
+                .clear()
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        for key in [SERVER_LINK, PULL_CURSOR] {
+            meta.delete(key.into())
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
+    }
+}
+
+/// The stamp of each field this device changed and has not yet sent: a pulled older write of the
+/// same field must not overwrite it.
+async fn pending_field_stamps(
+    outbox: &rexie::Store,
+    action: &'static str,
+) -> Result<HashMap<(uuid::Uuid, String), Hlc>, StoreError> {
+    let mut stamps = HashMap::new();
+    for value in outbox
+        .get_all(None, None)
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        let entry: OutboxEntry = from_js(value, "outbox entry")?;
+        if let Change::Patch { entity, fields } = entry.mutation.change {
+            for (name, field) in fields {
+                let stamp = stamps.entry((entity.id, name)).or_insert(field.stamp);
+                *stamp = (*stamp).max(field.stamp);
+            }
+        }
+    }
+    Ok(stamps)
+}
+
+async fn add_if_new(
+    records: &rexie::Store,
+    id: &str,
+    record: JsValue,
+    action: &'static str,
+) -> Result<bool, StoreError> {
+    if records
+        .key_exists(id.into())
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        return Ok(false);
+    }
+    records
+        .add(&record, None)
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(true)
+}
+
+/// Stores a pulled check-in. When this device holds another check-in of the same person at the
+/// same occurrence, the pulled one is canonical (the server had it first) and the local one is
+/// re-pointed to it.
+async fn add_attendance(
+    attendance: &rexie::Store,
+    events: &rexie::Store,
+    record: &Attendance,
+    action: &'static str,
+) -> Result<bool, StoreError> {
+    if attendance
+        .key_exists(record.id.to_string().into())
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        return Ok(false);
+    }
+    let natural_key = js_sys::Array::of3(
+        &record.participant.to_string().into(),
+        &record.activity.to_string().into(),
+        &record.date.to_string().into(),
+    );
+    let local = attendance
+        .index(BY_NATURAL_KEY)
+        .map_err(StoreError::database(action))?
+        .get(natural_key.into())
+        .await
+        .map_err(StoreError::database(action))?;
+    match local {
+        Some(local) => {
+            let local: Attendance = from_js(local, "attendance")?;
+            repoint_attendance(attendance, events, &local, record.id.0, action).await?;
+        }
+        None => {
+            attendance
+                .add(&to_js(record), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+    }
+    Ok(true)
+}
+
+/// Replaces the local check-in `local` by the canonical one (`canonical`), moving its events.
+async fn repoint_attendance(
+    attendance: &rexie::Store,
+    events: &rexie::Store,
+    local: &Attendance,
+    canonical: uuid::Uuid,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    let key = rexie::KeyRange::only(&local.id.to_string().into())
+        .map_err(|error| StoreError::database(action)(error.into()))?;
+    let moved = events
+        .index(BY_ATTENDANCE)
+        .map_err(StoreError::database(action))?
+        .get_all(Some(key), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    for value in moved {
+        let mut event: AttendanceEvent = from_js(value, "attendance event")?;
+        event.attendance = spor_core::ids::AttendanceId(canonical);
+        events
+            .put(&to_js(&event), None)
+            .await
+            .map_err(StoreError::database(action))?;
+    }
+    attendance
+        .delete(local.id.to_string().into())
+        .await
+        .map_err(StoreError::database(action))?;
+    let canonical_record = Attendance {
+        id: spor_core::ids::AttendanceId(canonical),
+        ..local.clone()
+    };
+    attendance
+        .put(&to_js(&canonical_record), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(())
+}
+
+/// Applies pulled fields to an activity or participant, creating it when it is new here. A record
+/// that is not yet complete (its first fields have not arrived) is left alone.
+async fn apply_patch(
+    records: &rexie::Store,
+    kind: EntityKind,
+    id: uuid::Uuid,
+    fields: BTreeMap<String, Stamped>,
+    what: &'static str,
+    action: &'static str,
+) -> Result<bool, StoreError> {
+    if fields.is_empty() {
+        return Ok(false);
+    }
+    let mut object = match records
+        .get(id.to_string().into())
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        Some(value) => match from_js::<serde_json::Value>(value, what)? {
+            serde_json::Value::Object(object) => object,
+            _ => serde_json::Map::new(),
+        },
+        None => serde_json::Map::new(),
+    };
+    object.insert("id".to_owned(), serde_json::Value::String(id.to_string()));
+    for (name, field) in fields {
+        object.insert(name, field.value);
+    }
+    let object = serde_json::Value::Object(object);
+    // Check the merged record is a whole, valid one of its kind before storing it.
+    let complete = match kind {
+        EntityKind::Activity => serde_json::from_value::<Activity>(object.clone()).is_ok(),
+        EntityKind::Participant => serde_json::from_value::<Participant>(object.clone()).is_ok(),
+        _ => false,
+    };
+    if !complete {
+        return Ok(false);
+    }
+    records
+        .put(&to_js(&object), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(true)
+}
+
+/// Moves this device's clock past a stamp seen from another device.
+async fn observe_clock(
+    meta: &rexie::Store,
+    device: uuid::Uuid,
+    remote: Hlc,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    let last: Option<Hlc> = match meta
+        .get(super::meta::CLOCK.into())
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        Some(value) if !value.is_undefined() => Some(from_js(value, "clock")?),
+        _ => None,
+    };
+    let clock = last
+        .unwrap_or_else(|| Hlc::start(DeviceId(device)))
+        .observe(remote, js_sys::Date::now() as u64);
+    meta.put(&to_js(&clock), Some(&super::meta::CLOCK.into()))
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! The HTTP side of sync: the spor-server API, spoken with `fetch` from the page's own origin (the
+//! server serves the app, and the content security policy allows only that origin).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use spor_core::access::DeviceRole;
+use spor_core::ids::DeviceId;
+use spor_core::protocol::{
+    ApiError, DeviceInfo, PROTOCOL_HEADER, PROTOCOL_VERSION, PairRequest, PairResponse, PairingCodeRequest,
+    PairingCodeResponse, SERVER_TIME_HEADER,
+};
+use spor_core::sync::{PullResponse, PushRequest, PushResponse};
+use thiserror::Error;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// How long one request may take before it counts as a network failure.
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Why talking to the server failed. Every variant but `Refused` leaves the outbox as it was.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SyncError {
+    #[error("no connection to the server")]
+    Network,
+    #[error("the server failed ({status}); it will be tried again")]
+    Server { status: u16 },
+    /// A coordinator removed this device from the organisation.
+    #[error("this device was removed from the organisation")]
+    Revoked,
+    /// The device token is not accepted (e.g. the server's data was reset).
+    #[error("the server does not recognise this device")]
+    Unauthorized,
+    /// The server speaks a newer protocol: the app must update first.
+    #[error("the server needs a newer version of the app")]
+    UpdateRequired,
+    /// The server no longer knows the pull cursor: pull again from the start.
+    #[error("the server asks to pull again from the start")]
+    CursorGone,
+    #[error("the pairing code is unknown, used or expired")]
+    InvalidCode,
+    #[error("the server refused the request: {message}")]
+    Refused { status: u16, message: String },
+    #[error("the server's answer could not be read")]
+    BadAnswer,
+    #[error("the device's storage failed: {0}")]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// An answer and the server's clock when it sent it.
+pub struct Answer<T> {
+    pub body: T,
+    pub server_time: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The API of the server that served this page, with this device's token.
+#[derive(Clone)]
+pub struct ServerClient {
+    token: Option<String>,
+}
+
+impl ServerClient {
+    pub fn paired(token: &str) -> ServerClient {
+        ServerClient {
+            token: Some(token.to_owned()),
+        }
+    }
+
+    pub fn unpaired() -> ServerClient {
+        ServerClient { token: None }
+    }
+
+    pub async fn pair(&self, code: &str, device_name: &str) -> Result<PairResponse, SyncError> {
+        let request = PairRequest {
+            code: code.to_owned(),
+            device_name: device_name.to_owned(),
+        };
+        self.send("POST", "/api/v1/pair", Some(&request))
+            .await
+            .map(|answer| answer.body)
+    }
+
+    /// A pairing code for another device (coordinators only).
+    pub async fn create_pairing_code(&self, role: DeviceRole) -> Result<PairingCodeResponse, SyncError> {
+        self.send(
+            "POST",
+            "/api/v1/pairing-codes",
+            Some(&PairingCodeRequest { role }),
+        )
+        .await
+        .map(|answer| answer.body)
+    }
+
+    /// The organisation's devices (coordinators only).
+    pub async fn devices(&self) -> Result<Vec<DeviceInfo>, SyncError> {
+        self.send::<(), _>("GET", "/api/v1/devices", None)
+            .await
+            .map(|answer| answer.body)
+    }
+
+    /// Removes a device from the organisation; answers the device list after it (coordinators only).
+    pub async fn revoke(&self, device: DeviceId) -> Result<Vec<DeviceInfo>, SyncError> {
+        self.send::<(), _>("POST", &format!("/api/v1/devices/{}/revoke", device.0), None)
+            .await
+            .map(|answer| answer.body)
+    }
+
+    pub async fn push(&self, push: &PushRequest) -> Result<Answer<PushResponse>, SyncError> {
+        self.send("POST", "/api/v1/sync/push", Some(push)).await
+    }
+
+    pub async fn pull(&self, since: u64) -> Result<Answer<PullResponse>, SyncError> {
+        self.send::<(), _>("GET", &format!("/api/v1/sync/pull?since={since}"), None)
+            .await
+    }
+
+    async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Answer<T>, SyncError> {
+        let window = web_sys::window().ok_or(SyncError::Network)?;
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
+        let headers = web_sys::Headers::new().map_err(|_| SyncError::Network)?;
+        headers
+            .set(PROTOCOL_HEADER, &PROTOCOL_VERSION.to_string())
+            .map_err(|_| SyncError::Network)?;
+        if let Some(token) = &self.token {
+            headers
+                .set("authorization", &format!("Bearer {token}"))
+                .map_err(|_| SyncError::Network)?;
+        }
+        if let Some(body) = body {
+            headers
+                .set("content-type", "application/json")
+                .map_err(|_| SyncError::Network)?;
+            let json = serde_json::to_string(body).expect("wire types always serialise");
+            init.set_body(&JsValue::from_str(&json));
+        }
+        init.set_headers(&headers);
+        let abort = web_sys::AbortController::new().map_err(|_| SyncError::Network)?;
+        init.set_signal(Some(&abort.signal()));
+        let timer = leptos::prelude::set_timeout_with_handle(move || abort.abort(), TIMEOUT).ok();
+        let response = JsFuture::from(window.fetch_with_str_and_init(path, &init)).await;
+        if let Some(timer) = timer {
+            timer.clear();
+        }
+        let response: web_sys::Response = response
+            .map_err(|_| SyncError::Network)?
+            .dyn_into()
+            .map_err(|_| SyncError::Network)?;
+        let status = response.status();
+        let server_time = response
+            .headers()
+            .get(SERVER_TIME_HEADER)
+            .ok()
+            .flatten()
+            .and_then(|text| chrono::DateTime::parse_from_rfc3339(&text).ok())
+            .map(|time| time.with_timezone(&chrono::Utc));
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|text| text.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if (200..300).contains(&status) {
+            let body = serde_json::from_str(&text).map_err(|_| SyncError::BadAnswer)?;
+            return Ok(Answer { body, server_time });
+        }
+        let error: Option<ApiError> = serde_json::from_str(&text).ok();
+        let code = error.as_ref().map(|error| error.error.as_str()).unwrap_or("");
+        Err(match (status, code) {
+            (401, "device_revoked") => SyncError::Revoked,
+            (401, _) => SyncError::Unauthorized,
+            (426, _) => SyncError::UpdateRequired,
+            (410, _) => SyncError::CursorGone,
+            (400, "invalid_pairing_code") => SyncError::InvalidCode,
+            (500.., _) | (408, _) | (429, _) => SyncError::Server { status },
+            // Not our server (e.g. a captive portal or a proxy's error page).
+            (_, "") => SyncError::Server { status },
+            _ => SyncError::Refused {
+                status,
+                message: error.map(|error| error.message).unwrap_or_default(),
+            },
+        })
+    }
+}

@@ -1,0 +1,128 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
+import { addPerson, count, createActivity, expectSummary, localDate, row } from "../support/register";
+import { type RunningServer, startServer } from "../support/server";
+
+// Two phones paired to one server of their own (its first coordinator code is single-use).
+let server: RunningServer;
+test.beforeAll(async () => {
+  server = await startServer();
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+async function phone(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  return page;
+}
+
+async function pair(page: Page, path: string, name: string) {
+  await page.goto(`${server.url}${path}`);
+  await page.getByLabel("Navn på enheden (valgfrit)").fill(name);
+  await page.getByRole("button", { name: "Par enheden" }).click();
+  await expect(page.getByTestId("sync-paired")).toHaveText("Enheden er parret med Min forening.");
+}
+
+async function goTo(page: Page, link: "I dag" | "Aktiviteter") {
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: link }).click();
+}
+
+/** Syncs from Settings and waits until nothing waits and the sync has ended. */
+async function syncNow(page: Page) {
+  await page.getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("button", { name: "Synkronisér nu" }).click();
+  await expect(page.getByTestId("status-chip")).toContainText("Synkroniseret kl.");
+  await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
+}
+
+/** What the server holds, read with a phone's own token (taken from its IndexedDB). */
+async function serverChanges(page: Page): Promise<Array<{ type: string; [field: string]: unknown }>> {
+  const token = await page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open("spor");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction("meta").objectStore("meta").get("server_link");
+          get.onsuccess = () => resolve(get.result.token);
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+  const response = await fetch(`${server.url}/api/v1/sync/pull?since=0&limit=1000`, {
+    headers: { authorization: `Bearer ${token}`, "x-spor-protocol": "1" },
+  });
+  expect(response.status).toBe(200);
+  const pulled = await response.json();
+  expect(pulled.has_more).toBe(false);
+  return pulled.changes.map((change: { change: { type: string } }) => change.change);
+}
+
+test("two phones register offline at one activity and end with the same, de-duplicated data", async ({ browser }) => {
+  const contexts = [await browser.newContext(), await browser.newContext()];
+  const [a, b] = await Promise.all(contexts.map(phone));
+
+  // The coordinator's phone pairs with the first code; it makes a code for the volunteer's phone,
+  // which opens the pairing link.
+  await pair(a, `/settings?pair=${server.coordinatorCode}`, "Telefon A");
+  await expect(a.getByTestId("sync-role")).toHaveText("Koordinator");
+  await a.getByLabel("Rolle for den nye enhed").selectOption("volunteer");
+  await a.getByRole("button", { name: "Lav en parringskode" }).click();
+  await expect(a.getByRole("img", { name: "QR-kode med parringslinket" })).toBeVisible();
+  const code = (await a.getByTestId("pairing-code").textContent())!.trim();
+  const results = await new AxeBuilder({ page: a }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations, JSON.stringify(results.violations, null, 2)).toEqual([]);
+  await pair(b, `/settings?pair=${code}`, "Telefon B");
+  await expect(b.getByTestId("sync-role")).toHaveText("Frivillig");
+  await expect(a.getByTestId("device-item")).toHaveCount(1);
+
+  // The café and its regulars, registered last week on A, reach B.
+  await goTo(a, "I dag");
+  await createActivity(a, "Torsdagscafé");
+  await a.getByLabel("Dato").fill(await localDate(a, -7));
+  await addPerson(a, "Søren");
+  await addPerson(a, "Åse");
+  await syncNow(a);
+  await syncNow(b);
+  await goTo(b, "I dag");
+  await expect(b.getByTestId("roster-row")).toHaveCount(2);
+
+  // Both offline: both check Søren in; A counts one anonymous guest; B checks Åse in and adds Ali.
+  await goTo(a, "I dag");
+  for (const context of contexts) await context.setOffline(true);
+  await row(a, "Søren").getByRole("button", { name: "Søren", exact: true }).click();
+  await count(a, "Bruger", 1);
+  await expectSummary(a, { named: 1, anonymous: 1 });
+  await row(b, "Søren").getByRole("button", { name: "Søren", exact: true }).click();
+  await row(b, "Åse").getByRole("button", { name: "Åse", exact: true }).click();
+  await addPerson(b, "Ali");
+  await expectSummary(b, { named: 3, anonymous: 0 });
+  await expect(a.getByTestId("status-chip")).toHaveText(/Offline · 2 ikke synkroniseret/);
+  await expect(b.getByTestId("status-chip")).toHaveText(/Offline · 4 ikke synkroniseret/);
+
+  // Back online: each sends by itself; a second round brings each the other's.
+  for (const context of contexts) await context.setOffline(false);
+  for (const page of [a, b]) await expect(page.getByTestId("status-chip")).toContainText("Synkroniseret kl.");
+  for (const page of [a, b, a]) await syncNow(page);
+  for (const page of [a, b]) {
+    await goTo(page, "I dag");
+    await expect(page.getByTestId("roster-row")).toHaveCount(3);
+    await expectSummary(page, { named: 3, anonymous: 1, total: 4 });
+    for (const name of ["Søren", "Åse", "Ali"]) {
+      await expect(row(page, name).getByRole("button", { name, exact: true })).toHaveAttribute("aria-pressed", "true");
+    }
+  }
+
+  // The server holds each record once: Søren's two offline check-ins are one.
+  const changes = await serverChanges(a);
+  const today = await localDate(a, 0);
+  const checkIns = changes.filter((change) => change.type === "check_in");
+  const todays = checkIns.filter((change) => (change.attendance as { date: string }).date === today);
+  expect(todays).toHaveLength(3);
+  expect(checkIns).toHaveLength(5);
+  expect(changes.filter((change) => change.type === "headcount")).toHaveLength(1);
+  for (const context of contexts) await context.close();
+});
