@@ -409,3 +409,316 @@ mod erasure_and_merge {
         store.close();
     }
 }
+
+mod sync_steps {
+    use super::fresh_store;
+    use chrono::{NaiveDate, Utc};
+    use serde_json::json;
+    use spor_core::Role;
+    use spor_core::activity::Occurrence;
+    use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent};
+    use spor_core::hlc::Hlc;
+    use spor_core::ids::*;
+    use spor_core::participant::{Consent, Participant};
+    use spor_core::sync::*;
+    use uuid::Uuid;
+    use wasm_bindgen_test::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 19).unwrap()
+    }
+
+    fn check_in(participant: ParticipantId, activity: ActivityId) -> Attendance {
+        Attendance {
+            id: AttendanceId::generate(),
+            participant,
+            activity,
+            date: day(),
+            role: Role::Bruger,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId::generate(),
+        }
+    }
+
+    fn withdrawal(attendance: AttendanceId) -> AttendanceEvent {
+        AttendanceEvent {
+            id: AttendanceEventId::generate(),
+            attendance,
+            change: AttendanceChange::Withdrawn,
+            stamp: Hlc::start(DeviceId::generate()),
+        }
+    }
+
+    fn result(id: MutationId, outcome: Outcome) -> MutationResult {
+        MutationResult { id, outcome }
+    }
+
+    fn pulled(changes: Vec<Change>, cursor: u64) -> PullResponse {
+        PullResponse {
+            changes: changes
+                .into_iter()
+                .enumerate()
+                .map(|(seq, change)| PulledChange {
+                    seq: seq as u64 + 1,
+                    change,
+                })
+                .collect(),
+            cursor,
+            has_more: false,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn answers_empty_the_outbox_refusals_become_dead_letters_and_unanswered_changes_wait() {
+        let store = fresh_store("spor-test-acknowledge").await;
+        let activity = ActivityId::generate();
+        let records: Vec<Attendance> = (0..3)
+            .map(|_| check_in(ParticipantId::generate(), activity))
+            .collect();
+        let mut ids = Vec::new();
+        for record in &records {
+            ids.push(store.check_in(record).await.unwrap());
+        }
+        let sent = store.outbox_batch(500).await.unwrap();
+        assert_eq!(sent.len(), 3);
+        let refused = RejectReason::Invalid {
+            problems: vec![spor_core::validation::Problem::NoQuestions],
+        };
+        let answered = [
+            result(ids[0], Outcome::Applied),
+            result(
+                ids[1],
+                Outcome::Rejected {
+                    reason: refused.clone(),
+                },
+            ),
+        ];
+        let acknowledged = store.acknowledge(&sent, &answered).await.unwrap();
+        assert_eq!((acknowledged.done, acknowledged.refused), (1, 1));
+
+        let waiting = store.outbox().await.unwrap();
+        assert_eq!(waiting.len(), 1, "the unanswered change stays queued");
+        assert_eq!(waiting[0].mutation.id, ids[2]);
+        let letters = store.dead_letters().await.unwrap();
+        assert_eq!(letters.len(), 1);
+        assert_eq!(letters[0].entry.mutation.id, ids[1]);
+        assert_eq!(letters[0].reason, refused);
+        let occurrence = Occurrence {
+            activity,
+            date: day(),
+        };
+        assert_eq!(
+            store
+                .occurrence_records(occurrence)
+                .await
+                .unwrap()
+                .attendances
+                .len(),
+            3,
+            "acknowledging never deletes a record"
+        );
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_check_in_the_server_already_had_is_repointed_with_its_events() {
+        let store = fresh_store("spor-test-canonical").await;
+        let activity = ActivityId::generate();
+        let local = check_in(ParticipantId::generate(), activity);
+        let mutation = store.check_in(&local).await.unwrap();
+        let event = withdrawal(local.id);
+        store.record_attendance_event(&event).await.unwrap();
+        let canonical = Uuid::now_v7();
+        let sent = store.outbox_batch(1).await.unwrap();
+        store
+            .acknowledge(
+                &sent,
+                &[result(
+                    mutation,
+                    Outcome::Duplicate {
+                        canonical: Some(canonical),
+                    },
+                )],
+            )
+            .await
+            .unwrap();
+        let records = store
+            .occurrence_records(Occurrence {
+                activity,
+                date: day(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(records.attendances.len(), 1);
+        assert_eq!(records.attendances[0].id.0, canonical);
+        assert_eq!(records.attendances[0].participant, local.participant);
+        assert_eq!(records.events.len(), 1);
+        assert_eq!(records.events[0].attendance.0, canonical);
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn pulled_changes_are_stored_with_their_cursor_and_never_undo_a_newer_local_edit() {
+        let store = fresh_store("spor-test-pull").await;
+        let activity = ActivityId::generate();
+        let soren = Participant {
+            id: ParticipantId::generate(),
+            pseudonym: "Søren".into(),
+            birth_decade: None,
+            default_role: Role::Bruger,
+            consent: Consent::default(),
+            activities: vec![activity],
+            erased: false,
+            merged_into: None,
+        };
+        // A local edit not yet sent: its stamp is this device's clock now.
+        store.save_participant(&soren).await.unwrap();
+        let local_checkin = check_in(soren.id, activity);
+        store.check_in(&local_checkin).await.unwrap();
+
+        let other = DeviceId::generate();
+        let old_stamp = Hlc {
+            wall_ms: 1_000,
+            counter: 0,
+            device: other,
+        };
+        let new_activity = Uuid::now_v7();
+        let canonical = check_in(soren.id, activity);
+        let changes = vec![
+            // An older edit from another device loses to the unsent local one...
+            Change::Patch {
+                entity: EntityRef {
+                    kind: EntityKind::Participant,
+                    id: soren.id.0,
+                },
+                fields: [
+                    (
+                        "pseudonym".to_owned(),
+                        Stamped {
+                            value: json!("Soren"),
+                            stamp: old_stamp,
+                        },
+                    ),
+                    (
+                        "default_role".to_owned(),
+                        Stamped {
+                            value: json!("frivillig"),
+                            stamp: old_stamp,
+                        },
+                    ),
+                ]
+                .into(),
+            },
+            // ...a whole new activity arrives...
+            Change::Patch {
+                entity: EntityRef {
+                    kind: EntityKind::Activity,
+                    id: new_activity,
+                },
+                fields: [
+                    (
+                        "name".to_owned(),
+                        Stamped {
+                            value: json!("Gåtur"),
+                            stamp: old_stamp,
+                        },
+                    ),
+                    (
+                        "roles".to_owned(),
+                        Stamped {
+                            value: json!(["bruger"]),
+                            stamp: old_stamp,
+                        },
+                    ),
+                ]
+                .into(),
+            },
+            // ...and another device checked Søren in first: its check-in is the canonical one.
+            Change::CheckIn {
+                attendance: canonical.clone(),
+            },
+        ];
+        let applied = store.apply_pulled(&pulled(changes.clone(), 42)).await.unwrap();
+        assert_eq!(applied, 2, "the activity and the check-in");
+        assert_eq!(store.pull_cursor().await.unwrap(), 42);
+
+        let people = store.participants().await.unwrap();
+        assert_eq!(people[0].pseudonym, "Søren", "the newer local edit stands");
+        assert_eq!(people[0].default_role, Role::Bruger);
+        let activities = store.activities().await.unwrap();
+        assert!(
+            activities
+                .iter()
+                .any(|a| a.id.0 == new_activity && a.name == "Gåtur")
+        );
+        let records = store
+            .occurrence_records(Occurrence {
+                activity,
+                date: day(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(records.attendances.len(), 1);
+        assert_eq!(records.attendances[0].id, canonical.id);
+
+        // The same page again (a retried pull) changes nothing.
+        assert_eq!(store.apply_pulled(&pulled(changes, 42)).await.unwrap(), 0);
+
+        // A later edit from another device wins.
+        let later = Change::Patch {
+            entity: EntityRef {
+                kind: EntityKind::Participant,
+                id: soren.id.0,
+            },
+            fields: [(
+                "default_role".to_owned(),
+                Stamped {
+                    value: json!("frivillig"),
+                    stamp: Hlc {
+                        wall_ms: js_sys::Date::now() as u64 + 86_400_000,
+                        counter: 0,
+                        device: other,
+                    },
+                },
+            )]
+            .into(),
+        };
+        assert_eq!(store.apply_pulled(&pulled(vec![later], 43)).await.unwrap(), 1);
+        let people = store.participants().await.unwrap();
+        assert_eq!(
+            (people[0].pseudonym.as_str(), people[0].default_role),
+            ("Søren", Role::Frivillig)
+        );
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_pulled_erasure_removes_the_name_and_its_unsent_edits() {
+        let store = fresh_store("spor-test-pulled-erasure").await;
+        let aase = Participant {
+            id: ParticipantId::generate(),
+            pseudonym: "Åse".into(),
+            birth_decade: Some(1950),
+            default_role: Role::Bruger,
+            consent: Consent::default(),
+            activities: vec![],
+            erased: false,
+            merged_into: None,
+        };
+        store.save_participant(&aase).await.unwrap();
+        let erasure = Change::EraseParticipant {
+            participant: aase.id,
+            stamp: Hlc::start(DeviceId::generate()),
+        };
+        store.apply_pulled(&pulled(vec![erasure], 7)).await.unwrap();
+        let stored = store.participants().await.unwrap();
+        assert!(stored[0].erased && stored[0].pseudonym.is_empty());
+        let queued = serde_json::to_string(&store.outbox().await.unwrap()).unwrap();
+        assert!(!queued.contains("Åse"), "{queued}");
+        assert!(
+            !queued.contains("erase_participant"),
+            "another device's erasure is not sent back"
+        );
+        store.close();
+    }
+}

@@ -565,9 +565,13 @@ async fn apply_patch(
         },
         None => serde_json::Map::new(),
     };
+    let before = object.clone();
     object.insert("id".to_owned(), serde_json::Value::String(id.to_string()));
     for (name, field) in fields {
         object.insert(name, field.value);
+    }
+    if object == before {
+        return Ok(false);
     }
     let object = serde_json::Value::Object(object);
     // Check the merged record is a whole, valid one of its kind before storing it.

@@ -21,6 +21,10 @@ pub struct Hlc {
 }
 
 impl Hlc {
+    /// The largest wall time a stamp may carry: 2^53 - 1 ms (year 287,396), the largest integer a
+    /// JavaScript number holds exactly, so every stamp survives the trip through the app.
+    pub const MAX_WALL_MS: u64 = (1 << 53) - 1;
+
     /// The first stamp of a device, before it has stamped anything.
     pub fn start(device: DeviceId) -> Hlc {
         Hlc {

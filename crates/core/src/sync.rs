@@ -86,6 +86,9 @@ impl Change {
     /// A survey response to a built-in instrument is checked against it; one to a custom template
     /// needs that template, which only the receiver's store holds.
     pub fn validate(&self, context: Context) -> Result<(), Vec<Problem>> {
+        if self.stamps().any(|stamp| stamp.wall_ms > Hlc::MAX_WALL_MS) {
+            return Err(vec![Problem::StampOutOfRange]);
+        }
         match self {
             Change::CheckIn { attendance } => attendance.validate(context),
             Change::Headcount { event } => event.validate(context),
@@ -102,6 +105,21 @@ impl Change {
             | Change::EraseParticipant { .. }
             | Change::MergeParticipants { .. } => Ok(()),
         }
+    }
+}
+
+impl Change {
+    /// Every clock stamp the change carries.
+    fn stamps(&self) -> impl Iterator<Item = Hlc> + '_ {
+        let (single, fields) = match self {
+            Change::AttendanceEvent { event } => (Some(event.stamp), None),
+            Change::Patch { fields, .. } => (None, Some(fields.values().map(|field| field.stamp))),
+            Change::Delete { stamp, .. }
+            | Change::EraseParticipant { stamp, .. }
+            | Change::MergeParticipants { stamp, .. } => (Some(*stamp), None),
+            Change::CheckIn { .. } | Change::Headcount { .. } | Change::SurveyResponse { .. } => (None, None),
+        };
+        single.into_iter().chain(fields.into_iter().flatten())
     }
 }
 
@@ -382,6 +400,18 @@ mod tests {
             stamp: Hlc::start(device()),
         };
         assert_eq!(merge.validate(context), Err(vec![Problem::MergeIntoItself]));
+        let far_future = Change::Delete {
+            entity: EntityRef {
+                kind: EntityKind::Goal,
+                id: Uuid::from_u128(8),
+            },
+            stamp: Hlc {
+                wall_ms: Hlc::MAX_WALL_MS + 1,
+                counter: 0,
+                device: device(),
+            },
+        };
+        assert_eq!(far_future.validate(context), Err(vec![Problem::StampOutOfRange]));
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub enum Problem {
     ErasedWithPersonalData,
     /// A participant cannot be merged into themself.
     MergeIntoItself,
+    /// A clock stamp beyond what any device's clock can show (and what JavaScript can hold).
+    StampOutOfRange,
     /// Erased or already merged participants cannot take part in a merge.
     MergeOfFormerParticipant,
     /// A headcount event is +1 or -1.
@@ -198,6 +200,8 @@ impl Problem {
             (Problem::ErasedWithPersonalData, En) => {
                 "An erased participant cannot keep personal data.".into()
             }
+            (Problem::StampOutOfRange, Da) => "Ændringens tidsstempel er ugyldigt.".into(),
+            (Problem::StampOutOfRange, En) => "The change's time stamp is invalid.".into(),
             (Problem::MergeIntoItself, Da) => "Vælg en anden deltager at lægge sammen med.".into(),
             (Problem::MergeIntoItself, En) => "Choose another participant to merge with.".into(),
             (Problem::MergeOfFormerParticipant, Da) => {
