@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::sync::{Change, EntityKind};
 
 /// The role a device was paired with.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceRole {

@@ -14,6 +14,7 @@ use crate::validation::{Context, Problem, Problems};
 ///
 /// Its natural key is (participant, activity, date): when two devices check the same person in, the
 /// server keeps one canonical attendance and answers the other `duplicate` with the canonical id.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attendance {
@@ -50,6 +51,7 @@ impl Attendance {
 
 /// A later change to an attendance: the corrections (`RoleChanged` supersedes the role) and the undo
 /// (`Withdrawn`, reversed by `Restored`). Never de-duplicated: each is a deliberate act.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceEvent {
@@ -60,6 +62,7 @@ pub struct AttendanceEvent {
     pub stamp: Hlc,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AttendanceChange {
@@ -104,6 +107,7 @@ impl Attendance {
 }
 
 /// Anonymous attendance: +1 or -1 for a role at an occurrence, for people who do not want to be named.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeadcountEvent {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::DeviceId;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Hlc {

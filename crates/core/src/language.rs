@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Danish is the default: Spor is made for Danish organisations. English is complete too.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {

@@ -14,6 +14,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub const PROTOCOL_HEADER: &str = "x-spor-protocol";
 
 /// `GET /api/v1/health`: whether the server and its database answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: HealthStatus,
@@ -23,6 +24,7 @@ pub struct Health {
     pub protocol: u32,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
@@ -32,6 +34,7 @@ pub enum HealthStatus {
 }
 
 /// The body of every error the API answers with, so the app can show a clear message.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     /// A stable, machine-readable code, e.g. `not_found`.
@@ -41,6 +44,7 @@ pub struct ApiError {
 }
 
 /// `POST /api/v1/pair`: trade a one-time pairing code for a device token.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairRequest {
@@ -50,6 +54,7 @@ pub struct PairRequest {
     pub device_name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairResponse {
@@ -62,12 +67,14 @@ pub struct PairResponse {
 }
 
 /// `POST /api/v1/pairing-codes` (coordinators): a code for another device.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairingCodeRequest {
     pub role: DeviceRole,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairingCodeResponse {
@@ -80,6 +87,7 @@ pub struct PairingCodeResponse {
 }
 
 /// One paired device, as a coordinator sees it in `GET /api/v1/devices`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceInfo {

@@ -12,6 +12,7 @@ use crate::language::{Language, Texts};
 use crate::validation::{Context, Field, Problem, Problems, limits};
 
 /// A question's key within its template, stable across versions (e.g. `who5_1`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct QuestionId(pub String);
@@ -83,6 +84,7 @@ pub struct Choice {
 }
 
 /// One answer; its kind must match its question's.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Answer {
@@ -109,6 +111,7 @@ impl Answer {
 }
 
 /// How the participant answered: recorded because it can change the answers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AdministrationMode {
@@ -123,6 +126,7 @@ pub enum AdministrationMode {
 }
 
 /// A participant's answers to one version of one template, written once, on submit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyResponse {

@@ -34,6 +34,7 @@ pub fn backoff_ms(attempt: u32, random: f64) -> u64 {
     (ceiling as f64 * random.clamp(0.0, 1.0)) as u64
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mutation {
@@ -42,6 +43,7 @@ pub struct Mutation {
 }
 
 /// One change. Append-only records travel whole; mutable entities travel as stamped fields.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Change {
@@ -124,6 +126,7 @@ impl Change {
 }
 
 /// A mutable entity, named by kind and id.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntityRef {
@@ -131,6 +134,7 @@ pub struct EntityRef {
     pub id: Uuid,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
@@ -143,6 +147,7 @@ pub enum EntityKind {
 }
 
 /// A field's value with the stamp of the edit that set it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stamped {
@@ -151,12 +156,14 @@ pub struct Stamped {
 }
 
 /// `POST /api/v1/sync/push`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
     pub mutations: Vec<Mutation>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushResponse {
@@ -164,6 +171,7 @@ pub struct PushResponse {
     pub results: Vec<MutationResult>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MutationResult {
@@ -173,6 +181,7 @@ pub struct MutationResult {
 
 /// What became of one mutation. Applied and duplicate leave the outbox; rejected goes to the dead
 /// letters (and never blocks the rest); a network error or 5xx keeps everything.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Outcome {
@@ -192,6 +201,7 @@ pub enum Outcome {
     },
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RejectReason {
@@ -204,6 +214,7 @@ pub enum RejectReason {
 }
 
 /// `GET /api/v1/sync/pull?since=CURSOR&limit=N`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullResponse {
@@ -214,6 +225,7 @@ pub struct PullResponse {
     pub has_more: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PulledChange {

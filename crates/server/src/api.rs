@@ -14,13 +14,15 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use spor_core::ids::DeviceId;
 use spor_core::protocol::{
-    DeviceInfo, Health, HealthStatus, PROTOCOL_VERSION, PairRequest, PairResponse, PairingCodeRequest,
-    PairingCodeResponse, SERVER_TIME_HEADER,
+    ApiError as ProtocolError, DeviceInfo, Health, HealthStatus, PROTOCOL_VERSION, PairRequest, PairResponse,
+    PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
 };
 use spor_core::sync::{
     MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse, RejectReason,
 };
 use spor_core::validation::Context;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -38,6 +40,7 @@ const PAIRING_BUCKET: DeviceId = DeviceId(Uuid::nil());
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
+        .route("/openapi.json", get(openapi_document))
         .route("/pair", post(pair))
         .route("/pairing-codes", post(create_pairing_code))
         .route("/devices", get(devices))
@@ -85,6 +88,44 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
     }
 }
 
+/// The API as an OpenAPI 3 document, generated from the handlers and the wire types below.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Spor API", description = "Pairing, devices and sync for the Spor app (DESIGN.md section 4)."),
+    paths(health, pair, create_pairing_code, devices, revoke_device, push, pull),
+    modifiers(&BearerToken),
+)]
+pub struct ApiDocument;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "device_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("id.secret")
+                    .build(),
+            ),
+        );
+    }
+}
+
+async fn openapi_document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDocument::openapi())
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    responses(
+        (status = 200, description = "The server and its database answer", body = Health),
+        (status = 503, description = "The database does not answer", body = Health),
+    )
+)]
 async fn health(State(state): State<AppState>) -> Response {
     let database_answers = state.storage.ping().await;
     let health = Health {
@@ -107,6 +148,18 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/pair",
+    params(("x-spor-protocol" = u32, Header, description = "The sync protocol version")),
+    request_body = PairRequest,
+    responses(
+        (status = 200, description = "Paired: the device's token, shown once", body = PairResponse),
+        (status = 400, description = "The code is unknown, used or expired", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many pairing attempts", body = ProtocolError),
+    )
+)]
 async fn pair(
     _protocol: Protocol,
     State(state): State<AppState>,
@@ -143,6 +196,18 @@ async fn pair(
     }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/pairing-codes",
+    params(("x-spor-protocol" = u32, Header, description = "The sync protocol version")),
+    request_body = PairingCodeRequest,
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "A single-use code for another device", body = PairingCodeResponse),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 403, description = "Only coordinators create codes", body = ProtocolError),
+    )
+)]
 async fn create_pairing_code(
     device: Device,
     State(state): State<AppState>,
@@ -170,6 +235,16 @@ async fn create_pairing_code(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/devices",
+    params(("x-spor-protocol" = u32, Header, description = "The sync protocol version")),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The organisation's devices", body = Vec<DeviceInfo>),
+        (status = 403, description = "Only coordinators see the devices", body = ProtocolError),
+    )
+)]
 async fn devices(device: Device, State(state): State<AppState>) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
     if !device.role.manages_devices() {
         return Err(ApiError::Forbidden);
@@ -177,6 +252,21 @@ async fn devices(device: Device, State(state): State<AppState>) -> Result<Json<V
     Ok(Json(state.storage.devices(device.organisation).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/devices/{id}/revoke",
+    params(
+        ("id" = Uuid, Path, description = "The device to remove"),
+        ("x-spor-protocol" = u32, Header, description = "The sync protocol version"),
+    ),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "Revoked; the devices after it", body = Vec<DeviceInfo>),
+        (status = 403, description = "Only coordinators revoke devices", body = ProtocolError),
+        (status = 404, description = "No such device in this organisation", body = ProtocolError),
+        (status = 409, description = "A device cannot remove itself", body = ProtocolError),
+    )
+)]
 async fn revoke_device(
     device: Device,
     State(state): State<AppState>,
@@ -184,6 +274,9 @@ async fn revoke_device(
 ) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
     if !device.role.manages_devices() {
         return Err(ApiError::Forbidden);
+    }
+    if DeviceId(id) == device.id {
+        return Err(ApiError::RevokeSelf);
     }
     let revoked = state
         .storage
@@ -198,6 +291,21 @@ async fn revoke_device(
 
 /// Authorises and validates each mutation; those that pass go to the storage in one transaction.
 /// A refused mutation is answered with its reason and never holds up the others.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sync/push",
+    params(("x-spor-protocol" = u32, Header, description = "The sync protocol version")),
+    request_body = PushRequest,
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "One result per mutation, in order", body = PushResponse),
+        (status = 400, description = "A malformed body", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 413, description = "Too many mutations or too large a body", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+    )
+)]
 async fn push(
     device: Device,
     State(state): State<AppState>,
@@ -259,6 +367,21 @@ struct PullQuery {
     limit: Option<u32>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/pull",
+    params(
+        ("since" = Option<u64>, Query, description = "The cursor of the last pull; 0 or absent from the start"),
+        ("limit" = Option<u32>, Query, description = "At most this many changes (1 to 1000)"),
+        ("x-spor-protocol" = u32, Header, description = "The sync protocol version"),
+    ),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The changes this device may see after the cursor", body = PullResponse),
+        (status = 410, description = "The cursor is unknown here: pull again from 0", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+    )
+)]
 async fn pull(
     device: Device,
     State(state): State<AppState>,

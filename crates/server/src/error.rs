@@ -69,6 +69,8 @@ pub enum ApiError {
     InvalidPairingCode,
     #[error("no such device in this organisation")]
     UnknownDevice,
+    #[error("a device cannot remove itself; another coordinator's device can")]
+    RevokeSelf,
     #[error("{message}")]
     BadRequest { status: StatusCode, message: String },
     #[error("a push carries at most {max} mutations; this one carried {count}")]
@@ -94,6 +96,7 @@ impl ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::InvalidPairingCode => (StatusCode::BAD_REQUEST, "invalid_pairing_code"),
             ApiError::UnknownDevice => (StatusCode::NOT_FOUND, "unknown_device"),
+            ApiError::RevokeSelf => (StatusCode::CONFLICT, "revoke_self"),
             ApiError::BadRequest { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
                 (*status, "payload_too_large")
             }

@@ -767,3 +767,140 @@ async fn malformed_requests_get_json_errors_and_change_nothing() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(phone.pull_all(1000).await.len(), 1, "nothing changed");
 }
+
+/// Checks `instance` against the named schema of the OpenAPI document.
+fn conforms(document: &serde_json::Value, schema: &str, instance: &serde_json::Value) {
+    let root = json!({
+        "$ref": format!("#/components/schemas/{schema}"),
+        "components": document["components"],
+    });
+    let validator = jsonschema::validator_for(&root).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|error| error.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{schema}: {errors:?}\n{instance}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_what_it_really_answers() {
+    let server = start().await;
+    let coordinator = server.organisation("Café Nord").await;
+    let document: serde_json::Value = client()
+        .get(format!("{}/api/v1/openapi.json", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+
+    // Every documented operation is routed (the router's fallbacks answer 404 and 405).
+    let paths = document["paths"].as_object().unwrap();
+    let mut operations = Vec::new();
+    for (path, methods) in paths {
+        for method in methods.as_object().unwrap().keys() {
+            operations.push(format!("{} {path}", method.to_uppercase()));
+            let concrete = path.replace("{id}", &coordinator.device().0.to_string());
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = coordinator
+                .http
+                .request(method, format!("{}{concrete}", server.url))
+                .header(PROTOCOL_HEADER, "1")
+                .bearer_auth(&coordinator.token)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                ![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&response.status()),
+                "{concrete}: {}",
+                response.status()
+            );
+        }
+    }
+    operations.sort();
+    assert_eq!(
+        operations,
+        [
+            "GET /api/v1/devices",
+            "GET /api/v1/health",
+            "GET /api/v1/sync/pull",
+            "POST /api/v1/devices/{id}/revoke",
+            "POST /api/v1/pair",
+            "POST /api/v1/pairing-codes",
+            "POST /api/v1/sync/push",
+        ]
+    );
+
+    // Real answers conform to their documented schemas.
+    let activity = ActivityId(Uuid::now_v7());
+    let batch = [
+        mutation(check_in(
+            ParticipantId(Uuid::now_v7()),
+            activity,
+            coordinator.device(),
+        )),
+        mutation(headcount(activity, 9)),
+        mutation(patch(
+            EntityKind::Activity,
+            activity.0,
+            "name",
+            json!("Café"),
+            stamp(3, coordinator.device()),
+        )),
+        mutation(who5_response(activity, None)),
+    ];
+    conforms(
+        &document,
+        "PushRequest",
+        &serde_json::to_value(PushRequest {
+            mutations: batch.to_vec(),
+        })
+        .unwrap(),
+    );
+    let pushed: serde_json::Value = coordinator.push_raw(&batch).await.json().await.unwrap();
+    conforms(&document, "PushResponse", &pushed);
+    let pulled: serde_json::Value = coordinator
+        .request(reqwest::Method::GET, "/sync/pull")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    conforms(&document, "PullResponse", &pulled);
+    let code: serde_json::Value = coordinator
+        .request(reqwest::Method::POST, "/pairing-codes")
+        .json(&json!({"role": "kiosk"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    conforms(&document, "PairingCodeResponse", &code);
+    let paired: serde_json::Value = pair(&server, code["code"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    conforms(&document, "PairResponse", &paired);
+    let devices: serde_json::Value = coordinator
+        .request(reqwest::Method::GET, "/devices")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for device in devices.as_array().unwrap() {
+        conforms(&document, "DeviceInfo", device);
+    }
+    let refused: serde_json::Value = pair(&server, "0000-0000").await.json().await.unwrap();
+    conforms(&document, "ApiError", &refused);
+    // And the schema is strict enough to catch a wrong answer.
+    let root = json!({"$ref": "#/components/schemas/PushResponse", "components": document["components"]});
+    let validator = jsonschema::validator_for(&root).unwrap();
+    assert!(!validator.is_valid(&json!({"results": [{"id": "x", "outcome": {"status": "maybe"}}]})));
+}
