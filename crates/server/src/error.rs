@@ -39,6 +39,14 @@ pub enum ServeError {
         "the built app is missing: {path} could not be read ({source}). Build it with `cargo xtask serve` or `trunk build`"
     )]
     AppShell { path: PathBuf, source: std::io::Error },
+    #[error(
+        "could not use the TLS certificate {certificate} with the key {key}: {source}. Both must be PEM files"
+    )]
+    Tls {
+        certificate: PathBuf,
+        key: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Storage(StorageError),
     #[error("{0}")]

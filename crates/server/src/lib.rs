@@ -36,6 +36,15 @@ pub struct Config {
     /// The address phones use (in pairing links); by default the local address served on.
     pub public_url: Option<String>,
     pub rate_limit: RateLimit,
+    /// Serve HTTPS from these files instead of plain HTTP behind a reverse proxy.
+    pub tls: Option<TlsFiles>,
+}
+
+/// A certificate chain and its private key, both PEM.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub certificate: PathBuf,
+    pub key: PathBuf,
 }
 
 /// Settings the routes need.
@@ -152,7 +161,8 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     };
     let db = Database::open_in(&config.data_dir).await?;
     let listener = bind(config.addr, config.port).await?;
-    let url = format!("http://{}", listener.local_addr().map_err(ServeError::Io)?);
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}", listener.local_addr().map_err(ServeError::Io)?);
     let settings = Settings::new(config.public_url.as_deref().unwrap_or(&url));
     println!("Spor is running at {url}/  (data: {})", db.path().display());
     if db.organisations().await.map_err(ServeError::Storage)?.is_empty() {
@@ -164,13 +174,47 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     }
     println!("Stop it with Ctrl-C.");
     let app = router(AppState::new(db.clone(), settings, config.rate_limit), shell);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServeError::Io)?;
+    serve_on(listener, app, config.tls.as_ref(), shutdown_signal()).await?;
     db.close().await;
     println!("Spor stopped.");
     Ok(())
+}
+
+/// Serves `app` on `listener`, over TLS when `tls` is given, until `shutdown` completes; requests
+/// under way then get a few seconds to finish.
+pub async fn serve_on(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<&TlsFiles>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let Some(tls) = tls else {
+        return axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(ServeError::Io);
+    };
+    // Another part of the process may have chosen a provider already; either is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.certificate, &tls.key)
+        .await
+        .map_err(|source| ServeError::Tls {
+            certificate: tls.certificate.clone(),
+            key: tls.key.clone(),
+            source,
+        })?;
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    axum_server::from_tcp_rustls(listener.into_std().map_err(ServeError::Io)?, config)
+        .map_err(ServeError::Io)?
+        .handle(handle)
+        .serve(app.into_make_service())
+        .await
+        .map_err(ServeError::Io)
 }
 
 async fn shutdown_signal() {

@@ -7,7 +7,7 @@ use spor_server::db::Database;
 use spor_server::error::ServeError;
 use spor_server::rate_limit::RateLimit;
 use spor_server::storage::Storage;
-use spor_server::{Config, Settings, create_organisation, print_first_code, serve};
+use spor_server::{Config, Settings, TlsFiles, create_organisation, print_first_code, serve};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -59,6 +59,12 @@ enum Command {
         /// Requests one device may make at once.
         #[arg(long, env = "SPOR_RATE_BURST", default_value_t = RateLimit::default().burst)]
         rate_burst: u32,
+        /// Serve HTTPS with this certificate chain (PEM) instead of running behind a reverse proxy.
+        #[arg(long, env = "SPOR_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, env = "SPOR_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Create an organisation and print a one-time pairing code for its first coordinator.
     Init {
@@ -104,6 +110,8 @@ async fn run(command: Command) -> Result<(), ServeError> {
             public_url,
             rate_limit,
             rate_burst,
+            tls_cert,
+            tls_key,
         } => {
             serve(Config {
                 addr,
@@ -115,6 +123,9 @@ async fn run(command: Command) -> Result<(), ServeError> {
                     burst: rate_burst.max(1),
                     per_second: rate_limit.max(0.001),
                 },
+                tls: tls_cert
+                    .zip(tls_key)
+                    .map(|(certificate, key)| TlsFiles { certificate, key }),
             })
             .await
         }

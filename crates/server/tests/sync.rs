@@ -77,6 +77,8 @@ struct Phone {
 }
 
 fn client() -> reqwest::Client {
+    // reqwest's TLS (unused here, over plain loopback HTTP) needs a crypto provider chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
