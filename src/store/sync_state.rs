@@ -218,6 +218,7 @@ impl Store {
         );
         let mut acknowledged = Acknowledged::default();
         let refused_at = Utc::now();
+        let mut answered = Vec::with_capacity(results.len());
         for result in results {
             let Some(entry) = by_id.get(&result.id) else {
                 continue;
@@ -250,8 +251,29 @@ impl Store {
                     acknowledged.done += 1;
                 }
             }
+            answered.push(seq);
+        }
+        answered.sort_unstable();
+        let contiguous = match (answered.first(), answered.last()) {
+            (Some(&first), Some(&last)) => (last - first) as usize + 1 == answered.len(),
+            _ => false,
+        };
+        if contiguous {
+            // The usual case, a whole batch answered: one request.
+            let range = rexie::KeyRange::bound(
+                &JsValue::from(answered[0]),
+                &JsValue::from(answered[answered.len() - 1]),
+                Some(false),
+                Some(false),
+            )
+            .map_err(|error| StoreError::database(action)(error.into()))?;
             outbox
-                .delete(JsValue::from(seq))
+                .delete(range.into())
+                .await
+                .map_err(StoreError::database(action))?;
+        } else {
+            // Issued together rather than one after another.
+            futures::future::try_join_all(answered.into_iter().map(|seq| outbox.delete(JsValue::from(seq))))
                 .await
                 .map_err(StoreError::database(action))?;
         }

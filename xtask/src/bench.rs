@@ -19,6 +19,8 @@ pub fn run() -> Result {
     let bundle = bundle_sizes(&root().join("dist"))?;
     let trends = trends_page()?;
     let attendance = attendance_in_browser()?;
+    let sync = sync_in_browser()?;
+    let ingest = server_ingest()?;
     let report = format!(
         "{START}\n## Latest run\n\n{}\n\n### App payload (release build: opt-level z, LTO, wasm-opt -Oz)\n\n\
          Gzip at level 9, as a server would send it.\n\n\
@@ -34,11 +36,24 @@ pub fn run() -> Result {
          transaction); the raw figure is the same write from JavaScript in the same browser run. \
          Filtering runs from the input event until the roster's DOM is updated. Aims: tap p95 \
          within 2x of raw IndexedDB; filtering well under a frame (16 ms).\n\n\
-         | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n{END}",
+         | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
+         ### Sync of queued records (headless Chromium, release builds, loopback)\n\n\
+         `tests/e2e/bench/sync.bench.ts`: the same backup queues every record on a phone, which then \
+         pairs and syncs to spor-server (push in batches of 500, then pull) until nothing waits. \
+         The peer replicates the same records as documents with PouchDB (npm `pouchdb`) from the \
+         same browser to `pouchdb-server --in-memory`. Aim: at least 10x PouchDB.\n\n\
+         | system | records | time | records/s |\n|---|---:|---:|---:|\n{}\n\n\
+         ### Server ingest (spor-server release build, SQLite, loopback)\n\n\
+         `crates/server/benches/ingest.rs`: paired devices push check-ins concurrently, each \
+         waiting for its answer before the next push (the per-device rate limit lifted).\n\n\
+         | devices | batch | duration | records | records/s | push p50 | push p99 | errors |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n{}\n{END}",
         environment()?,
         bundle,
         trends,
-        attendance
+        attendance,
+        sync,
+        ingest
     );
     let path = root().join("docs/BENCHMARKS.md");
     let existing = std::fs::read_to_string(&path).unwrap_or_default();
@@ -101,7 +116,13 @@ fn attendance_in_browser() -> Result<String> {
     let out = root().join("target/bench-attendance.json");
     run_step(
         project_command("npx")
-            .args(["playwright", "test", "--config", "bench.config.ts"])
+            .args([
+                "playwright",
+                "test",
+                "--config",
+                "bench.config.ts",
+                "bench/attendance.bench.ts",
+            ])
             .current_dir(root().join("tests/e2e"))
             .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
             .env("SPOR_DIST", root().join("dist"))
@@ -141,6 +162,78 @@ fn attendance_in_browser() -> Result<String> {
         ),
     ]
     .join("\n"))
+}
+
+/// Runs the Playwright sync benchmark (Spor beside PouchDB) against a release spor-server.
+fn sync_in_browser() -> Result<String> {
+    tools::ensure_bench_peer_packages()?;
+    run_step(
+        project_command("cargo").args(["build", "--release", "--package", "spor-server"]),
+        "building spor-server (release)",
+    )?;
+    let out = root().join("target/bench-sync.json");
+    run_step(
+        project_command("npx")
+            .args([
+                "playwright",
+                "test",
+                "--config",
+                "bench.config.ts",
+                "bench/sync.bench.ts",
+            ])
+            .current_dir(root().join("tests/e2e"))
+            .env("SPOR_SERVER_BIN", root().join("target/release/spor-server"))
+            .env("SPOR_DIST", root().join("dist"))
+            .env("SPOR_BENCH_SYNC_OUT", &out)
+            .env("CHROMIUM", tools::CHROMIUM),
+        "benchmarking sync in Chromium",
+    )?;
+    let results = read_json(&out)?;
+    let records = results["records"].as_u64().unwrap_or(0);
+    let row = |key: &str, label: &str| {
+        let figures = &results[key];
+        format!(
+            "| {label} | {records} | {:.2} s | {:.0} |",
+            figures["seconds"].as_f64().unwrap_or(f64::NAN),
+            figures["records_per_second"].as_f64().unwrap_or(f64::NAN)
+        )
+    };
+    Ok([
+        row("spor", "Spor: outbox to spor-server"),
+        row("pouchdb", "PouchDB: replicate to pouchdb-server"),
+    ]
+    .join("\n"))
+}
+
+/// Runs the server's load generator and reads its figures back.
+fn server_ingest() -> Result<String> {
+    let out = root().join("target/bench-ingest.json");
+    run_step(
+        project_command("cargo")
+            .args(["bench", "--package", "spor-server", "--bench", "ingest"])
+            .env("SPOR_BENCH_OUT", &out),
+        "benchmarking server ingest",
+    )?;
+    let results = read_json(&out)?;
+    let number = |key: &str| results[key].as_f64().unwrap_or(f64::NAN);
+    let latency = |key: &str| results["push_latency_ms"][key].as_f64().unwrap_or(f64::NAN);
+    Ok(format!(
+        "| {} | {} | {:.0} s | {} | {:.0} | {:.0} ms | {:.0} ms | {} |",
+        number("devices"),
+        number("batch"),
+        number("seconds"),
+        number("records"),
+        number("records_per_second"),
+        latency("p50"),
+        latency("p99"),
+        number("errors")
+    ))
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| Failure::new(format!("reading {}: {error}", path.display())))?;
+    serde_json::from_str(&text).map_err(|error| Failure::new(format!("{}: {error}", path.display())))
 }
 
 /// Raw and gzip sizes of the wasm, the JS glue and the CSS: what a phone downloads to start.

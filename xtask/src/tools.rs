@@ -128,19 +128,29 @@ pub fn ensure_chromium() -> Result {
 
 /// The end-to-end tests' npm packages (Playwright without its browser download, axe-core).
 pub fn ensure_e2e_packages() -> Result {
-    let e2e = command::root().join("tests/e2e");
-    let installed = e2e.join("node_modules/.package-lock.json");
+    ensure_npm_packages("tests/e2e", "the end-to-end test packages")
+}
+
+/// PouchDB and pouchdb-server, the peer the sync benchmark compares with (`cargo xtask bench` only).
+pub fn ensure_bench_peer_packages() -> Result {
+    ensure_npm_packages("tests/e2e/bench/peer", "the sync benchmark's peer (PouchDB)")
+}
+
+/// `npm ci` in `dir` unless its installed packages are as new as its lock file.
+fn ensure_npm_packages(dir: &str, what: &str) -> Result {
+    let dir = command::root().join(dir);
+    let installed = dir.join("node_modules/.package-lock.json");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|meta| meta.modified()).ok();
-    if let (Some(installed), Some(locked)) = (modified(&installed), modified(&e2e.join("package-lock.json")))
+    if let (Some(installed), Some(locked)) = (modified(&installed), modified(&dir.join("package-lock.json")))
         && installed >= locked
     {
         return Ok(());
     }
     install(
-        "the end-to-end test packages",
+        what,
         project_command("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&e2e)
+            .current_dir(&dir)
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
         NETWORK_ADVICE,
     )

@@ -392,7 +392,7 @@ async fn pull(
     let topics = device.role.pulled_topics();
     let pulled = state
         .storage
-        .pull(device.organisation, &topics, query.since, limit)
+        .pull(device.organisation, device.id, &topics, query.since, limit)
         .await?;
     Ok(Json(pulled))
 }

@@ -285,11 +285,17 @@ impl Storage for Database {
     ) -> Result<Vec<MutationResult>, StorageError> {
         let _writer = self.writer.lock().await;
         let mut transaction = self.pool.begin().await?;
+        let merges_exist: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM participant_merges WHERE organisation = ?)")
+                .bind(organisation.0.to_string())
+                .fetch_one(&mut *transaction)
+                .await?;
         let mut push = Push {
             connection: &mut transaction,
             organisation: organisation.0.to_string(),
             device: device.0.to_string(),
             received_at: timestamp(now),
+            merges_exist,
         };
         let mut results = Vec::with_capacity(mutations.len());
         let erases = mutations
@@ -316,6 +322,7 @@ impl Storage for Database {
     async fn pull(
         &self,
         organisation: OrganisationId,
+        device: DeviceId,
         topics: &[Topic],
         since: u64,
         limit: u32,
@@ -335,12 +342,13 @@ impl Storage for Database {
             .join(", ");
         // The topics are this server's own constants, never request text.
         let query = format!(
-            "SELECT seq, change FROM changes WHERE organisation = ? AND seq > ? AND topic IN ({topic_list}) \
-             ORDER BY seq LIMIT ?"
+            "SELECT seq, change FROM changes \
+             WHERE organisation = ? AND seq > ? AND device != ? AND topic IN ({topic_list}) ORDER BY seq LIMIT ?"
         );
         let rows = sqlx::query(&query)
             .bind(organisation.0.to_string())
             .bind(since as i64)
+            .bind(device.0.to_string())
             .bind(i64::from(limit) + 1)
             .fetch_all(&self.pool)
             .await
@@ -384,6 +392,9 @@ struct Push<'a> {
     organisation: String,
     device: String,
     received_at: String,
+    /// Whether any participant of the organisation was merged: most never are, and then a check-in
+    /// needs no lookup.
+    merges_exist: bool,
 }
 
 impl Push<'_> {
@@ -549,6 +560,7 @@ impl Push<'_> {
             }
             Change::MergeParticipants { merged, into, .. } => {
                 self.merge(*merged, *into).await?;
+                self.merges_exist = true;
                 self.log(Topic::Participant, merged.0, &mutation.change).await?;
                 Outcome::Applied
             }
@@ -644,6 +656,9 @@ impl Push<'_> {
         &mut self,
         participant: ParticipantId,
     ) -> Result<ParticipantId, StorageError> {
+        if !self.merges_exist {
+            return Ok(participant);
+        }
         let into: Option<String> = sqlx::query_scalar(
             "SELECT into_participant FROM participant_merges WHERE organisation = ? AND merged = ?",
         )

@@ -118,10 +118,12 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Vec<MutationResult>, StorageError>;
 
-    /// Changes of `topics` after `since`, at most `limit`.
+    /// Changes of `topics` after `since`, at most `limit`, leaving out those `device` pushed itself
+    /// (it has them already).
     async fn pull(
         &self,
         organisation: OrganisationId,
+        device: DeviceId,
         topics: &[Topic],
         since: u64,
         limit: u32,

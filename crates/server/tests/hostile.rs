@@ -66,6 +66,8 @@ async fn stored(target: &Target) -> (usize, usize) {
         .db
         .pull(
             target.db.organisations().await.unwrap()[0].0,
+            // No device pushed as the nil id: everything comes back.
+            spor_core::ids::DeviceId(uuid::Uuid::nil()),
             &spor_core::access::Topic::ALL,
             0,
             100_000,

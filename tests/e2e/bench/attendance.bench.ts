@@ -1,12 +1,10 @@
 // Tap to committed with 10,000 attendances stored, beside the same write in raw IndexedDB, and
 // roster filtering per keystroke over 1,000 participants. Writes its figures to SPOR_BENCH_OUT.
-import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
+import { PARTICIPANTS, RECORDS, WEEKS, seed } from "./seed";
 
-const PARTICIPANTS = 1_000;
-const WEEKS = 10;
 // Fewer than the 50 rows the roster shows at a time: every tap finds a row on screen. Each round
 // registers a day of its own (late registration), then times the same writes in raw IndexedDB, so
 // both sides share the browser's state; five rounds give a p95 that is not just the maximum.
@@ -20,44 +18,6 @@ function percentile(values: number[], p: number): number {
 
 function summary(values: number[]) {
   return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
-}
-
-/** A backup with one activity, 1,000 people on its roster and 10,000 past check-ins. */
-function seed(today: string) {
-  const device = randomUUID();
-  const activity = randomUUID();
-  const names = ["Søren", "Åse", "Bjørn", "Mette", "Ali", "Karen", "Jens", "Fatima", "Ole", "Grete"];
-  const participants = Array.from({ length: PARTICIPANTS }, (_, i) => ({
-    id: randomUUID(),
-    pseudonym: `${names[i % names.length]} ${String(i).padStart(4, "0")}`,
-    default_role: "bruger",
-    activities: [activity],
-  }));
-  const attendance = [];
-  for (let week = 1; week <= WEEKS; week++) {
-    const date = new Date(`${today}T12:00:00Z`);
-    date.setUTCDate(date.getUTCDate() - 7 * week);
-    for (const participant of participants) {
-      attendance.push({
-        id: randomUUID(),
-        participant: participant.id,
-        activity,
-        date: date.toISOString().slice(0, 10),
-        role: "bruger",
-        recorded_at: date.toISOString(),
-        recorded_by: device,
-      });
-    }
-  }
-  return {
-    format: "spor-backup",
-    version: 1,
-    exported_at: new Date().toISOString(),
-    device,
-    activities: [{ id: activity, name: "Benchmark-café", roles: ["bruger", "deltager", "frivillig"] }],
-    participants,
-    attendance,
-  };
 }
 
 /**
@@ -123,7 +83,7 @@ test("tap to committed and roster filtering", async ({ page }) => {
     mimeType: "application/json",
     buffer: Buffer.from(JSON.stringify(seed(today))),
   });
-  await expect(page.getByTestId("backup-message")).toHaveText(/indlæst: 11001 nye/, { timeout: 120_000 });
+  await expect(page.getByTestId("backup-message")).toHaveText(new RegExp(`indlæst: ${RECORDS} nye`), { timeout: 120_000 });
 
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
   const rows = page.getByTestId("roster").locator(`button.roster-name[aria-pressed="false"]`);

@@ -38,9 +38,12 @@ async function syncNow(page: Page) {
   await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
 }
 
-/** What the server holds, read with a phone's own token (taken from its IndexedDB). */
-async function serverChanges(page: Page): Promise<Array<{ type: string; [field: string]: unknown }>> {
-  const token = await page.evaluate(
+/**
+ * What the server holds: a device is never sent its own changes back, so the coordinator's phone
+ * (its token taken from IndexedDB) pairs one more coordinator device for the test to read with.
+ */
+async function serverChanges(coordinator: Page): Promise<Array<{ type: string; [field: string]: unknown }>> {
+  const token = await coordinator.evaluate(
     () =>
       new Promise<string>((resolve, reject) => {
         const open = indexedDB.open("spor");
@@ -52,9 +55,14 @@ async function serverChanges(page: Page): Promise<Array<{ type: string; [field: 
         };
       }),
   );
-  const response = await fetch(`${server.url}/api/v1/sync/pull?since=0&limit=1000`, {
-    headers: { authorization: `Bearer ${token}`, "x-spor-protocol": "1" },
-  });
+  const api = (path: string, init: RequestInit = {}, bearer = token) =>
+    fetch(`${server.url}/api/v1${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${bearer}`, "x-spor-protocol": "1", "content-type": "application/json" },
+    });
+  const code = await (await api("/pairing-codes", { method: "POST", body: JSON.stringify({ role: "coordinator" }) })).json();
+  const reader = await (await api("/pair", { method: "POST", body: JSON.stringify({ code: code.code }) })).json();
+  const response = await api("/sync/pull?since=0&limit=1000", {}, reader.token);
   expect(response.status).toBe(200);
   const pulled = await response.json();
   expect(pulled.has_more).toBe(false);
