@@ -5,11 +5,14 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::kiosk_screen::KioskScreen;
 use crate::components::nav_bar::{NavBar, SettingsLink};
 use crate::components::status_chip::StatusChip;
+use crate::components::survey_runner::SurveyRunner;
 use crate::components::update_banner::UpdateBanner;
 use crate::contexts::connectivity_context::provide_connectivity;
-use crate::contexts::i18n_context::provide_i18n;
+use crate::contexts::i18n_context::{provide_i18n, use_i18n};
+use crate::contexts::kiosk_context::{provide_kiosk, use_kiosk};
 use crate::contexts::sync_context::provide_sync;
 use crate::i18n::Key;
 use crate::pages::activities::ActivitiesPage;
@@ -20,18 +23,72 @@ use crate::pages::today::TodayPage;
 use crate::pages::trends::TrendsPage;
 use crate::store;
 
+/// What fills the screen: the app, or a survey that must show nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Frame,
+    Kiosk,
+    Handover,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let i18n = provide_i18n();
+    provide_i18n();
     provide_connectivity();
-    provide_sync();
+    let sync = provide_sync();
+    let kiosk = provide_kiosk(sync);
     spawn_local(async {
         store::request_persistence().await;
     });
+    let mode = Memo::new(move |_| {
+        if kiosk.active() {
+            Mode::Kiosk
+        } else if kiosk.handover.with(Option::is_some) {
+            Mode::Handover
+        } else {
+            Mode::Frame
+        }
+    });
 
+    // In kiosk mode every route (back, reload, a deep link) shows the kiosk.
     view! {
         <Router>
-            <a class="skip-link" href="#main">{i18n.text(Key::AppSkipToContent)}</a>
+            {move || match mode.get() {
+                Mode::Kiosk => view! { <KioskScreen /> }.into_any(),
+                Mode::Handover => view! { <HandoverScreen /> }.into_any(),
+                Mode::Frame => view! { <Frame /> }.into_any(),
+            }}
+        </Router>
+    }
+}
+
+/// One participant answering on the volunteer's phone; the thank-you gives the phone back.
+#[component]
+fn HandoverScreen() -> impl IntoView {
+    let kiosk = use_kiosk();
+    let session = kiosk.handover.get_untracked().map(RwSignal::new);
+    view! {
+        <main id="main" class="kiosk" tabindex="-1">
+            {session
+                .map(|session| {
+                    view! {
+                        <SurveyRunner
+                            session
+                            on_finished=Callback::new(move |()| kiosk.handover.set(None))
+                            finish_label=Key::SurveyGiveBack
+                        />
+                    }
+                })}
+        </main>
+    }
+}
+
+/// The app's frame: header, update banner, navigation and the routed pages.
+#[component]
+fn Frame() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{i18n.text(Key::AppSkipToContent)}</a>
             <header class="app-header">
                 <a class="brand" href="/">
                     <img src="/icons/spor.svg" alt="" width="28" height="28" />
@@ -51,6 +108,5 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=SettingsPage />
                 </Routes>
             </main>
-        </Router>
     }
 }

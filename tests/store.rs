@@ -722,3 +722,60 @@ mod sync_steps {
         store.close();
     }
 }
+
+mod surveys {
+    use super::fresh_store;
+    use chrono::{NaiveDate, Utc};
+    use spor::store::StoreError;
+    use spor_core::Language;
+    use spor_core::ids::*;
+    use spor_core::instruments::Instrument;
+    use spor_core::survey::{AdministrationMode, Answer, SurveyResponse};
+    use spor_core::sync::Change;
+    use wasm_bindgen_test::*;
+
+    fn who5(values: [u8; 5]) -> SurveyResponse {
+        let template = Instrument::Who5.template();
+        SurveyResponse {
+            id: ResponseId::generate(),
+            template: template.id,
+            template_version: template.version,
+            activity: ActivityId::generate(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            participant: None,
+            answers: template
+                .questions
+                .iter()
+                .zip(values)
+                .map(|(question, value)| (question.id.clone(), Answer::Choice(value)))
+                .collect(),
+            mode: AdministrationMode::Assisted,
+            language: Language::Da,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId::generate(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_response_is_written_once_with_its_outbox_entry() {
+        let store = fresh_store("spor-test-responses").await;
+        let response = who5([5, 4, 3, 2, 1]);
+        store.save_response(&response).await.unwrap();
+        assert_eq!(store.responses().await.unwrap(), vec![response.clone()]);
+        let outbox = store.outbox().await.unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(
+            outbox[0].mutation.change,
+            Change::SurveyResponse {
+                response: response.clone()
+            }
+        );
+
+        // The same response again (a double tap on "send") changes nothing.
+        let again = store.save_response(&response).await.unwrap_err();
+        assert!(matches!(again, StoreError::AlreadyRecorded { .. }), "{again:?}");
+        assert_eq!(store.responses().await.unwrap().len(), 1);
+        assert_eq!(store.outbox().await.unwrap().len(), 1);
+        store.close();
+    }
+}

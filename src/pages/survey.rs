@@ -1,9 +1,68 @@
-use leptos::prelude::*;
+//! Spørgeskema / Survey: the volunteer chooses the activity, the survey, whom the answers are
+//! linked to and how they are given, then hands the phone over or starts a kiosk.
 
+use leptos::prelude::*;
+use spor_core::instruments::Instrument;
+use spor_core::survey_session::{Handover, SurveySession};
+
+use crate::components::kiosk_screen::KioskPinForm;
 use crate::components::page::Page;
+use crate::components::survey_setup::{SurveyChoice, SurveySetup};
+use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::kiosk_context::use_kiosk;
 use crate::i18n::Key;
+use crate::store;
 
 #[component]
 pub fn SurveyPage() -> impl IntoView {
-    view! { <Page title=Key::NavSurvey lead=Key::PageSurveyLead /> }
+    let i18n = use_i18n();
+    let kiosk = use_kiosk();
+    let loaded = LocalResource::new(|| async {
+        let store = store::shared().await?;
+        Ok::<_, store::StoreError>((store.activities().await?, store.participants().await?))
+    });
+    let choice = RwSignal::new(None::<SurveyChoice>);
+    let hand_over = move |_| {
+        let Some(chosen) = choice.get_untracked() else {
+            return;
+        };
+        let Some(instrument) = Instrument::from_template_id(chosen.template) else {
+            return;
+        };
+        kiosk.handover.set(Some(SurveySession::new(
+            instrument.template().clone(),
+            Handover {
+                activity: chosen.activity,
+                date: chrono::Local::now().date_naive(),
+                participant: chosen.participant,
+                mode: chosen.mode,
+            },
+        )));
+    };
+    view! {
+        <Page title=Key::NavSurvey lead=Key::PageSurveyLead>
+            <section class="card stack" aria-labelledby="survey-setup-heading">
+                <h2 id="survey-setup-heading">{i18n.text(Key::SurveySetupHeading)}</h2>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match loaded.await {
+                            Ok((activities, people)) => view! { <SurveySetup activities people choice with_link=true /> }.into_any(),
+                            Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+                <Show when=move || choice.with(Option::is_some)>
+                    <button type="button" class="button" on:click=hand_over>
+                        {i18n.text(Key::SurveySetupHandOver)}
+                    </button>
+                </Show>
+            </section>
+            <Show when=move || choice.with(Option::is_some)>
+                <section class="card stack" aria-labelledby="kiosk-heading">
+                    <h2 id="kiosk-heading">{i18n.text(Key::SurveySetupKioskHeading)}</h2>
+                    <KioskPinForm choice />
+                </section>
+            </Show>
+        </Page>
+    }
 }

@@ -14,6 +14,7 @@ use spor_core::hlc::Hlc;
 use spor_core::ids::{ActivityId, MutationId, ParticipantId};
 use spor_core::participant::Participant;
 use spor_core::register::Register;
+use spor_core::survey::SurveyResponse;
 use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
 use wasm_bindgen::JsValue;
 
@@ -289,6 +290,20 @@ impl Store {
         let change = Change::AttendanceEvent { event: event.clone() };
         self.add_with_outbox(ATTENDANCE_EVENTS, to_js(event), change, "save the change")
             .await
+    }
+
+    /// Saves a submitted survey response with its outbox entry: written once, in one transaction.
+    pub async fn save_response(&self, response: &SurveyResponse) -> Result<MutationId, StoreError> {
+        let change = Change::SurveyResponse {
+            response: response.clone(),
+        };
+        self.add_with_outbox(RESPONSES, to_js(response), change, "save the answers")
+            .await
+    }
+
+    /// Every survey response on this device.
+    pub async fn responses(&self) -> Result<Vec<SurveyResponse>, StoreError> {
+        self.all(RESPONSES, "survey response").await
     }
 
     pub async fn record_headcount(&self, event: &HeadcountEvent) -> Result<MutationId, StoreError> {

@@ -6,11 +6,12 @@
 //! 2. Attendance: `activities`, `participants`, `attendance` (one per person and occurrence),
 //!    `attendance_events`, `headcounts`, and the `outbox` of changes not yet acknowledged by a server.
 //! 3. Sync: `dead_letters`, the changes a server refused, with its reasons.
+//! 4. Surveys: `responses`, one per submitted survey (indexed per activity and per participant).
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 
 pub const DATABASE_NAME: &str = "spor";
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Key-value facts about this device; keys are the constants in `store::meta`.
 pub const META: &str = "meta";
@@ -24,6 +25,8 @@ pub const HEADCOUNTS: &str = "headcounts";
 pub const OUTBOX: &str = "outbox";
 /// Changes a server refused, kept with the reason so a coordinator can see and export them.
 pub const DEAD_LETTERS: &str = "dead_letters";
+/// Survey responses, each written once, on submit.
+pub const RESPONSES: &str = "responses";
 
 /// Index names.
 pub const BY_OCCURRENCE: &str = "occurrence";
@@ -66,4 +69,10 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
                 .add_index(Index::new(BY_MUTATION, "mutation.id").unique(true)),
         )
         .add_object_store(ObjectStore::new(DEAD_LETTERS).key_path("entry.seq"))
+        .add_object_store(
+            ObjectStore::new(RESPONSES)
+                .key_path("id")
+                .add_index(Index::new(BY_ACTIVITY, "activity"))
+                .add_index(Index::new(BY_PARTICIPANT, "participant")),
+        )
 }

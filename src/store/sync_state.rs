@@ -282,7 +282,7 @@ impl Store {
     }
 
     /// Stores pulled changes and their cursor in one transaction. Changes this device does not keep
-    /// yet (survey answers, templates, goals, reflections) are passed over. Returns how many
+    /// yet (templates, goals, reflections) are passed over. Returns how many
     /// changed something here.
     pub async fn apply_pulled(&self, pulled: &PullResponse) -> Result<usize, StoreError> {
         let action = "store what other devices recorded";
@@ -296,6 +296,7 @@ impl Store {
                     ATTENDANCE,
                     ATTENDANCE_EVENTS,
                     HEADCOUNTS,
+                    RESPONSES,
                     OUTBOX,
                     META,
                 ],
@@ -303,6 +304,7 @@ impl Store {
             )
             .map_err(StoreError::database(action))?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let responses = store(RESPONSES)?;
         let (activities, participants, attendance, events, headcounts, outbox, meta) = (
             store(ACTIVITIES)?,
             store(PARTICIPANTS)?,
@@ -387,7 +389,9 @@ impl Store {
                         Err(error) => return Err(error),
                     }
                 }
-                Change::SurveyResponse { .. } => false,
+                Change::SurveyResponse { response } => {
+                    add_if_new(&responses, &response.id.to_string(), to_js(response), action).await?
+                }
             };
             applied += usize::from(changed);
         }
@@ -413,6 +417,7 @@ impl Store {
             ATTENDANCE,
             ATTENDANCE_EVENTS,
             HEADCOUNTS,
+            RESPONSES,
             OUTBOX,
             DEAD_LETTERS,
         ];

@@ -24,6 +24,7 @@ pub mod scoring;
 pub mod search;
 pub mod suppression;
 pub mod survey;
+pub mod survey_session;
 pub mod sync;
 pub mod trends;
 pub mod validation;

@@ -1,0 +1,217 @@
+use std::time::Duration;
+
+use leptos::prelude::*;
+use spor_core::instruments::Instrument;
+use spor_core::survey_session::{Handover, SurveySession};
+
+use crate::components::survey_runner::SurveyRunner;
+use crate::components::survey_setup::{SurveyChoice, SurveySetup};
+use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::kiosk_context::{PinProblem, use_kiosk};
+use crate::hooks::use_idle_timeout::{UseIdleTimeoutOptions, use_idle_timeout};
+use crate::i18n::Key;
+use crate::store;
+
+/// A participant who walks away mid-survey: after this long without a touch the answers so far are
+/// discarded and the kiosk starts again.
+const IDLE: Duration = Duration::from_secs(90);
+
+/// The whole screen in kiosk mode: the survey's start screen, the survey, and a PIN-guarded exit.
+#[component]
+pub fn KioskScreen() -> impl IntoView {
+    let kiosk = use_kiosk();
+    view! {
+        <main id="main" class="kiosk" tabindex="-1">
+            {move || match kiosk.settings().get() {
+                Some(_) => view! { <KioskStart /> }.into_any(),
+                None => view! { <KioskDeviceSetup /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn KioskStart() -> impl IntoView {
+    let kiosk = use_kiosk();
+    let session = RwSignal::new(None::<SurveySession>);
+    let running = Signal::derive(move || session.with(Option::is_some));
+    use_idle_timeout(UseIdleTimeoutOptions {
+        after: IDLE,
+        active: running,
+        on_idle: Callback::new(move |()| session.set(None)),
+    });
+    let template = move || {
+        kiosk
+            .settings()
+            .get()
+            .and_then(|settings| Instrument::from_template_id(settings.template))
+    };
+    let begin = move |_| {
+        let (Some(settings), Some(instrument)) = (kiosk.settings().get_untracked(), template()) else {
+            return;
+        };
+        session.set(Some(SurveySession::new(
+            instrument.template().clone(),
+            Handover {
+                activity: settings.activity,
+                date: chrono::Local::now().date_naive(),
+                participant: None,
+                mode: Default::default(),
+            },
+        )));
+    };
+    view! {
+        {move || match session.get().is_some() {
+            true => {
+                let runner_session = RwSignal::new(session.get_untracked().expect("checked"));
+                // The runner owns its own copy; the outer one only says a survey is under way.
+                view! {
+                    <SurveyRunner
+                        session=runner_session
+                        on_finished=Callback::new(move |()| session.set(None))
+                        finish_label=Key::SurveyDone
+                    />
+                }
+                    .into_any()
+            }
+            false => {
+                view! {
+                    <section class="survey-screen kiosk-start" data-testid="kiosk-start">
+                        {move || {
+                            template()
+                                .map(|instrument| {
+                                    view! {
+                                        <h1 lang="da">{instrument.name().da.clone()}</h1>
+                                        <p lang="en">{instrument.name().en.clone()}</p>
+                                    }
+                                })
+                        }}
+                        <button type="button" class="button answer" on:click=begin>
+                            <span lang="da">{Key::SurveyStart.text(spor_core::Language::Da)}</span>
+                            " · "
+                            <span lang="en">{Key::SurveyStart.text(spor_core::Language::En)}</span>
+                        </button>
+                        <LeaveKiosk />
+                    </section>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// The small, PIN-guarded way out for the volunteer.
+#[component]
+fn LeaveKiosk() -> impl IntoView {
+    let i18n = use_i18n();
+    let kiosk = use_kiosk();
+    let open = RwSignal::new(false);
+    let pin = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Key>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match kiosk.leave(&pin.get_untracked()) {
+            Ok(()) => problem.set(None),
+            Err(PinProblem::Wrong | PinProblem::Format) => {
+                pin.set(String::new());
+                problem.set(Some(Key::KioskWrongPin));
+            }
+        }
+    };
+    view! {
+        <div class="kiosk-leave">
+            <Show
+                when=move || open.get()
+                fallback=move || {
+                    view! {
+                        <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+                            {i18n.text(Key::KioskLeave)}
+                        </button>
+                    }
+                }
+            >
+                <form class="stack" on:submit=submit>
+                    <label for="kiosk-pin">{i18n.text(Key::KioskLeavePin)}</label>
+                    <input
+                        id="kiosk-pin"
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        prop:value=move || pin.get()
+                        on:input=move |event| pin.set(event_target_value(&event))
+                    />
+                    <p role="alert" class="error">{move || problem.get().map(|key| i18n.t(key))}</p>
+                    <div class="button-row">
+                        <button type="submit" class="button">{i18n.text(Key::KioskLeaveConfirm)}</button>
+                        <button type="button" class="button secondary" on:click=move |_| open.set(false)>
+                            {i18n.text(Key::CommonCancel)}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+        </div>
+    }
+}
+
+/// A device paired as a kiosk, before a volunteer has chosen what it asks.
+#[component]
+fn KioskDeviceSetup() -> impl IntoView {
+    let i18n = use_i18n();
+    let loaded = LocalResource::new(|| async {
+        let store = store::shared().await?;
+        Ok::<_, store::StoreError>((store.activities().await?, store.participants().await?))
+    });
+    let choice = RwSignal::new(None::<SurveyChoice>);
+    view! {
+        <section class="card stack">
+            <h1>{i18n.text(Key::SurveySetupKioskHeading)}</h1>
+            <p>{i18n.text(Key::KioskDeviceHint)}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let (activities, people) = loaded.await.unwrap_or_default();
+                    view! { <SurveySetup activities people choice with_link=false /> }
+                })}
+            </Transition>
+            <KioskPinForm choice />
+        </section>
+    }
+}
+
+/// The PIN that will let the volunteer out, and the button that starts the kiosk with `choice`.
+#[component]
+pub fn KioskPinForm(choice: RwSignal<Option<SurveyChoice>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kiosk = use_kiosk();
+    let pin = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Key>);
+    let start = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(chosen) = choice.get_untracked() else {
+            return;
+        };
+        match kiosk.start(chosen.activity, chosen.template, &pin.get_untracked()) {
+            Ok(()) => problem.set(None),
+            Err(_) => problem.set(Some(Key::KioskPinFormat)),
+        }
+    };
+    view! {
+        <Show when=move || choice.with(Option::is_some)>
+            <form class="stack" on:submit=start>
+                <p class="hint">{i18n.text(Key::SurveySetupKioskHint)}</p>
+                <div class="field">
+                    <label for="kiosk-new-pin">{i18n.text(Key::SurveySetupPin)}</label>
+                    <input
+                        id="kiosk-new-pin"
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="new-password"
+                        prop:value=move || pin.get()
+                        on:input=move |event| pin.set(event_target_value(&event))
+                    />
+                </div>
+                <p role="alert" class="error">{move || problem.get().map(|key| i18n.t(key))}</p>
+                <button type="submit" class="button">{i18n.text(Key::SurveySetupStartKiosk)}</button>
+            </form>
+        </Show>
+    }
+}

@@ -1,0 +1,369 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::Language;
+use spor_core::survey::{Answer, Question, QuestionKind};
+use spor_core::survey_session::{Screen, SurveySession};
+
+use crate::contexts::i18n_context::use_i18n;
+use crate::hooks::use_speech::{UseSpeechOptions, UseSpeechReturn, use_speech};
+use crate::i18n::{Key, fill};
+use crate::store;
+
+/// The participant's side of a survey: language, one question per screen with big answer buttons,
+/// progress dots, back and skip, read-aloud, and a kind thank-you. Texts are in the respondent's
+/// language, whatever the app's. The response is written once, on "send".
+#[component]
+pub fn SurveyRunner(
+    session: RwSignal<SurveySession>,
+    /// Called when the participant is done (after the thank-you), to return the device.
+    on_finished: Callback<()>,
+    /// The thank-you's button: "hand the phone back" or, in a kiosk, "done".
+    finish_label: Key,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let language = Signal::derive(move || session.with(SurveySession::language));
+    let UseSpeechReturn { available, speak } = use_speech(UseSpeechOptions { language });
+    let sent = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let text = move |key: Key| key.text(language.get());
+    let screen = Memo::new(move |_| session.with(SurveySession::screen));
+
+    let send = move |_| {
+        let device = async { store::shared().await?.device_id().await };
+        spawn_local(async move {
+            let recorded_by = match device.await {
+                Ok(id) => spor_core::ids::DeviceId(id),
+                Err(failure) => {
+                    error.try_set(Some(i18n.store_error(&failure)));
+                    return;
+                }
+            };
+            let finished = session
+                .try_update(|session| session.finish(chrono::Utc::now(), recorded_by))
+                .expect("the session lives as long as the runner");
+            match finished {
+                Ok(response) => match async { store::shared().await?.save_response(&response).await }.await {
+                    Ok(_) => {
+                        sent.try_set(true);
+                    }
+                    Err(failure) => {
+                        error.try_set(Some(i18n.store_error(&failure)));
+                    }
+                },
+                Err(problems) => {
+                    let language = language.get_untracked();
+                    let names: Vec<String> = problems
+                        .iter()
+                        .filter_map(|problem| match problem {
+                            spor_core::validation::Problem::RequiredUnanswered { question } => session
+                                .with_untracked(|s| {
+                                    s.template()
+                                        .question(question)
+                                        .map(|q| q.text.get(language).to_owned())
+                                }),
+                            _ => None,
+                        })
+                        .collect();
+                    error.try_set(Some(fill(
+                        Key::SurveyMissing.text(language),
+                        &[("question", &names.join(", "))],
+                    )));
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="survey-runner" data-testid="survey-runner" lang=move || language.get().tag()>
+            {move || {
+                if sent.get() {
+                    return view! {
+                        <section class="survey-screen thanks" aria-live="polite">
+                            <p class="thanks-face" aria-hidden="true">"🙂"</p>
+                            <h1>{text(Key::SurveyThanks)}</h1>
+                            <p>{text(Key::SurveyThanksMore)}</p>
+                            <button type="button" class="button answer" on:click=move |_| on_finished.run(())>
+                                {text(finish_label)}
+                            </button>
+                        </section>
+                    }
+                        .into_any();
+                }
+                match screen.get() {
+                    Screen::Language => view! { <LanguageScreen session /> }.into_any(),
+                    Screen::Question(_) => view! { <QuestionScreen session available speak /> }.into_any(),
+                    Screen::Review => {
+                        view! {
+                            <section class="survey-screen">
+                                <Progress session />
+                                <h1>{text(Key::SurveyReview)}</h1>
+                                <p role="alert" class="error">{move || error.get()}</p>
+                                <button type="button" class="button answer" on:click=send>
+                                    {text(Key::SurveySend)}
+                                </button>
+                                <button type="button" class="button secondary" on:click=move |_| session.update(SurveySession::back)>
+                                    {text(Key::SurveyBack)}
+                                </button>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn LanguageScreen(session: RwSignal<SurveySession>) -> impl IntoView {
+    view! {
+        <section class="survey-screen">
+            <h1>{Key::SurveyChooseLanguage.text(Language::Da)}</h1>
+            {Language::ALL
+                .into_iter()
+                .map(|language| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button answer"
+                            lang=language.tag()
+                            on:click=move |_| session.update(|session| session.choose_language(language))
+                        >
+                            {language.endonym()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+/// The dots: one per question, the current one filled, with the count for screen readers.
+#[component]
+fn Progress(session: RwSignal<SurveySession>) -> impl IntoView {
+    let progress = move || session.with(SurveySession::progress);
+    let label = move || {
+        let (count, current) = progress();
+        let language = session.with(SurveySession::language);
+        let n = current.map_or(count, |index| index + 1);
+        fill(
+            Key::SurveyProgress.text(language),
+            &[("n", &n.to_string()), ("count", &count.to_string())],
+        )
+    };
+    view! {
+        <p class="progress" role="img" aria-label=label data-testid="survey-progress">
+            {move || {
+                let (count, current) = progress();
+                (0..count)
+                    .map(|index| {
+                        let state = match current {
+                            Some(current) if index == current => "current",
+                            Some(current) if index < current => "done",
+                            None => "done",
+                            _ => "",
+                        };
+                        view! { <span class=format!("dot {state}") aria-hidden="true"></span> }
+                    })
+                    .collect_view()
+            }}
+        </p>
+    }
+}
+
+/// The answer options of a question, as (answer, label, face) in the respondent's language.
+fn options(question: &Question, language: Language) -> Vec<(Answer, String, Option<&'static str>)> {
+    match &question.kind {
+        QuestionKind::SingleChoice { choices } => choices
+            .iter()
+            .map(|choice| {
+                (
+                    Answer::Choice(choice.value),
+                    choice.label.get(language).to_owned(),
+                    None,
+                )
+            })
+            .collect(),
+        QuestionKind::Smiley => {
+            let faces = ["😞", "🙁", "😐", "🙂", "😄"];
+            let keys = [
+                Key::SurveySmiley1,
+                Key::SurveySmiley2,
+                Key::SurveySmiley3,
+                Key::SurveySmiley4,
+                Key::SurveySmiley5,
+            ];
+            (1..=5u8)
+                .map(|value| {
+                    let index = usize::from(value - 1);
+                    (
+                        Answer::Smiley(value),
+                        keys[index].text(language).to_owned(),
+                        Some(faces[index]),
+                    )
+                })
+                .collect()
+        }
+        QuestionKind::Agreement => [
+            Key::SurveyAgreement1,
+            Key::SurveyAgreement2,
+            Key::SurveyAgreement3,
+            Key::SurveyAgreement4,
+            Key::SurveyAgreement5,
+        ]
+        .into_iter()
+        .zip(1..=5u8)
+        .map(|(key, value)| (Answer::Agreement(value), key.text(language).to_owned(), None))
+        .collect(),
+        QuestionKind::Scale { .. } => (0..=10u8)
+            .map(|value| (Answer::Scale(value), value.to_string(), None))
+            .collect(),
+        QuestionKind::YesNo => vec![
+            (
+                Answer::YesNo(true),
+                Key::SurveyYes.text(language).to_owned(),
+                None,
+            ),
+            (
+                Answer::YesNo(false),
+                Key::SurveyNo.text(language).to_owned(),
+                None,
+            ),
+        ],
+        QuestionKind::ShortText => Vec::new(),
+    }
+}
+
+#[component]
+fn QuestionScreen(
+    session: RwSignal<SurveySession>,
+    available: Signal<bool>,
+    speak: Callback<String>,
+) -> impl IntoView {
+    let language = session.with_untracked(SurveySession::language);
+    let Some(question) = session.with_untracked(|session| session.question().cloned()) else {
+        return ().into_any();
+    };
+    let given = session.with_untracked(|session| session.answer_to(&question).cloned());
+    let may_skip = session.with_untracked(SurveySession::may_skip);
+    let first = session.with_untracked(|session| session.progress().1 == Some(0));
+    let instruction = session.with_untracked(|session| {
+        session
+            .template()
+            .instrument
+            .filter(|_| first)
+            .map(|instrument| instrument.instruction().get(language).to_owned())
+    });
+    let text = question.text.get(language).to_owned();
+    let choices = options(&question, language);
+    let spoken_question = {
+        let labels: Vec<&str> = choices.iter().map(|(_, label, _)| label.as_str()).collect();
+        format!("{text}. {}", labels.join(". "))
+    };
+    let scale_ends = match &question.kind {
+        QuestionKind::Scale { low, high } => {
+            Some((low.get(language).to_owned(), high.get(language).to_owned()))
+        }
+        _ => None,
+    };
+    let is_scale = scale_ends.is_some();
+    let free_text = RwSignal::new(match &given {
+        Some(Answer::Text(text)) => text.clone(),
+        _ => String::new(),
+    });
+    let is_text = matches!(question.kind, QuestionKind::ShortText);
+    let answers_label = Key::SurveyAnswers.text(language);
+
+    view! {
+        <section class="survey-screen" aria-labelledby="question-text">
+            <Progress session />
+            {instruction.map(|instruction| view! { <p class="instruction">{instruction}</p> })}
+            <div class="question-row">
+                <h1 id="question-text">{text.clone()}</h1>
+                <Show when=move || available.get()>
+                    <button
+                        type="button"
+                        class="button speak"
+                        aria-label=Key::SurveyReadAloud.text(language)
+                        on:click={
+                            let spoken = spoken_question.clone();
+                            move |_| speak.run(spoken.clone())
+                        }
+                    >
+                        "🔊"
+                    </button>
+                </Show>
+            </div>
+            <div class="answers" class:scale=is_scale role="group" aria-label=answers_label>
+                {choices
+                    .into_iter()
+                    .map(|(answer, label, face)| {
+                        let pressed = given.as_ref() == Some(&answer);
+                        let spoken = label.clone();
+                        let read_label = fill(Key::SurveyReadAnswer.text(language), &[("answer", &label)]);
+                        view! {
+                            <div class="answer-row">
+                                <button
+                                    type="button"
+                                    class="button answer"
+                                    aria-pressed=pressed.to_string()
+                                    on:click=move |_| session.update(|session| session.answer(answer.clone()))
+                                >
+                                    {face.map(|face| view! { <span class="face" aria-hidden="true">{face}</span> })}
+                                    <span>{label}</span>
+                                    // The state is also told by aria-pressed; the mark shows it without colour.
+                                    {pressed.then(|| view! { <span class="check" aria-hidden="true">"✓"</span> })}
+                                </button>
+                                <Show when=move || available.get() && !is_scale>
+                                    <button
+                                        type="button"
+                                        class="button speak"
+                                        aria-label=read_label.clone()
+                                        on:click={
+                                            let spoken = spoken.clone();
+                                            move |_| speak.run(spoken.clone())
+                                        }
+                                    >
+                                        "🔊"
+                                    </button>
+                                </Show>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            {scale_ends.map(|(low, high)| view! { <p class="scale-ends"><span>"0: " {low}</span><span>"10: " {high}</span></p> })}
+            <Show when=move || is_text>
+                <label for="free-text">{Key::SurveyYourAnswer.text(language)}</label>
+                <textarea
+                    id="free-text"
+                    rows="4"
+                    maxlength="500"
+                    prop:value=move || free_text.get()
+                    on:input=move |event| free_text.set(event_target_value(&event))
+                ></textarea>
+                <button
+                    type="button"
+                    class="button answer"
+                    on:click=move |_| session.update(|session| session.answer(Answer::Text(free_text.get_untracked())))
+                >
+                    {Key::SurveyNext.text(language)}
+                </button>
+            </Show>
+            <div class="button-row">
+                <button type="button" class="button secondary" on:click=move |_| session.update(SurveySession::back)>
+                    {Key::SurveyBack.text(language)}
+                </button>
+                {may_skip
+                    .then(|| {
+                        view! {
+                            <button type="button" class="button secondary" on:click=move |_| session.update(SurveySession::skip)>
+                                {Key::SurveySkip.text(language)}
+                            </button>
+                        }
+                    })}
+            </div>
+        </section>
+    }
+        .into_any()
+}

@@ -1,0 +1,197 @@
+use leptos::prelude::*;
+use spor_core::activity::Activity;
+use spor_core::ids::{ActivityId, ParticipantId, TemplateId};
+use spor_core::instruments::Instrument;
+use spor_core::participant::Participant;
+use spor_core::survey::AdministrationMode;
+
+use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::Key;
+
+/// What a volunteer chooses before a survey: the activity, the survey and, for a handover, whom the
+/// answers are linked to and how they are given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyChoice {
+    pub activity: ActivityId,
+    pub template: TemplateId,
+    pub participant: Option<ParticipantId>,
+    pub mode: AdministrationMode,
+}
+
+/// The form for [`SurveyChoice`]. `with_link` offers linking to a participant (a handover; a kiosk
+/// is always anonymous).
+#[component]
+pub fn SurveySetup(
+    activities: Vec<Activity>,
+    people: Vec<Participant>,
+    choice: RwSignal<Option<SurveyChoice>>,
+    with_link: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let activities: Vec<Activity> = activities
+        .into_iter()
+        .filter(|activity| !activity.archived)
+        .collect();
+    let Some(first) = activities.first().map(|activity| activity.id) else {
+        return view! { <p class="hint">{i18n.text(Key::SurveySetupNoActivities)}</p> }.into_any();
+    };
+    if choice.with_untracked(Option::is_none) {
+        choice.set(Some(SurveyChoice {
+            activity: first,
+            template: Instrument::Who5.template_id(),
+            participant: None,
+            mode: AdministrationMode::SelfCompleted,
+        }));
+    }
+    let update =
+        move |change: &dyn Fn(&mut SurveyChoice)| choice.update(|choice| choice.iter_mut().for_each(change));
+    let selected = move || choice.get().expect("set above");
+    let people = StoredValue::new(people);
+    // Only people on the activity's roster who agreed to linked answers.
+    let linkable = move || {
+        let activity = selected().activity;
+        people.with_value(|people| {
+            people
+                .iter()
+                .filter(|p| p.is_current() && p.consent.linked_surveys && p.activities.contains(&activity))
+                .map(|p| (p.id, p.pseudonym.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let source = move || {
+        let instrument = Instrument::from_template_id(selected().template)?;
+        let source = instrument.source();
+        Some((
+            instrument.is_validated(),
+            source.citation.clone(),
+            source.licence.clone(),
+        ))
+    };
+
+    view! {
+        <div class="stack">
+            <div class="field">
+                <label for="survey-activity">{i18n.text(Key::TodayActivity)}</label>
+                <select
+                    id="survey-activity"
+                    on:change=move |event| {
+                        let chosen = event_target_value(&event);
+                        update(&|choice| {
+                            if let Some(activity) = activities_id(&chosen) {
+                                choice.activity = activity;
+                                choice.participant = None;
+                            }
+                        });
+                    }
+                >
+                    {activities
+                        .into_iter()
+                        .map(|activity| {
+                            let id = activity.id;
+                            view! {
+                                <option value=id.to_string() selected=move || selected().activity == id>
+                                    {activity.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="survey-template">{i18n.text(Key::SurveySetupSurvey)}</label>
+                <select
+                    id="survey-template"
+                    on:change=move |event| {
+                        let chosen = event_target_value(&event);
+                        if let Some(instrument) = Instrument::ALL.into_iter().find(|i| i.template_id().to_string() == chosen) {
+                            update(&|choice| choice.template = instrument.template_id());
+                        }
+                    }
+                >
+                    {Instrument::ALL
+                        .into_iter()
+                        .map(|instrument| {
+                            let id = instrument.template_id();
+                            view! {
+                                <option value=id.to_string() selected=move || selected().template == id>
+                                    {move || instrument.name().get(i18n.language.get()).to_owned()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            {move || {
+                source()
+                    .map(|(validated, citation, licence)| {
+                        view! {
+                            <div class="hint source-notice" data-testid="survey-source">
+                                {(!validated).then(|| view! { <p><strong>{i18n.text(Key::SurveyNotValidated)}</strong></p> })}
+                                <p>{i18n.text(Key::SurveySource)} ": " {citation}</p>
+                                {licence.map(|licence| view! { <p>{i18n.text(Key::SurveyLicence)} ": " {licence}</p> })}
+                            </div>
+                        }
+                    })
+            }}
+            <Show when=move || with_link>
+                <div class="field">
+                    <label for="survey-link">{i18n.text(Key::SurveySetupLink)}</label>
+                    <select
+                        id="survey-link"
+                        aria-describedby="survey-link-hint"
+                        on:change=move |event| {
+                            let chosen = event_target_value(&event);
+                            let person = linkable().into_iter().map(|(id, _)| id).find(|id| id.to_string() == chosen);
+                            update(&|choice| choice.participant = person);
+                        }
+                    >
+                        <option value="" selected=move || selected().participant.is_none()>
+                            {i18n.text(Key::SurveySetupAnonymous)}
+                        </option>
+                        {move || {
+                            linkable()
+                                .into_iter()
+                                .map(|(id, name)| {
+                                    view! {
+                                        <option value=id.to_string() selected=move || selected().participant == Some(id)>
+                                            {name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                    <p id="survey-link-hint" class="hint">{i18n.text(Key::SurveySetupLinkHint)}</p>
+                </div>
+                <fieldset class="choice-group">
+                    <legend>{i18n.text(Key::SurveySetupMode)}</legend>
+                    {[
+                        (AdministrationMode::SelfCompleted, Key::SurveyModeSelf),
+                        (AdministrationMode::ReadAloud, Key::SurveyModeReadAloud),
+                        (AdministrationMode::Assisted, Key::SurveyModeAssisted),
+                    ]
+                        .into_iter()
+                        .map(|(mode, key)| {
+                            view! {
+                                <label class="choice">
+                                    <input
+                                        type="radio"
+                                        name="survey-mode"
+                                        prop:checked=move || selected().mode == mode
+                                        on:change=move |_| update(&|choice| choice.mode = mode)
+                                    />
+                                    {i18n.text(key)}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+            </Show>
+        </div>
+    }
+        .into_any()
+}
+
+fn activities_id(text: &str) -> Option<ActivityId> {
+    uuid::Uuid::parse_str(text).ok().map(ActivityId)
+}

@@ -1,0 +1,133 @@
+//! When the survey takes the whole screen: kiosk mode (a shared tablet or a handed-over phone that
+//! stays in the survey until a volunteer's PIN lets it out; a device paired as a kiosk is always in
+//! it) and a single handover (one participant answers, then the phone goes back).
+//!
+//! The kiosk settings live in localStorage, so a reload, the back button or a deep link lands in
+//! the kiosk again. The PIN is kept only as a salted SHA-256.
+
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use spor_core::access::DeviceRole;
+use spor_core::ids::{ActivityId, TemplateId};
+use spor_core::survey_session::SurveySession;
+
+use crate::contexts::sync_context::SyncContext;
+
+const STORAGE_KEY: &str = "spor.kiosk";
+const PIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=8;
+
+/// What a volunteer set when starting the kiosk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KioskSettings {
+    pub activity: ActivityId,
+    pub template: TemplateId,
+    pub salt: String,
+    pub pin_hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinProblem {
+    /// 4 to 8 digits.
+    Format,
+    Wrong,
+}
+
+#[derive(Clone, Copy)]
+pub struct KioskContext {
+    settings: RwSignal<Option<KioskSettings>>,
+    /// A survey handed over for one response, outside kiosk mode.
+    pub handover: RwSignal<Option<SurveySession>>,
+    /// Whether this device was paired as a kiosk (then it is always in kiosk mode).
+    kiosk_device: Memo<bool>,
+}
+
+fn pin_hash(salt: &str, pin: &str) -> String {
+    let digest = Sha256::digest(format!("{salt}:{pin}").as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn valid_pin(pin: &str) -> bool {
+    PIN_DIGITS.contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit())
+}
+
+impl KioskContext {
+    pub fn settings(self) -> ReadSignal<Option<KioskSettings>> {
+        self.settings.read_only()
+    }
+
+    /// Whether the app shows only the kiosk.
+    pub fn active(self) -> bool {
+        self.settings.with(Option::is_some) || self.kiosk_device.get()
+    }
+
+    pub fn start(self, activity: ActivityId, template: TemplateId, pin: &str) -> Result<(), PinProblem> {
+        if !valid_pin(pin) {
+            return Err(PinProblem::Format);
+        }
+        let salt = uuid::Uuid::new_v4().to_string();
+        let settings = KioskSettings {
+            activity,
+            template,
+            pin_hash: pin_hash(&salt, pin),
+            salt,
+        };
+        // Private browsing may refuse storage: the kiosk then lasts until the page is closed.
+        let _ = LocalStorage::set(STORAGE_KEY, &settings);
+        self.settings.set(Some(settings));
+        Ok(())
+    }
+
+    /// Leaves kiosk mode when `pin` is the one it was started with.
+    pub fn leave(self, pin: &str) -> Result<(), PinProblem> {
+        let matches = self.settings.with_untracked(|settings| {
+            settings
+                .as_ref()
+                .is_some_and(|settings| pin_hash(&settings.salt, pin) == settings.pin_hash)
+        });
+        if !matches {
+            return Err(PinProblem::Wrong);
+        }
+        LocalStorage::delete(STORAGE_KEY);
+        self.settings.set(None);
+        Ok(())
+    }
+}
+
+pub fn provide_kiosk(sync: SyncContext) -> KioskContext {
+    let kiosk_device = Memo::new(move |_| {
+        sync.link()
+            .with(|link| link.as_ref().is_some_and(|link| link.role == DeviceRole::Kiosk))
+    });
+    let kiosk = KioskContext {
+        settings: RwSignal::new(LocalStorage::get(STORAGE_KEY).ok()),
+        handover: RwSignal::new(None),
+        kiosk_device,
+    };
+    provide_context(kiosk);
+    kiosk
+}
+
+pub fn use_kiosk() -> KioskContext {
+    expect_context::<KioskContext>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_are_four_to_eight_digits_and_hashed_with_their_salt() {
+        for pin in ["1234", "12345678"] {
+            assert!(valid_pin(pin), "{pin}");
+        }
+        for pin in ["123", "123456789", "12a4", "", "12 34"] {
+            assert!(!valid_pin(pin), "{pin}");
+        }
+        assert_eq!(pin_hash("salt", "1234"), pin_hash("salt", "1234"));
+        assert_ne!(pin_hash("salt", "1234"), pin_hash("other", "1234"));
+        assert_ne!(pin_hash("salt", "1234"), pin_hash("salt", "1235"));
+        assert!(!pin_hash("salt", "1234").contains("1234"));
+    }
+}

@@ -1,0 +1,148 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, serviceWorkerInControl, test } from "../support/fixtures";
+import { createActivity } from "../support/register";
+
+async function noAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations, JSON.stringify(results.violations, null, 2)).toEqual([]);
+}
+
+/** The survey responses stored on the device. */
+function storedResponses(page: Page): Promise<Array<Record<string, unknown>>> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("spor");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction("responses").objectStore("responses").getAll();
+          all.onsuccess = () => resolve(all.result);
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
+
+const WHO5 = [
+  ["I de sidste 2 uger har jeg været glad og i godt humør", "Hele tiden", 5],
+  ["I de sidste 2 uger har jeg følt mig rolig og afslappet", "Det meste af tiden", 4],
+  ["I de sidste 2 uger har jeg følt mig aktiv og energisk", "Lidt mere end halvdelen af tiden", 3],
+  ["I de sidste 2 uger er jeg vågnet frisk og udhvilet", "Lidt mindre end halvdelen af tiden", 2],
+  ["I de sidste 2 uger har min dagligdag været fyldt med ting der interesserer mig", "Lidt af tiden", 1],
+] as const;
+
+test("a full WHO-5 in kiosk mode, offline, in Danish: stored once, timed out when left, and locked by the PIN", async ({
+  page,
+  context,
+}) => {
+  await page.clock.install();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/");
+  await serviceWorkerInControl(page);
+  await createActivity(page, "Torsdagscafé");
+  await context.setOffline(true);
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+  await expect(page.getByLabel("Spørgeskema", { exact: true })).toHaveValue(/.+/);
+  await expect(page.getByTestId("survey-source")).toContainText("CC BY-NC-SA 3.0 IGO");
+  await noAxeViolations(page);
+  await page.getByLabel("PIN-kode (4-8 cifre)").fill("12");
+  await page.getByRole("button", { name: "Start kiosken" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "PIN-koden skal være 4 til 8 cifre." })).toBeVisible();
+  await page.getByLabel("PIN-kode (4-8 cifre)").fill("2468");
+  await page.getByRole("button", { name: "Start kiosken" }).click();
+
+  // Only the survey: no navigation, no header.
+  const start = page.getByTestId("kiosk-start");
+  await expect(start.getByRole("heading", { name: "WHO-5 Trivselsindeks" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toHaveCount(0);
+  await noAxeViolations(page);
+
+  await start.getByRole("button", { name: /Tryk her for at begynde/ }).click();
+  await page.getByRole("button", { name: "Dansk" }).click();
+  for (const [index, [question, answer]] of WHO5.entries()) {
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(question);
+    await expect(page.getByTestId("survey-progress")).toHaveAttribute("aria-label", `Spørgsmål ${index + 1} af 5`);
+    const button = page.getByRole("button", { name: answer, exact: true });
+    const box = await button.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(64);
+    if (index === 0) await noAxeViolations(page);
+    await button.click();
+    if (index === 1) {
+      // Back shows the answer given; answering again moves on.
+      await page.getByRole("button", { name: "Tilbage" }).click();
+      await expect(page.getByRole("button", { name: answer, exact: true })).toHaveAttribute("aria-pressed", "true");
+      await page.getByRole("button", { name: answer, exact: true }).click();
+    }
+  }
+  await expect(page.getByRole("heading", { name: "Det var det sidste spørgsmål." })).toBeVisible();
+  await page.getByRole("button", { name: "Send mine svar" }).click();
+  await expect(page.getByRole("heading", { name: "Tak for dine svar!" })).toBeVisible();
+  await page.getByRole("button", { name: "Færdig" }).click();
+  await expect(start).toBeVisible();
+
+  const [response] = await storedResponses(page);
+  expect(response.language).toBe("da");
+  expect(response.mode).toBe("self");
+  const answers = response.answers as Record<string, { kind: string; value: number }>;
+  expect(Object.values(answers).map((answer) => answer.value)).toEqual([5, 4, 3, 2, 1]);
+  // WHO-5: the raw sum times four.
+  expect(Object.values(answers).reduce((sum, answer) => sum + answer.value, 0) * 4).toBe(60);
+
+  // A participant who walks away mid-survey: after 90 s the kiosk starts again, answers discarded.
+  await start.getByRole("button", { name: /Tryk her for at begynde/ }).click();
+  await page.getByRole("button", { name: "Dansk" }).click();
+  await page.getByRole("button", { name: "Hele tiden", exact: true }).click();
+  await page.clock.fastForward("01:31");
+  await expect(start).toBeVisible();
+  expect(await storedResponses(page)).toHaveLength(1);
+
+  // Reload, back and a deep link all stay in the kiosk.
+  await page.reload();
+  await expect(start).toBeVisible();
+  await page.goBack();
+  await expect(start).toBeVisible();
+  await page.goto("/activities");
+  await expect(start).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toHaveCount(0);
+
+  // Only the volunteer's PIN lets the device out.
+  await start.getByRole("button", { name: "Afslut kiosken" }).click();
+  await page.getByLabel("Den frivilliges PIN-kode").fill("1111");
+  await page.getByRole("button", { name: "Afslut", exact: true }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Forkert PIN-kode." })).toBeVisible();
+  await expect(start).toBeVisible();
+  await page.getByLabel("Den frivilliges PIN-kode").fill("2468");
+  await page.getByRole("button", { name: "Afslut", exact: true }).click();
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toBeVisible();
+});
+
+test("a handed-over phone: the participant answers in English, skips a question, and hands it back", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  await page.goto("/");
+  await createActivity(page, "Gåtur");
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+  await page.getByLabel("Spørgeskema", { exact: true }).selectOption({ label: "Hvordan var i dag?" });
+  await expect(page.getByTestId("survey-source")).toContainText("Ikke valideret");
+  await page.getByLabel("Telefonen læser op").check();
+  await page.getByRole("button", { name: "Giv telefonen videre" }).click();
+
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("I felt welcome today");
+  await noAxeViolations(page);
+  await page.getByRole("button", { name: "Very happy" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("I talked with someone I did not know before");
+  await page.getByRole("button", { name: "Skip" }).click();
+  await page.getByRole("button", { name: "Happy", exact: true }).click();
+  await page.getByRole("button", { name: "Send my answers" }).click();
+  await expect(page.getByRole("heading", { name: "Thank you for your answers!" })).toBeVisible();
+  await page.getByRole("button", { name: "Hand the phone back" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Spørgeskema" })).toBeVisible();
+
+  const [response] = await storedResponses(page);
+  expect(response.language).toBe("en");
+  expect(response.mode).toBe("read_aloud");
+  expect(response.participant).toBeNull();
+  expect(Object.keys(response.answers as object).sort()).toEqual(["today_again", "today_welcome"]);
+});
