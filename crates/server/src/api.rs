@@ -32,6 +32,9 @@ use crate::storage::{NewDevice, NewPairingCode};
 
 /// The largest request body, in bytes: a full batch of survey responses fits many times over.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// The longest a request may take; a slow client or a stuck database gets a JSON 503 instead of
+/// holding a connection.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// Changes per pull unless the device asks for fewer.
 pub const PULL_LIMIT: u32 = 1000;
 /// The rate-limit bucket all pairing attempts share.
@@ -51,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(time_limit))
         .layer(axum::middleware::map_response(no_store));
     Router::new()
         .nest("/api/v1", api)
@@ -399,6 +403,16 @@ async fn pull(
 
 async fn api_not_found(uri: Uri) -> ApiError {
     ApiError::NotFound(uri.path().to_owned())
+}
+
+async fn time_limit(request: Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::TimedOut {
+            seconds: REQUEST_TIMEOUT.as_secs(),
+        }
+        .into_response(),
+    }
 }
 
 async fn method_not_allowed(method: axum::http::Method, uri: Uri) -> ApiError {

@@ -85,6 +85,8 @@ pub enum ApiError {
     BatchTooLarge { max: usize, count: usize },
     #[error("the cursor {since} is unknown here; pull again from 0")]
     CursorGone { since: u64 },
+    #[error("the request took longer than {seconds} s; try again (a retry is safe)")]
+    TimedOut { seconds: u64 },
     #[error("too many requests from this device; try again in {retry_after} s")]
     RateLimited { retry_after: u64 },
     #[error("the server could not store or read data; nothing was changed, try again")]
@@ -112,6 +114,7 @@ impl ApiError {
             ApiError::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"),
             ApiError::CursorGone { .. } => (StatusCode::GONE, "cursor_gone"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::TimedOut { .. } => (StatusCode::SERVICE_UNAVAILABLE, "timed_out"),
             ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_failed"),
         }
     }
