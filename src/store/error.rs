@@ -33,7 +33,7 @@ impl StoreError {
         }
     }
 
-    pub(crate) fn corrupt(what: &'static str) -> impl FnOnce(serde_wasm_bindgen::Error) -> StoreError {
+    pub(crate) fn corrupt(what: &'static str) -> impl FnOnce(serde_json::Error) -> StoreError {
         move |error| StoreError::Corrupt {
             what,
             detail: error.to_string(),

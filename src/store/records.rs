@@ -39,14 +39,31 @@ pub struct OccurrenceRecords {
     pub headcounts: Vec<HeadcountEvent>,
 }
 
+// Records cross into IndexedDB as JSON text parsed by the browser, and back the same way: one serde
+// format (serde_json) for the store, the wire and backups keeps the wasm smaller than a second,
+// JavaScript-object serde backend would, and the browser's JSON parser is fast.
 pub(super) fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("the app's own records always serialise")
+    let json = serde_json::to_string(value).expect("the app's own records always serialise");
+    js_sys::JSON::parse(&json).expect("serde_json writes valid JSON")
 }
 
 pub(super) fn from_js<T: DeserializeOwned>(value: JsValue, what: &'static str) -> Result<T, StoreError> {
-    serde_wasm_bindgen::from_value(value).map_err(StoreError::corrupt(what))
+    let json = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| StoreError::Corrupt {
+            what,
+            detail: "not representable as JSON".to_owned(),
+        })?;
+    serde_json::from_str(&json).map_err(StoreError::corrupt(what))
+}
+
+/// Many records at once: one JSON text for the whole list, rather than one per record.
+pub(super) fn from_js_all<T: DeserializeOwned>(
+    values: Vec<JsValue>,
+    what: &'static str,
+) -> Result<Vec<T>, StoreError> {
+    from_js(js_sys::Array::from_iter(values).into(), what)
 }
 
 /// A key range holding exactly `key`.
@@ -603,7 +620,7 @@ impl Store {
             .get_all(None, None)
             .await
             .map_err(StoreError::database("read the records"))?;
-        values.into_iter().map(|value| from_js(value, what)).collect()
+        from_js_all(values, what)
     }
 
     pub async fn activities(&self) -> Result<Vec<Activity>, StoreError> {
@@ -643,10 +660,7 @@ impl Store {
             .get_all(Some(occurrence_key(occurrence)?), None)
             .await
             .map_err(StoreError::database(action))?;
-        let attendances: Vec<Attendance> = attendance_values
-            .into_iter()
-            .map(|v| from_js(v, "attendance"))
-            .collect::<Result<_, _>>()?;
+        let attendances: Vec<Attendance> = from_js_all(attendance_values, "attendance")?;
         let events_index = transaction
             .store(ATTENDANCE_EVENTS)
             .and_then(|store| store.index(BY_ATTENDANCE))
@@ -665,10 +679,7 @@ impl Store {
         Ok(OccurrenceRecords {
             attendances,
             events,
-            headcounts: headcount_values
-                .into_iter()
-                .map(|v| from_js(v, "headcount"))
-                .collect::<Result<_, _>>()?,
+            headcounts: from_js_all(headcount_values, "headcount")?,
         })
     }
 
@@ -693,15 +704,13 @@ impl Store {
             .transaction(&[ATTENDANCE], TransactionMode::ReadOnly)
             .map_err(StoreError::database(action))?;
         let key = only(&activity.to_string().into(), action)?;
-        transaction
+        let values = transaction
             .store(ATTENDANCE)
             .and_then(|store| store.index(BY_ACTIVITY))
             .map_err(StoreError::database(action))?
             .get_all(Some(key), None)
             .await
-            .map_err(StoreError::database(action))?
-            .into_iter()
-            .map(|value| from_js(value, "attendance"))
-            .collect()
+            .map_err(StoreError::database(action))?;
+        from_js_all(values, "attendance")
     }
 }

@@ -19,7 +19,7 @@ use spor_core::participant::Participant;
 use spor_core::sync::{Change, EntityKind, MutationResult, Outcome, PullResponse, RejectReason, Stamped};
 use wasm_bindgen::JsValue;
 
-use super::records::{OutboxEntry, erase_in, from_js, merge_in, to_js};
+use super::records::{OutboxEntry, erase_in, from_js, from_js_all, merge_in, to_js};
 use super::schema::*;
 use super::{Store, StoreError};
 
@@ -148,15 +148,13 @@ impl Store {
             .db
             .transaction(&[OUTBOX], TransactionMode::ReadOnly)
             .map_err(StoreError::database(action))?;
-        transaction
+        let values = transaction
             .store(OUTBOX)
             .map_err(StoreError::database(action))?
             .get_all(None, Some(limit))
             .await
-            .map_err(StoreError::database(action))?
-            .into_iter()
-            .map(|value| from_js(value, "outbox entry"))
-            .collect()
+            .map_err(StoreError::database(action))?;
+        from_js_all(values, "outbox entry")
     }
 
     /// How many changes wait for a server.
@@ -180,15 +178,13 @@ impl Store {
             .db
             .transaction(&[DEAD_LETTERS], TransactionMode::ReadOnly)
             .map_err(StoreError::database(action))?;
-        transaction
+        let values = transaction
             .store(DEAD_LETTERS)
             .map_err(StoreError::database(action))?
             .get_all(None, None)
             .await
-            .map_err(StoreError::database(action))?
-            .into_iter()
-            .map(|value| from_js(value, "refused change"))
-            .collect()
+            .map_err(StoreError::database(action))?;
+        from_js_all(values, "refused change")
     }
 
     /// Applies a push's answers: done changes leave the outbox, refused ones move to the dead
