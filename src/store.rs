@@ -9,6 +9,7 @@ mod meta;
 mod records;
 mod schema;
 mod sync_state;
+mod templates;
 
 use std::cell::RefCell;
 use std::rc::Rc;

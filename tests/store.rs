@@ -778,4 +778,70 @@ mod surveys {
         assert_eq!(store.outbox().await.unwrap().len(), 1);
         store.close();
     }
+
+    #[wasm_bindgen_test]
+    async fn editing_an_answered_template_keeps_the_old_version_for_its_responses() {
+        use spor_core::language::Texts;
+        use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};
+
+        let store = fresh_store("spor-test-templates").await;
+        let question = |id: &str| Question {
+            id: QuestionId::new(id),
+            text: Texts::new(format!("Spørgsmål {id}"), format!("Question {id}")),
+            kind: QuestionKind::Smiley,
+            required: true,
+        };
+        let first = SurveyTemplate::custom(
+            Texts::new("Efter caféen", "After the café"),
+            vec![question("mood")],
+        );
+        store.save_template(&first).await.unwrap();
+        assert!(!store.template_answered(&first).await.unwrap());
+        // Edited before anyone answered: still version 1.
+        let unanswered = first
+            .revise(
+                first.name.clone(),
+                vec![question("mood"), question("food")],
+                false,
+            )
+            .unwrap();
+        store.save_template(&unanswered).await.unwrap();
+        assert_eq!(store.templates().await.unwrap(), vec![unanswered.clone()]);
+
+        let mut response = who5([1, 1, 1, 1, 1]);
+        response.template = first.id;
+        response.template_version = 1;
+        response.answers = [(QuestionId::new("mood"), Answer::Smiley(4))].into();
+        store.save_response(&response).await.unwrap();
+        assert!(store.template_answered(&unanswered).await.unwrap());
+
+        let second = unanswered
+            .revise(unanswered.name.clone(), vec![question("mood")], true)
+            .unwrap();
+        assert_eq!(second.version, 2);
+        store.save_template(&second).await.unwrap();
+        assert_eq!(
+            store.templates().await.unwrap(),
+            vec![second.clone()],
+            "the newest version is offered"
+        );
+        assert_eq!(store.template(first.id).await.unwrap(), Some(second));
+        assert_eq!(
+            store.responses().await.unwrap()[0].template_version,
+            1,
+            "the response keeps its version"
+        );
+        let queued: Vec<String> = store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|entry| match entry.mutation.change {
+                Change::Patch { fields, .. } => Some(fields.into_keys().collect::<Vec<_>>().join(",")),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(queued, ["v1", "v1", "v2"]);
+        store.close();
+    }
 }

@@ -80,7 +80,7 @@ fn occurrence_key(occurrence: Occurrence) -> Result<KeyRange, StoreError> {
 }
 
 /// A new outbox entry for `change`.
-fn queue(change: Change) -> OutboxEntry {
+pub(super) fn queue(change: Change) -> OutboxEntry {
     OutboxEntry {
         seq: None,
         mutation: Mutation {
@@ -243,7 +243,7 @@ async fn queue_erasure(
 
 /// Reads this device's clock from `meta`, ticks it to now and writes it back, inside the caller's
 /// transaction: stamps never go backwards, even when the wall clock does.
-async fn tick_clock(
+pub(super) async fn tick_clock(
     meta: &rexie::Store,
     device: uuid::Uuid,
     action: &'static str,

@@ -6,7 +6,8 @@
 //! 2. Attendance: `activities`, `participants`, `attendance` (one per person and occurrence),
 //!    `attendance_events`, `headcounts`, and the `outbox` of changes not yet acknowledged by a server.
 //! 3. Sync: `dead_letters`, the changes a server refused, with its reasons.
-//! 4. Surveys: `responses`, one per submitted survey (indexed per activity and per participant).
+//! 4. Surveys: `responses`, one per submitted survey (indexed per activity, participant and template
+//!    version), and `templates`, every version of the organisation's own surveys.
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 
@@ -27,6 +28,8 @@ pub const OUTBOX: &str = "outbox";
 pub const DEAD_LETTERS: &str = "dead_letters";
 /// Survey responses, each written once, on submit.
 pub const RESPONSES: &str = "responses";
+/// Custom survey templates, one record per version (the built-in instruments live in spor-core).
+pub const TEMPLATES: &str = "templates";
 
 /// Index names.
 pub const BY_OCCURRENCE: &str = "occurrence";
@@ -35,6 +38,7 @@ pub const BY_PARTICIPANT: &str = "participant";
 pub const BY_NATURAL_KEY: &str = "natural_key";
 pub const BY_ATTENDANCE: &str = "attendance";
 pub const BY_MUTATION: &str = "mutation";
+pub const BY_TEMPLATE_VERSION: &str = "template_version";
 
 pub(super) fn builder(name: &str) -> RexieBuilder {
     Rexie::builder(name)
@@ -73,6 +77,11 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
             ObjectStore::new(RESPONSES)
                 .key_path("id")
                 .add_index(Index::new(BY_ACTIVITY, "activity"))
-                .add_index(Index::new(BY_PARTICIPANT, "participant")),
+                .add_index(Index::new(BY_PARTICIPANT, "participant"))
+                .add_index(Index::new_array(
+                    BY_TEMPLATE_VERSION,
+                    ["template", "template_version"],
+                )),
         )
+        .add_object_store(ObjectStore::new(TEMPLATES).key_path_array(["id", "version"]))
 }

@@ -278,7 +278,7 @@ impl Store {
     }
 
     /// Stores pulled changes and their cursor in one transaction. Changes this device does not keep
-    /// yet (templates, goals, reflections) are passed over. Returns how many
+    /// yet (goals, reflections) are passed over. Returns how many
     /// changed something here.
     pub async fn apply_pulled(&self, pulled: &PullResponse) -> Result<usize, StoreError> {
         let action = "store what other devices recorded";
@@ -293,6 +293,7 @@ impl Store {
                     ATTENDANCE_EVENTS,
                     HEADCOUNTS,
                     RESPONSES,
+                    TEMPLATES,
                     OUTBOX,
                     META,
                 ],
@@ -300,7 +301,7 @@ impl Store {
             )
             .map_err(StoreError::database(action))?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
-        let responses = store(RESPONSES)?;
+        let (responses, templates) = (store(RESPONSES)?, store(TEMPLATES)?);
         let (activities, participants, attendance, events, headcounts, outbox, meta) = (
             store(ACTIVITIES)?,
             store(PARTICIPANTS)?,
@@ -341,6 +342,9 @@ impl Store {
                         _ => None,
                     };
                     match target {
+                        None if entity.kind == EntityKind::Template => {
+                            super::templates::add_pulled_versions(&templates, fields, action).await?
+                        }
                         Some((records, what)) => {
                             let fresh = fields
                                 .iter()
@@ -414,6 +418,7 @@ impl Store {
             ATTENDANCE_EVENTS,
             HEADCOUNTS,
             RESPONSES,
+            TEMPLATES,
             OUTBOX,
             DEAD_LETTERS,
         ];

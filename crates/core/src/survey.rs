@@ -211,6 +211,37 @@ impl SurveyTemplate {
         self.instrument.is_some_and(Instrument::is_validated)
     }
 
+    /// A new custom template: version 1, not an instrument.
+    pub fn custom(name: Texts, questions: Vec<Question>) -> SurveyTemplate {
+        SurveyTemplate {
+            id: TemplateId::generate(),
+            version: 1,
+            name,
+            instrument: None,
+            questions,
+        }
+    }
+
+    /// This template as edited: a new version when responses to the current one exist (they keep
+    /// theirs), the same version otherwise. Built-in instruments cannot be edited.
+    pub fn revise(
+        &self,
+        name: Texts,
+        questions: Vec<Question>,
+        answered: bool,
+    ) -> Result<SurveyTemplate, Problem> {
+        if self.instrument.is_some() {
+            return Err(Problem::BuiltInChanged);
+        }
+        Ok(SurveyTemplate {
+            id: self.id,
+            version: if answered { self.version + 1 } else { self.version },
+            name,
+            instrument: None,
+            questions,
+        })
+    }
+
     pub fn question(&self, id: &QuestionId) -> Option<&Question> {
         self.questions.iter().find(|question| &question.id == id)
     }
@@ -544,5 +575,25 @@ mod tests {
         assert_eq!(json, serde_json::json!({"kind": "smiley", "value": 4}));
         let mode = serde_json::to_value(AdministrationMode::SelfCompleted).unwrap();
         assert_eq!(mode, serde_json::json!("self"));
+    }
+
+    #[test]
+    fn editing_an_answered_template_makes_a_new_version_and_built_ins_cannot_be_edited() {
+        let first = SurveyTemplate::custom(custom().name, custom().questions);
+        assert_eq!(first.version, 1);
+        let mut questions = first.questions.clone();
+        questions.pop();
+        let unanswered = first
+            .revise(first.name.clone(), questions.clone(), false)
+            .unwrap();
+        assert_eq!((unanswered.id, unanswered.version), (first.id, 1));
+        let answered = first.revise(first.name.clone(), questions, true).unwrap();
+        assert_eq!((answered.id, answered.version), (first.id, 2));
+        assert_eq!(answered.questions.len(), 3);
+        let who5 = Instrument::Who5.template();
+        assert_eq!(
+            who5.revise(who5.name.clone(), Vec::new(), true),
+            Err(Problem::BuiltInChanged)
+        );
     }
 }

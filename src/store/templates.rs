@@ -1,0 +1,143 @@
+//! The organisation's own survey templates: every version kept (old responses keep theirs), each
+//! saved with its outbox entry. A version travels to other devices as one stamped field (`v2`) of
+//! the template entity, so versions never conflict.
+
+use std::collections::BTreeMap;
+
+use rexie::TransactionMode;
+use spor_core::ids::TemplateId;
+use spor_core::instruments::Instrument;
+use spor_core::survey::SurveyTemplate;
+use spor_core::sync::{Change, EntityKind, EntityRef, Stamped};
+use wasm_bindgen::JsValue;
+
+use super::records::{from_js, from_js_all, queue, tick_clock, to_js};
+use super::schema::*;
+use super::{Store, StoreError};
+
+/// The field a template version travels in.
+pub(super) fn version_field(version: u32) -> String {
+    format!("v{version}")
+}
+
+impl Store {
+    /// Saves a version of a custom template and queues it for sync, in one transaction.
+    pub async fn save_template(&self, template: &SurveyTemplate) -> Result<(), StoreError> {
+        let action = "save the survey";
+        let device = self.device_id().await?;
+        let transaction = self
+            .db
+            .transaction(&[TEMPLATES, OUTBOX, META], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (templates, outbox, meta) = (store(TEMPLATES)?, store(OUTBOX)?, store(META)?);
+        let stamp = tick_clock(&meta, device, action).await?;
+        let value = serde_json::to_value(template).expect("a template always serialises");
+        let change = Change::Patch {
+            entity: EntityRef {
+                kind: EntityKind::Template,
+                id: template.id.0,
+            },
+            fields: BTreeMap::from([(version_field(template.version), Stamped { value, stamp })]),
+        };
+        templates
+            .put(&to_js(template), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        outbox
+            .add(&to_js(&queue(change)), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        super::notify_local_change();
+        Ok(())
+    }
+
+    /// The newest version of each custom template.
+    pub async fn templates(&self) -> Result<Vec<SurveyTemplate>, StoreError> {
+        let action = "read the surveys";
+        let transaction = self
+            .db
+            .transaction(&[TEMPLATES], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        let values = transaction
+            .store(TEMPLATES)
+            .map_err(StoreError::database(action))?
+            .get_all(None, None)
+            .await
+            .map_err(StoreError::database(action))?;
+        let mut newest: BTreeMap<TemplateId, SurveyTemplate> = BTreeMap::new();
+        for template in from_js_all::<SurveyTemplate>(values, "survey")? {
+            let keep = newest
+                .get(&template.id)
+                .is_none_or(|kept| kept.version < template.version);
+            if keep {
+                newest.insert(template.id, template);
+            }
+        }
+        Ok(newest.into_values().collect())
+    }
+
+    /// A template as answered now: a built-in instrument, or a custom template's newest version.
+    pub async fn template(&self, id: TemplateId) -> Result<Option<SurveyTemplate>, StoreError> {
+        if let Some(instrument) = Instrument::from_template_id(id) {
+            return Ok(Some(instrument.template().clone()));
+        }
+        Ok(self
+            .templates()
+            .await?
+            .into_iter()
+            .find(|template| template.id == id))
+    }
+
+    /// Whether any response answers this version of the template (then an edit makes a new version).
+    pub async fn template_answered(&self, template: &SurveyTemplate) -> Result<bool, StoreError> {
+        let action = "look for answers to the survey";
+        let transaction = self
+            .db
+            .transaction(&[RESPONSES], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        let key = js_sys::Array::of2(&template.id.to_string().into(), &JsValue::from(template.version));
+        let range =
+            rexie::KeyRange::only(&key).map_err(|error| StoreError::database(action)(error.into()))?;
+        let count = transaction
+            .store(RESPONSES)
+            .and_then(|store| store.index(BY_TEMPLATE_VERSION))
+            .map_err(StoreError::database(action))?
+            .count(Some(range))
+            .await
+            .map_err(StoreError::database(action))?;
+        Ok(count > 0)
+    }
+}
+
+/// Stores pulled template versions (fields `v1`, `v2`, ...) that this device does not have yet.
+pub(super) async fn add_pulled_versions(
+    templates: &rexie::Store,
+    fields: &BTreeMap<String, Stamped>,
+    action: &'static str,
+) -> Result<bool, StoreError> {
+    let mut added = false;
+    for field in fields.values() {
+        let value = to_js(&field.value);
+        let template: SurveyTemplate = match from_js(value.clone(), "survey") {
+            Ok(template) => template,
+            // Another app version's template this one cannot read: left for a newer app.
+            Err(_) => continue,
+        };
+        let key = js_sys::Array::of2(&template.id.to_string().into(), &JsValue::from(template.version));
+        if templates
+            .key_exists(key.into())
+            .await
+            .map_err(StoreError::database(action))?
+        {
+            continue;
+        }
+        templates
+            .add(&value, None)
+            .await
+            .map_err(StoreError::database(action))?;
+        added = true;
+    }
+    Ok(added)
+}
