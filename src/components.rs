@@ -15,5 +15,7 @@ pub mod status_chip;
 pub mod survey_runner;
 pub mod survey_setup;
 pub mod sync_section;
+pub mod template_editor;
+pub mod templates_section;
 pub mod undo_snackbar;
 pub mod update_banner;

@@ -1,7 +1,6 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use spor_core::instruments::Instrument;
 use spor_core::survey_session::{Handover, SurveySession};
 
 use crate::components::survey_runner::SurveyRunner;
@@ -40,18 +39,23 @@ fn KioskStart() -> impl IntoView {
         active: running,
         on_idle: Callback::new(move |()| session.set(None)),
     });
-    let template = move || {
-        kiosk
-            .settings()
-            .get()
-            .and_then(|settings| Instrument::from_template_id(settings.template))
-    };
+    // The survey as it is now: a built-in, or the newest version of the organisation's own.
+    let loaded = LocalResource::new(move || {
+        let chosen = kiosk.settings().get().map(|settings| settings.template);
+        async move {
+            match chosen {
+                Some(id) => store::shared().await.ok()?.template(id).await.ok().flatten(),
+                None => None,
+            }
+        }
+    });
+    let template = move || loaded.get().flatten();
     let begin = move |_| {
-        let (Some(settings), Some(instrument)) = (kiosk.settings().get_untracked(), template()) else {
+        let (Some(settings), Some(template)) = (kiosk.settings().get_untracked(), template()) else {
             return;
         };
         session.set(Some(SurveySession::new(
-            instrument.template().clone(),
+            template,
             Handover {
                 activity: settings.activity,
                 date: chrono::Local::now().date_naive(),
@@ -79,10 +83,10 @@ fn KioskStart() -> impl IntoView {
                     <section class="survey-screen kiosk-start" data-testid="kiosk-start">
                         {move || {
                             template()
-                                .map(|instrument| {
+                                .map(|template| {
                                     view! {
-                                        <h1 lang="da">{instrument.name().da.clone()}</h1>
-                                        <p lang="en">{instrument.name().en.clone()}</p>
+                                        <h1 lang="da">{template.name.da.clone()}</h1>
+                                        <p lang="en">{template.name.en.clone()}</p>
                                     }
                                 })
                         }}
@@ -159,7 +163,11 @@ fn KioskDeviceSetup() -> impl IntoView {
     let i18n = use_i18n();
     let loaded = LocalResource::new(|| async {
         let store = store::shared().await?;
-        Ok::<_, store::StoreError>((store.activities().await?, store.participants().await?))
+        Ok::<_, store::StoreError>((
+            store.activities().await?,
+            store.participants().await?,
+            store.templates().await?,
+        ))
     });
     let choice = RwSignal::new(None::<SurveyChoice>);
     view! {
@@ -168,8 +176,8 @@ fn KioskDeviceSetup() -> impl IntoView {
             <p>{i18n.text(Key::KioskDeviceHint)}</p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let (activities, people) = loaded.await.unwrap_or_default();
-                    view! { <SurveySetup activities people choice with_link=false /> }
+                    let (activities, people, templates) = loaded.await.unwrap_or_default();
+                    view! { <SurveySetup activities people templates choice with_link=false /> }
                 })}
             </Transition>
             <KioskPinForm choice />

@@ -3,7 +3,7 @@ use spor_core::activity::Activity;
 use spor_core::ids::{ActivityId, ParticipantId, TemplateId};
 use spor_core::instruments::Instrument;
 use spor_core::participant::Participant;
-use spor_core::survey::AdministrationMode;
+use spor_core::survey::{AdministrationMode, SurveyTemplate};
 
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
@@ -24,6 +24,8 @@ pub struct SurveyChoice {
 pub fn SurveySetup(
     activities: Vec<Activity>,
     people: Vec<Participant>,
+    /// The organisation's own templates (newest versions), offered after the built-ins.
+    templates: Vec<SurveyTemplate>,
     choice: RwSignal<Option<SurveyChoice>>,
     with_link: bool,
 ) -> impl IntoView {
@@ -58,14 +60,18 @@ pub fn SurveySetup(
                 .collect::<Vec<_>>()
         })
     };
-    let source = move || {
-        let instrument = Instrument::from_template_id(selected().template)?;
-        let source = instrument.source();
-        Some((
-            instrument.is_validated(),
-            source.citation.clone(),
-            source.licence.clone(),
-        ))
+    let custom_ids: Vec<TemplateId> = templates.iter().map(|template| template.id).collect();
+    // The source and licence of a built-in; a custom template is only marked as not validated.
+    let source = move || match Instrument::from_template_id(selected().template) {
+        Some(instrument) => {
+            let source = instrument.source();
+            Some((
+                instrument.is_validated(),
+                Some(source.citation.clone()),
+                source.licence.clone(),
+            ))
+        }
+        None => Some((false, None, None)),
     };
 
     view! {
@@ -103,8 +109,9 @@ pub fn SurveySetup(
                     id="survey-template"
                     on:change=move |event| {
                         let chosen = event_target_value(&event);
-                        if let Some(instrument) = Instrument::ALL.into_iter().find(|i| i.template_id().to_string() == chosen) {
-                            update(&|choice| choice.template = instrument.template_id());
+                        let all = Instrument::ALL.into_iter().map(Instrument::template_id).chain(custom_ids.iter().copied());
+                        if let Some(template) = all.into_iter().find(|id| id.to_string() == chosen) {
+                            update(&|choice| choice.template = template);
                         }
                     }
                 >
@@ -119,6 +126,21 @@ pub fn SurveySetup(
                             }
                         })
                         .collect_view()}
+                    {templates
+                        .into_iter()
+                        .map(|template| {
+                            let id = template.id;
+                            let name = StoredValue::new(template.name);
+                            view! {
+                                <option value=id.to_string() selected=move || selected().template == id>
+                                    {move || {
+                                        let name = name.with_value(|name| name.get(i18n.language.get()).to_owned());
+                                        i18n.format(Key::BuilderNotValidatedLabel, &[("name", &name)])
+                                    }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </div>
             {move || {
@@ -127,7 +149,7 @@ pub fn SurveySetup(
                         view! {
                             <div class="hint source-notice" data-testid="survey-source">
                                 {(!validated).then(|| view! { <p><strong>{i18n.text(Key::SurveyNotValidated)}</strong></p> })}
-                                <p>{i18n.text(Key::SurveySource)} ": " {citation}</p>
+                                {citation.map(|citation| view! { <p>{i18n.text(Key::SurveySource)} ": " {citation}</p> })}
                                 {licence.map(|licence| view! { <p>{i18n.text(Key::SurveyLicence)} ": " {licence}</p> })}
                             </div>
                         }

@@ -2,12 +2,13 @@
 //! linked to and how they are given, then hands the phone over or starts a kiosk.
 
 use leptos::prelude::*;
-use spor_core::instruments::Instrument;
+use leptos::task::spawn_local;
 use spor_core::survey_session::{Handover, SurveySession};
 
 use crate::components::kiosk_screen::KioskPinForm;
 use crate::components::page::Page;
 use crate::components::survey_setup::{SurveyChoice, SurveySetup};
+use crate::components::templates_section::TemplatesSection;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::use_kiosk;
 use crate::i18n::Key;
@@ -19,25 +20,32 @@ pub fn SurveyPage() -> impl IntoView {
     let kiosk = use_kiosk();
     let loaded = LocalResource::new(|| async {
         let store = store::shared().await?;
-        Ok::<_, store::StoreError>((store.activities().await?, store.participants().await?))
+        Ok::<_, store::StoreError>((
+            store.activities().await?,
+            store.participants().await?,
+            store.templates().await?,
+        ))
     });
     let choice = RwSignal::new(None::<SurveyChoice>);
     let hand_over = move |_| {
         let Some(chosen) = choice.get_untracked() else {
             return;
         };
-        let Some(instrument) = Instrument::from_template_id(chosen.template) else {
-            return;
-        };
-        kiosk.handover.set(Some(SurveySession::new(
-            instrument.template().clone(),
-            Handover {
-                activity: chosen.activity,
-                date: chrono::Local::now().date_naive(),
-                participant: chosen.participant,
-                mode: chosen.mode,
-            },
-        )));
+        spawn_local(async move {
+            let Ok(Some(template)) = async { store::shared().await?.template(chosen.template).await }.await
+            else {
+                return;
+            };
+            kiosk.handover.try_set(Some(SurveySession::new(
+                template,
+                Handover {
+                    activity: chosen.activity,
+                    date: chrono::Local::now().date_naive(),
+                    participant: chosen.participant,
+                    mode: chosen.mode,
+                },
+            )));
+        });
     };
     view! {
         <Page title=Key::NavSurvey lead=Key::PageSurveyLead>
@@ -46,7 +54,9 @@ pub fn SurveyPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match loaded.await {
-                            Ok((activities, people)) => view! { <SurveySetup activities people choice with_link=true /> }.into_any(),
+                            Ok((activities, people, templates)) => {
+                                view! { <SurveySetup activities people templates choice with_link=true /> }.into_any()
+                            }
                             Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
                         }
                     })}
@@ -63,6 +73,7 @@ pub fn SurveyPage() -> impl IntoView {
                     <KioskPinForm choice />
                 </section>
             </Show>
+            <TemplatesSection on_saved=Callback::new(move |()| loaded.refetch()) />
         </Page>
     }
 }

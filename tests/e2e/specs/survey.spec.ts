@@ -146,3 +146,68 @@ test("a handed-over phone: the participant answers in English, skips a question,
   expect(response.participant).toBeNull();
   expect(Object.keys(response.answers as object).sort()).toEqual(["today_again", "today_welcome"]);
 });
+
+test("a coordinator builds a survey, answers it, edits it and answers the new version; both keep their versions", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await createActivity(page, "Strikkeklub");
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+
+  // An empty survey cannot be saved, and says why.
+  await page.getByRole("button", { name: "Nyt spørgeskema" }).click();
+  const editor = page.getByTestId("template-editor");
+  await editor.getByRole("button", { name: "Gem spørgeskemaet" }).click();
+  const problems = page.getByTestId("builder-problems");
+  await expect(problems).toContainText("Spørgeskemaet har ingen spørgsmål.");
+  await expect(problems).toContainText("Spørgeskemaets navn mangler på dansk.");
+
+  await editor.getByLabel("Navn på dansk").fill("Efter strikning");
+  await editor.getByLabel("Navn på engelsk").fill("After knitting");
+  await editor.getByRole("button", { name: "Tilføj et spørgsmål" }).click();
+  await editor.getByLabel("Spørgsmål på dansk").fill("Hvordan var i dag?");
+  await editor.getByRole("button", { name: "Gem spørgeskemaet" }).click();
+  await expect(problems).toContainText("Spørgsmålets tekst mangler på engelsk.");
+  await editor.getByLabel("Spørgsmål på engelsk").fill("How was today?");
+  await editor.getByLabel("Skal besvares").check();
+  await noAxeViolations(page);
+
+  // The preview shows it as a participant sees it, and stores nothing.
+  await editor.getByRole("button", { name: "Forhåndsvis" }).click();
+  const preview = page.getByTestId("template-preview");
+  await preview.getByRole("button", { name: "English" }).click();
+  await expect(preview.getByRole("heading", { level: 1 })).toHaveText("How was today?");
+  await expect(preview.getByRole("button", { name: "Skip" })).toHaveCount(0);
+  await preview.getByRole("button", { name: "Luk forhåndsvisningen" }).last().click();
+
+  await editor.getByRole("button", { name: "Gem spørgeskemaet" }).click();
+  await expect(page.getByTestId("builder-message")).toHaveText("Efter strikning er gemt som version 1.");
+  await expect(page.getByTestId("custom-template")).toContainText("ikke valideret · version 1");
+
+  async function answer(replies: string[]) {
+    await page.getByLabel("Spørgeskema", { exact: true }).selectOption({ label: "Efter strikning (ikke valideret)" });
+    await expect(page.getByTestId("survey-source")).toContainText("Ikke valideret");
+    await page.getByRole("button", { name: "Giv telefonen videre" }).click();
+    await page.getByRole("button", { name: "Dansk" }).click();
+    for (const reply of replies) await page.getByRole("button", { name: reply, exact: true }).click();
+    await page.getByRole("button", { name: "Send mine svar" }).click();
+    await expect(page.getByRole("heading", { name: "Tak for dine svar!" })).toBeVisible();
+    await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+  }
+  await answer(["Glad"]);
+
+  // Edited after it was answered: a new version.
+  await page.getByRole("button", { name: "Redigér Efter strikning" }).click();
+  await editor.getByRole("button", { name: "Tilføj et spørgsmål" }).click();
+  await editor.getByLabel("Spørgsmål på dansk").last().fill("Kommer du igen?");
+  await editor.getByLabel("Spørgsmål på engelsk").last().fill("Will you come again?");
+  await editor.getByLabel("Svartype").last().selectOption({ label: "Ja/nej" });
+  await editor.getByRole("button", { name: "Gem spørgeskemaet" }).click();
+  await expect(page.getByTestId("builder-message")).toHaveText("Efter strikning er gemt som version 2.");
+  await answer(["Meget glad", "Ja"]);
+
+  const responses = await storedResponses(page);
+  expect(responses.map((response) => response.template_version)).toEqual([1, 2]);
+  expect(Object.keys(responses[0].answers as object)).toEqual(["q1"]);
+  expect(Object.keys(responses[1].answers as object).sort()).toEqual(["q1", "q2"]);
+});

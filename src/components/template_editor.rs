@@ -1,0 +1,315 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::language::Texts;
+use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};
+use spor_core::survey_session::{Handover, SurveySession};
+
+use crate::components::survey_runner::SurveyRunner;
+use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::Key;
+use crate::store;
+
+/// The kinds the builder offers, by their option value.
+const KINDS: [(&str, Key); 5] = [
+    ("smiley", Key::BuilderKindSmiley),
+    ("agreement", Key::BuilderKindAgreement),
+    ("scale", Key::BuilderKindScale),
+    ("yes_no", Key::BuilderKindYesNo),
+    ("short_text", Key::BuilderKindShortText),
+];
+
+/// One question being written: texts in both languages, its kind, and whether it must be answered.
+#[derive(Debug, Clone, PartialEq)]
+struct DraftQuestion {
+    /// Kept from the version being edited, so answers compare across versions; new ones get `q<n>`.
+    id: QuestionId,
+    text: Texts,
+    kind: String,
+    low: Texts,
+    high: Texts,
+    required: bool,
+}
+
+impl DraftQuestion {
+    fn from_question(question: &Question) -> DraftQuestion {
+        let (kind, low, high) = match &question.kind {
+            QuestionKind::Smiley => ("smiley", Texts::default(), Texts::default()),
+            QuestionKind::Agreement => ("agreement", Texts::default(), Texts::default()),
+            QuestionKind::Scale { low, high } => ("scale", low.clone(), high.clone()),
+            QuestionKind::YesNo => ("yes_no", Texts::default(), Texts::default()),
+            // Choice lists are not offered by the builder; they stay as they were.
+            QuestionKind::SingleChoice { .. } | QuestionKind::ShortText => {
+                ("short_text", Texts::default(), Texts::default())
+            }
+        };
+        DraftQuestion {
+            id: question.id.clone(),
+            text: question.text.clone(),
+            kind: kind.to_owned(),
+            low,
+            high,
+            required: question.required,
+        }
+    }
+
+    fn question(&self) -> Question {
+        let kind = match self.kind.as_str() {
+            "agreement" => QuestionKind::Agreement,
+            "scale" => QuestionKind::Scale {
+                low: self.low.clone(),
+                high: self.high.clone(),
+            },
+            "yes_no" => QuestionKind::YesNo,
+            "short_text" => QuestionKind::ShortText,
+            _ => QuestionKind::Smiley,
+        };
+        Question {
+            id: self.id.clone(),
+            text: trimmed(&self.text),
+            kind,
+            required: self.required,
+        }
+    }
+}
+
+fn trimmed(texts: &Texts) -> Texts {
+    Texts::new(texts.da.trim(), texts.en.trim())
+}
+
+/// Creates or edits a custom survey: name and questions in Danish and English, a preview as the
+/// participant sees it, and saving (a new version when the current one has answers). A template
+/// that cannot be saved says why.
+#[component]
+pub fn TemplateEditor(
+    existing: Option<SurveyTemplate>,
+    on_saved: Callback<SurveyTemplate>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(existing.as_ref().map(|t| t.name.clone()).unwrap_or_default());
+    let questions: RwSignal<Vec<DraftQuestion>> = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|t| t.questions.iter().map(DraftQuestion::from_question).collect())
+            .unwrap_or_default(),
+    );
+    let problems = RwSignal::new(Vec::<String>::new());
+    let preview = RwSignal::new(None::<RwSignal<SurveySession>>);
+    let existing = StoredValue::new(existing);
+
+    let draft = move || -> SurveyTemplate {
+        let questions: Vec<Question> =
+            questions.with(|drafts| drafts.iter().map(DraftQuestion::question).collect());
+        let name = trimmed(&name.get_untracked());
+        match existing.get_value() {
+            // The version is settled on save, when it is known whether this one has answers.
+            Some(current) => SurveyTemplate {
+                name,
+                questions,
+                ..current
+            },
+            None => SurveyTemplate::custom(name, questions),
+        }
+    };
+    let add_question = move |_| {
+        questions.update(|drafts| {
+            let taken: Vec<String> = drafts.iter().map(|draft| draft.id.0.clone()).collect();
+            let id = (1..)
+                .map(|n| format!("q{n}"))
+                .find(|id| !taken.contains(id))
+                .expect("an unused id exists");
+            drafts.push(DraftQuestion {
+                id: QuestionId::new(id),
+                text: Texts::default(),
+                kind: "smiley".to_owned(),
+                low: Texts::default(),
+                high: Texts::default(),
+                required: false,
+            });
+        });
+    };
+    let show_preview = move |_| {
+        let template = draft();
+        let handover = Handover {
+            activity: spor_core::ids::ActivityId(uuid::Uuid::nil()),
+            date: chrono::Local::now().date_naive(),
+            participant: None,
+            mode: Default::default(),
+        };
+        preview.set(Some(RwSignal::new(SurveySession::new(template, handover))));
+    };
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let edited = draft();
+        if let Err(found) = edited.validate() {
+            problems.set(i18n.problem_messages(&found));
+            return;
+        }
+        problems.set(Vec::new());
+        spawn_local(async move {
+            let outcome = async {
+                let store = store::shared().await?;
+                let template = match existing.get_value() {
+                    Some(current) => {
+                        let answered = store.template_answered(&current).await?;
+                        current
+                            .revise(edited.name.clone(), edited.questions.clone(), answered)
+                            .map_err(|problem| store::StoreError::Refused { problem })?
+                    }
+                    None => edited,
+                };
+                store.save_template(&template).await?;
+                Ok::<_, store::StoreError>(template)
+            }
+            .await;
+            match outcome {
+                Ok(template) => on_saved.run(template),
+                Err(error) => {
+                    problems.try_set(vec![i18n.store_error(&error)]);
+                }
+            }
+        });
+    };
+
+    let text_field = move |id: String, label: Key, value: Signal<String>, set: Callback<String>| {
+        view! {
+            <div class="field">
+                <label for=id.clone()>{i18n.text(label)}</label>
+                <input
+                    id=id
+                    type="text"
+                    prop:value=move || value.get()
+                    on:input=move |event| set.run(event_target_value(&event))
+                />
+            </div>
+        }
+    };
+
+    view! {
+        <form class="stack template-editor" on:submit=save data-testid="template-editor">
+            {text_field(
+                "template-name-da".into(),
+                Key::BuilderNameDa,
+                Signal::derive(move || name.with(|n| n.da.clone())),
+                Callback::new(move |text| name.update(|n| n.da = text)),
+            )}
+            {text_field(
+                "template-name-en".into(),
+                Key::BuilderNameEn,
+                Signal::derive(move || name.with(|n| n.en.clone())),
+                Callback::new(move |text| name.update(|n| n.en = text)),
+            )}
+            <ol class="question-drafts">
+                {move || {
+                    (0..questions.with(Vec::len))
+                        .map(|index| {
+                            let field = move |pick: fn(&DraftQuestion) -> String| {
+                                Signal::derive(move || questions.with(|q| q.get(index).map(pick).unwrap_or_default()))
+                            };
+                            let set = move |apply: fn(&mut DraftQuestion, String)| {
+                                Callback::new(move |text: String| questions.update(|q| {
+                                    if let Some(draft) = q.get_mut(index) {
+                                        apply(draft, text);
+                                    }
+                                }))
+                            };
+                            let n = (index + 1).to_string();
+                            let kind = field(|q| q.kind.clone());
+                            view! {
+                                <li class="card stack">
+                                    <h3>{i18n.format(Key::BuilderQuestion, &[("n", &n)])}</h3>
+                                    {text_field(format!("q{index}-da"), Key::BuilderTextDa, field(|q| q.text.da.clone()), set(|q, t| q.text.da = t))}
+                                    {text_field(format!("q{index}-en"), Key::BuilderTextEn, field(|q| q.text.en.clone()), set(|q, t| q.text.en = t))}
+                                    <div class="field">
+                                        <label for=format!("q{index}-kind")>{i18n.text(Key::BuilderKind)}</label>
+                                        <select
+                                            id=format!("q{index}-kind")
+                                            on:change=move |event| set(|q, kind| q.kind = kind).run(event_target_value(&event))
+                                        >
+                                            {KINDS
+                                                .into_iter()
+                                                .map(|(value, label)| {
+                                                    view! {
+                                                        <option value=value selected=move || kind.get() == value>
+                                                            {i18n.text(label)}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </div>
+                                    <Show when=move || kind.get() == "scale">
+                                        {text_field(format!("q{index}-low-da"), Key::BuilderLowDa, field(|q| q.low.da.clone()), set(|q, t| q.low.da = t))}
+                                        {text_field(format!("q{index}-low-en"), Key::BuilderLowEn, field(|q| q.low.en.clone()), set(|q, t| q.low.en = t))}
+                                        {text_field(format!("q{index}-high-da"), Key::BuilderHighDa, field(|q| q.high.da.clone()), set(|q, t| q.high.da = t))}
+                                        {text_field(format!("q{index}-high-en"), Key::BuilderHighEn, field(|q| q.high.en.clone()), set(|q, t| q.high.en = t))}
+                                    </Show>
+                                    <label class="choice">
+                                        <input
+                                            type="checkbox"
+                                            prop:checked=move || questions.with(|q| q.get(index).is_some_and(|d| d.required))
+                                            on:change=move |event| {
+                                                let checked = event_target_checked(&event);
+                                                questions.update(|q| {
+                                                    if let Some(draft) = q.get_mut(index) {
+                                                        draft.required = checked;
+                                                    }
+                                                });
+                                            }
+                                        />
+                                        {i18n.text(Key::BuilderRequired)}
+                                    </label>
+                                    <button
+                                        type="button"
+                                        class="button secondary"
+                                        on:click=move |_| questions.update(|q| {
+                                            if index < q.len() {
+                                                q.remove(index);
+                                            }
+                                        })
+                                    >
+                                        {i18n.format(Key::BuilderRemoveQuestion, &[("n", &n)])}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+            <button type="button" class="button secondary" on:click=add_question>
+                {i18n.text(Key::BuilderAddQuestion)}
+            </button>
+            <div role="alert" class="error" data-testid="builder-problems">
+                {move || problems.get().into_iter().map(|problem| view! { <p>{problem}</p> }).collect_view()}
+            </div>
+            <div class="button-row">
+                <button type="submit" class="button">{i18n.text(Key::BuilderSave)}</button>
+                <button type="button" class="button secondary" on:click=show_preview>
+                    {i18n.text(Key::BuilderPreview)}
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>
+                    {i18n.text(Key::CommonCancel)}
+                </button>
+            </div>
+            {move || {
+                preview
+                    .get()
+                    .map(|session| {
+                        view! {
+                            <div class="card preview" data-testid="template-preview">
+                                <SurveyRunner
+                                    session
+                                    on_finished=Callback::new(move |()| preview.set(None))
+                                    finish_label=Key::BuilderClosePreview
+                                    preview=true
+                                />
+                                <button type="button" class="button secondary" on:click=move |_| preview.set(None)>
+                                    {i18n.text(Key::BuilderClosePreview)}
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+        </form>
+    }
+}
