@@ -212,6 +212,7 @@ mod attendance {
             schedule: None,
             roles: vec![Role::Bruger, Role::Frivillig],
             archived: false,
+            surveys: Vec::new(),
         };
         store.save_activity(&activity).await.unwrap();
         activity.name = "Fredagscafé".into();

@@ -28,6 +28,8 @@ pub fn ActivityForm(
     let i18n = use_i18n();
     let id = existing.as_ref().map_or_else(ActivityId::generate, |a| a.id);
     let archived = existing.as_ref().is_some_and(|a| a.archived);
+    // Kept as they are: the survey plans are set on the Survey page.
+    let surveys = existing.as_ref().map(|a| a.surveys.clone()).unwrap_or_default();
     let name = RwSignal::new(existing.as_ref().map(|a| a.name.clone()).unwrap_or_default());
     let place = RwSignal::new(existing.as_ref().map(|a| a.place.clone()).unwrap_or_default());
     let description = RwSignal::new(
@@ -61,6 +63,7 @@ pub fn ActivityForm(
                 .filter(|r| roles.with_untracked(|chosen| chosen.contains(r)))
                 .collect(),
             archived,
+            surveys: surveys.clone(),
         };
         match activity.validate() {
             Ok(()) => {

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use spor_core::activity::Activity;
+use leptos::task::spawn_local;
+use spor_core::activity::{Activity, Rhythm, SurveyPlan};
 use spor_core::ids::{ActivityId, ParticipantId, TemplateId};
 use spor_core::instruments::Instrument;
 use spor_core::participant::Participant;
@@ -34,6 +35,7 @@ pub fn SurveySetup(
         .into_iter()
         .filter(|activity| !activity.archived)
         .collect();
+    let plans = activities.clone();
     let Some(first) = activities.first().map(|activity| activity.id) else {
         return view! { <p class="hint">{i18n.text(Key::SurveySetupNoActivities)}</p> }.into_any();
     };
@@ -155,6 +157,7 @@ pub fn SurveySetup(
                         }
                     })
             }}
+            <PlanChoice activities=plans choice />
             <Show when=move || with_link>
                 <div class="field">
                     <label for="survey-link">{i18n.text(Key::SurveySetupLink)}</label>
@@ -216,4 +219,89 @@ pub fn SurveySetup(
 
 fn activities_id(text: &str) -> Option<ActivityId> {
     uuid::Uuid::parse_str(text).ok().map(ActivityId)
+}
+
+/// How often the chosen survey is suggested at the chosen activity; a change is saved at once.
+#[component]
+fn PlanChoice(activities: Vec<Activity>, choice: RwSignal<Option<SurveyChoice>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let activities = RwSignal::new(activities);
+    let message = RwSignal::new(None::<String>);
+    // The option values: "" for none, "time", or a number of weeks.
+    let current = move || {
+        let Some(chosen) = choice.get() else {
+            return String::new();
+        };
+        activities.with(|all| {
+            all.iter()
+                .find(|a| a.id == chosen.activity)
+                .and_then(|a| a.surveys.iter().find(|plan| plan.template == chosen.template))
+                .map(|plan| match plan.rhythm {
+                    Rhythm::Time => "time".to_owned(),
+                    Rhythm::Weeks { weeks } => weeks.to_string(),
+                })
+                .unwrap_or_default()
+        })
+    };
+    let change = move |event: leptos::ev::Event| {
+        let Some(chosen) = choice.get_untracked() else {
+            return;
+        };
+        let value = event_target_value(&event);
+        let rhythm = match value.as_str() {
+            "time" => Some(Rhythm::Time),
+            weeks => weeks.parse().ok().map(|weeks| Rhythm::Weeks { weeks }),
+        };
+        let Some(mut activity) =
+            activities.with_untracked(|all| all.iter().find(|a| a.id == chosen.activity).cloned())
+        else {
+            return;
+        };
+        activity.surveys.retain(|plan| plan.template != chosen.template);
+        if let Some(rhythm) = rhythm {
+            activity.surveys.push(SurveyPlan {
+                template: chosen.template,
+                rhythm,
+            });
+        }
+        spawn_local(async move {
+            match async { crate::store::shared().await?.save_activity(&activity).await }.await {
+                Ok(_) => {
+                    message.try_set(Some(
+                        i18n.format(Key::SurveyPlanSaved, &[("activity", &activity.name)]),
+                    ));
+                    activities.try_update(|all| {
+                        if let Some(stored) = all.iter_mut().find(|a| a.id == activity.id) {
+                            *stored = activity;
+                        }
+                    });
+                }
+                Err(error) => {
+                    message.try_set(Some(i18n.store_error(&error)));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="field">
+            <label for="survey-plan">{i18n.text(Key::SurveyPlan)}</label>
+            <select id="survey-plan" on:change=change>
+                <option value="" selected=move || current().is_empty()>{i18n.text(Key::SurveyPlanNone)}</option>
+                <option value="time" selected=move || current() == "time">{i18n.text(Key::SurveyPlanEveryTime)}</option>
+                {[2u8, 4, 8, 12]
+                    .into_iter()
+                    .map(|weeks| {
+                        let value = weeks.to_string();
+                        let selected_value = value.clone();
+                        view! {
+                            <option value=value selected=move || current() == selected_value>
+                                {move || i18n.format(Key::SurveyPlanWeeks, &[("weeks", &weeks.to_string())])}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p role="status" class="hint status-message">{move || message.get()}</p>
+        </div>
+    }
 }

@@ -267,8 +267,52 @@ fn OccurrenceView(
                 }}
             </div>
         </section>
+        <SurveyPrompt activity occurrence />
         <NewPersonForm />
         <OccurrenceSummary />
         <UndoSnackbar />
+    }
+}
+
+/// A gentle suggestion of the surveys due at this occurrence, by the activity's plans.
+#[component]
+fn SurveyPrompt(activity: Signal<Activity>, occurrence: Signal<Occurrence>) -> impl IntoView {
+    let i18n = use_i18n();
+    let due = LocalResource::new(move || {
+        let (plans, occurrence) = (activity.with(|a| a.surveys.clone()), occurrence.get());
+        async move {
+            if plans.is_empty() {
+                return Vec::new();
+            }
+            let Ok(store) = store::shared().await else {
+                return Vec::new();
+            };
+            let last = store
+                .last_answered_at(occurrence.activity)
+                .await
+                .unwrap_or_default();
+            let mut names = Vec::new();
+            for plan in plans {
+                if plan.is_due(occurrence.date, last.get(&plan.template).copied())
+                    && let Ok(Some(template)) = store.template(plan.template).await
+                {
+                    names.push(template.name);
+                }
+            }
+            names
+        }
+    });
+    move || {
+        let names = due.get().unwrap_or_default();
+        (!names.is_empty()).then(|| {
+            let language = i18n.language.get();
+            let list: Vec<&str> = names.iter().map(|name| name.get(language)).collect();
+            view! {
+                <aside class="card survey-prompt" data-testid="survey-prompt">
+                    <p>{i18n.format(Key::TodaySurveyPrompt, &[("survey", &list.join(", "))])}</p>
+                    <a href="/survey">{i18n.text(Key::TodaySurveyPromptLink)}</a>
+                </aside>
+            }
+        })
     }
 }

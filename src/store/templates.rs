@@ -111,6 +111,35 @@ impl Store {
     }
 }
 
+impl Store {
+    /// When each survey was last answered at an activity.
+    pub async fn last_answered_at(
+        &self,
+        activity: spor_core::ids::ActivityId,
+    ) -> Result<BTreeMap<TemplateId, chrono::NaiveDate>, StoreError> {
+        let action = "read the activity's answers";
+        let transaction = self
+            .db
+            .transaction(&[RESPONSES], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        let key = rexie::KeyRange::only(&activity.to_string().into())
+            .map_err(|error| StoreError::database(action)(error.into()))?;
+        let values = transaction
+            .store(RESPONSES)
+            .and_then(|store| store.index(BY_ACTIVITY))
+            .map_err(StoreError::database(action))?
+            .get_all(Some(key), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        let mut last = BTreeMap::new();
+        for response in from_js_all::<spor_core::survey::SurveyResponse>(values, "survey response")? {
+            let date = last.entry(response.template).or_insert(response.date);
+            *date = (*date).max(response.date);
+        }
+        Ok(last)
+    }
+}
+
 /// Stores pulled template versions (fields `v1`, `v2`, ...) that this device does not have yet.
 pub(super) async fn add_pulled_versions(
     templates: &rexie::Store,

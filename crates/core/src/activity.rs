@@ -2,7 +2,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::Role;
-use crate::ids::ActivityId;
+use crate::ids::{ActivityId, TemplateId};
 use crate::validation::{Field, Problem, Problems, limits};
 
 /// Something an organisation does regularly: a weekly café, a walk, a workshop.
@@ -21,6 +21,37 @@ pub struct Activity {
     pub roles: Vec<Role>,
     #[serde(default)]
     pub archived: bool,
+    /// The surveys used here and how often to ask; the Today page turns them into a gentle prompt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub surveys: Vec<SurveyPlan>,
+}
+
+/// A survey attached to an activity, with its suggested rhythm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyPlan {
+    pub template: TemplateId,
+    pub rhythm: Rhythm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "every", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Rhythm {
+    /// Each time the activity takes place (e.g. the session questions).
+    Time,
+    /// Every so many weeks (e.g. WHO-5 every 4).
+    Weeks { weeks: u8 },
+}
+
+impl SurveyPlan {
+    /// Whether to suggest this survey on `date`, given when it was last answered at the activity.
+    pub fn is_due(&self, date: NaiveDate, last_answered: Option<NaiveDate>) -> bool {
+        match (self.rhythm, last_answered) {
+            (_, None) => true,
+            (Rhythm::Time, Some(last)) => last < date,
+            (Rhythm::Weeks { weeks }, Some(last)) => (date - last).num_days() >= 7 * i64::from(weeks),
+        }
+    }
 }
 
 /// When an activity usually happens; the Today page picks the activity scheduled today.
@@ -82,6 +113,7 @@ mod tests {
             }),
             roles: vec![Role::Bruger, Role::Frivillig],
             archived: false,
+            surveys: Vec::new(),
         }
     }
 
@@ -129,5 +161,26 @@ mod tests {
         let thursday = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         assert!(cafe().is_scheduled_on(thursday));
         assert!(!cafe().is_scheduled_on(thursday.succ_opt().unwrap()));
+    }
+
+    #[test]
+    fn a_plan_is_due_by_its_rhythm_from_the_last_answer() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let every_time = SurveyPlan {
+            template: TemplateId::generate(),
+            rhythm: Rhythm::Time,
+        };
+        assert!(every_time.is_due(day(26), None));
+        assert!(every_time.is_due(day(26), Some(day(19))));
+        assert!(
+            !every_time.is_due(day(26), Some(day(26))),
+            "already answered today"
+        );
+        let four_weekly = SurveyPlan {
+            rhythm: Rhythm::Weeks { weeks: 4 },
+            ..every_time
+        };
+        assert!(!four_weekly.is_due(day(26), Some(day(1))), "25 days");
+        assert!(four_weekly.is_due(day(29), Some(day(1))), "28 days");
     }
 }

@@ -115,6 +115,7 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             }),
             roles: Role::ALL.to_vec(),
             archived: false,
+            surveys: Vec::new(),
         })
         .collect();
     let participants: Vec<Participant> = (0..size.participants)

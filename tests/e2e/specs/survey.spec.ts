@@ -211,3 +211,26 @@ test("a coordinator builds a survey, answers it, edits it and answers the new ve
   expect(Object.keys(responses[0].answers as object)).toEqual(["q1"]);
   expect(Object.keys(responses[1].answers as object).sort()).toEqual(["q1", "q2"]);
 });
+
+test("a survey attached to an activity every 4 weeks is suggested on Today until someone answers it", async ({ page }) => {
+  await page.goto("/");
+  await createActivity(page, "Fællesspisning");
+  await expect(page.getByTestId("survey-prompt")).toHaveCount(0);
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+  await page.getByLabel("Foreslå ved denne aktivitet").selectOption({ label: "Hver 4. uge" });
+  await expect(page.getByText("Forslaget er gemt for Fællesspisning.")).toBeVisible();
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await expect(page.getByTestId("survey-prompt")).toContainText("Forslag til i dag: WHO-5 Trivselsindeks.");
+  await noAxeViolations(page);
+  await page.getByTestId("survey-prompt").getByRole("link", { name: "Til spørgeskemaet" }).click();
+  await page.getByRole("button", { name: "Giv telefonen videre" }).click();
+  await page.getByRole("button", { name: "Dansk" }).click();
+  for (const [, answer] of WHO5) await page.getByRole("button", { name: answer, exact: true }).click();
+  await page.getByRole("button", { name: "Send mine svar" }).click();
+  await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Hvem kom?" })).toBeVisible();
+  await expect(page.getByTestId("survey-prompt")).toHaveCount(0);
+});
