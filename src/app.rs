@@ -66,14 +66,16 @@ pub fn App() -> impl IntoView {
 #[component]
 fn HandoverScreen() -> impl IntoView {
     let kiosk = use_kiosk();
-    let session = kiosk.handover.get_untracked().map(RwSignal::new);
+    let handed_over = kiosk.handover.get_untracked();
     view! {
         <main id="main" class="kiosk" tabindex="-1">
-            {session
-                .map(|session| {
+            {handed_over
+                .map(|handed_over| {
+                    let session = RwSignal::new(handed_over.session);
                     view! {
                         <SurveyRunner
                             session
+                            respondent=handed_over.respondent
                             on_finished=Callback::new(move |()| kiosk.handover.set(None))
                             finish_label=Key::SurveyGiveBack
                         />

@@ -22,7 +22,11 @@ pub fn SurveyRunner(
     /// A coordinator trying the survey out: nothing is stored.
     #[prop(optional)]
     preview: bool,
+    /// The pseudonym the answers are linked to, shown to that participant only.
+    #[prop(default = None)]
+    respondent: Option<String>,
 ) -> impl IntoView {
+    let respondent = StoredValue::new(respondent);
     let i18n = use_i18n();
     let language = Signal::derive(move || session.with(SurveySession::language));
     let UseSpeechReturn { available, speak } = use_speech(UseSpeechOptions { language });
@@ -96,7 +100,7 @@ pub fn SurveyRunner(
                         .into_any();
                 }
                 match screen.get() {
-                    Screen::Language => view! { <LanguageScreen session /> }.into_any(),
+                    Screen::Language => view! { <LanguageScreen session respondent=respondent.get_value() /> }.into_any(),
                     Screen::Question(_) => view! { <QuestionScreen session available speak /> }.into_any(),
                     Screen::Review => {
                         view! {
@@ -121,9 +125,10 @@ pub fn SurveyRunner(
 }
 
 #[component]
-fn LanguageScreen(session: RwSignal<SurveySession>) -> impl IntoView {
+fn LanguageScreen(session: RwSignal<SurveySession>, respondent: Option<String>) -> impl IntoView {
     view! {
         <section class="survey-screen">
+            {respondent.map(|name| view! { <p class="respondent" data-testid="respondent">"👤 " {name}</p> })}
             <h1>{Key::SurveyChooseLanguage.text(Language::Da)}</h1>
             {Language::ALL
                 .into_iter()

@@ -27,6 +27,14 @@ pub struct KioskSettings {
     pub pin_hash: String,
 }
 
+/// A survey on a handed-over phone, and the pseudonym of the participant it is linked to (the only
+/// one they see).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandedOver {
+    pub session: SurveySession,
+    pub respondent: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinProblem {
     /// 4 to 8 digits.
@@ -38,7 +46,7 @@ pub enum PinProblem {
 pub struct KioskContext {
     settings: RwSignal<Option<KioskSettings>>,
     /// A survey handed over for one response, outside kiosk mode.
-    pub handover: RwSignal<Option<SurveySession>>,
+    pub handover: RwSignal<Option<HandedOver>>,
     /// Whether this device was paired as a kiosk (then it is always in kiosk mode).
     kiosk_device: Memo<bool>,
 }

@@ -10,7 +10,7 @@ use crate::components::page::Page;
 use crate::components::survey_setup::{SurveyChoice, SurveySetup};
 use crate::components::templates_section::TemplatesSection;
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::kiosk_context::use_kiosk;
+use crate::contexts::kiosk_context::{HandedOver, use_kiosk};
 use crate::i18n::Key;
 use crate::store;
 
@@ -32,11 +32,23 @@ pub fn SurveyPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let Ok(Some(template)) = async { store::shared().await?.template(chosen.template).await }.await
-            else {
+            let found = async {
+                let store = store::shared().await?;
+                let respondent = match chosen.participant {
+                    Some(id) => store
+                        .participants()
+                        .await?
+                        .into_iter()
+                        .find(|p| p.id == id)
+                        .map(|p| p.pseudonym),
+                    None => None,
+                };
+                Ok::<_, store::StoreError>((store.template(chosen.template).await?, respondent))
+            };
+            let Ok((Some(template), respondent)) = found.await else {
                 return;
             };
-            kiosk.handover.try_set(Some(SurveySession::new(
+            let session = SurveySession::new(
                 template,
                 Handover {
                     activity: chosen.activity,
@@ -44,7 +56,8 @@ pub fn SurveyPage() -> impl IntoView {
                     participant: chosen.participant,
                     mode: chosen.mode,
                 },
-            )));
+            );
+            kiosk.handover.try_set(Some(HandedOver { session, respondent }));
         });
     };
     view! {

@@ -474,6 +474,8 @@ impl Store {
             ATTENDANCE,
             ATTENDANCE_EVENTS,
             HEADCOUNTS,
+            TEMPLATES,
+            RESPONSES,
         ];
         let transaction = self
             .db
@@ -499,6 +501,8 @@ impl Store {
             attendance: from_js(contents[2].clone().into(), "attendance")?,
             attendance_events: from_js(contents[3].clone().into(), "attendance event")?,
             headcounts: from_js(contents[4].clone().into(), "headcount")?,
+            templates: from_js(contents[5].clone().into(), "survey")?,
+            responses: from_js(contents[6].clone().into(), "survey response")?,
         })
     }
 
@@ -521,6 +525,8 @@ impl Store {
                     ATTENDANCE,
                     ATTENDANCE_EVENTS,
                     HEADCOUNTS,
+                    TEMPLATES,
+                    RESPONSES,
                     OUTBOX,
                     META,
                 ],
@@ -528,6 +534,7 @@ impl Store {
             )
             .map_err(StoreError::database(action))?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (templates, responses) = (store(TEMPLATES)?, store(RESPONSES)?);
         let (activities, participants, outbox, meta) = (
             store(ACTIVITIES)?,
             store(PARTICIPANTS)?,
@@ -599,6 +606,42 @@ impl Store {
                 .await
                 .map_err(StoreError::database(action))?;
             let change = Change::Headcount { event: event.clone() };
+            outbox
+                .add(&queued(change), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        for template in &plan.templates {
+            templates
+                .add(&to_js(template), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            let change = Change::Patch {
+                entity: EntityRef {
+                    kind: EntityKind::Template,
+                    id: template.id.0,
+                },
+                fields: BTreeMap::from([(
+                    super::templates::version_field(template.version),
+                    Stamped {
+                        value: serde_json::to_value(template).expect("a template always serialises"),
+                        stamp,
+                    },
+                )]),
+            };
+            outbox
+                .add(&queued(change), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        for response in &plan.responses {
+            responses
+                .add(&to_js(response), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            let change = Change::SurveyResponse {
+                response: response.clone(),
+            };
             outbox
                 .add(&queued(change), None)
                 .await

@@ -11,8 +11,10 @@ use crate::activity::Activity;
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::hlc::Hlc;
 use crate::ids::{AttendanceId, DeviceId, ParticipantId};
+use crate::instruments::Instrument;
 use crate::language::Language;
 use crate::participant::Participant;
+use crate::survey::{SurveyResponse, SurveyTemplate};
 use crate::validation::{Context, Problem};
 
 pub const BACKUP_FORMAT: &str = "spor-backup";
@@ -36,6 +38,11 @@ pub struct Backup {
     pub attendance_events: Vec<AttendanceEvent>,
     #[serde(default)]
     pub headcounts: Vec<HeadcountEvent>,
+    /// Every version of the organisation's own survey templates.
+    #[serde(default)]
+    pub templates: Vec<SurveyTemplate>,
+    #[serde(default)]
+    pub responses: Vec<SurveyResponse>,
 }
 
 /// Why a file cannot be imported. Nothing is changed when any of these is found.
@@ -123,6 +130,25 @@ impl Backup {
             .headcounts
             .iter()
             .for_each(|h| collect(h.validate(context)));
+        backup.templates.iter().for_each(|t| collect(t.validate()));
+        // Each answer against the template version it names: a built-in, or one in the backup.
+        for response in &backup.responses {
+            let template = Instrument::from_template_id(response.template)
+                .map(Instrument::template)
+                .or_else(|| {
+                    backup
+                        .templates
+                        .iter()
+                        .find(|t| t.id == response.template && t.version == response.template_version)
+                });
+            match template {
+                Some(template) => collect(response.validate(template, context)),
+                None => collect(Err(vec![Problem::WrongTemplateVersion {
+                    expected: 0,
+                    found: response.template_version,
+                }])),
+            }
+        }
         if problems.is_empty() {
             Ok(backup)
         } else {
@@ -151,6 +177,8 @@ pub struct ImportPlan {
     pub attendance: Vec<Attendance>,
     pub attendance_events: Vec<AttendanceEvent>,
     pub headcounts: Vec<HeadcountEvent>,
+    pub templates: Vec<SurveyTemplate>,
+    pub responses: Vec<SurveyResponse>,
 }
 
 impl ImportPlan {
@@ -167,6 +195,15 @@ impl ImportPlan {
             existing.attendance.iter().map(|a| (a.id, a.id)).collect();
         let known_events: HashSet<_> = existing.attendance_events.iter().map(|e| e.id).collect();
         let known_headcounts: HashSet<_> = existing.headcounts.iter().map(|h| h.id).collect();
+        let known_templates: HashSet<_> = existing.templates.iter().map(|t| (t.id, t.version)).collect();
+        let known_responses: HashSet<_> = existing.responses.iter().map(|r| r.id).collect();
+        let erased: HashSet<ParticipantId> = existing
+            .participants
+            .iter()
+            .chain(&backup.participants)
+            .filter(|p| p.erased)
+            .map(|p| p.id)
+            .collect();
 
         let mut plan = ImportPlan {
             activities: backup
@@ -213,6 +250,23 @@ impl ImportPlan {
             .into_iter()
             .filter(|h| !known_headcounts.contains(&h.id))
             .collect();
+        plan.templates = backup
+            .templates
+            .into_iter()
+            .filter(|t| !known_templates.contains(&(t.id, t.version)))
+            .collect();
+        plan.responses = backup
+            .responses
+            .into_iter()
+            .filter(|r| !known_responses.contains(&r.id))
+            .map(|mut response| {
+                // An erased person's answers stay only unlinked.
+                if response.participant.is_some_and(|p| erased.contains(&p)) {
+                    response.participant = None;
+                }
+                response
+            })
+            .collect();
         plan
     }
 
@@ -224,6 +278,8 @@ impl ImportPlan {
             + self.attendance.len()
             + self.attendance_events.len()
             + self.headcounts.len()
+            + self.templates.len()
+            + self.responses.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -257,6 +313,8 @@ mod tests {
             attendance: vec![],
             attendance_events: vec![],
             headcounts: vec![],
+            templates: vec![],
+            responses: vec![],
         }
     }
 
@@ -376,5 +434,49 @@ mod tests {
         assert!(plan.attendance.is_empty());
         assert_eq!(plan.attendance_events.len(), 1);
         assert_eq!(plan.attendance_events[0].attendance, local.id);
+    }
+
+    #[test]
+    fn a_tampered_answer_outside_its_scale_is_refused_with_a_message() {
+        let template = Instrument::Who5.template();
+        let mut response = SurveyResponse {
+            id: crate::ids::ResponseId::generate(),
+            template: template.id,
+            template_version: template.version,
+            activity: ActivityId::generate(),
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            participant: None,
+            answers: template
+                .questions
+                .iter()
+                .map(|q| (q.id.clone(), crate::survey::Answer::Choice(3)))
+                .collect(),
+            mode: Default::default(),
+            language: Language::Da,
+            recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: DeviceId::generate(),
+        };
+        let mut backup = empty();
+        backup.responses.push(response.clone());
+        let text = serde_json::to_string(&backup).unwrap();
+        assert_eq!(
+            Backup::parse(&text, context()).unwrap().responses,
+            vec![response.clone()]
+        );
+
+        response
+            .answers
+            .insert(template.questions[0].id.clone(), crate::survey::Answer::Choice(9));
+        backup.responses = vec![response];
+        let error = Backup::parse(&serde_json::to_string(&backup).unwrap(), context()).unwrap_err();
+        assert!(matches!(
+            &error,
+            BackupError::InvalidRecords { problems } if matches!(problems[..], [Problem::AnswerOutOfScale { value: 9, .. }])
+        ));
+        assert!(
+            error
+                .message(Language::Da)
+                .starts_with("Sikkerhedskopien har 1 fejl")
+        );
     }
 }

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, serviceWorkerInControl, test } from "../support/fixtures";
-import { createActivity } from "../support/register";
+import { addPerson, createActivity } from "../support/register";
 
 async function noAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -233,4 +233,31 @@ test("a survey attached to an activity every 4 weeks is suggested on Today until
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
   await expect(page.getByRole("heading", { level: 2, name: "Hvem kom?" })).toBeVisible();
   await expect(page.getByTestId("survey-prompt")).toHaveCount(0);
+});
+
+test("answers linked to a participant who agreed show that participant only their own nickname", async ({ page }) => {
+  await page.goto("/");
+  await createActivity(page, "Cykelværksted");
+  await addPerson(page, "Søren");
+  await addPerson(page, "Åse");
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+  await page.getByRole("button", { name: "Redigér Søren" }).click();
+  await page.getByLabel("Svar på spørgeskemaer må knyttes til kaldenavnet").check();
+  await page.getByRole("button", { name: "Gem deltageren" }).click();
+  await expect(page.getByTestId("activities-message")).toHaveText("Søren er gemt.");
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+  const link = page.getByLabel("Knyt svarene til");
+  // Only those who agreed can be chosen.
+  await expect(link.locator("option")).toHaveText(["Ingen (anonymt)", "Søren"]);
+  await link.selectOption({ label: "Søren" });
+  await page.getByRole("button", { name: "Giv telefonen videre" }).click();
+  await expect(page.getByTestId("respondent")).toHaveText("👤 Søren");
+  await expect(page.getByText("Åse")).toHaveCount(0);
+  await page.getByRole("button", { name: "Dansk" }).click();
+  for (const [, answer] of WHO5) await page.getByRole("button", { name: answer, exact: true }).click();
+  await page.getByRole("button", { name: "Send mine svar" }).click();
+  await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+  const [response] = await storedResponses(page);
+  expect(response.participant).toEqual(expect.any(String));
 });
