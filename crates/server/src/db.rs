@@ -15,11 +15,12 @@ use spor_core::hlc::Hlc;
 use spor_core::ids::{DeviceId, OrganisationId, ParticipantId};
 use spor_core::instruments::Instrument;
 use spor_core::protocol::DeviceInfo;
+use spor_core::survey::SurveyTemplate;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, Mutation, MutationResult, Outcome, PullResponse, PulledChange,
     RejectReason, Stamped,
 };
-use spor_core::validation::Problem;
+use spor_core::validation::{Context, Problem};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use tokio::sync::Mutex;
@@ -296,6 +297,9 @@ impl Storage for Database {
             device: device.0.to_string(),
             received_at: timestamp(now),
             merges_exist,
+            context: Context {
+                today: now.date_naive(),
+            },
         };
         let mut results = Vec::with_capacity(mutations.len());
         let erases = mutations
@@ -395,6 +399,8 @@ struct Push<'a> {
     /// Whether any participant of the organisation was merged: most never are, and then a check-in
     /// needs no lookup.
     merges_exist: bool,
+    /// The server's date, for checking answers against custom templates.
+    context: Context,
 }
 
 impl Push<'_> {
@@ -489,20 +495,24 @@ impl Push<'_> {
                 Outcome::Applied
             }
             Change::SurveyResponse { response } => {
-                let built_in = Instrument::from_template_id(response.template).is_some();
-                if !built_in
-                    && !self
-                        .entity_exists(EntityKind::Template, response.template.0)
+                // A custom template's answers are checked against the version they name, as the
+                // server holds it (built-ins were checked before the storage was called).
+                if Instrument::from_template_id(response.template).is_none() {
+                    let reason = match self
+                        .template_version(response.template, response.template_version)
                         .await?
-                {
-                    return self
-                        .refuse(
-                            mutation,
-                            RejectReason::UnknownReference {
-                                what: "template".to_owned(),
-                            },
-                        )
-                        .await;
+                    {
+                        None => Some(RejectReason::UnknownReference {
+                            what: "template".to_owned(),
+                        }),
+                        Some(template) => response
+                            .validate(&template, self.context)
+                            .err()
+                            .map(|problems| RejectReason::Invalid { problems }),
+                    };
+                    if let Some(reason) = reason {
+                        return self.refuse(mutation, reason).await;
+                    }
                 }
                 if !self.first_record(response.id.0).await? {
                     return Ok(Outcome::Duplicate { canonical: None });
@@ -683,16 +693,22 @@ impl Push<'_> {
         Ok(found.is_some())
     }
 
-    async fn entity_exists(&mut self, kind: EntityKind, id: Uuid) -> Result<bool, StorageError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM entity_fields WHERE organisation = ? AND kind = ? AND id = ? LIMIT 1",
+    /// A version of a custom template, as it was synced (the field `v<version>` of the template).
+    async fn template_version(
+        &mut self,
+        template: spor_core::ids::TemplateId,
+        version: u32,
+    ) -> Result<Option<SurveyTemplate>, StorageError> {
+        let value: Option<String> = sqlx::query_scalar(
+            "SELECT value FROM entity_fields WHERE organisation = ? AND kind = ? AND id = ? AND field = ?",
         )
         .bind(&self.organisation)
-        .bind(kind_name(kind))
-        .bind(id.to_string())
+        .bind(kind_name(EntityKind::Template))
+        .bind(template.0.to_string())
+        .bind(format!("v{version}"))
         .fetch_optional(&mut *self.connection)
         .await?;
-        Ok(found.is_some())
+        Ok(value.and_then(|value| serde_json::from_str(&value).ok()))
     }
 
     /// Per field, the write with the highest stamp wins; the loser goes to the conflict log. Only

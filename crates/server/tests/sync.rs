@@ -943,3 +943,60 @@ async fn the_openapi_document_describes_every_route_and_what_it_really_answers()
     let validator = jsonschema::validator_for(&root).unwrap();
     assert!(!validator.is_valid(&json!({"results": [{"id": "x", "outcome": {"status": "maybe"}}]})));
 }
+
+#[tokio::test]
+async fn answers_to_a_custom_template_are_checked_against_the_version_they_name() {
+    use spor_core::language::Texts;
+    use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};
+
+    let server = start().await;
+    let phone = server.organisation("Café Nord").await;
+    let template = SurveyTemplate::custom(
+        Texts::new("Efter caféen", "After the café"),
+        vec![Question {
+            id: QuestionId::new("q1"),
+            text: Texts::new("Hvordan var i dag?", "How was today?"),
+            kind: QuestionKind::Smiley,
+            required: true,
+        }],
+    );
+    let answer = |value: u8, version: u32| {
+        let Change::SurveyResponse { mut response } = who5_response(ActivityId(Uuid::now_v7()), None) else {
+            unreachable!()
+        };
+        response.template = template.id;
+        response.template_version = version;
+        response.answers = [(QuestionId::new("q1"), Answer::Smiley(value))].into();
+        mutation(Change::SurveyResponse { response })
+    };
+    // Before the template reached the server: unknown.
+    assert!(matches!(
+        &phone.push(&[answer(4, 1)]).await[0],
+        Outcome::Rejected {
+            reason: RejectReason::UnknownReference { .. }
+        }
+    ));
+    let version = mutation(patch(
+        EntityKind::Template,
+        template.id.0,
+        "v1",
+        serde_json::to_value(&template).unwrap(),
+        stamp(1, phone.device()),
+    ));
+    let outcomes = phone
+        .push(&[version, answer(4, 1), answer(9, 1), answer(4, 2)])
+        .await;
+    assert_eq!(outcomes[0], Outcome::Applied);
+    assert_eq!(outcomes[1], Outcome::Applied);
+    assert!(matches!(
+        &outcomes[2],
+        Outcome::Rejected { reason: RejectReason::Invalid { problems } }
+            if matches!(problems[..], [spor_core::validation::Problem::AnswerOutOfScale { value: 9, .. }])
+    ));
+    assert!(matches!(
+        &outcomes[3],
+        Outcome::Rejected {
+            reason: RejectReason::UnknownReference { .. }
+        }
+    ));
+}
