@@ -14,6 +14,8 @@ use crate::store;
 /// A participant who walks away mid-survey: after this long without a touch the answers so far are
 /// discarded and the kiosk starts again.
 const IDLE: Duration = Duration::from_secs(90);
+/// How long the thank-you shows before the kiosk is ready for the next participant.
+const THANKS: Duration = Duration::from_secs(8);
 
 /// The whole screen in kiosk mode: the survey's start screen, the survey, and a PIN-guarded exit.
 #[component]
@@ -74,6 +76,7 @@ fn KioskStart() -> impl IntoView {
                         session=runner_session
                         on_finished=Callback::new(move |()| session.set(None))
                         finish_label=Key::SurveyDone
+                        return_after=Some(THANKS)
                     />
                 }
                     .into_any()

@@ -25,6 +25,9 @@ pub fn SurveyRunner(
     /// The pseudonym the answers are linked to, shown to that participant only.
     #[prop(default = None)]
     respondent: Option<String>,
+    /// In a kiosk: after the thank-you has shown this long, return by itself.
+    #[prop(default = None)]
+    return_after: Option<std::time::Duration>,
 ) -> impl IntoView {
     let respondent = StoredValue::new(respondent);
     let i18n = use_i18n();
@@ -34,6 +37,13 @@ pub fn SurveyRunner(
     let error = RwSignal::new(None::<String>);
     let text = move |key: Key| key.text(language.get());
     let screen = Memo::new(move |_| session.with(SurveySession::screen));
+    if let Some(after) = return_after {
+        Effect::new(move |_| {
+            if sent.get() {
+                set_timeout(move || on_finished.run(()), after);
+            }
+        });
+    }
 
     let send = move |_| {
         let device = async { store::shared().await?.device_id().await };

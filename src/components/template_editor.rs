@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::language::Texts;
-use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};
+use spor_core::survey::{Choice, Question, QuestionId, QuestionKind, SurveyTemplate};
 use spor_core::survey_session::{Handover, SurveySession};
 
 use crate::components::survey_runner::SurveyRunner;
@@ -10,11 +10,12 @@ use crate::i18n::Key;
 use crate::store;
 
 /// The kinds the builder offers, by their option value.
-const KINDS: [(&str, Key); 5] = [
+const KINDS: [(&str, Key); 6] = [
     ("smiley", Key::BuilderKindSmiley),
     ("agreement", Key::BuilderKindAgreement),
     ("scale", Key::BuilderKindScale),
     ("yes_no", Key::BuilderKindYesNo),
+    ("single_choice", Key::BuilderKindSingleChoice),
     ("short_text", Key::BuilderKindShortText),
 ];
 
@@ -27,6 +28,8 @@ struct DraftQuestion {
     kind: String,
     low: Texts,
     high: Texts,
+    /// The answers of a single-choice question, in order; they are scored 1, 2, 3 ...
+    choices: Vec<Texts>,
     required: bool,
 }
 
@@ -37,10 +40,14 @@ impl DraftQuestion {
             QuestionKind::Agreement => ("agreement", Texts::default(), Texts::default()),
             QuestionKind::Scale { low, high } => ("scale", low.clone(), high.clone()),
             QuestionKind::YesNo => ("yes_no", Texts::default(), Texts::default()),
-            // Choice lists are not offered by the builder; they stay as they were.
-            QuestionKind::SingleChoice { .. } | QuestionKind::ShortText => {
-                ("short_text", Texts::default(), Texts::default())
+            QuestionKind::SingleChoice { .. } => ("single_choice", Texts::default(), Texts::default()),
+            QuestionKind::ShortText => ("short_text", Texts::default(), Texts::default()),
+        };
+        let choices = match &question.kind {
+            QuestionKind::SingleChoice { choices } => {
+                choices.iter().map(|choice| choice.label.clone()).collect()
             }
+            _ => Vec::new(),
         };
         DraftQuestion {
             id: question.id.clone(),
@@ -48,6 +55,7 @@ impl DraftQuestion {
             kind: kind.to_owned(),
             low,
             high,
+            choices,
             required: question.required,
         }
     }
@@ -60,6 +68,17 @@ impl DraftQuestion {
                 high: self.high.clone(),
             },
             "yes_no" => QuestionKind::YesNo,
+            "single_choice" => QuestionKind::SingleChoice {
+                choices: self
+                    .choices
+                    .iter()
+                    .zip(1u8..)
+                    .map(|(label, value)| Choice {
+                        value,
+                        label: trimmed(label),
+                    })
+                    .collect(),
+            },
             "short_text" => QuestionKind::ShortText,
             _ => QuestionKind::Smiley,
         };
@@ -124,6 +143,7 @@ pub fn TemplateEditor(
                 kind: "smiley".to_owned(),
                 low: Texts::default(),
                 high: Texts::default(),
+                choices: vec![Texts::default(), Texts::default()],
                 required: false,
             });
         });
@@ -244,6 +264,9 @@ pub fn TemplateEditor(
                                         {text_field(format!("q{index}-high-da"), Key::BuilderHighDa, field(|q| q.high.da.clone()), set(|q, t| q.high.da = t))}
                                         {text_field(format!("q{index}-high-en"), Key::BuilderHighEn, field(|q| q.high.en.clone()), set(|q, t| q.high.en = t))}
                                     </Show>
+                                    <Show when=move || kind.get() == "single_choice">
+                                        <ChoiceDrafts questions index />
+                                    </Show>
                                     <label class="choice">
                                         <input
                                             type="checkbox"
@@ -311,5 +334,85 @@ pub fn TemplateEditor(
                     })
             }}
         </form>
+    }
+}
+
+/// The answers of one single-choice question being written, each in both languages.
+#[component]
+fn ChoiceDrafts(questions: RwSignal<Vec<DraftQuestion>>, index: usize) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = move || questions.with(|q| q.get(index).map_or(0, |draft| draft.choices.len()));
+    let edit = move |choice: usize, apply: fn(&mut Texts, String), text: String| {
+        questions.update(|q| {
+            if let Some(label) = q.get_mut(index).and_then(|draft| draft.choices.get_mut(choice)) {
+                apply(label, text);
+            }
+        });
+    };
+    let read = move |choice: usize, pick: fn(&Texts) -> String| {
+        questions.with(|q| {
+            q.get(index)
+                .and_then(|draft| draft.choices.get(choice))
+                .map(pick)
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <ol class="choice-drafts">
+            {move || {
+                (0..count())
+                    .map(|choice| {
+                        let n = (choice + 1).to_string();
+                        let id = format!("q{index}-choice{choice}");
+                        view! {
+                            <li class="stack">
+                                <div class="field">
+                                    <label for=format!("{id}-da")>{i18n.format(Key::BuilderChoiceDa, &[("n", &n)])}</label>
+                                    <input
+                                        id=format!("{id}-da")
+                                        type="text"
+                                        prop:value=move || read(choice, |t| t.da.clone())
+                                        on:input=move |event| edit(choice, |t, text| t.da = text, event_target_value(&event))
+                                    />
+                                </div>
+                                <div class="field">
+                                    <label for=format!("{id}-en")>{i18n.format(Key::BuilderChoiceEn, &[("n", &n)])}</label>
+                                    <input
+                                        id=format!("{id}-en")
+                                        type="text"
+                                        prop:value=move || read(choice, |t| t.en.clone())
+                                        on:input=move |event| edit(choice, |t, text| t.en = text, event_target_value(&event))
+                                    />
+                                </div>
+                                <button
+                                    type="button"
+                                    class="button secondary"
+                                    on:click=move |_| questions.update(|q| {
+                                        if let Some(draft) = q.get_mut(index)
+                                            && choice < draft.choices.len()
+                                        {
+                                            draft.choices.remove(choice);
+                                        }
+                                    })
+                                >
+                                    {i18n.format(Key::BuilderRemoveChoice, &[("n", &n)])}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ol>
+        <button
+            type="button"
+            class="button secondary"
+            on:click=move |_| questions.update(|q| {
+                if let Some(draft) = q.get_mut(index) {
+                    draft.choices.push(Texts::default());
+                }
+            })
+        >
+            {i18n.text(Key::BuilderAddChoice)}
+        </button>
     }
 }
