@@ -468,15 +468,7 @@ impl Store {
     pub async fn export_backup(&self) -> Result<Backup, StoreError> {
         let action = "read everything for the backup";
         let device = self.device_id().await?;
-        let stores = [
-            ACTIVITIES,
-            PARTICIPANTS,
-            ATTENDANCE,
-            ATTENDANCE_EVENTS,
-            HEADCOUNTS,
-            TEMPLATES,
-            RESPONSES,
-        ];
+        let stores = RECORD_STORES;
         let transaction = self
             .db
             .transaction(&stores, TransactionMode::ReadOnly)
@@ -519,17 +511,7 @@ impl Store {
         let transaction = self
             .db
             .transaction(
-                &[
-                    ACTIVITIES,
-                    PARTICIPANTS,
-                    ATTENDANCE,
-                    ATTENDANCE_EVENTS,
-                    HEADCOUNTS,
-                    TEMPLATES,
-                    RESPONSES,
-                    OUTBOX,
-                    META,
-                ],
+                &[&RECORD_STORES[..], &[OUTBOX, META]].concat(),
                 TransactionMode::ReadWrite,
             )
             .map_err(StoreError::database(action))?;

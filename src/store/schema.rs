@@ -31,6 +31,18 @@ pub const RESPONSES: &str = "responses";
 /// Custom survey templates, one record per version (the built-in instruments live in spor-core).
 pub const TEMPLATES: &str = "templates";
 
+/// Every store that holds records (not the device's own `meta`, `outbox` and `dead_letters`): what a
+/// backup carries, a pull may change and a revoked device deletes.
+pub const RECORD_STORES: [&str; 7] = [
+    ACTIVITIES,
+    PARTICIPANTS,
+    ATTENDANCE,
+    ATTENDANCE_EVENTS,
+    HEADCOUNTS,
+    TEMPLATES,
+    RESPONSES,
+];
+
 /// Index names.
 pub const BY_OCCURRENCE: &str = "occurrence";
 pub const BY_ACTIVITY: &str = "activity";

@@ -278,25 +278,14 @@ impl Store {
     }
 
     /// Stores pulled changes and their cursor in one transaction. Changes this device does not keep
-    /// yet (goals, reflections) are passed over. Returns how many
-    /// changed something here.
+    /// yet (goals, reflections) are passed over. Returns how many changed something here.
     pub async fn apply_pulled(&self, pulled: &PullResponse) -> Result<usize, StoreError> {
         let action = "store what other devices recorded";
         let device = self.device_id().await?;
         let transaction = self
             .db
             .transaction(
-                &[
-                    ACTIVITIES,
-                    PARTICIPANTS,
-                    ATTENDANCE,
-                    ATTENDANCE_EVENTS,
-                    HEADCOUNTS,
-                    RESPONSES,
-                    TEMPLATES,
-                    OUTBOX,
-                    META,
-                ],
+                &[&RECORD_STORES[..], &[OUTBOX, META]].concat(),
                 TransactionMode::ReadWrite,
             )
             .map_err(StoreError::database(action))?;
@@ -411,17 +400,7 @@ impl Store {
     /// Deletes every record on this device (a coordinator revoked it): the device id stays.
     pub async fn wipe(&self) -> Result<(), StoreError> {
         let action = "delete this device's data";
-        let stores = [
-            ACTIVITIES,
-            PARTICIPANTS,
-            ATTENDANCE,
-            ATTENDANCE_EVENTS,
-            HEADCOUNTS,
-            RESPONSES,
-            TEMPLATES,
-            OUTBOX,
-            DEAD_LETTERS,
-        ];
+        let stores = [&RECORD_STORES[..], &[OUTBOX, DEAD_LETTERS]].concat();
         let transaction = self
             .db
             .transaction(&[&stores[..], &[META]].concat(), TransactionMode::ReadWrite)
