@@ -275,6 +275,93 @@ mod attendance {
         );
         store.close();
     }
+
+    #[wasm_bindgen_test]
+    async fn a_database_made_by_schema_version_2_opens_with_its_records_and_outbox_intact() {
+        use rexie::Index;
+        let name = "spor-test-migrate-from-2";
+        Store::delete(name).await.unwrap();
+        // Schema version 2 as the attendance issue declared it, seeded with a check-in and its
+        // queued change exactly as that version wrote them.
+        let version_2 = Rexie::builder(name)
+            .version(2)
+            .add_object_store(ObjectStore::new("meta"))
+            .add_object_store(ObjectStore::new("activities").key_path("id"))
+            .add_object_store(ObjectStore::new("participants").key_path("id"))
+            .add_object_store(
+                ObjectStore::new("attendance")
+                    .key_path("id")
+                    .add_index(Index::new_array("occurrence", ["activity", "date"]))
+                    .add_index(Index::new("activity", "activity"))
+                    .add_index(Index::new("participant", "participant"))
+                    .add_index(
+                        Index::new_array("natural_key", ["participant", "activity", "date"]).unique(true),
+                    ),
+            )
+            .add_object_store(
+                ObjectStore::new("attendance_events")
+                    .key_path("id")
+                    .add_index(Index::new("attendance", "attendance")),
+            )
+            .add_object_store(
+                ObjectStore::new("headcounts")
+                    .key_path("id")
+                    .add_index(Index::new_array("occurrence", ["activity", "date"])),
+            )
+            .add_object_store(
+                ObjectStore::new("outbox")
+                    .key_path("seq")
+                    .auto_increment(true)
+                    .add_index(Index::new("mutation", "mutation.id").unique(true)),
+            )
+            .build()
+            .await
+            .unwrap();
+        let attendance = r#"{"id":"0190a0b0-0000-7000-8000-000000000001","participant":"0190a0b0-0000-7000-8000-000000000002","activity":"0190a0b0-0000-7000-8000-000000000003","date":"2026-11-19","role":"bruger","recorded_at":"2026-11-19T10:00:00Z","recorded_by":"0190a0b0-0000-7000-8000-000000000004"}"#;
+        let entry = format!(
+            r#"{{"mutation":{{"id":"0190a0b0-0000-7000-8000-000000000005","change":{{"type":"check_in","attendance":{attendance}}}}},"queued_at":"2026-11-19T10:00:01Z"}}"#
+        );
+        let transaction = version_2
+            .transaction(&["attendance", "outbox"], rexie::TransactionMode::ReadWrite)
+            .unwrap();
+        let parse = |json: &str| js_sys::JSON::parse(json).unwrap();
+        transaction
+            .store("attendance")
+            .unwrap()
+            .add(&parse(attendance), None)
+            .await
+            .unwrap();
+        transaction
+            .store("outbox")
+            .unwrap()
+            .add(&parse(&entry), None)
+            .await
+            .unwrap();
+        transaction.done().await.unwrap();
+        version_2.close();
+
+        let store = Store::open(name).await.unwrap();
+        assert_eq!(store.schema_version(), Some(spor::store::SCHEMA_VERSION));
+        let activity = ActivityId(uuid::Uuid::parse_str("0190a0b0-0000-7000-8000-000000000003").unwrap());
+        let records = store
+            .occurrence_records(Occurrence {
+                activity,
+                date: NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(records.attendances.len(), 1);
+        let outbox = store.outbox().await.unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert!(
+            matches!(&outbox[0].mutation.change, Change::CheckIn { attendance } if attendance.activity == activity)
+        );
+        // The stores added since version 2 work.
+        assert!(store.dead_letters().await.unwrap().is_empty());
+        assert!(store.responses().await.unwrap().is_empty());
+        assert!(store.templates().await.unwrap().is_empty());
+        store.close();
+    }
 }
 
 mod erasure_and_merge {
