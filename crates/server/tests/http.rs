@@ -146,8 +146,31 @@ async fn csp_allows_the_loader_by_hash_and_wasm_but_no_inline_or_remote_code() {
         "'sha256-{}'",
         base64::engine::general_purpose::STANDARD.encode(digest)
     );
-    for path in ["/", "/trends", "/api/v1/health", "/api/v1/missing"] {
-        let response = get(&fixture, path).await;
+    // Every kind of answer: the app shell, static files, every API route (refused ones included),
+    // unknown paths and wrong methods.
+    let requests = [
+        (Method::GET, "/"),
+        (Method::GET, "/trends"),
+        (Method::GET, "/sw.js"),
+        (Method::GET, "/manifest.webmanifest"),
+        (Method::GET, "/spor-0123456789abcdef.js"),
+        (Method::GET, "/icons/icon-192.png"),
+        (Method::GET, "/api/v1/health"),
+        (Method::GET, "/api/v1/openapi.json"),
+        (Method::GET, "/api/v1/missing"),
+        (Method::POST, "/api/v1/pair"),
+        (Method::POST, "/api/v1/pairing-codes"),
+        (Method::GET, "/api/v1/devices"),
+        (
+            Method::POST,
+            "/api/v1/devices/00000000-0000-0000-0000-000000000000/revoke",
+        ),
+        (Method::POST, "/api/v1/sync/push"),
+        (Method::GET, "/api/v1/sync/pull"),
+        (Method::DELETE, "/api/v1/sync/push"),
+    ];
+    for (method, path) in requests {
+        let response = request(&fixture, method, path).await;
         let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
         assert!(csp.contains(&loader_hash), "{path}: {csp}");
         assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
@@ -156,6 +179,7 @@ async fn csp_allows_the_loader_by_hash_and_wasm_but_no_inline_or_remote_code() {
         assert!(!csp.contains("http"), "no remote origin may be allowed: {csp}");
         assert_eq!(header_of(&response, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
         assert_eq!(header_of(&response, header::REFERRER_POLICY), "no-referrer");
+        assert_eq!(header_of(&response, header::X_FRAME_OPTIONS), "DENY");
     }
 }
 

@@ -1,0 +1,121 @@
+//! The server's own logs, from the real binary at debug level, after pairing, pushing a pseudonym and
+//! survey answers and pulling them back: no token, no pairing code, no pseudonym, no answer in them.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+
+/// Reads the server's stdout until it has printed its address and first pairing code.
+fn announced(stdout: &mut impl Read) -> (String, String, String) {
+    let mut printed = String::new();
+    let mut buffer = [0u8; 1024];
+    loop {
+        let read = stdout.read(&mut buffer).expect("the server's output is readable");
+        assert!(read > 0, "the server stopped before it listened: {printed}");
+        printed.push_str(&String::from_utf8_lossy(&buffer[..read]));
+        let url = printed
+            .split("running at ")
+            .nth(1)
+            .and_then(|rest| rest.split('/').take(3).collect::<Vec<_>>().join("/").into());
+        let code = printed
+            .split("enter the code ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next().map(str::to_owned));
+        if let (Some(url), Some(code)) = (url, code) {
+            return (url.trim_end_matches('/').to_owned(), code, printed);
+        }
+    }
+}
+
+#[test]
+fn logs_hold_no_tokens_codes_pseudonyms_or_answers() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let data = tempfile::TempDir::new().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_spor-server"))
+        .args(["serve", "--addr", "127.0.0.1", "--port", "0", "--data-dir"])
+        .arg(data.path())
+        .env("SPOR_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = server.stdout.take().unwrap();
+    let (url, code, _) = announced(&mut stdout);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (token, second_code) = runtime.block_on(async {
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+        let api = |method: reqwest::Method, path: &str, token: Option<&str>| {
+            let mut request = http.request(method, format!("{url}/api/v1{path}")).header("x-spor-protocol", "1");
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request
+        };
+        let paired: serde_json::Value = api(reqwest::Method::POST, "/pair", None)
+            .json(&json!({"code": code, "device_name": "Telefon"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = paired["token"].as_str().unwrap().to_owned();
+        let device = paired["device"].as_str().unwrap().to_owned();
+        let stamp = json!({"wall_ms": 5, "counter": 0, "device": device});
+        let push = json!({"mutations": [
+            {"id": "0190a0b0-0000-7000-8000-000000000001", "change": {"type": "patch",
+                "entity": {"kind": "participant", "id": "0190a0b0-0000-7000-8000-000000000002"},
+                "fields": {"pseudonym": {"value": "Hemmelig-Søren", "stamp": stamp}}}},
+            {"id": "0190a0b0-0000-7000-8000-000000000003", "change": {"type": "patch",
+                "entity": {"kind": "reflection", "id": "0190a0b0-0000-7000-8000-000000000004"},
+                "fields": {"text": {"value": "Svaret-ingen-maa-se", "stamp": stamp}}}},
+            // A refused one too: its problem must not echo the value either.
+            {"id": "0190a0b0-0000-7000-8000-000000000005", "change": {"type": "headcount", "event": {
+                "id": "0190a0b0-0000-7000-8000-000000000006", "activity": "0190a0b0-0000-7000-8000-000000000007",
+                "date": "2026-11-19", "role": "bruger", "delta": 7,
+                "recorded_at": "2026-11-19T10:00:00Z", "recorded_by": device}}}
+        ]});
+        let pushed = api(reqwest::Method::POST, "/sync/push", Some(&token)).json(&push).send().await.unwrap();
+        assert!(pushed.status().is_success());
+        let created: serde_json::Value = api(reqwest::Method::POST, "/pairing-codes", Some(&token))
+            .json(&json!({"role": "volunteer"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pulled = api(reqwest::Method::GET, "/sync/pull", Some(&token)).send().await.unwrap();
+        assert!(pulled.status().is_success());
+        // A forged token is refused; it must not be logged either.
+        let forged = api(reqwest::Method::GET, "/sync/pull", Some("0190a0b0-0000-7000-8000-000000000009.forged-secret"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), 401);
+        (token, created["code"].as_str().unwrap().to_owned())
+    });
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut logs = String::new();
+    stdout.read_to_string(&mut logs).unwrap();
+    server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    assert!(logs.contains("push"), "the pushes are logged: {logs}");
+    let secret = token.split_once('.').unwrap().1;
+    for (what, text) in [
+        ("token secret", secret),
+        ("created pairing code", second_code.as_str()),
+        ("pseudonym", "Hemmelig-Søren"),
+        ("reflection text", "Svaret-ingen-maa-se"),
+        ("forged secret", "forged-secret"),
+    ] {
+        assert!(!logs.contains(text), "the {what} is in the logs:\n{logs}");
+    }
+}
