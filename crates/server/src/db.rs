@@ -3,7 +3,7 @@
 //! SQLite has one writer at a time; writes take [`Database::writer`] first, so concurrent pushes
 //! queue in the server instead of failing with `SQLITE_BUSY`, and each push is one transaction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use spor_core::access::{DeviceRole, Topic};
+use spor_core::attendance::Attendance;
 use spor_core::hlc::Hlc;
 use spor_core::ids::{DeviceId, OrganisationId, ParticipantId};
 use spor_core::instruments::Instrument;
@@ -305,12 +306,34 @@ impl Storage for Database {
         let erases = mutations
             .iter()
             .any(|mutation| matches!(mutation.change, Change::EraseParticipant { .. }));
-        for mutation in mutations {
-            let outcome = push.apply(&mutation).await?;
-            results.push(MutationResult {
-                id: mutation.id,
-                outcome,
-            });
+        // Runs of check-ins (the bulk of any sync) go in a few multi-row statements; everything
+        // else one by one, in order.
+        let mut rest = &mutations[..];
+        while !rest.is_empty() {
+            let run = rest
+                .iter()
+                .take_while(|mutation| matches!(mutation.change, Change::CheckIn { .. }))
+                .count();
+            if run > 1 && !push.merges_exist {
+                let outcomes = push.apply_check_ins(&rest[..run]).await?;
+                results.extend(
+                    rest[..run]
+                        .iter()
+                        .zip(outcomes)
+                        .map(|(mutation, outcome)| MutationResult {
+                            id: mutation.id,
+                            outcome,
+                        }),
+                );
+                rest = &rest[run..];
+            } else {
+                let outcome = push.apply(&rest[0]).await?;
+                results.push(MutationResult {
+                    id: rest[0].id,
+                    outcome,
+                });
+                rest = &rest[1..];
+            }
         }
         transaction.commit().await?;
         if erases {
@@ -404,6 +427,141 @@ struct Push<'a> {
 }
 
 impl Push<'_> {
+    /// A run of check-ins, in an organisation without merges: new mutation ids and new attendance
+    /// in one statement each, then the change log; the few duplicates take the one-by-one path.
+    async fn apply_check_ins(&mut self, run: &[Mutation]) -> Result<Vec<Outcome>, StorageError> {
+        let rows =
+            |columns: usize| vec![format!("({})", vec!["?"; columns].join(", ")); run.len()].join(", ");
+        let query = format!(
+            "INSERT INTO mutations (organisation, id, device, received_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+            rows(4)
+        );
+        let mut insert = sqlx::query_scalar::<_, String>(&query);
+        for mutation in run {
+            insert = insert
+                .bind(&self.organisation)
+                .bind(mutation.id.0.to_string())
+                .bind(&self.device)
+                .bind(&self.received_at);
+        }
+        let first_time: HashSet<String> = insert
+            .fetch_all(&mut *self.connection)
+            .await?
+            .into_iter()
+            .collect();
+        let fresh: Vec<&Attendance> = run
+            .iter()
+            .filter(|mutation| first_time.contains(&mutation.id.0.to_string()))
+            .filter_map(|mutation| match &mutation.change {
+                Change::CheckIn { attendance } => Some(attendance),
+                _ => None,
+            })
+            .collect();
+        let mut inserted = HashSet::new();
+        if !fresh.is_empty() {
+            let query = format!(
+                "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES {} \
+                 ON CONFLICT DO NOTHING RETURNING id",
+                vec!["(?, ?, ?, ?, ?)"; fresh.len()].join(", ")
+            );
+            let mut insert = sqlx::query_scalar::<_, String>(&query);
+            for attendance in &fresh {
+                insert = insert
+                    .bind(&self.organisation)
+                    .bind(attendance.id.0.to_string())
+                    .bind(attendance.participant.0.to_string())
+                    .bind(attendance.activity.0.to_string())
+                    .bind(attendance.date.to_string());
+            }
+            inserted = insert
+                .fetch_all(&mut *self.connection)
+                .await?
+                .into_iter()
+                .collect();
+        }
+        let logged: Vec<&Attendance> = fresh
+            .iter()
+            .copied()
+            .filter(|attendance| inserted.contains(&attendance.id.0.to_string()))
+            .collect();
+        if !logged.is_empty() {
+            // One row per check-in, in the order they were sent, so pull order follows push order.
+            let query = format!(
+                "INSERT INTO changes (organisation, topic, subject, change, device, received_at) VALUES {}",
+                vec!["(?, ?, ?, ?, ?, ?)"; logged.len()].join(", ")
+            );
+            let mut insert = sqlx::query(&query);
+            for attendance in &logged {
+                let change = Change::CheckIn {
+                    attendance: (*attendance).clone(),
+                };
+                insert = insert
+                    .bind(&self.organisation)
+                    .bind(Topic::Attendance.as_str())
+                    .bind(attendance.id.0.to_string())
+                    .bind(to_json(&change))
+                    .bind(&self.device)
+                    .bind(&self.received_at);
+            }
+            insert.execute(&mut *self.connection).await?;
+        }
+        let mut outcomes = Vec::with_capacity(run.len());
+        for mutation in run {
+            let Change::CheckIn { attendance } = &mutation.change else {
+                unreachable!("a run holds check-ins only")
+            };
+            let outcome = if !first_time.contains(&mutation.id.0.to_string()) {
+                self.known_mutation(mutation).await?
+            } else if inserted.contains(&attendance.id.0.to_string()) {
+                Outcome::Applied
+            } else {
+                self.duplicate_check_in(mutation, attendance).await?
+            };
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// The answer to a mutation id seen before: `duplicate`, with the canonical check-in if it had one.
+    async fn known_mutation(&mut self, mutation: &Mutation) -> Result<Outcome, StorageError> {
+        let canonical: Option<String> =
+            sqlx::query_scalar("SELECT canonical FROM mutations WHERE organisation = ? AND id = ?")
+                .bind(&self.organisation)
+                .bind(mutation.id.0.to_string())
+                .fetch_one(&mut *self.connection)
+                .await?;
+        let canonical = canonical
+            .as_deref()
+            .map(|id| parse_uuid(id, "attendance id"))
+            .transpose()?;
+        Ok(Outcome::Duplicate { canonical })
+    }
+
+    /// A check-in of a person already checked in at the occurrence (or the same record again): its
+    /// id becomes an alias of the canonical one, and the answer names it.
+    async fn duplicate_check_in(
+        &mut self,
+        mutation: &Mutation,
+        attendance: &Attendance,
+    ) -> Result<Outcome, StorageError> {
+        let canonical = self.canonical_attendance(attendance).await?;
+        if canonical != attendance.id.0 {
+            sqlx::query(
+                "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES (?, ?, ?) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&self.organisation)
+            .bind(attendance.id.0.to_string())
+            .bind(canonical.to_string())
+            .execute(&mut *self.connection)
+            .await?;
+        }
+        self.remember_canonical(mutation, canonical).await?;
+        Ok(Outcome::Duplicate {
+            canonical: Some(canonical),
+        })
+    }
+
     async fn apply(&mut self, mutation: &Mutation) -> Result<Outcome, StorageError> {
         let first_time = sqlx::query(
             "INSERT INTO mutations (organisation, id, device, received_at) VALUES (?, ?, ?, ?) \
@@ -418,17 +576,7 @@ impl Push<'_> {
         .rows_affected()
             == 1;
         if !first_time {
-            let canonical: Option<String> =
-                sqlx::query_scalar("SELECT canonical FROM mutations WHERE organisation = ? AND id = ?")
-                    .bind(&self.organisation)
-                    .bind(mutation.id.0.to_string())
-                    .fetch_one(&mut *self.connection)
-                    .await?;
-            let canonical = canonical
-                .as_deref()
-                .map(|id| parse_uuid(id, "attendance id"))
-                .transpose()?;
-            return Ok(Outcome::Duplicate { canonical });
+            return self.known_mutation(mutation).await;
         }
         let outcome = match &mutation.change {
             Change::CheckIn { attendance } => {
@@ -453,22 +601,7 @@ impl Push<'_> {
                         .await?;
                     Outcome::Applied
                 } else {
-                    let canonical = self.canonical_attendance(&attendance).await?;
-                    if canonical != attendance.id.0 {
-                        sqlx::query(
-                            "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES (?, ?, ?) \
-                             ON CONFLICT DO NOTHING",
-                        )
-                        .bind(&self.organisation)
-                        .bind(attendance.id.0.to_string())
-                        .bind(canonical.to_string())
-                        .execute(&mut *self.connection)
-                        .await?;
-                    }
-                    self.remember_canonical(mutation, canonical).await?;
-                    Outcome::Duplicate {
-                        canonical: Some(canonical),
-                    }
+                    self.duplicate_check_in(mutation, &attendance).await?
                 }
             }
             Change::AttendanceEvent { event } => {

@@ -1000,3 +1000,55 @@ async fn answers_to_a_custom_template_are_checked_against_the_version_they_name(
         }
     ));
 }
+
+#[tokio::test]
+async fn a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per_person() {
+    let server = start().await;
+    let phone = server.organisation("Café Nord").await;
+    let cafe = ActivityId(Uuid::now_v7());
+    let (soren, aase, ali) = (
+        ParticipantId(Uuid::now_v7()),
+        ParticipantId(Uuid::now_v7()),
+        ParticipantId(Uuid::now_v7()),
+    );
+    let earlier = mutation(check_in(ali, cafe, phone.device()));
+    assert_eq!(
+        phone.push(std::slice::from_ref(&earlier)).await,
+        [Outcome::Applied]
+    );
+    let id_of = |mutation: &Mutation| match &mutation.change {
+        Change::CheckIn { attendance } => attendance.id.0,
+        _ => unreachable!(),
+    };
+    let batch = [
+        mutation(check_in(soren, cafe, phone.device())),
+        mutation(check_in(aase, cafe, phone.device())),
+        mutation(check_in(soren, cafe, phone.device())),
+        mutation(check_in(ali, cafe, phone.device())),
+    ];
+    assert_eq!(
+        phone.push(&batch).await,
+        [
+            Outcome::Applied,
+            Outcome::Applied,
+            Outcome::Duplicate {
+                canonical: Some(id_of(&batch[0]))
+            },
+            Outcome::Duplicate {
+                canonical: Some(id_of(&earlier))
+            },
+        ]
+    );
+    let held = phone.reader(&server).await.pull_all(1000).await;
+    assert_eq!(held.len(), 3, "Ali, Søren and Åse once each");
+    assert_eq!(
+        held.iter()
+            .map(|change| match change {
+                Change::CheckIn { attendance } => attendance.id.0,
+                _ => unreachable!(),
+            })
+            .collect::<Vec<_>>(),
+        [id_of(&earlier), id_of(&batch[0]), id_of(&batch[1])],
+        "in the order they were pushed"
+    );
+}
