@@ -67,8 +67,22 @@ pub(super) fn from_js_all<T: DeserializeOwned>(
 }
 
 /// A key range holding exactly `key`.
-fn only(key: &JsValue, action: &'static str) -> Result<KeyRange, StoreError> {
+pub(super) fn only(key: &JsValue, action: &'static str) -> Result<KeyRange, StoreError> {
     KeyRange::only(key).map_err(|error| StoreError::database(action)(error.into()))
+}
+
+/// The `natural_key` index's key: one check-in per person and occurrence.
+pub(super) fn natural_key(
+    participant: ParticipantId,
+    activity: ActivityId,
+    date: chrono::NaiveDate,
+) -> JsValue {
+    js_sys::Array::of3(
+        &participant.to_string().into(),
+        &activity.to_string().into(),
+        &date.to_string().into(),
+    )
+    .into()
 }
 
 fn occurrence_key(occurrence: Occurrence) -> Result<KeyRange, StoreError> {
@@ -167,7 +181,7 @@ pub(super) async fn merge_in(
         .absorb(&mut merged_record)
         .map_err(|problem| StoreError::Refused { problem })?;
 
-    let natural_key = attendance
+    let by_natural_key = attendance
         .index(BY_NATURAL_KEY)
         .map_err(StoreError::database(action))?;
     let events_by_attendance = events
@@ -181,13 +195,8 @@ pub(super) async fn merge_in(
         .map_err(StoreError::database(action))?;
     for value in moving {
         let mut record: Attendance = from_js(value, "attendance")?;
-        let kept_key = js_sys::Array::of3(
-            &kept.to_string().into(),
-            &record.activity.to_string().into(),
-            &record.date.to_string().into(),
-        );
-        let already_there = natural_key
-            .get(kept_key.into())
+        let already_there = by_natural_key
+            .get(natural_key(kept, record.activity, record.date))
             .await
             .map_err(StoreError::database(action))?
             .is_some();
@@ -248,21 +257,38 @@ pub(super) async fn tick_clock(
     device: uuid::Uuid,
     action: &'static str,
 ) -> Result<Hlc, StoreError> {
-    let last: Option<Hlc> = match meta
+    let stamp = read_clock(meta, device, action)
+        .await?
+        .tick(js_sys::Date::now() as u64);
+    write_clock(meta, stamp, action).await?;
+    Ok(stamp)
+}
+
+/// This device's latest stamp as kept in `meta` (the start stamp before its first edit).
+pub(super) async fn read_clock(
+    meta: &rexie::Store,
+    device: uuid::Uuid,
+    action: &'static str,
+) -> Result<Hlc, StoreError> {
+    match meta
         .get(super::meta::CLOCK.into())
         .await
         .map_err(StoreError::database(action))?
     {
-        Some(value) if !value.is_undefined() => Some(from_js(value, "clock")?),
-        _ => None,
-    };
-    let stamp = last
-        .unwrap_or_else(|| Hlc::start(spor_core::ids::DeviceId(device)))
-        .tick(js_sys::Date::now() as u64);
-    meta.put(&to_js(&stamp), Some(&super::meta::CLOCK.into()))
+        Some(value) if !value.is_undefined() => from_js(value, "clock"),
+        _ => Ok(Hlc::start(spor_core::ids::DeviceId(device))),
+    }
+}
+
+pub(super) async fn write_clock(
+    meta: &rexie::Store,
+    clock: Hlc,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    meta.put(&to_js(&clock), Some(&super::meta::CLOCK.into()))
         .await
         .map_err(StoreError::database(action))?;
-    Ok(stamp)
+    Ok(())
 }
 
 impl Store {

@@ -19,7 +19,9 @@ use spor_core::participant::Participant;
 use spor_core::sync::{Change, EntityKind, MutationResult, Outcome, PullResponse, RejectReason, Stamped};
 use wasm_bindgen::JsValue;
 
-use super::records::{OutboxEntry, erase_in, from_js, from_js_all, merge_in, to_js};
+use super::records::{
+    OutboxEntry, erase_in, from_js, from_js_all, merge_in, natural_key, only, read_clock, to_js, write_clock,
+};
 use super::schema::*;
 use super::{Store, StoreError};
 
@@ -483,15 +485,10 @@ async fn add_attendance(
     {
         return Ok(false);
     }
-    let natural_key = js_sys::Array::of3(
-        &record.participant.to_string().into(),
-        &record.activity.to_string().into(),
-        &record.date.to_string().into(),
-    );
     let local = attendance
         .index(BY_NATURAL_KEY)
         .map_err(StoreError::database(action))?
-        .get(natural_key.into())
+        .get(natural_key(record.participant, record.activity, record.date))
         .await
         .map_err(StoreError::database(action))?;
     match local {
@@ -517,8 +514,7 @@ async fn repoint_attendance(
     canonical: uuid::Uuid,
     action: &'static str,
 ) -> Result<(), StoreError> {
-    let key = rexie::KeyRange::only(&local.id.to_string().into())
-        .map_err(|error| StoreError::database(action)(error.into()))?;
+    let key = only(&local.id.to_string().into(), action)?;
     let moved = events
         .index(BY_ATTENDANCE)
         .map_err(StoreError::database(action))?
@@ -604,19 +600,8 @@ async fn observe_clock(
     remote: Hlc,
     action: &'static str,
 ) -> Result<(), StoreError> {
-    let last: Option<Hlc> = match meta
-        .get(super::meta::CLOCK.into())
-        .await
-        .map_err(StoreError::database(action))?
-    {
-        Some(value) if !value.is_undefined() => Some(from_js(value, "clock")?),
-        _ => None,
-    };
-    let clock = last
-        .unwrap_or_else(|| Hlc::start(DeviceId(device)))
+    let clock = read_clock(meta, device, action)
+        .await?
         .observe(remote, js_sys::Date::now() as u64);
-    meta.put(&to_js(&clock), Some(&super::meta::CLOCK.into()))
-        .await
-        .map_err(StoreError::database(action))?;
-    Ok(())
+    write_clock(meta, clock, action).await
 }

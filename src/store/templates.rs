@@ -11,9 +11,14 @@ use spor_core::survey::SurveyTemplate;
 use spor_core::sync::{Change, EntityKind, EntityRef, Stamped};
 use wasm_bindgen::JsValue;
 
-use super::records::{from_js, from_js_all, queue, tick_clock, to_js};
+use super::records::{from_js, from_js_all, only, queue, tick_clock, to_js};
 use super::schema::*;
 use super::{Store, StoreError};
+
+/// A template version's key: in the `templates` store, and in the responses' index per version.
+fn version_key(template: &SurveyTemplate) -> JsValue {
+    js_sys::Array::of2(&template.id.to_string().into(), &JsValue::from(template.version)).into()
+}
 
 /// The field a template version travels in.
 pub(super) fn version_field(version: u32) -> String {
@@ -97,9 +102,7 @@ impl Store {
             .db
             .transaction(&[RESPONSES], TransactionMode::ReadOnly)
             .map_err(StoreError::database(action))?;
-        let key = js_sys::Array::of2(&template.id.to_string().into(), &JsValue::from(template.version));
-        let range =
-            rexie::KeyRange::only(&key).map_err(|error| StoreError::database(action)(error.into()))?;
+        let range = only(&version_key(template), action)?;
         let count = transaction
             .store(RESPONSES)
             .and_then(|store| store.index(BY_TEMPLATE_VERSION))
@@ -122,8 +125,7 @@ impl Store {
             .db
             .transaction(&[RESPONSES], TransactionMode::ReadOnly)
             .map_err(StoreError::database(action))?;
-        let key = rexie::KeyRange::only(&activity.to_string().into())
-            .map_err(|error| StoreError::database(action)(error.into()))?;
+        let key = only(&activity.to_string().into(), action)?;
         let values = transaction
             .store(RESPONSES)
             .and_then(|store| store.index(BY_ACTIVITY))
@@ -154,9 +156,8 @@ pub(super) async fn add_pulled_versions(
             // Another app version's template this one cannot read: left for a newer app.
             Err(_) => continue,
         };
-        let key = js_sys::Array::of2(&template.id.to_string().into(), &JsValue::from(template.version));
         if templates
-            .key_exists(key.into())
+            .key_exists(version_key(&template))
             .await
             .map_err(StoreError::database(action))?
         {
