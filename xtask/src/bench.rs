@@ -109,31 +109,7 @@ fn trends_page() -> Result<String> {
 fn attendance_in_browser() -> Result<String> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
-    run_step(
-        project_command("cargo").args(["build", "--package", "spor-server"]),
-        "building spor-server",
-    )?;
-    let out = root().join("target/bench-attendance.json");
-    run_step(
-        project_command("npx")
-            .args([
-                "playwright",
-                "test",
-                "--config",
-                "bench.config.ts",
-                "bench/attendance.bench.ts",
-            ])
-            .current_dir(root().join("tests/e2e"))
-            .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
-            .env("SPOR_DIST", root().join("dist"))
-            .env("SPOR_BENCH_OUT", &out)
-            .env("CHROMIUM", tools::CHROMIUM),
-        "benchmarking attendance in Chromium",
-    )?;
-    let text = std::fs::read_to_string(&out)
-        .map_err(|error| Failure::new(format!("reading {}: {error}", out.display())))?;
-    let results: serde_json::Value =
-        serde_json::from_str(&text).map_err(|error| Failure::new(format!("{}: {error}", out.display())))?;
+    let results = browser_bench("attendance", Profile::Debug)?;
     let stored = results["stored_attendances"].as_u64().unwrap_or(0);
     let participants = results["participants"].as_u64().unwrap_or(0);
     let row = |key: &str, label: String| {
@@ -167,28 +143,7 @@ fn attendance_in_browser() -> Result<String> {
 /// Runs the Playwright sync benchmark (Spor beside PouchDB) against a release spor-server.
 fn sync_in_browser() -> Result<String> {
     tools::ensure_bench_peer_packages()?;
-    run_step(
-        project_command("cargo").args(["build", "--release", "--package", "spor-server"]),
-        "building spor-server (release)",
-    )?;
-    let out = root().join("target/bench-sync.json");
-    run_step(
-        project_command("npx")
-            .args([
-                "playwright",
-                "test",
-                "--config",
-                "bench.config.ts",
-                "bench/sync.bench.ts",
-            ])
-            .current_dir(root().join("tests/e2e"))
-            .env("SPOR_SERVER_BIN", root().join("target/release/spor-server"))
-            .env("SPOR_DIST", root().join("dist"))
-            .env("SPOR_BENCH_SYNC_OUT", &out)
-            .env("CHROMIUM", tools::CHROMIUM),
-        "benchmarking sync in Chromium",
-    )?;
-    let results = read_json(&out)?;
+    let results = browser_bench("sync", Profile::Release)?;
     let records = results["records"].as_u64().unwrap_or(0);
     let row = |key: &str, label: &str| {
         let figures = &results[key];
@@ -203,6 +158,45 @@ fn sync_in_browser() -> Result<String> {
         row("pouchdb", "PouchDB: replicate to pouchdb-server"),
     ]
     .join("\n"))
+}
+
+/// The spor-server build a browser benchmark runs against.
+#[derive(Clone, Copy)]
+enum Profile {
+    Debug,
+    Release,
+}
+
+/// Runs `tests/e2e/bench/<name>.bench.ts` against the real spor-server and reads the figures it
+/// writes to `SPOR_BENCH_OUT`.
+fn browser_bench(name: &str, profile: Profile) -> Result<serde_json::Value> {
+    let (flags, dir): (&[&str], _) = match profile {
+        Profile::Debug => (&[], "debug"),
+        Profile::Release => (&["--release"], "release"),
+    };
+    run_step(
+        project_command("cargo")
+            .arg("build")
+            .args(flags)
+            .args(["--package", "spor-server"]),
+        &format!("building spor-server ({dir})"),
+    )?;
+    let out = root().join(format!("target/bench-{name}.json"));
+    run_step(
+        project_command("npx")
+            .args(["playwright", "test", "--config", "bench.config.ts"])
+            .arg(format!("bench/{name}.bench.ts"))
+            .current_dir(root().join("tests/e2e"))
+            .env(
+                "SPOR_SERVER_BIN",
+                root().join("target").join(dir).join("spor-server"),
+            )
+            .env("SPOR_DIST", root().join("dist"))
+            .env("SPOR_BENCH_OUT", &out)
+            .env("CHROMIUM", tools::CHROMIUM),
+        &format!("benchmarking {name} in Chromium"),
+    )?;
+    read_json(&out)
 }
 
 /// Runs the server's load generator and reads its figures back.

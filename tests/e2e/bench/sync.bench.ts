@@ -1,6 +1,6 @@
 // Sync of 10,000 queued records from one browser to spor-server, beside the same records replicated
 // by PouchDB (npm `pouchdb`) to `pouchdb-server --in-memory` on loopback, in the same browser.
-// Writes its figures to SPOR_BENCH_SYNC_OUT.
+// Writes its figures to SPOR_BENCH_OUT.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -130,7 +130,7 @@ test("10,000 queued records to the server, beside PouchDB replication", async ({
       pouchdb: { seconds: pouch.seconds, records_per_second: RECORDS / pouch.seconds },
     };
     console.log(JSON.stringify(results, null, 2));
-    if (process.env.SPOR_BENCH_SYNC_OUT) writeFileSync(process.env.SPOR_BENCH_SYNC_OUT, JSON.stringify(results, null, 2));
+    if (process.env.SPOR_BENCH_OUT) writeFileSync(process.env.SPOR_BENCH_OUT, JSON.stringify(results, null, 2));
   } finally {
     peer.child.kill();
     rmSync(peer.scratch, { recursive: true, force: true });
