@@ -2,6 +2,7 @@
 
 pub mod activity_form;
 pub mod backup_section;
+pub mod confirm_notice;
 pub mod devices_section;
 pub mod headcount_counter;
 pub mod kiosk_screen;

@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use spor_core::access::DeviceRole;
 use spor_core::protocol::{DeviceInfo, PairingCodeResponse};
 
+use crate::components::confirm_notice::ConfirmNotice;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
@@ -191,26 +192,12 @@ fn DeviceItem(device: DeviceInfo, is_this: bool, revoke: Callback<DeviceInfo>) -
                     {i18n.format(Key::DevicesRevoke, &[("name", &label.get_value())])}
                 </button>
             </Show>
-            <Show when=move || confirming.get()>
-                <div class="notice" role="alert">
-                    <p>{i18n.format(Key::DevicesRevokeConfirm, &[("name", &label.get_value())])}</p>
-                    <div class="button-row">
-                        <button
-                            type="button"
-                            class="button danger"
-                            on:click=move |_| {
-                                confirming.set(false);
-                                revoke.run(stored.get_value());
-                            }
-                        >
-                            {i18n.format(Key::DevicesRevokeYes, &[("name", &label.get_value())])}
-                        </button>
-                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>
-                            {i18n.text(Key::CommonCancel)}
-                        </button>
-                    </div>
-                </div>
-            </Show>
+            <ConfirmNotice
+                open=confirming
+                question=i18n.format(Key::DevicesRevokeConfirm, &[("name", &label.get_value())])
+                yes=i18n.format(Key::DevicesRevokeYes, &[("name", &label.get_value())])
+                on_yes=Callback::new(move |()| revoke.run(stored.get_value()))
+            />
         </li>
     }
 }

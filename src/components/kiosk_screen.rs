@@ -70,7 +70,8 @@ fn KioskStart() -> impl IntoView {
         {move || match session.get().is_some() {
             true => {
                 let runner_session = RwSignal::new(session.get_untracked().expect("checked"));
-                // The runner owns its own copy; the outer one only says a survey is under way.
+                // The runner's signal is made here, in this closure's scope: one made in the start
+                // button's handler would belong to the start screen and go when it is replaced.
                 view! {
                     <SurveyRunner
                         session=runner_session

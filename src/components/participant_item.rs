@@ -5,6 +5,7 @@ use spor_core::ids::ParticipantId;
 use spor_core::participant::{Consent, Participant};
 use spor_core::validation::Context;
 
+use crate::components::confirm_notice::ConfirmNotice;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 
@@ -84,26 +85,12 @@ pub fn ParticipantItem(
             <Show when=move || merging.get()>
                 <MergeForm merged=stored.get_value() others=others.clone() on_merge merging />
             </Show>
-            <Show when=move || confirming.get()>
-                <div class="notice" role="alert">
-                    <p>{i18n.format(Key::ParticipantsEraseConfirm, &[("name", &name)])}</p>
-                    <div class="button-row">
-                        <button
-                            type="button"
-                            class="button danger"
-                            on:click=move |_| {
-                                confirming.set(false);
-                                on_erase.run(stored.get_value());
-                            }
-                        >
-                            {i18n.format(Key::ParticipantsEraseYes, &[("name", &stored.with_value(|p| p.pseudonym.clone()))])}
-                        </button>
-                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>
-                            {i18n.text(Key::CommonCancel)}
-                        </button>
-                    </div>
-                </div>
-            </Show>
+            <ConfirmNotice
+                open=confirming
+                question=i18n.format(Key::ParticipantsEraseConfirm, &[("name", &name)])
+                yes=i18n.format(Key::ParticipantsEraseYes, &[("name", &name)])
+                on_yes=Callback::new(move |()| on_erase.run(stored.get_value()))
+            />
         </li>
     }
 }

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use spor_core::access::DeviceRole;
 
+use crate::components::confirm_notice::ConfirmNotice;
 use crate::components::devices_section::DevicesSection;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::{SyncStatus, use_sync};
@@ -160,12 +161,11 @@ fn PairedStatus() -> impl IntoView {
         })
     };
     let origin = window().location().origin().unwrap_or_default();
-    let unpair = move |_| {
-        confirming.set(false);
+    let unpair = Callback::new(move |()| {
         spawn_local(async move {
             let _ = sync.unpair().await;
         });
-    };
+    });
     view! {
         <p data-testid="sync-paired">
             {move || link().map(|link| i18n.format(Key::SyncPaired, &[("organisation", &link.organisation_name)]))}
@@ -197,19 +197,12 @@ fn PairedStatus() -> impl IntoView {
                 {i18n.text(Key::SyncUnpair)}
             </button>
         </div>
-        <Show when=move || confirming.get()>
-            <div class="notice" role="alert">
-                <p>{i18n.text(Key::SyncUnpairConfirm)}</p>
-                <div class="button-row">
-                    <button type="button" class="button danger" on:click=unpair>
-                        {i18n.text(Key::SyncUnpairYes)}
-                    </button>
-                    <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>
-                        {i18n.text(Key::CommonCancel)}
-                    </button>
-                </div>
-            </div>
-        </Show>
+        <ConfirmNotice
+            open=confirming
+            question=i18n.t(Key::SyncUnpairConfirm).to_owned()
+            yes=i18n.t(Key::SyncUnpairYes).to_owned()
+            on_yes=unpair
+        />
         <DeadLetters />
     }
 }
