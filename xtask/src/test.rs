@@ -66,11 +66,21 @@ pub fn run() -> Result {
         run_step(&mut cargo(&["test", "--workspace"]), "host tests")
     });
     stage("wasm tests", &mut || {
-        run_step(
+        // ChromeDriver's Chromium leaves a profile of over 100 MB in the temporary directory
+        // each run; keeping them under target/ and removing them afterwards stops a machine
+        // that runs the suite often from filling its disk.
+        let profiles = root().join("target/tmp/chromium-profiles");
+        std::fs::create_dir_all(&profiles)
+            .map_err(|error| Failure::new(format!("creating {}: {error}", profiles.display())))?;
+        let outcome = run_step(
             cargo(&["test", "--package", "spor", "--target", "wasm32-unknown-unknown"])
-                .env("CHROMEDRIVER", tools::CHROMEDRIVER),
+                .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+                .env("TMPDIR", &profiles),
             "wasm-bindgen tests in headless Chromium",
-        )
+        );
+        // Best effort: a leftover profile costs disk space, never a verdict.
+        let _ = std::fs::remove_dir_all(&profiles);
+        outcome
     });
     stage("end-to-end", &mut || {
         app_build::build_release()?;
