@@ -10,6 +10,7 @@ mod records;
 mod schema;
 mod sync_state;
 mod templates;
+mod trend_months;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -146,7 +146,10 @@ mod attendance {
                     device,
                 },
             };
-            store.record_attendance_event(&event).await.unwrap();
+            store
+                .record_attendance_event(&event, attendance.occurrence())
+                .await
+                .unwrap();
         }
         let records = store.occurrence_records(occurrence(activity)).await.unwrap();
         assert_eq!(
@@ -461,7 +464,10 @@ mod erasure_and_merge {
                 device: DeviceId::generate(),
             },
         };
-        store.record_attendance_event(&withdrawal).await.unwrap();
+        store
+            .record_attendance_event(&withdrawal, merged_19.occurrence())
+            .await
+            .unwrap();
 
         store.merge_participants(merged.id, kept.id).await.unwrap();
 
@@ -615,7 +621,10 @@ mod sync_steps {
         let local = check_in(ParticipantId::generate(), activity);
         let mutation = store.check_in(&local).await.unwrap();
         let event = withdrawal(local.id);
-        store.record_attendance_event(&event).await.unwrap();
+        store
+            .record_attendance_event(&event, local.occurrence())
+            .await
+            .unwrap();
         let canonical = Uuid::now_v7();
         let sent = store.outbox_batch(1).await.unwrap();
         store
@@ -930,6 +939,242 @@ mod surveys {
             })
             .collect();
         assert_eq!(queued, ["v1", "v1", "v2"]);
+        store.close();
+    }
+}
+
+mod trends {
+    use super::fresh_store;
+    use chrono::{NaiveDate, Utc};
+    use spor_core::Role;
+    use spor_core::activity::Occurrence;
+    use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
+    use spor_core::backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup};
+    use spor_core::demo::{DemoSize, generate};
+    use spor_core::hlc::Hlc;
+    use spor_core::ids::*;
+    use spor_core::organisation::ReportingSettings;
+    use spor_core::participant::{Consent, Participant};
+    use spor_core::period::Granularity;
+    use spor_core::sync::{Change, PullResponse, PulledChange};
+    use spor_core::trends::{Query, Trends, Visit};
+    use wasm_bindgen_test::*;
+
+    fn date(month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, month, day).unwrap()
+    }
+
+    fn check_in(participant: ParticipantId, activity: ActivityId, date: NaiveDate) -> Attendance {
+        Attendance {
+            id: AttendanceId::generate(),
+            participant,
+            activity,
+            date,
+            role: Role::Bruger,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId::generate(),
+        }
+    }
+
+    fn participant(pseudonym: &str) -> Participant {
+        Participant {
+            id: ParticipantId::generate(),
+            pseudonym: pseudonym.to_owned(),
+            birth_decade: None,
+            default_role: Role::Bruger,
+            consent: Consent::default(),
+            activities: Vec::new(),
+            erased: false,
+            merged_into: None,
+        }
+    }
+
+    /// (participant, date, role) of every visit, sorted: what the trends count.
+    fn visits(mut visits: Vec<Visit>) -> Vec<(ParticipantId, NaiveDate, Role)> {
+        let mut seen: Vec<_> = visits
+            .drain(..)
+            .map(|visit| (visit.participant, visit.date, visit.role))
+            .collect();
+        seen.sort();
+        seen
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_trends_follow_every_kind_of_write() {
+        let store = fresh_store("spor-test-trend-months").await;
+        let activity = ActivityId::generate();
+        let [ane, bo, cai, dan] = ["Ane", "Bo", "Cai", "Dan"].map(participant);
+        for person in [&ane, &bo, &cai, &dan] {
+            store.save_participant(person).await.unwrap();
+        }
+        let ane_today = check_in(ane.id, activity, date(11, 26));
+        let bo_today = check_in(bo.id, activity, date(11, 26));
+        let cai_october = check_in(cai.id, activity, date(10, 8));
+        for attendance in [&ane_today, &bo_today, &cai_october] {
+            store.check_in(attendance).await.unwrap();
+        }
+        let mut clock = Hlc::start(DeviceId::generate());
+        let mut event = |attendance: &Attendance, change| {
+            clock = clock.tick(1_764_000_000_000);
+            AttendanceEvent {
+                id: AttendanceEventId::generate(),
+                attendance: attendance.id,
+                change,
+                stamp: clock,
+            }
+        };
+        let withdraw_bo = event(&bo_today, AttendanceChange::Withdrawn);
+        store
+            .record_attendance_event(&withdraw_bo, bo_today.occurrence())
+            .await
+            .unwrap();
+        store
+            .record_headcount(&HeadcountEvent {
+                id: HeadcountEventId::generate(),
+                activity,
+                date: date(10, 8),
+                role: Role::Deltager,
+                delta: 1,
+                recorded_at: Utc::now(),
+                recorded_by: DeviceId::generate(),
+            })
+            .await
+            .unwrap();
+
+        let first = store.trends_dataset().await.unwrap();
+        assert_eq!(
+            visits(first.visits),
+            visits(vec![
+                Visit {
+                    participant: ane.id,
+                    activity,
+                    date: date(11, 26),
+                    role: Role::Bruger
+                },
+                Visit {
+                    participant: cai.id,
+                    activity,
+                    date: date(10, 8),
+                    role: Role::Bruger
+                },
+            ]),
+            "the withdrawn check-in is not a visit"
+        );
+        assert_eq!(first.headcounts.len(), 1);
+
+        // Each write after the first read reaches the next one: its month was marked stale.
+        let restore_bo = event(&bo_today, AttendanceChange::Restored);
+        let promote_ane = event(
+            &ane_today,
+            AttendanceChange::RoleChanged {
+                role: Role::Frivillig,
+            },
+        );
+        for change in [&restore_bo, &promote_ane] {
+            let occurrence = Occurrence {
+                activity,
+                date: date(11, 26),
+            };
+            store.record_attendance_event(change, occurrence).await.unwrap();
+        }
+        let dan_september = check_in(dan.id, activity, date(9, 2));
+        store
+            .apply_pulled(&PullResponse {
+                changes: vec![PulledChange {
+                    seq: 1,
+                    change: Change::CheckIn {
+                        attendance: dan_september.clone(),
+                    },
+                }],
+                cursor: 1,
+                has_more: false,
+            })
+            .await
+            .unwrap();
+        let second = store.trends_dataset().await.unwrap();
+        assert_eq!(
+            visits(second.visits),
+            visits(vec![
+                Visit {
+                    participant: ane.id,
+                    activity,
+                    date: date(11, 26),
+                    role: Role::Frivillig
+                },
+                Visit {
+                    participant: bo.id,
+                    activity,
+                    date: date(11, 26),
+                    role: Role::Bruger
+                },
+                Visit {
+                    participant: cai.id,
+                    activity,
+                    date: date(10, 8),
+                    role: Role::Bruger
+                },
+                Visit {
+                    participant: dan.id,
+                    activity,
+                    date: date(9, 2),
+                    role: Role::Bruger
+                },
+            ])
+        );
+
+        store.merge_participants(dan.id, cai.id).await.unwrap();
+        let merged = store.trends_dataset().await.unwrap();
+        assert!(
+            merged
+                .visits
+                .iter()
+                .any(|v| v.participant == cai.id && v.date == date(9, 2))
+                && merged.visits.iter().all(|v| v.participant != dan.id),
+            "a merged person's visits count as the kept person's"
+        );
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_imported_year_gives_the_same_figures_as_its_records() {
+        let store = fresh_store("spor-test-trend-import").await;
+        let today = date(11, 25);
+        let size = DemoSize {
+            activities: 3,
+            participants: 60,
+            attendances: 1_500,
+            responses: 300,
+        };
+        let demo = generate(size, 5, today);
+        let expected = demo.dataset();
+        // Read once first, so the import must replace packs that already exist.
+        assert!(store.trends_dataset().await.unwrap().visits.is_empty());
+        store
+            .import_backup(Backup {
+                format: BACKUP_FORMAT.to_owned(),
+                version: BACKUP_VERSION,
+                exported_at: Utc::now(),
+                device: DeviceId::generate(),
+                activities: demo.activities,
+                participants: demo.participants,
+                attendance: demo.attendance,
+                attendance_events: Vec::new(),
+                headcounts: demo.headcounts,
+                templates: Vec::new(),
+                responses: demo.responses,
+            })
+            .await
+            .unwrap();
+        let read = store.trends_dataset().await.unwrap();
+        let query = Query {
+            from: date(1, 1),
+            to: today,
+            granularity: Granularity::Month,
+            activity: None,
+            settings: ReportingSettings::default(),
+        };
+        assert_eq!(read.visits.len(), 1_500);
+        assert_eq!(Trends::compute(&read, &query), Trends::compute(&expected, &query));
         store.close();
     }
 }

@@ -187,7 +187,9 @@ impl RegisterContext {
             change,
             stamp: store.next_stamp().await?,
         };
-        store.record_attendance_event(&event).await?;
+        store
+            .record_attendance_event(&event, self.occurrence.get_untracked())
+            .await?;
         self.register.try_update(|register| register.events.push(event));
         Ok(())
     }

@@ -19,6 +19,7 @@ use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
 use wasm_bindgen::JsValue;
 
 use super::schema::*;
+use super::trend_months::{PACKS_BUILT, StaleMonths, mark_stale};
 use super::{Store, StoreError};
 
 /// One queued change, oldest first by `seq`.
@@ -163,6 +164,7 @@ pub(super) async fn merge_in(
     events: &rexie::Store,
     merged: ParticipantId,
     kept: ParticipantId,
+    touched: &mut StaleMonths,
     action: &'static str,
 ) -> Result<(), StoreError> {
     let read = |id: ParticipantId| async move {
@@ -195,6 +197,7 @@ pub(super) async fn merge_in(
         .map_err(StoreError::database(action))?;
     for value in moving {
         let mut record: Attendance = from_js(value, "attendance")?;
+        touched.add(record.activity, record.date);
         let already_there = by_natural_key
             .get(natural_key(kept, record.activity, record.date))
             .await
@@ -292,27 +295,36 @@ pub(super) async fn write_clock(
 }
 
 impl Store {
-    /// Saves `record` in `store` (failing if it is already there) and queues `change`, atomically.
+    /// Saves `record` in `store` (failing if it is already there), queues `change` and marks the
+    /// trends of the record's occurrence stale, atomically.
     async fn add_with_outbox(
         &self,
         store: &str,
         record: JsValue,
+        occurrence: Occurrence,
         change: Change,
         action: &'static str,
     ) -> Result<MutationId, StoreError> {
         let entry = queue(change);
         let transaction = self
             .db
-            .transaction(&[store, OUTBOX], TransactionMode::ReadWrite)
+            .transaction(&[store, OUTBOX, TREND_STALE], TransactionMode::ReadWrite)
             .map_err(StoreError::database(action))?;
         let records = transaction.store(store).map_err(StoreError::database(action))?;
         let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
-        // Both requests are issued at once, outbox entry first; if the record then fails (e.g. a second
-        // check-in of the same person), the transaction aborts and takes the queued entry with it.
-        let entry_js = to_js(&entry);
-        futures::future::try_join(outbox.add(&entry_js, None), records.add(&record, None))
-            .await
+        let stale = transaction
+            .store(TREND_STALE)
             .map_err(StoreError::database(action))?;
+        // The requests are issued at once, outbox entry first; if the record then fails (e.g. a second
+        // check-in of the same person), the transaction aborts and takes the rest with it.
+        let entry_js = to_js(&entry);
+        futures::future::try_join3(
+            outbox.add(&entry_js, None),
+            records.add(&record, None),
+            mark_stale(&stale, occurrence.activity, occurrence.date),
+        )
+        .await
+        .map_err(StoreError::database(action))?;
         transaction.done().await.map_err(StoreError::database(action))?;
         super::notify_local_change();
         Ok(entry.mutation.id)
@@ -324,15 +336,32 @@ impl Store {
         let change = Change::CheckIn {
             attendance: attendance.clone(),
         };
-        self.add_with_outbox(ATTENDANCE, to_js(attendance), change, "save the check-in")
-            .await
+        self.add_with_outbox(
+            ATTENDANCE,
+            to_js(attendance),
+            attendance.occurrence(),
+            change,
+            "save the check-in",
+        )
+        .await
     }
 
-    /// Records a role change, a withdrawal (undo) or a restore: always a new record, never an edit.
-    pub async fn record_attendance_event(&self, event: &AttendanceEvent) -> Result<MutationId, StoreError> {
+    /// Records a role change, a withdrawal (undo) or a restore of a check-in at `occurrence`: always
+    /// a new record, never an edit.
+    pub async fn record_attendance_event(
+        &self,
+        event: &AttendanceEvent,
+        occurrence: Occurrence,
+    ) -> Result<MutationId, StoreError> {
         let change = Change::AttendanceEvent { event: event.clone() };
-        self.add_with_outbox(ATTENDANCE_EVENTS, to_js(event), change, "save the change")
-            .await
+        self.add_with_outbox(
+            ATTENDANCE_EVENTS,
+            to_js(event),
+            occurrence,
+            change,
+            "save the change",
+        )
+        .await
     }
 
     /// Saves a submitted survey response with its outbox entry: written once, in one transaction.
@@ -340,7 +369,11 @@ impl Store {
         let change = Change::SurveyResponse {
             response: response.clone(),
         };
-        self.add_with_outbox(RESPONSES, to_js(response), change, "save the answers")
+        let occurrence = Occurrence {
+            activity: response.activity,
+            date: response.date,
+        };
+        self.add_with_outbox(RESPONSES, to_js(response), occurrence, change, "save the answers")
             .await
     }
 
@@ -351,8 +384,14 @@ impl Store {
 
     pub async fn record_headcount(&self, event: &HeadcountEvent) -> Result<MutationId, StoreError> {
         let change = Change::Headcount { event: event.clone() };
-        self.add_with_outbox(HEADCOUNTS, to_js(event), change, "save the count")
-            .await
+        self.add_with_outbox(
+            HEADCOUNTS,
+            to_js(event),
+            event.occurrence(),
+            change,
+            "save the count",
+        )
+        .await
     }
 
     pub async fn save_activity(&self, activity: &Activity) -> Result<MutationId, StoreError> {
@@ -462,7 +501,14 @@ impl Store {
         let transaction = self
             .db
             .transaction(
-                &[PARTICIPANTS, ATTENDANCE, ATTENDANCE_EVENTS, OUTBOX, META],
+                &[
+                    PARTICIPANTS,
+                    ATTENDANCE,
+                    ATTENDANCE_EVENTS,
+                    OUTBOX,
+                    META,
+                    TREND_STALE,
+                ],
                 TransactionMode::ReadWrite,
             )
             .map_err(StoreError::database(action))?;
@@ -474,7 +520,18 @@ impl Store {
             store(OUTBOX)?,
             store(META)?,
         );
-        merge_in(&participants, &attendance, &events, merged, kept, action).await?;
+        let mut touched = StaleMonths::default();
+        merge_in(
+            &participants,
+            &attendance,
+            &events,
+            merged,
+            kept,
+            &mut touched,
+            action,
+        )
+        .await?;
+        touched.mark(&store(TREND_STALE)?, action).await?;
         let stamp = tick_clock(&meta, device, action).await?;
         let change = Change::MergeParticipants {
             merged,
@@ -552,6 +609,10 @@ impl Store {
         let (attendance, events, headcounts) =
             (store(ATTENDANCE)?, store(ATTENDANCE_EVENTS)?, store(HEADCOUNTS)?);
         let queued = |change| to_js(&queue(change));
+        // An import can touch any month: the trends repack everything on their next read.
+        meta.delete(PACKS_BUILT.into())
+            .await
+            .map_err(StoreError::database(action))?;
         for activity in &plan.activities {
             let entity = EntityRef {
                 kind: EntityKind::Activity,

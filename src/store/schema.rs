@@ -8,11 +8,13 @@
 //! 3. Sync: `dead_letters`, the changes a server refused, with its reasons.
 //! 4. Surveys: `responses`, one per submitted survey (indexed per activity, participant and template
 //!    version), and `templates`, every version of the organisation's own surveys.
+//! 5. Trends: `trend_months`, the packed records of each activity and month, and `trend_stale`, the
+//!    months whose records changed since (see `store::trend_months`).
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 
 pub const DATABASE_NAME: &str = "spor";
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Key-value facts about this device; keys are the constants in `store::meta`.
 pub const META: &str = "meta";
@@ -30,6 +32,10 @@ pub const DEAD_LETTERS: &str = "dead_letters";
 pub const RESPONSES: &str = "responses";
 /// Custom survey templates, one record per version (the built-in instruments live in spor-core).
 pub const TEMPLATES: &str = "templates";
+/// One packed text per activity and month, keyed `[activity, "YYYY-MM"]`: derived from the records.
+pub const TREND_MONTHS: &str = "trend_months";
+/// The keys of the `trend_months` whose records changed since they were packed.
+pub const TREND_STALE: &str = "trend_stale";
 
 /// Every store that holds records (not the device's own `meta`, `outbox` and `dead_letters`): what a
 /// backup carries, a pull may change and a revoked device deletes.
@@ -96,4 +102,6 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
                 )),
         )
         .add_object_store(ObjectStore::new(TEMPLATES).key_path_array(["id", "version"]))
+        .add_object_store(ObjectStore::new(TREND_MONTHS))
+        .add_object_store(ObjectStore::new(TREND_STALE))
 }

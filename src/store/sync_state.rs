@@ -23,6 +23,7 @@ use super::records::{
     OutboxEntry, erase_in, from_js, from_js_all, merge_in, natural_key, only, read_clock, to_js, write_clock,
 };
 use super::schema::*;
+use super::trend_months::StaleMonths;
 use super::{Store, StoreError};
 
 const SERVER_LINK: &str = "server_link";
@@ -203,7 +204,7 @@ impl Store {
         let transaction = self
             .db
             .transaction(
-                &[OUTBOX, DEAD_LETTERS, ATTENDANCE, ATTENDANCE_EVENTS],
+                &[OUTBOX, DEAD_LETTERS, ATTENDANCE, ATTENDANCE_EVENTS, TREND_STALE],
                 TransactionMode::ReadWrite,
             )
             .map_err(StoreError::database(action))?;
@@ -214,6 +215,7 @@ impl Store {
             store(ATTENDANCE)?,
             store(ATTENDANCE_EVENTS)?,
         );
+        let mut touched = StaleMonths::default();
         let mut acknowledged = Acknowledged::default();
         let refused_at = Utc::now();
         let mut answered = Vec::with_capacity(results.len());
@@ -242,6 +244,7 @@ impl Store {
                         && local.id.0 != *canonical
                     {
                         repoint_attendance(&attendance, &events, local, *canonical, action).await?;
+                        touched.add(local.activity, local.date);
                     }
                     acknowledged.done += 1;
                 }
@@ -251,6 +254,7 @@ impl Store {
             }
             answered.push(seq);
         }
+        touched.mark(&store(TREND_STALE)?, action).await?;
         answered.sort_unstable();
         let contiguous = match (answered.first(), answered.last()) {
             (Some(&first), Some(&last)) => (last - first) as usize + 1 == answered.len(),
@@ -287,12 +291,13 @@ impl Store {
         let transaction = self
             .db
             .transaction(
-                &[&RECORD_STORES[..], &[OUTBOX, META]].concat(),
+                &[&RECORD_STORES[..], &[OUTBOX, META, TREND_STALE]].concat(),
                 TransactionMode::ReadWrite,
             )
             .map_err(StoreError::database(action))?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (responses, templates) = (store(RESPONSES)?, store(TEMPLATES)?);
+        let mut touched = StaleMonths::default();
         let (activities, participants, attendance, events, headcounts, outbox, meta) = (
             store(ACTIVITIES)?,
             store(PARTICIPANTS)?,
@@ -316,13 +321,23 @@ impl Store {
         for pulled_change in &pulled.changes {
             let changed = match &pulled_change.change {
                 Change::CheckIn { attendance: record } => {
+                    touched.add(record.activity, record.date);
                     add_attendance(&attendance, &events, record, action).await?
                 }
                 Change::AttendanceEvent { event } => {
                     newest_stamp = newest_stamp.max(Some(event.stamp));
+                    let of = attendance
+                        .get(event.attendance.to_string().into())
+                        .await
+                        .map_err(StoreError::database(action))?;
+                    if let Some(of) = of.filter(|value| !value.is_undefined()) {
+                        let of: Attendance = from_js(of, "attendance")?;
+                        touched.add(of.activity, of.date);
+                    }
                     add_if_new(&events, &event.id.to_string(), to_js(event), action).await?
                 }
                 Change::Headcount { event } => {
+                    touched.add(event.activity, event.date);
                     add_if_new(&headcounts, &event.id.to_string(), to_js(event), action).await?
                 }
                 Change::Patch { entity, fields } => {
@@ -374,18 +389,30 @@ impl Store {
                 Change::MergeParticipants { merged, into, stamp } => {
                     newest_stamp = newest_stamp.max(Some(*stamp));
                     // Already merged here (this device's own merge, or pulled before): nothing to do.
-                    match merge_in(&participants, &attendance, &events, *merged, *into, action).await {
+                    match merge_in(
+                        &participants,
+                        &attendance,
+                        &events,
+                        *merged,
+                        *into,
+                        &mut touched,
+                        action,
+                    )
+                    .await
+                    {
                         Ok(()) => true,
                         Err(StoreError::Refused { .. }) => false,
                         Err(error) => return Err(error),
                     }
                 }
                 Change::SurveyResponse { response } => {
+                    touched.add(response.activity, response.date);
                     add_if_new(&responses, &response.id.to_string(), to_js(response), action).await?
                 }
             };
             applied += usize::from(changed);
         }
+        touched.mark(&store(TREND_STALE)?, action).await?;
         if let Some(remote) = newest_stamp {
             observe_clock(&meta, device, remote, action).await?;
         }
@@ -402,7 +429,11 @@ impl Store {
     /// Deletes every record on this device (a coordinator revoked it): the device id stays.
     pub async fn wipe(&self) -> Result<(), StoreError> {
         let action = "delete this device's data";
-        let stores = [&RECORD_STORES[..], &[OUTBOX, DEAD_LETTERS]].concat();
+        let stores = [
+            &RECORD_STORES[..],
+            &[OUTBOX, DEAD_LETTERS, TREND_MONTHS, TREND_STALE],
+        ]
+        .concat();
         let transaction = self
             .db
             .transaction(&[&stores[..], &[META]].concat(), TransactionMode::ReadWrite)

@@ -8,8 +8,8 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
 use uuid::Uuid;
 
 use crate::activity::{Activity, Schedule};
-use crate::attendance::HeadcountEvent;
-use crate::ids::{ActivityId, DeviceId, HeadcountEventId, ParticipantId, ResponseId};
+use crate::attendance::{Attendance, HeadcountEvent};
+use crate::ids::{ActivityId, AttendanceId, DeviceId, HeadcountEventId, ParticipantId, ResponseId};
 use crate::instruments::Instrument;
 use crate::language::Language;
 use crate::participant::{Consent, Participant};
@@ -35,10 +35,34 @@ impl DemoSize {
     };
 }
 
+/// The generated records, as a device would hold them.
 pub struct Demo {
     pub activities: Vec<Activity>,
     pub participants: Vec<Participant>,
-    pub data: Dataset,
+    pub attendance: Vec<Attendance>,
+    pub headcounts: Vec<HeadcountEvent>,
+    pub responses: Vec<SurveyResponse>,
+}
+
+impl Demo {
+    /// What the trends are computed from (demo check-ins are never withdrawn or changed).
+    pub fn dataset(&self) -> Dataset {
+        Dataset {
+            visits: self
+                .attendance
+                .iter()
+                .map(|attendance| Visit {
+                    participant: attendance.participant,
+                    activity: attendance.activity,
+                    date: attendance.date,
+                    role: attendance.role,
+                })
+                .collect(),
+            headcounts: self.headcounts.iter().map(Into::into).collect(),
+            responses: self.responses.iter().map(Into::into).collect(),
+            templates: Vec::new(),
+        }
+    }
 }
 
 /// SplitMix64: small, fast and good enough for made-up data.
@@ -166,10 +190,10 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
                 regulars
             });
 
-    let mut data = Dataset::default();
+    let mut attendance = Vec::with_capacity(size.attendances);
     let mut seen = HashSet::new();
     let wanted = size.attendances.min(occurrences.len() * participants.len());
-    while data.visits.len() < wanted {
+    while attendance.len() < wanted {
         let (activity, date) = occurrences[random.below(occurrences.len())];
         let index = match regulars.get(&activity) {
             Some(regulars) if random.chance(70) => regulars[random.below(regulars.len())],
@@ -186,16 +210,20 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             (Role::Deltager, true) => Role::Frivillig,
             (role, _) => role,
         };
-        data.visits.push(Visit {
+        attendance.push(Attendance {
+            id: AttendanceId(random.uuid()),
             participant: participant.id,
             activity,
             date,
             role,
+            recorded_at: recorded_at(date),
+            recorded_by: device,
         });
     }
+    let mut headcounts = Vec::new();
     for &(activity, date) in &occurrences {
         for _ in 0..random.below(7) {
-            data.headcounts.push(HeadcountEvent {
+            headcounts.push(HeadcountEvent {
                 id: HeadcountEventId(random.uuid()),
                 activity,
                 date,
@@ -206,6 +234,7 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             });
         }
     }
+    let mut responses = Vec::with_capacity(size.responses);
     for _ in 0..size.responses {
         let (activity, date) = occurrences[random.below(occurrences.len())];
         let instrument = match random.below(10) {
@@ -250,7 +279,7 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
                 Some((QuestionId::new(question.id.0.clone()), answer))
             })
             .collect();
-        data.responses.push(SurveyResponse {
+        responses.push(SurveyResponse {
             id: ResponseId(random.uuid()),
             template: template.id,
             template_version: template.version,
@@ -267,7 +296,9 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
     Demo {
         activities,
         participants,
-        data,
+        attendance,
+        headcounts,
+        responses,
     }
 }
 
@@ -287,9 +318,9 @@ mod tests {
         };
         let demo = generate(size, 7, today);
         let again = generate(size, 7, today);
-        assert_eq!(demo.data.visits, again.data.visits);
-        assert_eq!(demo.data.visits.len(), 500);
-        assert_eq!(demo.data.responses.len(), 200);
+        assert_eq!(demo.attendance, again.attendance);
+        assert_eq!(demo.attendance.len(), 500);
+        assert_eq!(demo.responses.len(), 200);
         let context = Context { today };
         for activity in &demo.activities {
             assert_eq!(activity.validate(), Ok(()));
@@ -297,21 +328,19 @@ mod tests {
         for participant in &demo.participants {
             assert_eq!(participant.validate(context), Ok(()));
         }
-        for response in &demo.data.responses {
+        for attendance in &demo.attendance {
+            assert_eq!(attendance.validate(context), Ok(()));
+        }
+        for response in &demo.responses {
             let template = Instrument::from_template_id(response.template)
                 .unwrap()
                 .template();
             assert_eq!(response.validate(template, context), Ok(()));
         }
-        let keys: HashSet<_> = demo
-            .data
-            .visits
-            .iter()
-            .map(|v| (v.participant, v.activity, v.date))
-            .collect();
+        let keys: HashSet<_> = demo.attendance.iter().map(Attendance::natural_key).collect();
         assert_eq!(
             keys.len(),
-            demo.data.visits.len(),
+            demo.attendance.len(),
             "one check-in per person and occurrence"
         );
     }

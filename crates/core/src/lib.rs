@@ -13,6 +13,7 @@ pub mod ids;
 pub mod instruments;
 pub mod language;
 pub mod merge;
+pub mod month_pack;
 pub mod organisation;
 pub mod participant;
 pub mod period;

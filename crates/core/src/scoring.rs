@@ -53,12 +53,21 @@ pub enum Score {
 
 /// Scores `answers` as `instrument` prescribes.
 pub fn score(instrument: Instrument, answers: &BTreeMap<QuestionId, Answer>) -> Scoring {
+    score_with(instrument, |id| answers.get(id)?.value())
+}
+
+/// Scores answers already reduced to their numeric values (as the trends keep them).
+pub fn score_values(instrument: Instrument, values: &BTreeMap<QuestionId, i64>) -> Scoring {
+    score_with(instrument, |id| values.get(id).copied())
+}
+
+fn score_with(instrument: Instrument, answer_value: impl Fn(&QuestionId) -> Option<i64>) -> Scoring {
     let template = instrument.template();
     // An answer counts when it is a number inside its question's scale.
     let value = |id: &str| -> Option<u8> {
         let id = QuestionId::new(id);
         let (min, max) = template.question(&id)?.kind.scale()?;
-        let value = answers.get(&id)?.value()?;
+        let value = answer_value(&id)?;
         (min..=max)
             .contains(&value)
             .then(|| u8::try_from(value).ok())

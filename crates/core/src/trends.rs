@@ -6,18 +6,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::activity::Occurrence;
-use crate::attendance::HeadcountEvent;
+use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::goal::{Goal, GoalMetric};
-use crate::ids::{ActivityId, ParticipantId, TemplateId};
+use crate::ids::{ActivityId, AttendanceId, ParticipantId, ResponseId, TemplateId};
 use crate::instruments::Instrument;
 use crate::organisation::ReportingSettings;
 use crate::period::{Granularity, Period};
 use crate::role::{Role, RoleCounts};
-use crate::scoring::{Band, Measure, Scoring, score};
+use crate::scoring::{Band, Measure, Scoring, score_values};
 use crate::suppression::{Share, Suppressible, at_least, suppress_cells};
 use crate::survey::{QuestionId, SurveyResponse, SurveyTemplate};
 
@@ -30,12 +30,97 @@ pub struct Visit {
     pub role: Role,
 }
 
+impl Visit {
+    /// The visits a device's check-ins stand for after their events: withdrawn ones left out, role
+    /// changes applied.
+    pub fn from_records(attendance: &[Attendance], events: &[AttendanceEvent]) -> Vec<Visit> {
+        let mut events_of: HashMap<AttendanceId, Vec<&AttendanceEvent>> = HashMap::new();
+        for event in events {
+            events_of.entry(event.attendance).or_default().push(event);
+        }
+        attendance
+            .iter()
+            .filter_map(|record| {
+                let state = record.state(events_of.get(&record.id).into_iter().flatten().copied());
+                (!state.withdrawn).then_some(Visit {
+                    participant: record.participant,
+                    activity: record.activity,
+                    date: record.date,
+                    role: state.role,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Anonymous attendance: the net of one or more headcount taps for a role at an occurrence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Headcount {
+    pub activity: ActivityId,
+    pub date: NaiveDate,
+    pub role: Role,
+    pub delta: i32,
+}
+
+impl From<&HeadcountEvent> for Headcount {
+    fn from(event: &HeadcountEvent) -> Headcount {
+        Headcount {
+            activity: event.activity,
+            date: event.date,
+            role: event.role,
+            delta: event.delta,
+        }
+    }
+}
+
+impl Headcount {
+    fn occurrence(&self) -> Occurrence {
+        Occurrence {
+            activity: self.activity,
+            date: self.date,
+        }
+    }
+}
+
+/// What the trends use of a survey response: who, when, which template, and the numeric answers
+/// (free text and how it was answered never enter a figure).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answered {
+    pub id: ResponseId,
+    pub template: TemplateId,
+    pub template_version: u32,
+    pub activity: ActivityId,
+    pub date: NaiveDate,
+    pub participant: Option<ParticipantId>,
+    pub recorded_at: DateTime<Utc>,
+    pub values: BTreeMap<QuestionId, i64>,
+}
+
+impl From<&SurveyResponse> for Answered {
+    fn from(response: &SurveyResponse) -> Answered {
+        Answered {
+            id: response.id,
+            template: response.template,
+            template_version: response.template_version,
+            activity: response.activity,
+            date: response.date,
+            participant: response.participant,
+            recorded_at: response.recorded_at,
+            values: response
+                .answers
+                .iter()
+                .filter_map(|(question, answer)| Some((question.clone(), answer.value()?)))
+                .collect(),
+        }
+    }
+}
+
 /// Everything the trends are computed from.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub visits: Vec<Visit>,
-    pub headcounts: Vec<HeadcountEvent>,
-    pub responses: Vec<SurveyResponse>,
+    pub headcounts: Vec<Headcount>,
+    pub responses: Vec<Answered>,
     /// Custom templates (the built-ins are known without being listed).
     pub templates: Vec<SurveyTemplate>,
 }
@@ -255,7 +340,7 @@ pub struct MeasureStats {
 
 /// One scored response's measurements, tagged with who answered (anonymous answers stand alone).
 struct Scored<'a> {
-    response: &'a SurveyResponse,
+    response: &'a Answered,
     measure: Measure,
     value: f64,
     band: Option<Band>,
@@ -268,7 +353,7 @@ fn scored<'a>(data: &'a Dataset, query: &Query) -> Vec<Scored<'a>> {
         .filter(|response| query.includes(response.activity, response.date))
         .filter_map(|response| {
             let instrument = Instrument::from_template_id(response.template)?;
-            match score(instrument, &response.answers) {
+            match score_values(instrument, &response.values) {
                 Scoring::Scored { score } => Some((response, score)),
                 Scoring::NotScored { .. } => None,
             }
@@ -289,10 +374,10 @@ fn scored<'a>(data: &'a Dataset, query: &Query) -> Vec<Scored<'a>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Respondent {
     Linked(ParticipantId),
-    Anonymous(crate::ids::ResponseId),
+    Anonymous(ResponseId),
 }
 
-fn respondent(response: &SurveyResponse) -> Respondent {
+fn respondent(response: &Answered) -> Respondent {
     response
         .participant
         .map_or(Respondent::Anonymous(response.id), Respondent::Linked)
@@ -307,11 +392,12 @@ struct Latest {
 }
 
 /// Each respondent's latest measurement among `scored`, so a linked participant who answered
-/// several times counts once.
+/// several times counts once. Ordered by respondent, so sums (and so means) come out the same to
+/// the last bit whatever order the records were read in.
 fn latest_per_respondent<'a>(
     scored: impl IntoIterator<Item = &'a Scored<'a>>,
-) -> HashMap<Respondent, Latest> {
-    let mut latest: HashMap<Respondent, Latest> = HashMap::new();
+) -> BTreeMap<Respondent, Latest> {
+    let mut latest: BTreeMap<Respondent, Latest> = BTreeMap::new();
     for scored in scored {
         let candidate = Latest {
             date: scored.response.date,
@@ -397,8 +483,8 @@ pub fn paired_change(data: &Dataset, query: &Query, measure: Measure) -> PairedC
 
 fn paired_change_of(scored: &[Scored], query: &Query, measure: Measure) -> PairedChange {
     let threshold = query.settings.suppression_threshold;
-    let mut series: HashMap<ParticipantId, Vec<(NaiveDate, chrono::DateTime<chrono::Utc>, f64)>> =
-        HashMap::new();
+    // Ordered by participant for the same reason as `latest_per_respondent`.
+    let mut series: BTreeMap<ParticipantId, Vec<(NaiveDate, DateTime<Utc>, f64)>> = BTreeMap::new();
     for scored in scored.iter().filter(|s| s.measure == measure) {
         if let Some(participant) = scored.response.participant {
             series.entry(participant).or_default().push((
@@ -455,7 +541,7 @@ pub struct QuestionShares {
 
 pub fn session_shares(data: &Dataset, query: &Query) -> Vec<QuestionShares> {
     let threshold = query.settings.suppression_threshold;
-    let template_of = |response: &SurveyResponse| -> Option<&SurveyTemplate> {
+    let template_of = |response: &Answered| -> Option<&SurveyTemplate> {
         match Instrument::from_template_id(response.template) {
             Some(instrument) if instrument.is_validated() => None,
             Some(instrument) => Some(instrument.template()),
@@ -490,11 +576,7 @@ pub fn session_shares(data: &Dataset, query: &Query) -> Vec<QuestionShares> {
             scales
                 .entry((template.id, question.id.clone()))
                 .or_insert(possible);
-            let Some(value) = response
-                .answers
-                .get(&question.id)
-                .and_then(|answer| answer.value())
-            else {
+            let Some(value) = response.values.get(&question.id).copied() else {
                 continue;
             };
             *counts

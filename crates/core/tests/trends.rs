@@ -4,10 +4,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate};
 use proptest::prelude::*;
-use spor_core::attendance::HeadcountEvent;
+use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
 use spor_core::demo::{DemoSize, generate};
 use spor_core::goal::{Comparison, Goal, GoalMetric};
-use spor_core::ids::{ActivityId, DeviceId, GoalId, HeadcountEventId, ParticipantId, ResponseId};
+use spor_core::hlc::Hlc;
+use spor_core::ids::{
+    ActivityId, AttendanceEventId, AttendanceId, DeviceId, GoalId, HeadcountEventId, ParticipantId,
+    ResponseId,
+};
 use spor_core::instruments::Instrument;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
@@ -49,7 +53,7 @@ fn query(from: NaiveDate, to: NaiveDate, granularity: Granularity) -> Query {
 }
 
 /// A WHO-5 response whose raw score is `raw` (0-25).
-fn who5(raw: u8, on: NaiveDate, linked: Option<u128>, id: u128) -> SurveyResponse {
+fn who5(raw: u8, on: NaiveDate, linked: Option<u128>, id: u128) -> Answered {
     let answers: BTreeMap<QuestionId, Answer> = (1..=5)
         .map(|item| {
             let value = raw / 5 + u8::from(item <= raw % 5);
@@ -65,8 +69,8 @@ fn response(
     on: NaiveDate,
     linked: Option<u128>,
     id: u128,
-) -> SurveyResponse {
-    SurveyResponse {
+) -> Answered {
+    Answered::from(&SurveyResponse {
         id: ResponseId(uuid::Uuid::from_u128(id)),
         template: instrument.template_id(),
         template_version: 1,
@@ -78,7 +82,7 @@ fn response(
         language: Language::Da,
         recorded_at: DateTime::from_timestamp(1_760_000_000 + id as i64, 0).unwrap(),
         recorded_by: DeviceId(uuid::Uuid::from_u128(9)),
-    }
+    })
 }
 
 #[test]
@@ -131,14 +135,16 @@ fn new_returning_and_back_after_absence_per_month() {
 #[test]
 fn an_occurrence_counts_named_and_anonymous_people_by_role() {
     let day = date(2026, 11, 26);
-    let tap = |role, delta| HeadcountEvent {
-        id: HeadcountEventId::generate(),
-        activity: cafe(),
-        date: day,
-        role,
-        delta,
-        recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
-        recorded_by: DeviceId::generate(),
+    let tap = |role, delta| {
+        Headcount::from(&HeadcountEvent {
+            id: HeadcountEventId::generate(),
+            activity: cafe(),
+            date: day,
+            role,
+            delta,
+            recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: DeviceId::generate(),
+        })
     };
     let data = Dataset {
         visits: vec![visit(1, day, Role::Bruger), visit(2, day, Role::Frivillig)],
@@ -351,7 +357,7 @@ proptest! {
             activity: None,
             settings: ReportingSettings { suppression_threshold: threshold, absence_gap_weeks: 8 },
         };
-        let trends = Trends::compute(&demo.data, &query);
+        let trends = Trends::compute(&demo.dataset(), &query);
 
         // Role counts add up to the totals, per period.
         for row in &trends.roles {
@@ -412,4 +418,45 @@ fn records_dated_at_the_edges_of_the_calendar_do_not_panic() {
         );
         assert_eq!(Trends::compute(&data, &from_the_start).attendance.len(), 1);
     }
+}
+
+#[test]
+fn withdrawn_check_ins_are_not_visits_and_role_changes_are() {
+    let day = date(2026, 11, 26);
+    let device = DeviceId(uuid::Uuid::from_u128(9));
+    let check_in = |n: u128| Attendance {
+        id: AttendanceId(uuid::Uuid::from_u128(n)),
+        participant: person(n),
+        activity: cafe(),
+        date: day,
+        role: Role::Bruger,
+        recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        recorded_by: device,
+    };
+    let mut clock = Hlc::start(device);
+    let mut event = |n: u128, change| {
+        clock = clock.tick(1_764_000_000_000);
+        AttendanceEvent {
+            id: AttendanceEventId::generate(),
+            attendance: AttendanceId(uuid::Uuid::from_u128(n)),
+            change,
+            stamp: clock,
+        }
+    };
+    let events = [
+        event(1, AttendanceChange::Withdrawn),
+        event(
+            2,
+            AttendanceChange::RoleChanged {
+                role: Role::Frivillig,
+            },
+        ),
+        event(3, AttendanceChange::Withdrawn),
+        event(3, AttendanceChange::Restored),
+    ];
+    let visits = Visit::from_records(&[check_in(1), check_in(2), check_in(3)], &events);
+    assert_eq!(
+        visits,
+        vec![visit(2, day, Role::Frivillig), visit(3, day, Role::Bruger)]
+    );
 }

@@ -1,0 +1,264 @@
+//! The trends page's month packs (`spor_core::month_pack`): one per activity and calendar month.
+//!
+//! Every write of a record the trends use marks its month stale in the same transaction. Reading
+//! the trends first repacks the stale months from their records, then reads only the packs, so a
+//! year of 100,000 check-ins is a few hundred short texts. A device whose packs were never built
+//! (an upgrade from schema 4, a backup import) builds them all once.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rexie::{KeyRange, TransactionMode};
+use spor_core::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
+use spor_core::ids::ActivityId;
+use spor_core::month_pack::{MonthPack, month_of, pack_by_month};
+use spor_core::survey::SurveyResponse;
+use spor_core::trends::{Dataset, Visit};
+use wasm_bindgen::JsValue;
+
+use super::records::{from_js_all, only};
+use super::schema::*;
+use super::{Store, StoreError};
+
+/// Set in `meta` once every month has a pack; unset, the next read packs everything.
+pub(super) const PACKS_BUILT: &str = "trend_packs_built";
+
+/// A pack's key: the activity and the month as "YYYY-MM".
+fn pack_key(activity: ActivityId, month: NaiveDate) -> JsValue {
+    js_sys::Array::of2(
+        &activity.to_string().into(),
+        &month.format("%Y-%m").to_string().into(),
+    )
+    .into()
+}
+
+fn parse_pack_key(key: &JsValue) -> Option<(ActivityId, NaiveDate)> {
+    let parts = js_sys::Array::from(key);
+    let activity = ActivityId(parts.get(0).as_string()?.parse().ok()?);
+    let month = NaiveDate::parse_from_str(&format!("{}-01", parts.get(1).as_string()?), "%Y-%m-%d").ok()?;
+    Some((activity, month))
+}
+
+/// The months a transaction's writes touched.
+#[derive(Debug, Default)]
+pub(super) struct StaleMonths(BTreeSet<(ActivityId, NaiveDate)>);
+
+impl StaleMonths {
+    pub fn add(&mut self, activity: ActivityId, date: NaiveDate) {
+        self.0.insert((activity, month_of(date)));
+    }
+
+    /// Marks them in `stale` (the `trend_stale` store of the caller's transaction).
+    pub async fn mark(&self, stale: &rexie::Store, action: &'static str) -> Result<(), StoreError> {
+        let keys: Vec<JsValue> = self
+            .0
+            .iter()
+            .map(|&(activity, month)| pack_key(activity, month))
+            .collect();
+        let marked = JsValue::TRUE;
+        futures::future::try_join_all(keys.iter().map(|key| stale.put(&marked, Some(key))))
+            .await
+            .map_err(StoreError::database(action))?;
+        Ok(())
+    }
+}
+
+/// Marks one month stale: the request to issue beside a single record's write.
+pub(super) async fn mark_stale(
+    stale: &rexie::Store,
+    activity: ActivityId,
+    date: NaiveDate,
+) -> Result<JsValue, rexie::Error> {
+    let key = pack_key(activity, month_of(date));
+    stale.put(&JsValue::TRUE, Some(&key)).await
+}
+
+/// The key range of one activity's records in one month, on an `[activity, date]` index.
+fn month_range(activity: ActivityId, month: NaiveDate, action: &'static str) -> Result<KeyRange, StoreError> {
+    let next = month
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(NaiveDate::MAX);
+    let bound = |date: NaiveDate| -> JsValue {
+        js_sys::Array::of2(&activity.to_string().into(), &date.to_string().into()).into()
+    };
+    KeyRange::bound(&bound(month), &bound(next), Some(false), Some(true))
+        .map_err(|error| StoreError::database(action)(error.into()))
+}
+
+impl Store {
+    /// Every record the trends are computed from, and the organisation's own templates.
+    pub async fn trends_dataset(&self) -> Result<Dataset, StoreError> {
+        let action = "read the trends";
+        self.repack_stale_months().await?;
+        let transaction = self
+            .db
+            .transaction(&[TREND_MONTHS], TransactionMode::ReadOnly)
+            .map_err(StoreError::database(action))?;
+        let packs = transaction
+            .store(TREND_MONTHS)
+            .map_err(StoreError::database(action))?;
+        let (keys, values) =
+            futures::future::try_join(packs.get_all_keys(None, None), packs.get_all(None, None))
+                .await
+                .map_err(StoreError::database(action))?;
+        let mut dataset = Dataset::default();
+        for (key, value) in keys.iter().zip(values) {
+            let corrupt = |detail: String| StoreError::Corrupt {
+                what: "trend month",
+                detail,
+            };
+            let (activity, month) =
+                parse_pack_key(key).ok_or_else(|| corrupt(format!("a key that is no month: {key:?}")))?;
+            let text = value
+                .as_string()
+                .ok_or_else(|| corrupt("a pack that is no text".to_owned()))?;
+            let pack: MonthPack = serde_json::from_str(&text).map_err(|error| corrupt(error.to_string()))?;
+            pack.unpack_into(activity, month, &mut dataset);
+        }
+        dataset.templates = self.templates().await?;
+        Ok(dataset)
+    }
+
+    /// Rebuilds the packs of the months marked stale (or all of them, when they were never built).
+    async fn repack_stale_months(&self) -> Result<(), StoreError> {
+        let action = "bring the trends up to date";
+        let transaction = self
+            .db
+            .transaction(
+                &[
+                    ATTENDANCE,
+                    ATTENDANCE_EVENTS,
+                    HEADCOUNTS,
+                    RESPONSES,
+                    META,
+                    TREND_MONTHS,
+                    TREND_STALE,
+                ],
+                TransactionMode::ReadWrite,
+            )
+            .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (attendance, events, headcounts, responses) = (
+            store(ATTENDANCE)?,
+            store(ATTENDANCE_EVENTS)?,
+            store(HEADCOUNTS)?,
+            store(RESPONSES)?,
+        );
+        let (meta, packs, stale) = (store(META)?, store(TREND_MONTHS)?, store(TREND_STALE)?);
+        let built = meta
+            .get(PACKS_BUILT.into())
+            .await
+            .map_err(StoreError::database(action))?
+            .is_some_and(|value| !value.is_undefined());
+        if !built {
+            let (attendance, events, headcounts, responses) = futures::future::try_join4(
+                attendance.get_all(None, None),
+                events.get_all(None, None),
+                headcounts.get_all(None, None),
+                responses.get_all(None, None),
+            )
+            .await
+            .map_err(StoreError::database(action))?;
+            let dataset = dataset_of(
+                &from_js_all(attendance, "attendance")?,
+                &from_js_all(events, "attendance event")?,
+                &from_js_all(headcounts, "headcount")?,
+                &from_js_all(responses, "survey response")?,
+            );
+            futures::future::try_join(packs.clear(), stale.clear())
+                .await
+                .map_err(StoreError::database(action))?;
+            let texts: Vec<(JsValue, JsValue)> = pack_by_month(&dataset)
+                .into_iter()
+                .map(|((activity, month), pack)| (pack_key(activity, month), pack_text(&pack)))
+                .collect();
+            futures::future::try_join_all(texts.iter().map(|(key, text)| packs.put(text, Some(key))))
+                .await
+                .map_err(StoreError::database(action))?;
+            meta.put(&JsValue::TRUE, Some(&PACKS_BUILT.into()))
+                .await
+                .map_err(StoreError::database(action))?;
+        } else {
+            let months = stale
+                .get_all_keys(None, None)
+                .await
+                .map_err(StoreError::database(action))?;
+            let by_occurrence =
+                |store: &rexie::Store| store.index(BY_OCCURRENCE).map_err(StoreError::database(action));
+            let (attendance_by_month, headcounts_by_month) =
+                (by_occurrence(&attendance)?, by_occurrence(&headcounts)?);
+            let responses_by_activity = responses
+                .index(BY_ACTIVITY)
+                .map_err(StoreError::database(action))?;
+            let events_by_attendance = events
+                .index(BY_ATTENDANCE)
+                .map_err(StoreError::database(action))?;
+            for key in &months {
+                let Some((activity, month)) = parse_pack_key(key) else {
+                    continue;
+                };
+                let range = month_range(activity, month, action)?;
+                let (checked_in, counted, answered) = futures::future::try_join3(
+                    attendance_by_month.get_all(Some(range.clone()), None),
+                    headcounts_by_month.get_all(Some(range), None),
+                    responses_by_activity.get_all(Some(only(&activity.to_string().into(), action)?), None),
+                )
+                .await
+                .map_err(StoreError::database(action))?;
+                let checked_in: Vec<Attendance> = from_js_all(checked_in, "attendance")?;
+                let ranges = checked_in
+                    .iter()
+                    .map(|record| only(&record.id.to_string().into(), action))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let events = futures::future::try_join_all(
+                    ranges
+                        .into_iter()
+                        .map(|range| events_by_attendance.get_all(Some(range), None)),
+                )
+                .await
+                .map_err(StoreError::database(action))?;
+                let answered: Vec<SurveyResponse> = from_js_all(answered, "survey response")?;
+                let dataset = dataset_of(
+                    &checked_in,
+                    &from_js_all(events.into_iter().flatten().collect(), "attendance event")?,
+                    &from_js_all(counted, "headcount")?,
+                    &answered
+                        .into_iter()
+                        .filter(|response| month_of(response.date) == month)
+                        .collect::<Vec<_>>(),
+                );
+                let pack = pack_by_month(&dataset).remove(&(activity, month));
+                match pack {
+                    Some(pack) => packs.put(&pack_text(&pack), Some(key)).await,
+                    None => packs.delete(key.clone()).await.map(|()| JsValue::UNDEFINED),
+                }
+                .map_err(StoreError::database(action))?;
+            }
+            if !months.is_empty() {
+                stale.clear().await.map_err(StoreError::database(action))?;
+            }
+        }
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
+    }
+}
+
+fn dataset_of(
+    attendance: &[Attendance],
+    events: &[AttendanceEvent],
+    headcounts: &[HeadcountEvent],
+    responses: &[SurveyResponse],
+) -> Dataset {
+    Dataset {
+        visits: Visit::from_records(attendance, events),
+        headcounts: headcounts.iter().map(Into::into).collect(),
+        responses: responses.iter().map(Into::into).collect(),
+        templates: Vec::new(),
+    }
+}
+
+fn pack_text(pack: &MonthPack) -> JsValue {
+    serde_json::to_string(pack)
+        .expect("a pack always serialises")
+        .into()
+}
