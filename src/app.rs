@@ -102,6 +102,8 @@ fn Frame() -> impl IntoView {
             <UpdateBanner />
             <NavBar />
             <main id="main" tabindex="-1">
+                {crate::store::demo_mode()
+                    .then(|| view! { <p class="demo-banner" data-testid="demo-banner">{i18n.text(Key::DemoBanner)}</p> })}
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/survey") view=SurveyPage />

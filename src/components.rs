@@ -2,16 +2,20 @@
 
 pub mod activity_form;
 pub mod backup_section;
+pub mod chart_frame;
 pub mod confirm_notice;
+pub mod demo_section;
 pub mod devices_section;
 pub mod headcount_counter;
 pub mod kiosk_screen;
+pub mod mean_chart;
 pub mod nav_bar;
 pub mod new_person_form;
 pub mod occurrence_summary;
 pub mod page;
 pub mod participant_item;
 pub mod roster_row;
+pub mod stacked_bars;
 pub mod status_chip;
 pub mod survey_runner;
 pub mod survey_setup;

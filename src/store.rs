@@ -4,6 +4,7 @@
 //! `spawn_local`/`Action::new_local`. The page opens the database once and shares the handle
 //! ([`shared`]); tests open their own databases by name ([`Store::open`]).
 
+mod demo;
 mod error;
 mod meta;
 mod records;
@@ -15,6 +16,7 @@ mod trend_months;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_storage::{LocalStorage, Storage};
 use rexie::Rexie;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -75,12 +77,37 @@ fn notify_local_change() {
     }
 }
 
-/// The page's connection to the app database, opened on first use.
+/// Where demo data lives: a database of its own, so made-up records never mix with real ones, never
+/// sync, and go entirely when the demo ends.
+pub const DEMO_DATABASE_NAME: &str = "spor-demo";
+/// "on" while the app shows demo data; "ending" until the next start has deleted it.
+const DEMO_MODE_KEY: &str = "spor.demo";
+
+pub fn demo_mode() -> bool {
+    LocalStorage::get::<String>(DEMO_MODE_KEY).is_ok_and(|mode| mode == "on")
+}
+
+/// Switches to (or away from) demo data from the next start on; the caller reloads the page.
+pub fn set_demo_mode(on: bool) {
+    // A failed write leaves the mode as it was, which the reload then shows.
+    let _ = LocalStorage::set(DEMO_MODE_KEY, if on { "on" } else { "ending" });
+}
+
+/// The page's connection to the app database (or the demo database), opened on first use.
 pub async fn shared() -> Result<Rc<Store>, StoreError> {
     if let Some(store) = SHARED.with_borrow(Clone::clone) {
         return Ok(store);
     }
-    let store = Rc::new(Store::open(DATABASE_NAME).await?);
+    let name = if demo_mode() {
+        DEMO_DATABASE_NAME
+    } else {
+        if LocalStorage::get::<String>(DEMO_MODE_KEY).is_ok() {
+            Store::delete(DEMO_DATABASE_NAME).await?;
+            LocalStorage::delete(DEMO_MODE_KEY);
+        }
+        DATABASE_NAME
+    };
+    let store = Rc::new(Store::open(name).await?);
     SHARED.set(Some(store.clone()));
     Ok(store)
 }

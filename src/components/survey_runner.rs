@@ -193,7 +193,10 @@ fn Progress(session: RwSignal<SurveySession>) -> impl IntoView {
 }
 
 /// The answer options of a question, as (answer, label, face) in the respondent's language.
-fn options(question: &Question, language: Language) -> Vec<(Answer, String, Option<&'static str>)> {
+pub(crate) fn options(
+    question: &Question,
+    language: Language,
+) -> Vec<(Answer, String, Option<&'static str>)> {
     match &question.kind {
         QuestionKind::SingleChoice { choices } => choices
             .iter()

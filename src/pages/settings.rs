@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::backup_section::BackupSection;
+use crate::components::demo_section::DemoSection;
 use crate::components::page::Page;
 use crate::components::sync_section::SyncSection;
 use crate::contexts::i18n_context::use_i18n;
@@ -12,9 +13,11 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Page title=Key::NavSettings lead=Key::PageSettingsLead>
             <LanguageChoice />
-            <SyncSection />
+            // Demo data never syncs: no pairing while it is shown.
+            {(!store::demo_mode()).then(|| view! { <SyncSection /> })}
             <StorageSection />
             <BackupSection />
+            <DemoSection />
             <DeviceSection />
         </Page>
     }

@@ -1,9 +1,749 @@
-use leptos::prelude::*;
+//! Udvikling / Trends: the coordinator's charts over a chosen period, for one activity or all.
+//! The figures come from `spor_core::trends` (survey figures with small-cell suppression); the
+//! records come from the store's month packs, so a year draws without reading every record.
 
+use std::sync::Arc;
+
+use chrono::{Datelike, Local, Months, NaiveDate};
+use leptos::prelude::*;
+use spor_core::Language;
+use spor_core::activity::Activity;
+use spor_core::ids::ActivityId;
+use spor_core::instruments::Instrument;
+use spor_core::organisation::ReportingSettings;
+use spor_core::period::Granularity;
+use spor_core::role::Role;
+use spor_core::scoring::Measure;
+use spor_core::suppression::{Share, Suppressible};
+use spor_core::trends::{Dataset, Query, Trends};
+
+use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
+use crate::components::mean_chart::{MeanChart, MeanPoint};
 use crate::components::page::Page;
+use crate::components::stacked_bars::StackedBars;
+use crate::components::survey_runner::options;
+use crate::contexts::i18n_context::{I18n, use_i18n};
+use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
+use crate::store;
+
+/// The period choices of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Range {
+    LastMonths(u32),
+    ThisYear,
+    Custom,
+}
+
+impl Range {
+    const ALL: [(Range, Key); 5] = [
+        (Range::LastMonths(3), Key::TrendsRange3m),
+        (Range::LastMonths(6), Key::TrendsRange6m),
+        (Range::LastMonths(12), Key::TrendsRange12m),
+        (Range::ThisYear, Key::TrendsRangeYear),
+        (Range::Custom, Key::TrendsRangeCustom),
+    ];
+
+    /// The first and last day, both included; `custom` for [`Range::Custom`].
+    fn dates(self, today: NaiveDate, custom: (NaiveDate, NaiveDate)) -> (NaiveDate, NaiveDate) {
+        match self {
+            Range::LastMonths(months) => {
+                let from = today
+                    .checked_sub_months(Months::new(months))
+                    .and_then(|date| date.succ_opt())
+                    .unwrap_or(today);
+                (from, today)
+            }
+            Range::ThisYear => (today.with_ordinal(1).unwrap_or(today), today),
+            Range::Custom => custom,
+        }
+    }
+}
+
+const GRANULARITIES: [(Granularity, Key); 3] = [
+    (Granularity::Week, Key::TrendsWeek),
+    (Granularity::Month, Key::TrendsMonth),
+    (Granularity::Quarter, Key::TrendsQuarter),
+];
 
 #[component]
 pub fn TrendsPage() -> impl IntoView {
-    view! { <Page title=Key::NavTrends lead=Key::PageTrendsLead /> }
+    let i18n = use_i18n();
+    let pulled = use_sync().pulled_changes();
+    let dataset = LocalResource::new(move || {
+        pulled.track();
+        async { store::shared().await?.trends_dataset().await.map(Arc::new) }
+    });
+    let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
+
+    let today = Local::now().date_naive();
+    let activity = RwSignal::new(None::<ActivityId>);
+    let range = RwSignal::new(Range::LastMonths(12));
+    let custom_from = RwSignal::new(today.checked_sub_months(Months::new(1)).unwrap_or(today));
+    let custom_to = RwSignal::new(today);
+    let granularity = RwSignal::new(Granularity::Month);
+    let query = Memo::new(move |_| {
+        let (from, to) = range.get().dates(today, (custom_from.get(), custom_to.get()));
+        (from <= to).then(|| Query {
+            from,
+            to,
+            granularity: granularity.get(),
+            activity: activity.get(),
+            settings: ReportingSettings::default(),
+        })
+    });
+
+    let activity_options = move || {
+        activities
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|choice: Activity| {
+                let value = choice.id.to_string();
+                let selected = move || activity.get() == Some(choice.id);
+                view! { <option value=value selected=selected>{choice.name}</option> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <Page title=Key::NavTrends lead=Key::PageTrendsLead>
+            <form class="card trends-filters" on:submit=|event| event.prevent_default()>
+                <h2 class="visually-hidden">{i18n.text(Key::TrendsFilters)}</h2>
+                <div class="field">
+                    <label for="trends-activity">{i18n.text(Key::TrendsActivity)}</label>
+                    <select
+                        id="trends-activity"
+                        on:change=move |event| activity.set(event_target_value(&event).parse().ok().map(ActivityId))
+                    >
+                        <option value="" selected=move || activity.get().is_none()>
+                            {i18n.text(Key::TrendsAllActivities)}
+                        </option>
+                        {activity_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="trends-range">{i18n.text(Key::TrendsRange)}</label>
+                    <select
+                        id="trends-range"
+                        on:change=move |event| {
+                            let index: usize = event_target_value(&event).parse().unwrap_or(2);
+                            range.set(Range::ALL[index.min(Range::ALL.len() - 1)].0);
+                        }
+                    >
+                        {Range::ALL
+                            .iter()
+                            .enumerate()
+                            .map(|(index, (choice, key))| {
+                                let choice = *choice;
+                                view! {
+                                    <option value=index.to_string() selected=move || range.get() == choice>
+                                        {i18n.text(*key)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <Show when=move || range.get() == Range::Custom>
+                    <div class="field">
+                        <label for="trends-from">{i18n.text(Key::TrendsFrom)}</label>
+                        <input
+                            id="trends-from"
+                            type="date"
+                            prop:value=move || custom_from.get().to_string()
+                            on:change=move |event| {
+                                if let Ok(date) = event_target_value(&event).parse() {
+                                    custom_from.set(date);
+                                }
+                            }
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="trends-to">{i18n.text(Key::TrendsTo)}</label>
+                        <input
+                            id="trends-to"
+                            type="date"
+                            prop:value=move || custom_to.get().to_string()
+                            on:change=move |event| {
+                                if let Ok(date) = event_target_value(&event).parse() {
+                                    custom_to.set(date);
+                                }
+                            }
+                        />
+                    </div>
+                </Show>
+                <fieldset class="granularity">
+                    <legend>{i18n.text(Key::TrendsGranularity)}</legend>
+                    {GRANULARITIES
+                        .into_iter()
+                        .map(|(choice, key)| {
+                            view! {
+                                <label class="choice">
+                                    <input
+                                        type="radio"
+                                        name="trends-granularity"
+                                        prop:checked=move || granularity.get() == choice
+                                        on:change=move |_| granularity.set(choice)
+                                    />
+                                    {i18n.text(key)}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+            </form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match dataset.await {
+                        Ok(dataset) => view! { <TrendsCharts dataset query /> }.into_any(),
+                        Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+/// Every chart for the current query, recomputed when it changes.
+#[component]
+fn TrendsCharts(dataset: Arc<Dataset>, query: Memo<Option<Query>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let language = i18n.language.get();
+        let Some(query) = query.get() else {
+            return view! { <p class="error" role="alert">{i18n.text(Key::TrendsBadRange)}</p> }.into_any();
+        };
+        let trends = Trends::compute(&dataset, &query);
+        let shown = i18n.format(
+            Key::TrendsRangeShown,
+            &[
+                ("from", &language.format_date(query.from)),
+                ("to", &language.format_date(query.to)),
+            ],
+        );
+        if trends.attendance.is_empty() && trends.measures.is_empty() && trends.session.is_empty() {
+            return view! {
+                <p class="hint" data-testid="trends-range">{shown}</p>
+                <p class="hint">{i18n.text(Key::TrendsEmpty)}</p>
+            }
+            .into_any();
+        }
+        let context = ChartContext {
+            i18n,
+            language,
+            periods: trends
+                .participation
+                .iter()
+                .map(|row| row.period.label(language))
+                .collect(),
+        };
+        view! {
+            <p class="hint" data-testid="trends-range">{shown}</p>
+            <section class="trends-grid">
+                {attendance_chart(&context, &trends)}
+                {participants_chart(&context, &trends)}
+                {roles_chart(&context, &trends)}
+            </section>
+            {measure_sections(&context, &trends)}
+            {session_section(&context, &trends, &dataset)}
+        }
+        .into_any()
+    }
+}
+
+/// One stacked bar chart: a series per label, a value per period (`None`: hidden by suppression).
+struct BarChart {
+    id: String,
+    title: String,
+    description: String,
+    labels: Vec<String>,
+    series: Vec<Vec<Option<f64>>>,
+    table: ChartTable,
+    /// Shares from 0 to 100 % rather than counts.
+    percent: bool,
+}
+
+/// What every chart of one rendering shares.
+struct ChartContext {
+    i18n: I18n,
+    language: Language,
+    /// The period labels, in order: the x axis of every chart.
+    periods: Vec<String>,
+}
+
+impl ChartContext {
+    fn number(&self, value: f64, decimals: usize) -> String {
+        self.language.format_number(value, decimals)
+    }
+
+    fn percent(&self, share: f64) -> String {
+        format!("{} %", self.number(share * 100.0, 0))
+    }
+
+    fn fewer(&self) -> String {
+        self.i18n.t(Key::TrendsFewerThanFive).to_owned()
+    }
+
+    fn text(&self, key: Key) -> String {
+        self.i18n.t(key).to_owned()
+    }
+
+    fn table(&self, columns: Vec<String>, cells: Vec<Vec<Option<String>>>) -> ChartTable {
+        ChartTable {
+            row_heading: self.text(Key::TrendsPeriod),
+            rows: self.periods.clone(),
+            columns,
+            cells,
+        }
+    }
+
+    /// A stacked bar chart in its frame, with a legend.
+    fn bars(&self, chart: BarChart) -> impl IntoView + use<> {
+        let BarChart {
+            id,
+            title,
+            description,
+            labels,
+            series,
+            table,
+            percent,
+        } = chart;
+        let (language, categories, hidden_label) = (self.language, self.periods.clone(), self.fewer());
+        let (max, suffix) = if percent { (Some(100.0), "%") } else { (None, "") };
+        view! {
+            <ChartFrame id=id.clone() title=title.clone() description=description.clone() table>
+                <StackedBars
+                    id=id.clone()
+                    title
+                    description
+                    categories
+                    series
+                    max
+                    suffix
+                    hidden_label
+                    language
+                />
+                <ChartLegend chart=id labels />
+            </ChartFrame>
+        }
+    }
+}
+
+fn attendance_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
+    let mut labels: Vec<String> = Role::ALL
+        .iter()
+        .map(|role| role.label(context.language).to_owned())
+        .collect();
+    labels.push(context.text(Key::TrendsAnonymous));
+    let periods: Vec<_> = trends.participation.iter().map(|row| row.period).collect();
+    // Per period: the sessions held and the mean attendance per session in each series.
+    let per_period: Vec<(u32, [f64; 4])> = periods
+        .iter()
+        .map(|period| {
+            let held: Vec<_> = trends
+                .attendance
+                .iter()
+                .filter(|occurrence| period.contains(occurrence.occurrence.date))
+                .collect();
+            let sessions = held.len() as u32;
+            let mean = |count: &dyn Fn(&spor_core::trends::OccurrenceAttendance) -> u32| {
+                if sessions == 0 {
+                    0.0
+                } else {
+                    f64::from(held.iter().map(|o| count(o)).sum::<u32>()) / f64::from(sessions)
+                }
+            };
+            let [bruger, deltager, frivillig] = Role::ALL.map(|role| mean(&|o| o.named.get(role)));
+            (
+                sessions,
+                [bruger, deltager, frivillig, mean(&|o| o.anonymous.total())],
+            )
+        })
+        .collect();
+    let series = (0..4)
+        .map(|index| per_period.iter().map(|(_, means)| Some(means[index])).collect())
+        .collect();
+    let mut columns = vec![context.text(Key::TrendsSessions)];
+    columns.extend(labels.iter().cloned());
+    let cells = per_period
+        .iter()
+        .map(|(sessions, means)| {
+            std::iter::once(Some(context.number(f64::from(*sessions), 0)))
+                .chain(means.iter().map(|mean| Some(context.number(*mean, 1))))
+                .collect()
+        })
+        .collect();
+    context.bars(BarChart {
+        id: "chart-attendance".to_owned(),
+        title: context.text(Key::TrendsAttendanceTitle),
+        description: context.text(Key::TrendsAttendanceDescription),
+        labels,
+        series,
+        table: context.table(columns, cells),
+        percent: false,
+    })
+}
+
+fn participants_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
+    let labels = vec![
+        context.text(Key::TrendsNew),
+        context.text(Key::TrendsReturning),
+        context.text(Key::TrendsBack),
+    ];
+    let rows = &trends.participation;
+    let series = vec![
+        rows.iter().map(|row| Some(f64::from(row.new))).collect(),
+        rows.iter().map(|row| Some(f64::from(row.returning))).collect(),
+        rows.iter()
+            .map(|row| Some(f64::from(row.back_after_absence)))
+            .collect(),
+    ];
+    let cells = rows
+        .iter()
+        .map(|row| {
+            [row.unique, row.new, row.returning, row.back_after_absence]
+                .map(|count| Some(context.number(f64::from(count), 0)))
+                .to_vec()
+        })
+        .collect();
+    let mut columns = vec![context.text(Key::TrendsPeople)];
+    columns.extend(labels.iter().cloned());
+    context.bars(BarChart {
+        id: "chart-participants".to_owned(),
+        title: context.text(Key::TrendsParticipantsTitle),
+        description: context.text(Key::TrendsParticipantsDescription),
+        labels,
+        series,
+        table: context.table(columns, cells),
+        percent: false,
+    })
+}
+
+fn roles_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
+    let labels: Vec<String> = Role::ALL
+        .iter()
+        .map(|role| role.label(context.language).to_owned())
+        .collect();
+    let shares: Vec<[f64; 3]> = trends
+        .roles
+        .iter()
+        .map(|row| {
+            let all = row.named + row.anonymous;
+            let total = f64::from(all.total().max(1));
+            Role::ALL.map(|role| f64::from(all.get(role)) / total)
+        })
+        .collect();
+    let series = (0..3)
+        .map(|index| shares.iter().map(|row| Some(row[index] * 100.0)).collect())
+        .collect();
+    let cells = shares
+        .iter()
+        .map(|row| row.iter().map(|share| Some(context.percent(*share))).collect())
+        .collect();
+    let moves = trends
+        .role_moves
+        .iter()
+        .map(|change| {
+            let text = context.i18n.format(
+                Key::TrendsMoves,
+                &[
+                    ("people", &context.number(f64::from(change.people), 0)),
+                    ("from", change.from.label(context.language)),
+                    ("to", change.to.label(context.language)),
+                ],
+            );
+            view! { <li>{text}</li> }
+        })
+        .collect_view();
+    view! {
+        {context.bars(BarChart {
+            id: "chart-roles".to_owned(),
+            title: context.text(Key::TrendsRolesTitle),
+            description: context.text(Key::TrendsRolesDescription),
+            labels: labels.clone(),
+            series,
+            table: context.table(labels, cells),
+            percent: true,
+        })}
+        <section class="card role-moves" aria-labelledby="role-moves-heading">
+            <h3 id="role-moves-heading">{context.text(Key::TrendsMovesTitle)}</h3>
+            <p class="hint">{context.text(Key::TrendsMovesDescription)}</p>
+            <ul>{moves}</ul>
+        </section>
+    }
+}
+
+/// One section per measure with figures in the range: the mean over time, the band shares and the
+/// paired change of linked respondents.
+fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
+    let periods: Vec<_> = trends.participation.iter().map(|row| row.period).collect();
+    let mut measures: Vec<Measure> = trends.measures.iter().map(|stats| stats.measure).collect();
+    measures.sort();
+    measures.dedup();
+    let sections = measures
+        .into_iter()
+        .map(|measure| {
+            let stats: Vec<_> = periods
+                .iter()
+                .map(|period| {
+                    trends
+                        .measures
+                        .iter()
+                        .find(|stats| stats.measure == measure && stats.period == *period)
+                })
+                .collect();
+            let points: Vec<MeanPoint> = stats
+                .iter()
+                .map(|stats| {
+                    let stats = (*stats)?;
+                    Some((stats.mean.shown()?, stats.ci95.shown()?))
+                })
+                .collect();
+            let cells = stats
+                .iter()
+                .map(|stats| match stats {
+                    None => vec![Some(context.number(0.0, 0)), None, None],
+                    Some(stats) => vec![
+                        stats
+                            .people
+                            .shown()
+                            .map(|people| context.number(f64::from(people), 0)),
+                        stats.mean.shown().map(|mean| context.number(mean, 1)),
+                        stats.ci95.shown().map(|(low, high)| {
+                            format!("{}-{}", context.number(low, 1), context.number(high, 1))
+                        }),
+                    ],
+                })
+                .collect();
+            let id = format!("chart-{}", measure_slug(measure));
+            let title = measure.label(context.language).to_owned();
+            let description = context.text(Key::TrendsMeasureDescription);
+            let references = if measure == Measure::Who5Percentage {
+                vec![(50.0, "50".to_owned()), (35.0, "35".to_owned())]
+            } else {
+                Vec::new()
+            };
+            let table = context.table(
+                vec![
+                    context.text(Key::TrendsPeople),
+                    context.text(Key::TrendsMean),
+                    context.text(Key::TrendsInterval),
+                ],
+                cells,
+            );
+            let (chart_id, chart_title, chart_description) = (id.clone(), title.clone(), description.clone());
+            let (categories, hidden_label, language) =
+                (context.periods.clone(), context.fewer(), context.language);
+            let mean_chart = view! {
+                <ChartFrame id=id.clone() title=title.clone() description table>
+                    <MeanChart
+                        id=chart_id
+                        title=chart_title
+                        description=chart_description
+                        categories
+                        points
+                        range=measure.range()
+                        references
+                        hidden_label
+                        language
+                    />
+                </ChartFrame>
+            };
+            let bands = measure.bands();
+            let band_labels: Vec<String> = bands
+                .iter()
+                .map(|band| band.label(context.language).to_owned())
+                .collect();
+            let band_share =
+                |stats: &Option<&spor_core::trends::MeasureStats>, index: usize| -> Suppressible<Share> {
+                    stats
+                        .and_then(|stats| stats.bands.get(index).map(|(_, share)| *share))
+                        .unwrap_or(Suppressible::Shown(Share { count: 0, share: 0.0 }))
+                };
+            let band_series = (0..bands.len())
+                .map(|index| {
+                    stats
+                        .iter()
+                        .map(|stats| band_share(stats, index).shown().map(|share| share.share * 100.0))
+                        .collect()
+                })
+                .collect();
+            let band_cells = stats
+                .iter()
+                .map(|stats| {
+                    (0..bands.len())
+                        .map(|index| {
+                            band_share(stats, index)
+                                .shown()
+                                .map(|share| context.percent(share.share))
+                        })
+                        .collect()
+                })
+                .collect();
+            let bands_chart = context.bars(BarChart {
+                id: format!("{id}-bands"),
+                title: context.i18n.format(Key::TrendsBandsTitle, &[("measure", &title)]),
+                description: context.text(Key::TrendsBandsDescription),
+                labels: band_labels.clone(),
+                series: band_series,
+                table: context.table(band_labels, band_cells),
+                percent: true,
+            });
+            let paired = trends
+                .paired
+                .iter()
+                .find(|paired| paired.measure == measure)
+                .map(|paired| {
+                    let shown = |share: Suppressible<Share>| match share {
+                        Suppressible::Shown(share) => context.percent(share.share),
+                        Suppressible::Hidden => context.fewer(),
+                    };
+                    let text = match (paired.people, paired.mean_change) {
+                        (Suppressible::Shown(people), Suppressible::Shown(change)) => context.i18n.format(
+                            Key::TrendsPaired,
+                            &[
+                                ("people", &context.number(f64::from(people), 0)),
+                                ("change", &context.number(change, 1)),
+                                ("improved", &shown(paired.improved)),
+                                ("unchanged", &shown(paired.unchanged)),
+                                ("worsened", &shown(paired.worsened)),
+                            ],
+                        ),
+                        _ => context.text(Key::TrendsPairedHidden),
+                    };
+                    view! { <p class="paired-change">{text}</p> }
+                });
+            view! {
+                <section class="trends-grid" aria-label=title>
+                    {mean_chart}
+                    {bands_chart}
+                    {paired}
+                </section>
+            }
+        })
+        .collect_view();
+    (!trends.measures.is_empty()).then(|| {
+        view! {
+            <h2>{context.text(Key::TrendsWellbeing)}</h2>
+            {sections}
+        }
+    })
+}
+
+fn measure_slug(measure: Measure) -> &'static str {
+    match measure {
+        Measure::Who5Percentage => "who5",
+        Measure::Ucla3Sum => "ucla3",
+        Measure::Ons4Satisfaction => "ons4-satisfaction",
+        Measure::Ons4Worthwhile => "ons4-worthwhile",
+        Measure::Ons4Happy => "ons4-happy",
+        Measure::Ons4Anxious => "ons4-anxious",
+        Measure::CantrilNow => "cantril",
+    }
+}
+
+/// The session and custom questions: per question, the share of each answer per period.
+fn session_section(context: &ChartContext, trends: &Trends, dataset: &Dataset) -> impl IntoView + use<> {
+    let periods: Vec<_> = trends.participation.iter().map(|row| row.period).collect();
+    let mut questions: Vec<_> = trends
+        .session
+        .iter()
+        .map(|shares| (shares.template, shares.question.clone()))
+        .collect();
+    questions.sort();
+    questions.dedup();
+    let charts = questions
+        .into_iter()
+        .enumerate()
+        .map(|(index, (template, question))| {
+            let asked = Instrument::from_template_id(template)
+                .map(|instrument| instrument.template())
+                .or_else(|| {
+                    dataset
+                        .templates
+                        .iter()
+                        .filter(|t| t.id == template)
+                        .max_by_key(|t| t.version)
+                })
+                .and_then(|template| template.question(&question));
+            let text = asked.map_or_else(
+                || question.0.clone(),
+                |asked| asked.text.get(context.language).to_owned(),
+            );
+            let options = asked
+                .map(|asked| options(asked, context.language))
+                .unwrap_or_default();
+            let rows: Vec<_> = periods
+                .iter()
+                .map(|period| {
+                    trends.session.iter().find(|shares| {
+                        shares.template == template && shares.question == question && shares.period == *period
+                    })
+                })
+                .collect();
+            let values: Vec<i64> = rows
+                .iter()
+                .flatten()
+                .next()
+                .map(|shares| shares.answers.iter().map(|(value, _)| *value).collect())
+                .unwrap_or_default();
+            // Each answer as the participant saw it ("Helt enig"), or its number where it had none.
+            let labels: Vec<String> = values
+                .iter()
+                .map(|value| {
+                    options
+                        .iter()
+                        .find(|(answer, _, _)| answer.value() == Some(*value))
+                        .map_or_else(
+                            || {
+                                context
+                                    .i18n
+                                    .format(Key::TrendsAnswer, &[("value", &value.to_string())])
+                            },
+                            |(_, label, _)| label.clone(),
+                        )
+                })
+                .collect();
+            let share = |row: &Option<&spor_core::trends::QuestionShares>, index: usize| {
+                row.map_or(Suppressible::Shown(Share { count: 0, share: 0.0 }), |shares| {
+                    shares
+                        .answers
+                        .get(index)
+                        .map_or(Suppressible::Hidden, |(_, share)| *share)
+                })
+            };
+            let series = (0..values.len())
+                .map(|index| {
+                    rows.iter()
+                        .map(|row| share(row, index).shown().map(|s| s.share * 100.0))
+                        .collect()
+                })
+                .collect();
+            let cells = rows
+                .iter()
+                .map(|row| {
+                    (0..values.len())
+                        .map(|index| share(row, index).shown().map(|s| context.percent(s.share)))
+                        .collect()
+                })
+                .collect();
+            context.bars(BarChart {
+                id: format!("chart-session-{index}"),
+                title: text,
+                description: context.text(Key::TrendsSessionDescription),
+                labels: labels.clone(),
+                series,
+                table: context.table(labels, cells),
+                percent: true,
+            })
+        })
+        .collect_view();
+    (!trends.session.is_empty()).then(|| {
+        view! {
+            <h2>{context.text(Key::TrendsSession)}</h2>
+            <section class="trends-grid">{charts}</section>
+        }
+    })
 }

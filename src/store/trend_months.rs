@@ -24,7 +24,7 @@ use super::{Store, StoreError};
 pub(super) const PACKS_BUILT: &str = "trend_packs_built";
 
 /// A pack's key: the activity and the month as "YYYY-MM".
-fn pack_key(activity: ActivityId, month: NaiveDate) -> JsValue {
+pub(super) fn pack_key(activity: ActivityId, month: NaiveDate) -> JsValue {
     js_sys::Array::of2(
         &activity.to_string().into(),
         &month.format("%Y-%m").to_string().into(),
@@ -257,7 +257,7 @@ fn dataset_of(
     }
 }
 
-fn pack_text(pack: &MonthPack) -> JsValue {
+pub(super) fn pack_text(pack: &MonthPack) -> JsValue {
     serde_json::to_string(pack)
         .expect("a pack always serialises")
         .into()

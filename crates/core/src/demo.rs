@@ -190,17 +190,47 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
                 regulars
             });
 
+    // People come and go as in a real organisation: some were there before the year began, others
+    // join during it, a quarter stop coming, and some take a break of two or three months.
+    struct Active {
+        joined: NaiveDate,
+        left: NaiveDate,
+        paused: Option<(NaiveDate, NaiveDate)>,
+    }
+    let active: Vec<Active> = participants
+        .iter()
+        .map(|_| {
+            let joined = first_day - Days::new(120) + Days::new(random.below(440) as u64);
+            let left = if random.chance(25) {
+                joined + Days::new(60 + random.below(180) as u64)
+            } else {
+                today
+            };
+            let paused = random.chance(15).then(|| {
+                let from = joined + Days::new(30 + random.below(120) as u64);
+                (from, from + Days::new(56 + random.below(42) as u64))
+            });
+            Active { joined, left, paused }
+        })
+        .collect();
+    let comes = |index: usize, date: NaiveDate| {
+        let Active { joined, left, paused } = active[index];
+        joined <= date && date <= left && paused.is_none_or(|(from, to)| date < from || to < date)
+    };
     let mut attendance = Vec::with_capacity(size.attendances);
     let mut seen = HashSet::new();
     let wanted = size.attendances.min(occurrences.len() * participants.len());
-    while attendance.len() < wanted {
+    // Bounded, so a size that cannot be met ends with fewer check-ins rather than never.
+    let mut attempts = wanted.saturating_mul(100);
+    while attendance.len() < wanted && attempts > 0 {
+        attempts -= 1;
         let (activity, date) = occurrences[random.below(occurrences.len())];
         let index = match regulars.get(&activity) {
             Some(regulars) if random.chance(70) => regulars[random.below(regulars.len())],
             _ => random.below(participants.len()),
         };
         let participant = &participants[index];
-        if !seen.insert((participant.id, activity, date)) {
+        if !comes(index, date) || !seen.insert((participant.id, activity, date)) {
             continue;
         }
         // Some people move on from receiving help to taking part, and to volunteering.

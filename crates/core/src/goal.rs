@@ -55,11 +55,7 @@ impl GoalMetric {
         match self {
             GoalMetric::MeanAttendance | GoalMetric::UniqueParticipants => (0.0, 100_000.0),
             GoalMetric::NewParticipantsPercent => (0.0, 100.0),
-            GoalMetric::MeasureMean { measure } => match measure {
-                Measure::Who5Percentage => (0.0, 100.0),
-                Measure::Ucla3Sum => (3.0, 9.0),
-                _ => (0.0, 10.0),
-            },
+            GoalMetric::MeasureMean { measure } => measure.range(),
         }
     }
 }

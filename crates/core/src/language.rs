@@ -56,6 +56,31 @@ impl Language {
         }
     }
 
+    /// A date as the language writes it short: Danish "24. nov. 2026", English "24 Nov 2026".
+    pub fn format_date(self, date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let month = self.month_short(date.month0());
+        match self {
+            Language::Da => format!("{}. {month} {}", date.day(), date.year()),
+            Language::En => format!("{} {month} {}", date.day(), date.year()),
+        }
+    }
+
+    /// A month's short name (`month0` counts from 0): "jan.", "maj", "nov." / "Jan", "May", "Nov".
+    pub fn month_short(self, month0: u32) -> &'static str {
+        const DA: [&str; 12] = [
+            "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
+        ];
+        const EN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let index = (month0 as usize).min(11);
+        match self {
+            Language::Da => DA[index],
+            Language::En => EN[index],
+        }
+    }
+
     /// A number with `decimals` decimals and grouped thousands: Danish "1.234,5", English "1,234.5".
     pub fn format_number(self, value: f64, decimals: usize) -> String {
         let (group, point) = match self {
@@ -126,6 +151,10 @@ mod tests {
     #[test]
     fn danish_groups_with_dots_and_uses_a_decimal_comma() {
         assert_eq!(Language::Da.format_number(1234.5, 1), "1.234,5");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(Language::Da.format_date(day), "24. nov. 2026");
+        assert_eq!(Language::En.format_date(day), "24 Nov 2026");
+        assert_eq!(Language::Da.month_short(4), "maj");
         assert_eq!(Language::Da.format_number(1_234_567.0, 0), "1.234.567");
         assert_eq!(Language::Da.format_number(999.0, 0), "999");
     }

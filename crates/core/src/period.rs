@@ -55,6 +55,28 @@ impl Period {
         self.start <= date && date < self.end()
     }
 
+    /// The period as a chart's axis names it: "uge 48 2026" / "week 48 2026", "nov. 2026" /
+    /// "Nov 2026", "3. kvt. 2026" / "Q3 2026".
+    pub fn label(self, language: crate::Language) -> String {
+        use crate::Language::{Da, En};
+        let year = self.start.year();
+        match (self.granularity, language) {
+            (Granularity::Week, Da) => format!(
+                "uge {} {}",
+                self.start.iso_week().week(),
+                self.start.iso_week().year()
+            ),
+            (Granularity::Week, En) => format!(
+                "week {} {}",
+                self.start.iso_week().week(),
+                self.start.iso_week().year()
+            ),
+            (Granularity::Month, _) => format!("{} {year}", language.month_short(self.start.month0())),
+            (Granularity::Quarter, Da) => format!("{}. kvt. {year}", self.start.month0() / 3 + 1),
+            (Granularity::Quarter, En) => format!("Q{} {year}", self.start.month0() / 3 + 1),
+        }
+    }
+
     /// Every period that overlaps `from..=to`, in order.
     pub fn covering(from: NaiveDate, to: NaiveDate, granularity: Granularity) -> Vec<Period> {
         let mut periods = Vec::new();
@@ -106,6 +128,23 @@ mod tests {
                 assert!(period.end() >= period.start);
             }
         }
+    }
+
+    #[test]
+    fn periods_are_named_as_each_language_writes_them() {
+        use crate::Language::{Da, En};
+        let day = date(2026, 11, 26);
+        let label = |granularity, language| Period::containing(day, granularity).label(language);
+        assert_eq!(label(Granularity::Week, Da), "uge 48 2026");
+        assert_eq!(label(Granularity::Week, En), "week 48 2026");
+        assert_eq!(label(Granularity::Month, Da), "nov. 2026");
+        assert_eq!(label(Granularity::Quarter, Da), "4. kvt. 2026");
+        assert_eq!(label(Granularity::Quarter, En), "Q4 2026");
+        // 2026 has 53 ISO weeks: its last days are not in week 1 of 2027.
+        assert_eq!(
+            Period::containing(date(2026, 12, 31), Granularity::Week).label(Da),
+            "uge 53 2026"
+        );
     }
 
     #[test]

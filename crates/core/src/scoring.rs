@@ -318,7 +318,50 @@ pub enum Band {
     Cantril(CantrilCategory),
 }
 
+impl Band {
+    pub fn label(self, language: Language) -> &'static str {
+        match (self, language) {
+            (Band::Who5(band), _) => band.label(language),
+            (Band::SevereLoneliness(true), Language::Da) => "Tegn på svær ensomhed (7-9)",
+            (Band::SevereLoneliness(true), Language::En) => "Signs of severe loneliness (7-9)",
+            (Band::SevereLoneliness(false), Language::Da) => "Ikke tegn på svær ensomhed (3-6)",
+            (Band::SevereLoneliness(false), Language::En) => "No signs of severe loneliness (3-6)",
+            (Band::Ons4(band), _) => band.label(language),
+            (Band::Anxiety(band), _) => band.label(language),
+            (Band::Cantril(category), _) => category.label(language),
+        }
+    }
+}
+
 impl Measure {
+    pub fn label(self, language: Language) -> &'static str {
+        match (self, language) {
+            (Measure::Who5Percentage, Language::Da) => "WHO-5 trivselsindeks (0-100)",
+            (Measure::Who5Percentage, Language::En) => "WHO-5 well-being index (0-100)",
+            (Measure::Ucla3Sum, Language::Da) => "Ensomhed, T-ILS (3-9, lavere er bedre)",
+            (Measure::Ucla3Sum, Language::En) => "Loneliness, T-ILS (3-9, lower is better)",
+            (Measure::Ons4Satisfaction, Language::Da) => "Tilfredshed med livet (0-10)",
+            (Measure::Ons4Satisfaction, Language::En) => "Life satisfaction (0-10)",
+            (Measure::Ons4Worthwhile, Language::Da) => "Meningsfuldt liv (0-10)",
+            (Measure::Ons4Worthwhile, Language::En) => "Worthwhile life (0-10)",
+            (Measure::Ons4Happy, Language::Da) => "Glad i går (0-10)",
+            (Measure::Ons4Happy, Language::En) => "Happy yesterday (0-10)",
+            (Measure::Ons4Anxious, Language::Da) => "Bekymret i går (0-10, lavere er bedre)",
+            (Measure::Ons4Anxious, Language::En) => "Anxious yesterday (0-10, lower is better)",
+            (Measure::CantrilNow, Language::Da) => "Livsstigen nu (0-10)",
+            (Measure::CantrilNow, Language::En) => "Life ladder now (0-10)",
+        }
+    }
+
+    /// The lowest and highest value the measure can take.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Measure::Who5Percentage => (0.0, 100.0),
+            Measure::Ucla3Sum => (3.0, 9.0),
+            _ => (0.0, 10.0),
+        }
+    }
+
     /// True when a higher value is better (false for loneliness and anxiety).
     pub fn higher_is_better(self) -> bool {
         !matches!(self, Measure::Ucla3Sum | Measure::Ons4Anxious)

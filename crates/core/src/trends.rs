@@ -126,7 +126,7 @@ pub struct Dataset {
 }
 
 /// What to compute: a date range (both days included), a granularity and, optionally, one activity.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Query {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -1,0 +1,63 @@
+//! Filling the demo database with generated records (`spor_core::demo`).
+
+use rexie::TransactionMode;
+use spor_core::demo::Demo;
+use spor_core::month_pack::pack_by_month;
+use wasm_bindgen::JsValue;
+
+use super::records::to_js;
+use super::schema::*;
+use super::trend_months::{PACKS_BUILT, pack_key, pack_text};
+use super::{Store, StoreError};
+
+impl Store {
+    /// Writes every demo record and its trend packs in one transaction. Nothing is queued: the
+    /// demo database never syncs.
+    pub async fn fill_with_demo(&self, demo: &Demo) -> Result<(), StoreError> {
+        let action = "create the demo data";
+        let stores = [
+            ACTIVITIES,
+            PARTICIPANTS,
+            ATTENDANCE,
+            HEADCOUNTS,
+            RESPONSES,
+            TREND_MONTHS,
+            META,
+        ];
+        let transaction = self
+            .db
+            .transaction(&stores, TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (activities, participants, attendance) =
+            (store(ACTIVITIES)?, store(PARTICIPANTS)?, store(ATTENDANCE)?);
+        let (headcounts, responses, packs, meta) = (
+            store(HEADCOUNTS)?,
+            store(RESPONSES)?,
+            store(TREND_MONTHS)?,
+            store(META)?,
+        );
+        let mut records: Vec<(&rexie::Store, JsValue, Option<JsValue>)> = Vec::new();
+        records.extend(demo.activities.iter().map(|r| (&activities, to_js(r), None)));
+        records.extend(demo.participants.iter().map(|r| (&participants, to_js(r), None)));
+        records.extend(demo.attendance.iter().map(|r| (&attendance, to_js(r), None)));
+        records.extend(demo.headcounts.iter().map(|r| (&headcounts, to_js(r), None)));
+        records.extend(demo.responses.iter().map(|r| (&responses, to_js(r), None)));
+        records.extend(
+            pack_by_month(&demo.dataset())
+                .into_iter()
+                .map(|((activity, month), pack)| (&packs, pack_text(&pack), Some(pack_key(activity, month)))),
+        );
+        records.push((&meta, JsValue::TRUE, Some(PACKS_BUILT.into())));
+        // Issued together: one request after another would take minutes for a year.
+        futures::future::try_join_all(
+            records
+                .iter()
+                .map(|(store, value, key)| store.put(value, key.as_ref())),
+        )
+        .await
+        .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
+
+/** Fills the demo database from Settings and waits for the app to show it. */
+async function startDemo(page: Page) {
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Prøv med eksempeldata" }).click();
+  await expect(page.getByTestId("demo-banner")).toBeVisible({ timeout: 120_000 });
+}
+
+/** The body rows of a chart's table, each as its cells' texts (the period first). */
+async function tableRows(chart: Locator): Promise<string[][]> {
+  const button = chart.getByRole("button", { name: "Vis som tabel" });
+  if ((await button.getAttribute("aria-pressed")) !== "true") await button.click();
+  await expect(chart.locator("table")).toBeVisible();
+  return chart.locator("tbody tr").evaluateAll((rows) =>
+    rows.map((row) => [...row.querySelectorAll("th, td")].map((cell) => cell.textContent ?? "")),
+  );
+}
+
+/** A Danish whole number as the page writes it ("1.234"). */
+function danishNumber(text: string): number {
+  return Number(text.replaceAll(".", "").replace(",", "."));
+}
+
+/**
+ * Per month of the last 12 months (as the page's default range), counted straight from the demo
+ * database's records: distinct participants checked in, and sessions held (an activity on a date
+ * with a check-in or an anonymous count).
+ */
+function countFromRecords(page: Page) {
+  return page.evaluate(async () => {
+    const iso = (date: Date) =>
+      `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+    const today = new Date();
+    const from = iso(new Date(today.getFullYear() - 1, today.getMonth(), today.getDate() + 1));
+    const to = iso(today);
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const request = indexedDB.open("spor-demo");
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = (store: string): Promise<any[]> =>
+      new Promise((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const [attendance, headcounts] = [await all("attendance"), await all("headcounts")];
+    db.close();
+    const months = new Map<string, { people: Set<string>; sessions: Set<string> }>();
+    const month = (date: string) => {
+      const key = date.slice(0, 7);
+      if (!months.has(key)) months.set(key, { people: new Set(), sessions: new Set() });
+      return months.get(key)!;
+    };
+    for (const record of attendance) {
+      if (record.date < from || record.date > to) continue;
+      month(record.date).people.add(record.participant);
+      month(record.date).sessions.add(`${record.activity} ${record.date}`);
+    }
+    for (const record of headcounts) {
+      if (record.date < from || record.date > to) continue;
+      month(record.date).sessions.add(`${record.activity} ${record.date}`);
+    }
+    return [...months.keys()].sort().map((key) => ({
+      month: key,
+      people: months.get(key)!.people.size,
+      sessions: months.get(key)!.sessions.size,
+    }));
+  });
+}
+
+test("the trends page draws a demo year, its tables match the records and small groups stay hidden", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await startDemo(page);
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
+
+  const charts = ["chart-attendance", "chart-participants", "chart-roles", "chart-who5", "chart-who5-bands", "chart-ucla3", "chart-session-0"];
+  for (const id of charts) {
+    await expect(page.getByTestId(id).locator("svg[role=img]")).toBeVisible();
+  }
+  // Every chart is an image with a title and a description for screen readers.
+  for (const svg of await page.locator("svg[role=img]").all()) {
+    expect(await svg.locator(":scope > title").textContent()).not.toBe("");
+    expect(await svg.locator(":scope > desc").textContent()).not.toBe("");
+  }
+  await page.screenshot({ path: testInfo.outputPath("trends-390.png"), fullPage: true });
+  await testInfo.attach("trends at 390 px", { path: testInfo.outputPath("trends-390.png"), contentType: "image/png" });
+
+  // The tables hold the same numbers as the records themselves, month by month.
+  const expected = await countFromRecords(page);
+  const participants = await tableRows(page.getByTestId("chart-participants"));
+  const attendance = await tableRows(page.getByTestId("chart-attendance"));
+  expect(participants.length).toBe(expected.length);
+  expect(participants.map((row) => danishNumber(row[1]))).toEqual(expected.map((month) => month.people));
+  expect(attendance.map((row) => danishNumber(row[1]))).toEqual(expected.map((month) => month.sessions));
+  expect(participants[0][0]).toMatch(/^[a-zæøå]{3}\.? \d{4}$/);
+
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations).toEqual([]);
+
+  // Weeks instead of months: more, shorter periods.
+  await page.getByRole("radio", { name: "Uge" }).check();
+  const weeks = await tableRows(page.getByTestId("chart-participants"));
+  expect(weeks.length).toBeGreaterThanOrEqual(52);
+  expect(weeks[0][0]).toMatch(/^uge \d{1,2} \d{4}$/);
+
+  // One activity, week by week: some weeks have fewer than five WHO-5 answers. Those show
+  // "færre end 5", and no shown figure is ever about fewer than five people.
+  const activity = page.getByLabel("Aktivitet");
+  await activity.selectOption({ index: 1 });
+  const who5 = await tableRows(page.getByTestId("chart-who5"));
+  const people = who5.map((row) => row[1]);
+  expect(people).toContain("færre end 5");
+  for (const cell of people.filter((cell) => cell !== "færre end 5")) {
+    expect(danishNumber(cell)).toBeGreaterThanOrEqual(5);
+  }
+  for (const row of who5.filter((row) => row[1] === "færre end 5")) {
+    expect(row.slice(2)).toEqual(["færre end 5", "færre end 5"]);
+  }
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole("radio", { name: "Måned" }).check();
+  await activity.selectOption({ index: 0 });
+  await page.screenshot({ path: testInfo.outputPath("trends-1280.png"), fullPage: true });
+  await testInfo.attach("trends at 1280 px", { path: testInfo.outputPath("trends-1280.png"), contentType: "image/png" });
+});
