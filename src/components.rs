@@ -6,6 +6,7 @@ pub mod chart_frame;
 pub mod confirm_notice;
 pub mod demo_section;
 pub mod devices_section;
+pub mod export_section;
 pub mod headcount_counter;
 pub mod kiosk_screen;
 pub mod mean_chart;

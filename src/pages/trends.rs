@@ -18,6 +18,7 @@ use spor_core::suppression::{Share, Suppressible};
 use spor_core::trends::{Dataset, Query, Trends};
 
 use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
+use crate::components::export_section::ExportSection;
 use crate::components::mean_chart::{MeanChart, MeanPoint};
 use crate::components::page::Page;
 use crate::components::stacked_bars::StackedBars;
@@ -202,6 +203,7 @@ pub fn TrendsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <ExportSection query />
         </Page>
     }
 }

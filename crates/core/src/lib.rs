@@ -7,6 +7,7 @@ pub mod activity;
 pub mod attendance;
 pub mod backup;
 pub mod demo;
+pub mod export;
 pub mod goal;
 pub mod hlc;
 pub mod ids;
@@ -29,6 +30,7 @@ pub mod survey_session;
 pub mod sync;
 pub mod trends;
 pub mod validation;
+pub mod xlsx;
 
 pub use language::{Language, Texts};
 pub use role::{Role, RoleCounts};

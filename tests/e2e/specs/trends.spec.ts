@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
@@ -127,4 +128,45 @@ test("the trends page draws a demo year, its tables match the records and small 
   await activity.selectOption({ index: 0 });
   await page.screenshot({ path: testInfo.outputPath("trends-1280.png"), fullPage: true });
   await testInfo.attach("trends at 1280 px", { path: testInfo.outputPath("trends-1280.png"), contentType: "image/png" });
+});
+
+test("an export of the demo year reads back with the page's counts, and names no one", async ({ page }) => {
+  test.setTimeout(180_000);
+  await startDemo(page);
+  await page.goto("/trends");
+  const months = await tableRows(page.getByTestId("chart-participants"));
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Fremmøde som CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^spor-fremmoede-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  await expect(page.getByTestId("export-message")).toContainText(`Gemt som ${download.suggestedFilename()}`);
+  const bytes = readFileSync(await download.path());
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = bytes.toString("utf8").slice(1).trimEnd().split("\r\n");
+  expect(lines[0]).toBe("Dato;Aktivitet;Deltager;Rolle;Antal");
+  const people = new Map<string, Set<string>>();
+  const notNumbers: string[] = [];
+  for (const line of lines.slice(1)) {
+    const [date, , participant] = line.split(";");
+    if (!participant) continue;
+    if (!/^D\d{4,}$/.test(participant)) notNumbers.push(participant);
+    const month = date.slice(0, 7);
+    if (!people.has(month)) people.set(month, new Set());
+    people.get(month)!.add(participant);
+  }
+  expect(notNumbers).toEqual([]);
+  const perMonth = [...people.keys()].sort().map((month) => people.get(month)!.size);
+  expect(perMonth).toEqual(months.map((row) => danishNumber(row[1])));
+  // No pseudonym of the demo ("Søren 1", "Åse 2", ...) is in the file.
+  expect(bytes.toString("utf8")).not.toMatch(/Søren|Åse|Bjørn/);
+
+  const [workbook] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Begge som Excel-fil (XLSX)" }).click(),
+  ]);
+  expect(workbook.suggestedFilename()).toMatch(/\.xlsx$/);
+  const zip = readFileSync(await workbook.path());
+  expect(zip.subarray(0, 4).toString("binary")).toBe("PK\u0003\u0004");
 });

@@ -1,0 +1,156 @@
+//! The trends page's exports: attendance and responses for the chosen activity and period, as CSV
+//! (for Danish Excel or other spreadsheets) or as one XLSX workbook (`spor_core::export`).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::export::{Export, Records, Selection, Separator};
+use spor_core::trends::Query;
+
+use crate::contexts::i18n_context::use_i18n;
+use crate::download::offer_file;
+use crate::i18n::Key;
+use crate::store::{self, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Download {
+    AttendanceCsv,
+    ResponsesCsv,
+    Workbook,
+}
+
+#[component]
+pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let separator = RwSignal::new(Separator::Semicolon);
+    let working = RwSignal::new(false);
+    let message = RwSignal::new(None::<(bool, String)>);
+
+    let export = move |download: Download| {
+        let Some(query) = query.get_untracked() else {
+            return;
+        };
+        let language = i18n.language.get_untracked();
+        let separator = separator.get_untracked();
+        working.set(true);
+        message.set(None);
+        spawn_local(async move {
+            let read = async { store::shared().await?.export_backup().await }.await;
+            let outcome = read
+                .map_err(|error: StoreError| i18n.store_error(&error))
+                .and_then(|backup| {
+                    let records = Records {
+                        activities: &backup.activities,
+                        templates: &backup.templates,
+                        attendance: &backup.attendance,
+                        events: &backup.attendance_events,
+                        headcounts: &backup.headcounts,
+                        responses: &backup.responses,
+                    };
+                    let selection = Selection {
+                        from: query.from,
+                        to: query.to,
+                        activity: query.activity,
+                        language,
+                        suppression_threshold: query.settings.suppression_threshold,
+                    };
+                    let export = Export::new(&records, &selection);
+                    let period = format!("{}-{}", query.from, query.to);
+                    let (file, mime, bytes, rows) = match download {
+                        Download::AttendanceCsv => (
+                            format!("{}-{period}.csv", Key::ExportAttendanceFile.text(language)),
+                            "text/csv",
+                            export.attendance.to_csv(separator).into_bytes(),
+                            export.attendance.rows.len(),
+                        ),
+                        Download::ResponsesCsv => (
+                            format!("{}-{period}.csv", Key::ExportResponsesFile.text(language)),
+                            "text/csv",
+                            export.responses.to_csv(separator).into_bytes(),
+                            export.responses.rows.len(),
+                        ),
+                        Download::Workbook => (
+                            format!("spor-{period}.xlsx"),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            spor_core::xlsx::workbook(&[&export.attendance, &export.responses]),
+                            export.attendance.rows.len() + export.responses.rows.len(),
+                        ),
+                    };
+                    offer_file(&file, mime, &bytes)
+                        .map_err(|detail| i18n.format(Key::ExportFailed, &[("detail", &detail)]))?;
+                    let mut said = i18n.format(
+                        Key::ExportSaved,
+                        &[("file", &file), ("rows", &language.format_number(rows as f64, 0))],
+                    );
+                    if download != Download::AttendanceCsv && !export.withheld_surveys.is_empty() {
+                        said.push(' ');
+                        said.push_str(&i18n.format(
+                            Key::ExportWithheld,
+                            &[("surveys", &export.withheld_surveys.join(", "))],
+                        ));
+                    }
+                    Ok(said)
+                });
+            working.try_set(false);
+            message.try_set(Some(match outcome {
+                Ok(said) => (true, said),
+                Err(error) => (false, error),
+            }));
+        });
+    };
+
+    view! {
+        <section class="card export" aria-labelledby="export-heading">
+            <h2 id="export-heading">{i18n.text(Key::ExportTitle)}</h2>
+            <p class="hint">{i18n.text(Key::ExportExplain)}</p>
+            <fieldset class="choice-group">
+                <legend>{i18n.text(Key::ExportFormat)}</legend>
+                {[(Separator::Semicolon, Key::ExportSemicolon), (Separator::Comma, Key::ExportComma)]
+                    .into_iter()
+                    .map(|(choice, key)| {
+                        view! {
+                            <label class="choice">
+                                <input
+                                    type="radio"
+                                    name="export-separator"
+                                    prop:checked=move || separator.get() == choice
+                                    on:change=move |_| separator.set(choice)
+                                />
+                                {i18n.text(key)}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <div class="button-row">
+                {[
+                    (Download::AttendanceCsv, Key::ExportAttendanceCsv),
+                    (Download::ResponsesCsv, Key::ExportResponsesCsv),
+                    (Download::Workbook, Key::ExportXlsx),
+                ]
+                    .into_iter()
+                    .map(|(download, key)| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button secondary"
+                                disabled=move || working.get() || query.get().is_none()
+                                on:click=move |_| export(download)
+                            >
+                                {i18n.text(key)}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <p
+                role="status"
+                data-testid="export-message"
+                class:error=move || message.with(|m| m.as_ref().is_some_and(|(ok, _)| !ok))
+            >
+                {move || {
+                    if working.get() { Some(i18n.t(Key::ExportWorking).to_owned()) } else { message.get().map(|(_, text)| text) }
+                }}
+            </p>
+        </section>
+    }
+}
