@@ -6,6 +6,7 @@
 
 mod demo;
 mod error;
+mod goals;
 mod meta;
 mod records;
 mod schema;

@@ -1162,6 +1162,8 @@ mod trends {
                 headcounts: demo.headcounts,
                 templates: Vec::new(),
                 responses: demo.responses,
+                goals: Vec::new(),
+                reflections: Vec::new(),
             })
             .await
             .unwrap();
@@ -1175,6 +1177,88 @@ mod trends {
         };
         assert_eq!(read.visits.len(), 1_500);
         assert_eq!(Trends::compute(&read, &query), Trends::compute(&expected, &query));
+        store.close();
+    }
+}
+
+mod goals {
+    use super::fresh_store;
+    use chrono::{NaiveDate, Utc};
+    use spor_core::goal::{Comparison, Goal, GoalMetric};
+    use spor_core::ids::*;
+    use spor_core::reflection::Reflection;
+    use spor_core::sync::{Change, EntityKind, PullResponse, PulledChange};
+    use wasm_bindgen_test::*;
+
+    fn goal(activity: ActivityId) -> Goal {
+        Goal {
+            id: GoalId::generate(),
+            activity,
+            metric: GoalMetric::MeanAttendance,
+            comparison: Comparison::AtLeast,
+            target: 12.0,
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn goals_and_reflections_are_saved_deleted_pulled_and_backed_up_with_their_changes() {
+        let store = fresh_store("spor-test-goals").await;
+        let activity = ActivityId::generate();
+        let twelve = goal(activity);
+        store.save_goal(&twelve).await.unwrap();
+        let note = Reflection {
+            id: ReflectionId::generate(),
+            activity,
+            from: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+            text: "Godt med suppe.".into(),
+            written_at: Utc::now(),
+        };
+        store.save_reflection(&note).await.unwrap();
+        assert_eq!(store.goals().await.unwrap(), vec![twelve.clone()]);
+        assert_eq!(store.reflections().await.unwrap(), vec![note.clone()]);
+        let backup = store.export_backup().await.unwrap();
+        assert_eq!((backup.goals.len(), backup.reflections.len()), (1, 1));
+
+        store.delete_goal(&twelve).await.unwrap();
+        assert!(store.goals().await.unwrap().is_empty());
+        let queued: Vec<_> = store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| match entry.mutation.change {
+                Change::Patch { entity, .. } => ("patch", entity.kind),
+                Change::Delete { entity, .. } => ("delete", entity.kind),
+                _ => ("other", EntityKind::Organisation),
+            })
+            .collect();
+        assert_eq!(
+            queued,
+            [
+                ("patch", EntityKind::Goal),
+                ("patch", EntityKind::Reflection),
+                ("delete", EntityKind::Goal)
+            ]
+        );
+
+        // Another coordinator's goal arrives as a patch of every field.
+        let theirs = goal(activity);
+        let other_device = fresh_store("spor-test-goals-other").await;
+        other_device.save_goal(&theirs).await.unwrap();
+        let change = other_device.outbox().await.unwrap().remove(0).mutation.change;
+        other_device.close();
+        store
+            .apply_pulled(&PullResponse {
+                changes: vec![PulledChange { seq: 1, change }],
+                cursor: 1,
+                has_more: false,
+            })
+            .await
+            .unwrap();
+        assert_eq!(store.goals().await.unwrap(), vec![theirs]);
         store.close();
     }
 }

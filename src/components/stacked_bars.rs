@@ -40,7 +40,12 @@ pub(crate) fn axes(
     let slot = plot_width / categories.len().max(1) as f64;
     let step = categories.len().div_ceil(5).max(1);
     let span = (high - low).max(f64::EPSILON);
-    let decimals = if span < 3.0 { 1 } else { 0 };
+    // The middle tick of a count axis up to 5 is 2.5: it shows its decimal rather than round.
+    let decimals = if (span / 2.0).fract() != 0.0 || span < 3.0 {
+        1
+    } else {
+        0
+    };
     let ticks = [low, low + span / 2.0, high].map(|value| {
         let y = TOP + plot_height - (value - low) / span * plot_height;
         let label = format!("{}{suffix}", language.format_number(value, decimals));

@@ -8,6 +8,7 @@ use chrono::{Datelike, Local, Months, NaiveDate};
 use leptos::prelude::*;
 use spor_core::Language;
 use spor_core::activity::Activity;
+use spor_core::goal::{Goal, GoalMetric};
 use spor_core::ids::ActivityId;
 use spor_core::instruments::Instrument;
 use spor_core::organisation::ReportingSettings;
@@ -19,14 +20,16 @@ use spor_core::trends::{Dataset, Query, Trends};
 
 use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
 use crate::components::export_section::ExportSection;
+use crate::components::goals_section::GoalsSection;
 use crate::components::mean_chart::{MeanChart, MeanPoint};
 use crate::components::page::Page;
+use crate::components::reflections_section::ReflectionsSection;
 use crate::components::stacked_bars::StackedBars;
 use crate::components::survey_runner::options;
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
-use crate::store;
+use crate::store::{self, StoreError};
 
 /// The period choices of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +79,14 @@ pub fn TrendsPage() -> impl IntoView {
         async { store::shared().await?.trends_dataset().await.map(Arc::new) }
     });
     let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
+    let goals = LocalResource::new(move || {
+        pulled.track();
+        async { store::shared().await?.goals().await }
+    });
+    let reflections = LocalResource::new(move || {
+        pulled.track();
+        async { store::shared().await?.reflections().await }
+    });
 
     let today = Local::now().date_naive();
     let activity = RwSignal::new(None::<ActivityId>);
@@ -110,8 +121,8 @@ pub fn TrendsPage() -> impl IntoView {
 
     view! {
         <Page title=Key::NavTrends lead=Key::PageTrendsLead>
-            <form class="card trends-filters" on:submit=|event| event.prevent_default()>
-                <h2 class="visually-hidden">{i18n.text(Key::TrendsFilters)}</h2>
+            <form class="card trends-filters" aria-labelledby="trends-filters-heading" on:submit=|event| event.prevent_default()>
+                <h2 id="trends-filters-heading" class="visually-hidden">{i18n.text(Key::TrendsFilters)}</h2>
                 <div class="field">
                     <label for="trends-activity">{i18n.text(Key::TrendsActivity)}</label>
                     <select
@@ -197,9 +208,23 @@ pub fn TrendsPage() -> impl IntoView {
             </form>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match dataset.await {
-                        Ok(dataset) => view! { <TrendsCharts dataset query /> }.into_any(),
-                        Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
+                    match (dataset.await, activities.await) {
+                        (Ok(dataset), Ok(activities)) => {
+                            let computed = dataset.clone();
+                            let trends = Memo::new(move |_| {
+                                query.get().map(|query| Arc::new(Trends::compute(&computed, &query)))
+                            });
+                            view! {
+                                <TrendsSummary trends query activities=activities.clone() />
+                                <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
+                                <TrendsCharts trends query goals dataset />
+                                <ReflectionsSection activities activity=activity.into() query reflections />
+                            }
+                                .into_any()
+                        }
+                        (Err(error), _) | (_, Err(error)) => {
+                            view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any()
+                        }
                     }
                 })}
             </Transition>
@@ -208,16 +233,19 @@ pub fn TrendsPage() -> impl IntoView {
     }
 }
 
-/// Every chart for the current query, recomputed when it changes.
+/// The range, the print button and the key figures: the top of the page and of the report.
 #[component]
-fn TrendsCharts(dataset: Arc<Dataset>, query: Memo<Option<Query>>) -> impl IntoView {
+fn TrendsSummary(
+    trends: Memo<Option<Arc<Trends>>>,
+    query: Memo<Option<Query>>,
+    activities: Vec<Activity>,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         let language = i18n.language.get();
-        let Some(query) = query.get() else {
+        let (Some(query), Some(trends)) = (query.get(), trends.get()) else {
             return view! { <p class="error" role="alert">{i18n.text(Key::TrendsBadRange)}</p> }.into_any();
         };
-        let trends = Trends::compute(&dataset, &query);
         let shown = i18n.format(
             Key::TrendsRangeShown,
             &[
@@ -225,24 +253,62 @@ fn TrendsCharts(dataset: Arc<Dataset>, query: Memo<Option<Query>>) -> impl IntoV
                 ("to", &language.format_date(query.to)),
             ],
         );
-        if trends.attendance.is_empty() && trends.measures.is_empty() && trends.session.is_empty() {
+        if trends.is_empty() {
             return view! {
                 <p class="hint" data-testid="trends-range">{shown}</p>
                 <p class="hint">{i18n.text(Key::TrendsEmpty)}</p>
             }
             .into_any();
         }
-        let context = ChartContext {
-            i18n,
-            language,
-            periods: trends
-                .participation
-                .iter()
-                .map(|row| row.period.label(language))
-                .collect(),
-        };
+        let activity_name = query
+            .activity
+            .and_then(|id| activities.iter().find(|a| a.id == id))
+            .map_or_else(|| i18n.t(Key::TrendsAllActivities).to_owned(), |a| a.name.clone());
+        let report_for = i18n.format(
+            Key::TrendsReportFor,
+            &[("activity", &activity_name), ("range", &shown)],
+        );
+        let context = ChartContext::new(i18n, &trends, Vec::new());
         view! {
-            <p class="hint" data-testid="trends-range">{shown}</p>
+            <p class="print-only">{report_for}</p>
+            <div class="trends-range">
+                <p class="hint" data-testid="trends-range">{shown}</p>
+                <button type="button" class="button secondary no-print" on:click=|_| print()>
+                    {i18n.text(Key::TrendsPrint)}
+                </button>
+            </div>
+            {key_figures_list(&context, &trends)}
+        }
+        .into_any()
+    }
+}
+
+/// Every chart for the current query, redrawn when it changes.
+#[component]
+fn TrendsCharts(
+    trends: Memo<Option<Arc<Trends>>>,
+    query: Memo<Option<Query>>,
+    goals: LocalResource<Result<Vec<Goal>, StoreError>>,
+    dataset: Arc<Dataset>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let goals = goals.get().and_then(Result::ok).unwrap_or_default();
+        let (Some(query), Some(trends)) = (query.get(), trends.get()) else {
+            return ().into_any();
+        };
+        if trends.is_empty() {
+            return ().into_any();
+        }
+        // Goal lines only where the chart shows one activity and the goal's period overlaps.
+        let goals = goals
+            .into_iter()
+            .filter(|goal| {
+                query.activity == Some(goal.activity) && goal.from <= query.to && query.from <= goal.to
+            })
+            .collect();
+        let context = ChartContext::new(i18n, &trends, goals);
+        view! {
             <section class="trends-grid">
                 {attendance_chart(&context, &trends)}
                 {participants_chart(&context, &trends)}
@@ -265,23 +331,50 @@ struct BarChart {
     table: ChartTable,
     /// Shares from 0 to 100 % rather than counts.
     percent: bool,
+    target: Option<(f64, String)>,
 }
 
 /// What every chart of one rendering shares.
 struct ChartContext {
     i18n: I18n,
     language: Language,
+    /// The goals of the one activity shown, over the shown range.
+    goals: Vec<Goal>,
     /// The period labels, in order: the x axis of every chart.
     periods: Vec<String>,
 }
 
 impl ChartContext {
+    fn new(i18n: I18n, trends: &Trends, goals: Vec<Goal>) -> ChartContext {
+        let language = i18n.language.get();
+        ChartContext {
+            i18n,
+            language,
+            goals,
+            periods: trends
+                .participation
+                .iter()
+                .map(|row| row.period.label(language))
+                .collect(),
+        }
+    }
+
     fn number(&self, value: f64, decimals: usize) -> String {
         self.language.format_number(value, decimals)
     }
 
     fn percent(&self, share: f64) -> String {
         format!("{} %", self.number(share * 100.0, 0))
+    }
+
+    /// The dashed line of the goal on `metric`, if there is one.
+    fn target(&self, metric: GoalMetric) -> Option<(f64, String)> {
+        let goal = self.goals.iter().find(|goal| goal.metric == metric)?;
+        let decimals = if goal.target.fract() == 0.0 { 0 } else { 1 };
+        let label = self
+            .i18n
+            .format(Key::GoalsLine, &[("target", &self.number(goal.target, decimals))]);
+        Some((goal.target, label))
     }
 
     fn fewer(&self) -> String {
@@ -311,6 +404,7 @@ impl ChartContext {
             series,
             table,
             percent,
+            target,
         } = chart;
         let (language, categories, hidden_label) = (self.language, self.periods.clone(), self.fewer());
         let (max, suffix) = if percent { (Some(100.0), "%") } else { (None, "") };
@@ -324,12 +418,52 @@ impl ChartContext {
                     series
                     max
                     suffix
+                    target
                     hidden_label
                     language
                 />
                 <ChartLegend chart=id labels />
             </ChartFrame>
         }
+    }
+}
+
+/// Opens the browser's print dialog: the page's print style makes it an A4 report (or a PDF).
+fn print() {
+    if let Some(window) = web_sys::window() {
+        // A browser without printing has nothing to show; the page stays as it is.
+        let _ = window.print();
+    }
+}
+
+fn key_figures_list(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
+    let figures = &trends.key_figures;
+    let count = |value: u32| context.number(f64::from(value), 0);
+    let rows = [
+        (Key::TrendsSessions, Some(count(figures.sessions))),
+        (Key::TrendsKfAttendances, Some(count(figures.attendances))),
+        (Key::TrendsKfAnonymous, Some(count(figures.anonymous))),
+        (Key::TrendsKfParticipants, Some(count(figures.participants))),
+        (Key::TrendsKfNew, Some(count(figures.new_participants))),
+        (Key::TrendsKfResponses, figures.responses.shown().map(count)),
+    ];
+    let items = rows
+        .into_iter()
+        .map(|(key, value)| {
+            let value = value.unwrap_or_else(|| context.fewer());
+            view! {
+                <div>
+                    <dt>{context.text(key)}</dt>
+                    <dd>{value}</dd>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card key-figures" aria-labelledby="key-figures-heading" data-testid="key-figures">
+            <h2 id="key-figures-heading">{context.text(Key::TrendsKeyFigures)}</h2>
+            <dl>{items}</dl>
+        </section>
     }
 }
 
@@ -385,6 +519,7 @@ fn attendance_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + 
         series,
         table: context.table(columns, cells),
         percent: false,
+        target: context.target(GoalMetric::MeanAttendance),
     })
 }
 
@@ -420,6 +555,7 @@ fn participants_chart(context: &ChartContext, trends: &Trends) -> impl IntoView 
         series,
         table: context.table(columns, cells),
         percent: false,
+        target: None,
     })
 }
 
@@ -468,11 +604,16 @@ fn roles_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<>
             series,
             table: context.table(labels, cells),
             percent: true,
+            target: None,
         })}
         <section class="card role-moves" aria-labelledby="role-moves-heading">
             <h3 id="role-moves-heading">{context.text(Key::TrendsMovesTitle)}</h3>
             <p class="hint">{context.text(Key::TrendsMovesDescription)}</p>
-            <ul>{moves}</ul>
+            {if trends.role_moves.is_empty() {
+                view! { <p>{context.text(Key::TrendsMovesNone)}</p> }.into_any()
+            } else {
+                view! { <ul>{moves}</ul> }.into_any()
+            }}
         </section>
     }
 }
@@ -538,6 +679,7 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
             let (chart_id, chart_title, chart_description) = (id.clone(), title.clone(), description.clone());
             let (categories, hidden_label, language) =
                 (context.periods.clone(), context.fewer(), context.language);
+            let target = context.target(GoalMetric::MeasureMean { measure });
             let mean_chart = view! {
                 <ChartFrame id=id.clone() title=title.clone() description table>
                     <MeanChart
@@ -548,6 +690,7 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
                         points
                         range=measure.range()
                         references
+                        target
                         hidden_label
                         language
                     />
@@ -592,6 +735,7 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
                 series: band_series,
                 table: context.table(band_labels, band_cells),
                 percent: true,
+                target: None,
             });
             let paired = trends
                 .paired
@@ -739,6 +883,7 @@ fn session_section(context: &ChartContext, trends: &Trends, dataset: &Dataset) -
                 series,
                 table: context.table(labels, cells),
                 percent: true,
+                target: None,
             })
         })
         .collect_view();

@@ -420,7 +420,7 @@ impl Store {
 
     /// Saves a mutable entity and queues its fields, each stamped with this device's next clock tick
     /// (kept in `meta` and advanced in the same transaction).
-    async fn put_with_patch<T: Serialize>(
+    pub(super) async fn put_with_patch<T: Serialize>(
         &self,
         store: &str,
         record: JsValue,
@@ -578,6 +578,8 @@ impl Store {
             headcounts: from_js(contents[4].clone().into(), "headcount")?,
             templates: from_js(contents[5].clone().into(), "survey")?,
             responses: from_js(contents[6].clone().into(), "survey response")?,
+            goals: from_js(contents[7].clone().into(), "goal")?,
+            reflections: from_js(contents[8].clone().into(), "reflection")?,
         })
     }
 
@@ -703,6 +705,35 @@ impl Store {
                 .await
                 .map_err(StoreError::database(action))?;
         }
+        let (goals, reflections) = (store(GOALS)?, store(REFLECTIONS)?);
+        for goal in &plan.goals {
+            let entity = EntityRef {
+                kind: EntityKind::Goal,
+                id: goal.id.0,
+            };
+            goals
+                .add(&to_js(goal), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            outbox
+                .add(&queued(patch(entity, goal, stamp)), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+        for reflection in &plan.reflections {
+            let entity = EntityRef {
+                kind: EntityKind::Reflection,
+                id: reflection.id.0,
+            };
+            reflections
+                .add(&to_js(reflection), None)
+                .await
+                .map_err(StoreError::database(action))?;
+            outbox
+                .add(&queued(patch(entity, reflection, stamp)), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
         for response in &plan.responses {
             responses
                 .add(&to_js(response), None)
@@ -721,7 +752,11 @@ impl Store {
         Ok(plan.len())
     }
 
-    async fn all<T: DeserializeOwned>(&self, store: &str, what: &'static str) -> Result<Vec<T>, StoreError> {
+    pub(super) async fn all<T: DeserializeOwned>(
+        &self,
+        store: &str,
+        what: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
         let transaction = self
             .db
             .transaction(&[store], TransactionMode::ReadOnly)

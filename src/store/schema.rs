@@ -9,7 +9,7 @@
 //! 4. Surveys: `responses`, one per submitted survey (indexed per activity, participant and template
 //!    version), and `templates`, every version of the organisation's own surveys.
 //! 5. Trends: `trend_months`, the packed records of each activity and month, and `trend_stale`, the
-//!    months whose records changed since (see `store::trend_months`).
+//!    months whose records changed since (see `store::trend_months`); `goals` and `reflections`.
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 
@@ -32,6 +32,10 @@ pub const DEAD_LETTERS: &str = "dead_letters";
 pub const RESPONSES: &str = "responses";
 /// Custom survey templates, one record per version (the built-in instruments live in spor-core).
 pub const TEMPLATES: &str = "templates";
+/// Coordinators' goals per activity (`spor_core::goal`).
+pub const GOALS: &str = "goals";
+/// Coordinators' notes on an occurrence or a period (`spor_core::reflection`).
+pub const REFLECTIONS: &str = "reflections";
 /// One packed text per activity and month, keyed `[activity, "YYYY-MM"]`: derived from the records.
 pub const TREND_MONTHS: &str = "trend_months";
 /// The keys of the `trend_months` whose records changed since they were packed.
@@ -39,7 +43,7 @@ pub const TREND_STALE: &str = "trend_stale";
 
 /// Every store that holds records (not the device's own `meta`, `outbox` and `dead_letters`): what a
 /// backup carries, a pull may change and a revoked device deletes.
-pub const RECORD_STORES: [&str; 7] = [
+pub const RECORD_STORES: [&str; 9] = [
     ACTIVITIES,
     PARTICIPANTS,
     ATTENDANCE,
@@ -47,6 +51,8 @@ pub const RECORD_STORES: [&str; 7] = [
     HEADCOUNTS,
     TEMPLATES,
     RESPONSES,
+    GOALS,
+    REFLECTIONS,
 ];
 
 /// Index names.
@@ -102,6 +108,8 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
                 )),
         )
         .add_object_store(ObjectStore::new(TEMPLATES).key_path_array(["id", "version"]))
+        .add_object_store(ObjectStore::new(GOALS).key_path("id"))
+        .add_object_store(ObjectStore::new(REFLECTIONS).key_path("id"))
         .add_object_store(ObjectStore::new(TREND_MONTHS))
         .add_object_store(ObjectStore::new(TREND_STALE))
 }

@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
 use spor_core::attendance::{Attendance, AttendanceEvent};
+use spor_core::goal::Goal;
 use spor_core::hlc::Hlc;
 use spor_core::ids::{DeviceId, MutationId, OrganisationId};
 use spor_core::participant::Participant;
+use spor_core::reflection::Reflection;
 use spor_core::sync::{Change, EntityKind, MutationResult, Outcome, PullResponse, RejectReason, Stamped};
 use wasm_bindgen::JsValue;
 
@@ -283,8 +285,8 @@ impl Store {
         Ok(acknowledged)
     }
 
-    /// Stores pulled changes and their cursor in one transaction. Changes this device does not keep
-    /// yet (goals, reflections) are passed over. Returns how many changed something here.
+    /// Stores pulled changes and their cursor in one transaction. Returns how many changed something
+    /// here.
     pub async fn apply_pulled(&self, pulled: &PullResponse) -> Result<usize, StoreError> {
         let action = "store what other devices recorded";
         let device = self.device_id().await?;
@@ -297,6 +299,7 @@ impl Store {
             .map_err(StoreError::database(action))?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (responses, templates) = (store(RESPONSES)?, store(TEMPLATES)?);
+        let (goals, reflections) = (store(GOALS)?, store(REFLECTIONS)?);
         let mut touched = StaleMonths::default();
         let (activities, participants, attendance, events, headcounts, outbox, meta) = (
             store(ACTIVITIES)?,
@@ -345,7 +348,9 @@ impl Store {
                     let target = match entity.kind {
                         EntityKind::Activity => Some((&activities, "activity")),
                         EntityKind::Participant => Some((&participants, "participant")),
-                        _ => None,
+                        EntityKind::Goal => Some((&goals, "goal")),
+                        EntityKind::Reflection => Some((&reflections, "reflection")),
+                        EntityKind::Organisation | EntityKind::Template => None,
                     };
                     match target {
                         None if entity.kind == EntityKind::Template => {
@@ -371,7 +376,9 @@ impl Store {
                     let records = match entity.kind {
                         EntityKind::Activity => Some(&activities),
                         EntityKind::Participant => Some(&participants),
-                        _ => None,
+                        EntityKind::Goal => Some(&goals),
+                        EntityKind::Reflection => Some(&reflections),
+                        EntityKind::Organisation | EntityKind::Template => None,
                     };
                     if let Some(records) = records {
                         records
@@ -612,7 +619,9 @@ async fn apply_patch(
     let complete = match kind {
         EntityKind::Activity => serde_json::from_value::<Activity>(object.clone()).is_ok(),
         EntityKind::Participant => serde_json::from_value::<Participant>(object.clone()).is_ok(),
-        _ => false,
+        EntityKind::Goal => serde_json::from_value::<Goal>(object.clone()).is_ok(),
+        EntityKind::Reflection => serde_json::from_value::<Reflection>(object.clone()).is_ok(),
+        EntityKind::Organisation | EntityKind::Template => false,
     };
     if !complete {
         return Ok(false);

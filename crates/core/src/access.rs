@@ -38,7 +38,11 @@ impl DeviceRole {
     pub fn may_push(self, change: &Change) -> bool {
         match self {
             DeviceRole::Coordinator => true,
-            DeviceRole::Volunteer => change.topic() != Topic::Organisation,
+            // Goals and reflections are the coordinators' to set and write.
+            DeviceRole::Volunteer => !matches!(
+                change.topic(),
+                Topic::Organisation | Topic::Goal | Topic::Reflection
+            ),
             DeviceRole::Kiosk => change.topic() == Topic::SurveyResponse,
         }
     }
@@ -47,7 +51,7 @@ impl DeviceRole {
     pub fn may_pull(self, topic: Topic) -> bool {
         match self {
             DeviceRole::Coordinator => true,
-            DeviceRole::Volunteer => topic != Topic::SurveyResponse,
+            DeviceRole::Volunteer => !matches!(topic, Topic::SurveyResponse | Topic::Reflection),
             DeviceRole::Kiosk => matches!(topic, Topic::Activity | Topic::Template | Topic::Organisation),
         }
     }
@@ -182,6 +186,9 @@ mod tests {
     fn a_volunteer_never_pulls_survey_answers_and_cannot_manage_devices() {
         let volunteer = DeviceRole::Volunteer;
         assert!(!volunteer.may_pull(Topic::SurveyResponse));
+        assert!(!volunteer.may_pull(Topic::Reflection));
+        assert!(!volunteer.may_push(&patch(EntityKind::Goal)));
+        assert!(!volunteer.may_push(&patch(EntityKind::Reflection)));
         for topic in [
             Topic::Activity,
             Topic::Participant,

@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::activity::Activity;
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
+use crate::goal::Goal;
 use crate::hlc::Hlc;
 use crate::ids::{AttendanceId, DeviceId, ParticipantId};
 use crate::instruments::Instrument;
 use crate::language::Language;
 use crate::participant::Participant;
+use crate::reflection::Reflection;
 use crate::survey::{SurveyResponse, SurveyTemplate};
 use crate::validation::{Context, Problem};
 
@@ -43,6 +45,10 @@ pub struct Backup {
     pub templates: Vec<SurveyTemplate>,
     #[serde(default)]
     pub responses: Vec<SurveyResponse>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    #[serde(default)]
+    pub reflections: Vec<Reflection>,
 }
 
 /// Why a file cannot be imported. Nothing is changed when any of these is found.
@@ -131,6 +137,8 @@ impl Backup {
             .iter()
             .for_each(|h| collect(h.validate(context)));
         backup.templates.iter().for_each(|t| collect(t.validate()));
+        backup.goals.iter().for_each(|g| collect(g.validate()));
+        backup.reflections.iter().for_each(|r| collect(r.validate()));
         // Each answer against the template version it names: a built-in, or one in the backup.
         for response in &backup.responses {
             let template = Instrument::from_template_id(response.template)
@@ -179,6 +187,8 @@ pub struct ImportPlan {
     pub headcounts: Vec<HeadcountEvent>,
     pub templates: Vec<SurveyTemplate>,
     pub responses: Vec<SurveyResponse>,
+    pub goals: Vec<Goal>,
+    pub reflections: Vec<Reflection>,
 }
 
 impl ImportPlan {
@@ -197,6 +207,8 @@ impl ImportPlan {
         let known_headcounts: HashSet<_> = existing.headcounts.iter().map(|h| h.id).collect();
         let known_templates: HashSet<_> = existing.templates.iter().map(|t| (t.id, t.version)).collect();
         let known_responses: HashSet<_> = existing.responses.iter().map(|r| r.id).collect();
+        let known_goals: HashSet<_> = existing.goals.iter().map(|g| g.id).collect();
+        let known_reflections: HashSet<_> = existing.reflections.iter().map(|r| r.id).collect();
         let erased: HashSet<ParticipantId> = existing
             .participants
             .iter()
@@ -267,6 +279,16 @@ impl ImportPlan {
                 response
             })
             .collect();
+        plan.goals = backup
+            .goals
+            .into_iter()
+            .filter(|g| !known_goals.contains(&g.id))
+            .collect();
+        plan.reflections = backup
+            .reflections
+            .into_iter()
+            .filter(|r| !known_reflections.contains(&r.id))
+            .collect();
         plan
     }
 
@@ -280,6 +302,8 @@ impl ImportPlan {
             + self.headcounts.len()
             + self.templates.len()
             + self.responses.len()
+            + self.goals.len()
+            + self.reflections.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -315,6 +339,8 @@ mod tests {
             headcounts: vec![],
             templates: vec![],
             responses: vec![],
+            goals: vec![],
+            reflections: vec![],
         }
     }
 
@@ -372,6 +398,43 @@ mod tests {
             error.message(Language::Da),
             "Sikkerhedskopien har 1 fejl, fx: Kaldenavnet er for langt: 200 tegn, højst 40."
         );
+    }
+
+    #[test]
+    fn goals_and_reflections_travel_once_and_an_impossible_goal_is_refused() {
+        use crate::goal::{Comparison, GoalMetric};
+        use crate::ids::{GoalId, ReflectionId};
+        let goal = Goal {
+            id: GoalId::generate(),
+            activity: ActivityId::generate(),
+            metric: GoalMetric::NewParticipantsPercent,
+            comparison: Comparison::AtLeast,
+            target: 20.0,
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        };
+        let reflection = Reflection {
+            id: ReflectionId::generate(),
+            activity: goal.activity,
+            from: goal.from,
+            to: goal.to,
+            text: "Flere nye kom, da vi flyttede til torsdag.".into(),
+            written_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        };
+        let mut backup = empty();
+        backup.goals.push(goal.clone());
+        backup.reflections.push(reflection.clone());
+        let text = serde_json::to_string(&backup).unwrap();
+        let parsed = Backup::parse(&text, context()).unwrap();
+        assert_eq!(ImportPlan::new(parsed.clone(), &empty()).len(), 2);
+        assert!(
+            ImportPlan::new(parsed.clone(), &parsed).is_empty(),
+            "imported once"
+        );
+
+        backup.goals[0].target = 120.0;
+        let error = Backup::parse(&serde_json::to_string(&backup).unwrap(), context()).unwrap_err();
+        assert!(matches!(error, BackupError::InvalidRecords { .. }));
     }
 
     #[test]

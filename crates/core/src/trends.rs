@@ -716,9 +716,45 @@ fn t_critical_95(degrees_of_freedom: usize) -> f64 {
         .map_or(TABLE[0].1, |(_, t)| *t)
 }
 
+/// The headline numbers of a range: what a report starts with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyFigures {
+    /// Occurrences with any attendance.
+    pub sessions: u32,
+    /// Named and anonymous attendances.
+    pub attendances: u32,
+    pub anonymous: u32,
+    /// Distinct named participants.
+    pub participants: u32,
+    /// Of those, how many came for the first time ever.
+    pub new_participants: u32,
+    /// Survey responses: a survey figure, so hidden under the threshold.
+    pub responses: Suppressible<u32>,
+}
+
+pub fn key_figures(data: &Dataset, occurrences: &[OccurrenceAttendance], query: &Query) -> KeyFigures {
+    let (participants, new_participants) = people_in(data, query);
+    let anonymous: u32 = occurrences.iter().map(|o| o.anonymous.total()).sum();
+    let responses = data
+        .responses
+        .iter()
+        .filter(|response| query.includes(response.activity, response.date))
+        .count();
+    let responses = u32::try_from(responses).unwrap_or(u32::MAX);
+    KeyFigures {
+        sessions: u32::try_from(occurrences.len()).unwrap_or(u32::MAX),
+        attendances: occurrences.iter().map(OccurrenceAttendance::total).sum(),
+        anonymous,
+        participants,
+        new_participants,
+        responses: at_least(responses, query.settings.suppression_threshold, || responses),
+    }
+}
+
 /// The whole trends page for one query.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trends {
+    pub key_figures: KeyFigures,
     pub attendance: Vec<OccurrenceAttendance>,
     pub participation: Vec<PeriodParticipation>,
     pub roles: Vec<PeriodRoles>,
@@ -729,11 +765,17 @@ pub struct Trends {
 }
 
 impl Trends {
+    /// Nothing recorded in the range: no attendance and no answers.
+    pub fn is_empty(&self) -> bool {
+        self.attendance.is_empty() && self.measures.is_empty() && self.session.is_empty()
+    }
+
     pub fn compute(data: &Dataset, query: &Query) -> Trends {
         let attendance = attendance_per_occurrence(data, query);
         let roles = role_mix(&attendance, query);
         let scored = scored(data, query);
         Trends {
+            key_figures: key_figures(data, &attendance, query),
             participation: participation(data, query),
             role_moves: role_moves(data, query),
             measures: measure_stats_of(&scored, query),

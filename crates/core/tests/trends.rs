@@ -460,3 +460,36 @@ fn withdrawn_check_ins_are_not_visits_and_role_changes_are() {
         vec![visit(2, day, Role::Frivillig), visit(3, day, Role::Bruger)]
     );
 }
+
+#[test]
+fn key_figures_count_sessions_people_and_newcomers_and_hide_few_responses() {
+    let data = Dataset {
+        visits: vec![
+            visit(1, date(2025, 12, 4), Role::Bruger), // before the range: 1 is not new
+            visit(1, date(2026, 1, 8), Role::Bruger),
+            visit(2, date(2026, 1, 8), Role::Deltager),
+            visit(2, date(2026, 1, 15), Role::Deltager),
+        ],
+        headcounts: vec![Headcount {
+            activity: cafe(),
+            date: date(2026, 1, 15),
+            role: Role::Bruger,
+            delta: 3,
+        }],
+        responses: (0..4).map(|i| who5(20, date(2026, 1, 8), None, i)).collect(),
+        templates: vec![],
+    };
+    let query = query(date(2026, 1, 1), date(2026, 1, 31), Granularity::Month);
+    let trends = Trends::compute(&data, &query);
+    assert_eq!(
+        trends.key_figures,
+        KeyFigures {
+            sessions: 2,
+            attendances: 6,
+            anonymous: 3,
+            participants: 2,
+            new_participants: 1,
+            responses: Suppressible::Hidden,
+        }
+    );
+}

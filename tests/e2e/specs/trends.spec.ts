@@ -2,12 +2,18 @@ import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
+import { addPerson, count, createActivity } from "../support/register";
 
 /** Fills the demo database from Settings and waits for the app to show it. */
 async function startDemo(page: Page) {
   await page.goto("/settings");
   await page.getByRole("button", { name: "Prøv med eksempeldata" }).click();
   await expect(page.getByTestId("demo-banner")).toBeVisible({ timeout: 120_000 });
+}
+
+/** The page's filters: activity, period and granularity. */
+function filters(page: Page) {
+  return page.getByRole("form", { name: "Vis udviklingen for" });
 }
 
 /** The body rows of a chart's table, each as its cells' texts (the period first). */
@@ -104,14 +110,14 @@ test("the trends page draws a demo year, its tables match the records and small 
   expect(axe.violations).toEqual([]);
 
   // Weeks instead of months: more, shorter periods.
-  await page.getByRole("radio", { name: "Uge" }).check();
+  await filters(page).getByRole("radio", { name: "Uge" }).check();
   const weeks = await tableRows(page.getByTestId("chart-participants"));
   expect(weeks.length).toBeGreaterThanOrEqual(52);
   expect(weeks[0][0]).toMatch(/^uge \d{1,2} \d{4}$/);
 
   // One activity, week by week: some weeks have fewer than five WHO-5 answers. Those show
   // "færre end 5", and no shown figure is ever about fewer than five people.
-  const activity = page.getByLabel("Aktivitet");
+  const activity = filters(page).getByLabel("Aktivitet");
   await activity.selectOption({ index: 1 });
   const who5 = await tableRows(page.getByTestId("chart-who5"));
   const people = who5.map((row) => row[1]);
@@ -124,7 +130,7 @@ test("the trends page draws a demo year, its tables match the records and small 
   }
 
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.getByRole("radio", { name: "Måned" }).check();
+  await filters(page).getByRole("radio", { name: "Måned" }).check();
   await activity.selectOption({ index: 0 });
   await page.screenshot({ path: testInfo.outputPath("trends-1280.png"), fullPage: true });
   await testInfo.attach("trends at 1280 px", { path: testInfo.outputPath("trends-1280.png"), contentType: "image/png" });
@@ -169,4 +175,77 @@ test("an export of the demo year reads back with the page's counts, and names no
   expect(workbook.suggestedFilename()).toMatch(/\.xlsx$/);
   const zip = readFileSync(await workbook.path());
   expect(zip.subarray(0, 4).toString("binary")).toBe("PK\u0003\u0004");
+});
+
+test("goals show as met or not with a line on their chart, reflections keep a timeline, and it prints as a report", async ({ page }, testInfo) => {
+  await page.goto("/");
+  await createActivity(page, "Torsdagscafé");
+  for (const name of ["Søren", "Åse", "Ali"]) await addPerson(page, name);
+  await count(page, "Bruger", 1);
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
+  await expect(page.getByText("Vælg en aktivitet ovenfor for at sætte et mål for den.")).toBeVisible();
+  await filters(page).getByLabel("Aktivitet").selectOption({ label: "Torsdagscafé" });
+
+  // Four came today: a goal of at least 12 per session is not met, at most 5 is.
+  const goals = page.getByRole("region", { name: "Mål" });
+  await goals.getByLabel("Mål", { exact: true }).fill("12");
+  await goals.getByRole("button", { name: "Gem målet" }).click();
+  await expect(page.getByTestId("goal-list")).toContainText("Fremmøde pr. gang: mindst 12");
+  await expect(page.getByTestId("goal-list")).toContainText("✗ Ikke nået: 4,0");
+  await expect(page.getByTestId("chart-attendance").locator("line.target")).toHaveCount(1);
+  await expect(page.getByTestId("chart-attendance").locator("text.target-label")).toHaveText("Mål 12");
+
+  await goals.getByLabel("Skal være").selectOption({ label: "højst" });
+  await goals.getByLabel("Mål", { exact: true }).fill("5");
+  await goals.getByRole("button", { name: "Gem målet" }).click();
+  await expect(page.getByTestId("goal-list")).toContainText("✓ Nået: 4,0");
+
+  // An impossible target is refused and nothing is saved.
+  await goals.getByLabel("Hvad").selectOption({ label: "Andel nye deltagere (%)" });
+  await goals.getByLabel("Skal være").selectOption({ label: "mindst" });
+  await goals.getByLabel("Mål", { exact: true }).fill("120");
+  await goals.getByRole("button", { name: "Gem målet" }).click();
+  await expect(page.getByTestId("goals-message")).toHaveText("Målet 120 kan ikke nås: det skal ligge mellem 0 og 100.");
+  await expect(page.getByTestId("goal-list").locator("li")).toHaveCount(2);
+
+  // A month has ended without a reflection: a gentle prompt, which opens the form on that month.
+  const reflections = page.getByRole("region", { name: "Refleksioner" });
+  await expect(page.getByTestId("reflection-prompt")).toContainText("Hvordan gik");
+  await page.getByTestId("reflection-prompt").getByRole("button").click();
+  await expect(reflections.getByLabel("Hvad virkede, og hvad ændrer I?")).toBeFocused();
+  await reflections.getByLabel("Hvad virkede, og hvad ændrer I?").fill("Suppen trak flere nye.\nVi prøver torsdag kl. 17.");
+  await reflections.getByRole("button", { name: "Gem refleksionen" }).click();
+  await expect(page.getByTestId("reflections-message")).toHaveText("Refleksionen er gemt.");
+  await expect(page.getByTestId("reflection-prompt")).toHaveCount(0);
+
+  // Shown when the range covers it, kept over a reload, editable.
+  await filters(page).getByLabel("Periode").selectOption({ label: "Seneste 3 måneder" });
+  await expect(page.getByTestId("reflections")).toContainText("Suppen trak flere nye.");
+  await page.reload();
+  await filters(page).getByLabel("Periode").selectOption({ label: "Seneste 3 måneder" });
+  await page.getByRole("button", { name: /^Redigér refleksionen om / }).click();
+  await reflections.getByLabel("Hvad virkede, og hvad ændrer I?").fill("Suppen trak flere nye.");
+  await reflections.getByRole("button", { name: "Gem refleksionen" }).click();
+  await expect(page.getByTestId("reflections").locator("li")).toHaveCount(1);
+  await expect(page.getByTestId("reflections")).not.toContainText("torsdag kl. 17");
+  await expect(page.getByTestId("goal-list").locator("li")).toHaveCount(2);
+
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations).toEqual([]);
+
+  // Printed, the page is the report: its figures, charts, goals and reflections, no controls.
+  await filters(page).getByLabel("Aktivitet").selectOption({ label: "Torsdagscafé" });
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByText("Rapport: Torsdagscafé,")).toBeVisible();
+  for (const shown of ["key-figures", "chart-attendance", "goal-list", "reflections"]) {
+    await expect(page.getByTestId(shown)).toBeVisible();
+  }
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toBeHidden();
+  await expect(filters(page)).toBeHidden();
+  await expect(page.getByRole("button", { name: "Gem målet" })).toBeHidden();
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.screenshot({ path: testInfo.outputPath("report-print.png"), fullPage: true });
+  const pdf = await page.pdf({ format: "A4", path: testInfo.outputPath("report.pdf") });
+  expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  await testInfo.attach("the report as PDF", { path: testInfo.outputPath("report.pdf"), contentType: "application/pdf" });
 });

@@ -1,0 +1,286 @@
+//! The trends page's goals: per activity, what should be reached (a metric, at least or at most a
+//! target, over a period), each listed as met, not met or not enough data.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, Local, NaiveDate};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::Language;
+use spor_core::activity::Activity;
+use spor_core::goal::{Comparison, Goal, GoalMetric};
+use spor_core::ids::{ActivityId, GoalId};
+use spor_core::organisation::ReportingSettings;
+use spor_core::scoring::Measure;
+use spor_core::trends::{Dataset, GoalStatus, goal_status};
+
+use crate::contexts::i18n_context::{I18n, use_i18n};
+use crate::i18n::Key;
+use crate::store::{self, StoreError};
+
+const METRICS: [(GoalMetric, Key); 5] = [
+    (GoalMetric::MeanAttendance, Key::GoalsMetricMeanAttendance),
+    (GoalMetric::UniqueParticipants, Key::GoalsMetricUnique),
+    (GoalMetric::NewParticipantsPercent, Key::GoalsMetricNewPercent),
+    (
+        GoalMetric::MeasureMean {
+            measure: Measure::Who5Percentage,
+        },
+        Key::GoalsMetricWho5,
+    ),
+    (
+        GoalMetric::MeasureMean {
+            measure: Measure::Ucla3Sum,
+        },
+        Key::GoalsMetricUcla3,
+    ),
+];
+
+fn metric_key(metric: GoalMetric) -> Key {
+    METRICS
+        .iter()
+        .find(|(known, _)| *known == metric)
+        .map_or(Key::GoalsMetricWho5, |(_, key)| *key)
+}
+
+/// "Fremmøde pr. gang: mindst 12".
+pub fn describe_goal(goal: &Goal, i18n: I18n) -> String {
+    let language = i18n.language.get_untracked();
+    let comparison = match goal.comparison {
+        Comparison::AtLeast => Key::GoalsAtLeast,
+        Comparison::AtMost => Key::GoalsAtMost,
+    };
+    i18n.format(
+        Key::GoalsDescribe,
+        &[
+            ("metric", metric_key(goal.metric).text(language)),
+            ("comparison", comparison.text(language)),
+            (
+                "target",
+                &language.format_number(goal.target, decimals(goal.target)),
+            ),
+        ],
+    )
+}
+
+fn decimals(value: f64) -> usize {
+    if value.fract() == 0.0 { 0 } else { 1 }
+}
+
+/// A number typed the Danish way ("12,5") or the English way ("12.5").
+fn parse_number(text: &str) -> Option<f64> {
+    text.trim()
+        .replace(',', ".")
+        .parse()
+        .ok()
+        .filter(|value: &f64| value.is_finite())
+}
+
+#[component]
+pub fn GoalsSection(
+    activities: Vec<Activity>,
+    activity: Signal<Option<ActivityId>>,
+    dataset: Arc<Dataset>,
+    /// The device's goals; refetched after each save or deletion.
+    goals: LocalResource<Result<Vec<Goal>, StoreError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = Local::now().date_naive();
+    let message = RwSignal::new(None::<(bool, String)>);
+    let metric = RwSignal::new(0usize);
+    let comparison = RwSignal::new(Comparison::AtLeast);
+    let target = RwSignal::new(String::new());
+    let from = RwSignal::new(today.with_ordinal(1).unwrap_or(today));
+    let to = RwSignal::new(NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today));
+    let names = StoredValue::new(activities);
+    let name_of = move |id: ActivityId| {
+        names.with_value(|all| {
+            all.iter()
+                .find(|a| a.id == id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default()
+        })
+    };
+
+    let save = move |_| {
+        let Some(activity) = activity.get_untracked() else {
+            return;
+        };
+        let Some(target) = parse_number(&target.get_untracked()) else {
+            message.set(Some((false, i18n.t(Key::GoalsBadNumber).to_owned())));
+            return;
+        };
+        let goal = Goal {
+            id: GoalId::generate(),
+            activity,
+            metric: METRICS[metric.get_untracked().min(METRICS.len() - 1)].0,
+            comparison: comparison.get_untracked(),
+            target,
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+        };
+        if let Err(problems) = goal.validate() {
+            message.set(Some((false, i18n.problem_messages(&problems).join(" "))));
+            return;
+        }
+        spawn_local(async move {
+            match async { store::shared().await?.save_goal(&goal).await }.await {
+                Ok(()) => {
+                    goals.refetch();
+                    message.try_set(Some((true, i18n.t(Key::GoalsSaved).to_owned())));
+                }
+                Err(error) => {
+                    message.try_set(Some((false, i18n.store_error(&error))));
+                }
+            }
+        });
+    };
+    let delete = move |goal: Goal| {
+        spawn_local(async move {
+            match async { store::shared().await?.delete_goal(&goal).await }.await {
+                Ok(()) => goals.refetch(),
+                Err(error) => {
+                    message.try_set(Some((false, i18n.store_error(&error))));
+                }
+            }
+        });
+    };
+
+    let listed = move || {
+        let language = i18n.language.get();
+        let selected = activity.get();
+        let mut shown: Vec<Goal> = goals
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|goal| selected.is_none_or(|wanted| wanted == goal.activity))
+            .collect();
+        shown.sort_by_key(|goal| (name_of(goal.activity), goal.from));
+        if shown.is_empty() {
+            return view! { <p class="hint">{i18n.text(Key::GoalsNone)}</p> }.into_any();
+        }
+        view! {
+            <ul class="goal-list" data-testid="goal-list">
+                {shown
+                    .into_iter()
+                    .map(|goal| {
+                        let described = describe_goal(&goal, i18n);
+                        let status = status_text(goal_status(&goal, &dataset, ReportingSettings::default()), i18n, language);
+                        let period = format!("{} – {}", language.format_date(goal.from), language.format_date(goal.to));
+                        let label = i18n.format(Key::GoalsDelete, &[("goal", &described)]);
+                        let activity_name = selected.is_none().then(|| format!("{}: ", name_of(goal.activity)));
+                        view! {
+                            <li>
+                                <div>
+                                    <strong>{activity_name}{described}</strong>
+                                    <span class="hint">" " {period}</span>
+                                    <p class="goal-status">{status}</p>
+                                </div>
+                                <button type="button" class="text-button" aria-label=label on:click=move |_| delete(goal.clone())>
+                                    {i18n.text(Key::GoalsDeleteShort)}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+
+    view! {
+        <section class="card goals" aria-labelledby="goals-heading">
+            <h2 id="goals-heading">{i18n.text(Key::GoalsTitle)}</h2>
+            <p class="hint">{i18n.text(Key::GoalsExplain)}</p>
+            {listed}
+            <Show
+                when=move || activity.get().is_some()
+                fallback=move || view! { <p class="hint">{i18n.text(Key::GoalsChooseActivity)}</p> }
+            >
+                <form class="goal-form" on:submit=|event| event.prevent_default()>
+                    <div class="field">
+                        <label for="goal-metric">{i18n.text(Key::GoalsMetric)}</label>
+                        <select id="goal-metric" on:change=move |event| metric.set(event_target_value(&event).parse().unwrap_or(0))>
+                            {METRICS
+                                .iter()
+                                .enumerate()
+                                .map(|(index, (_, key))| {
+                                    view! { <option value=index.to_string() selected=move || metric.get() == index>{i18n.text(*key)}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="goal-comparison">{i18n.text(Key::GoalsComparison)}</label>
+                        <select
+                            id="goal-comparison"
+                            on:change=move |event| {
+                                comparison.set(if event_target_value(&event) == "at_most" { Comparison::AtMost } else { Comparison::AtLeast })
+                            }
+                        >
+                            <option value="at_least" selected=move || comparison.get() == Comparison::AtLeast>{i18n.text(Key::GoalsAtLeast)}</option>
+                            <option value="at_most" selected=move || comparison.get() == Comparison::AtMost>{i18n.text(Key::GoalsAtMost)}</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="goal-target">{i18n.text(Key::GoalsTarget)}</label>
+                        <input id="goal-target" inputmode="decimal" prop:value=move || target.get() on:input=move |event| target.set(event_target_value(&event)) />
+                    </div>
+                    <div class="field">
+                        <label for="goal-from">{i18n.text(Key::GoalsFrom)}</label>
+                        <input
+                            id="goal-from"
+                            type="date"
+                            prop:value=move || from.get().to_string()
+                            on:change=move |event| {
+                                if let Ok(date) = event_target_value(&event).parse() {
+                                    from.set(date);
+                                }
+                            }
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="goal-to">{i18n.text(Key::GoalsTo)}</label>
+                        <input
+                            id="goal-to"
+                            type="date"
+                            prop:value=move || to.get().to_string()
+                            on:change=move |event| {
+                                if let Ok(date) = event_target_value(&event).parse() {
+                                    to.set(date);
+                                }
+                            }
+                        />
+                    </div>
+                    <button type="submit" class="button" on:click=save>{i18n.text(Key::GoalsAdd)}</button>
+                </form>
+            </Show>
+            <p role="status" data-testid="goals-message" class:error=move || message.with(|m| m.as_ref().is_some_and(|(ok, _)| !ok))>
+                {move || message.get().map(|(_, text)| text)}
+            </p>
+        </section>
+    }
+}
+
+fn status_text(status: GoalStatus, i18n: I18n, language: Language) -> String {
+    let value = |value: f64| language.format_number(value, 1);
+    match status {
+        GoalStatus::Met(reached) => i18n.format(Key::GoalsMet, &[("value", &value(reached))]),
+        GoalStatus::NotMet(reached) => i18n.format(Key::GoalsNotMet, &[("value", &value(reached))]),
+        GoalStatus::NotEnoughData => i18n.t(Key::GoalsNotEnough).to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    #[test]
+    fn targets_are_read_with_a_decimal_comma_or_point() {
+        assert_eq!(parse_number("12,5"), Some(12.5));
+        assert_eq!(parse_number(" 12.5 "), Some(12.5));
+        assert_eq!(parse_number("tolv"), None);
+        assert_eq!(parse_number("NaN"), None);
+    }
+}
