@@ -9,3 +9,4 @@ pub mod i18n;
 pub mod pages;
 pub mod store;
 pub mod sync;
+pub mod user_timing;

@@ -1177,6 +1177,25 @@ mod trends {
         };
         assert_eq!(read.visits.len(), 1_500);
         assert_eq!(Trends::compute(&read, &query), Trends::compute(&expected, &query));
+
+        // A damaged pack (here: text that is no pack) is rebuilt from the records.
+        let raw = rexie::Rexie::builder("spor-test-trend-import")
+            .build()
+            .await
+            .unwrap();
+        let transaction = raw
+            .transaction(&["trend_months"], rexie::TransactionMode::ReadWrite)
+            .unwrap();
+        let packs = transaction.store("trend_months").unwrap();
+        let key = packs.get_all_keys(None, Some(1)).await.unwrap().remove(0);
+        packs.put(&"not a pack".into(), Some(&key)).await.unwrap();
+        transaction.done().await.unwrap();
+        raw.close();
+        let repaired = store.trends_dataset().await.unwrap();
+        assert_eq!(
+            Trends::compute(&repaired, &query),
+            Trends::compute(&expected, &query)
+        );
         store.close();
     }
 }

@@ -10,6 +10,10 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_file;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
+use crate::user_timing;
+
+/// The user-timing measure (`crate::user_timing`) from the click to the file offered.
+const EXPORT_MEASURE: &str = "spor:export";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Download {
@@ -34,6 +38,7 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
         working.set(true);
         message.set(None);
         spawn_local(async move {
+            user_timing::start(EXPORT_MEASURE);
             let read = async { store::shared().await?.export_backup().await }.await;
             let outcome = read
                 .map_err(|error: StoreError| i18n.store_error(&error))
@@ -90,6 +95,7 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
                     }
                     Ok(said)
                 });
+            user_timing::end(EXPORT_MEASURE);
             working.try_set(false);
             message.try_set(Some(match outcome {
                 Ok(said) => (true, said),

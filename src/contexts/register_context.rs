@@ -17,9 +17,10 @@ use spor_core::validation::Context;
 
 use crate::contexts::i18n_context::I18n;
 use crate::store::{self, StoreError};
+use crate::user_timing;
 
 /// The user-timing names of a check-in's write to IndexedDB (record + outbox entry).
-const CHECK_IN_MARK: &str = "spor:check-in:start";
+/// The user-timing measure of a tap's write (`crate::user_timing`).
 const CHECK_IN_MEASURE: &str = "spor:check-in";
 
 /// The offer to undo the latest check-in, shown for a few seconds.
@@ -154,15 +155,9 @@ impl RegisterContext {
             recorded_at: Utc::now(),
             recorded_by: DeviceId(store.device_id().await?),
         };
-        // A user-timing measure around the write: visible in DevTools, read by `cargo xtask bench`.
-        let performance = window().performance();
-        if let Some(performance) = &performance {
-            let _ = performance.mark(CHECK_IN_MARK);
-        }
+        user_timing::start(CHECK_IN_MEASURE);
         let written = store.check_in(&attendance).await;
-        if let Some(performance) = &performance {
-            let _ = performance.measure_with_start_mark(CHECK_IN_MEASURE, CHECK_IN_MARK);
-        }
+        user_timing::end(CHECK_IN_MEASURE);
         match written {
             Ok(_) => {
                 self.register

@@ -30,6 +30,11 @@ use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
+use crate::user_timing;
+
+/// User-timing measures (`crate::user_timing`) of reading the records and computing the figures.
+const READ_MEASURE: &str = "spor:trends-read";
+const COMPUTE_MEASURE: &str = "spor:trends-compute";
 
 /// The period choices of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +81,12 @@ pub fn TrendsPage() -> impl IntoView {
     let pulled = use_sync().pulled_changes();
     let dataset = LocalResource::new(move || {
         pulled.track();
-        async { store::shared().await?.trends_dataset().await.map(Arc::new) }
+        async {
+            user_timing::start(READ_MEASURE);
+            let read = store::shared().await?.trends_dataset().await.map(Arc::new);
+            user_timing::end(READ_MEASURE);
+            read
+        }
     });
     let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
     let goals = LocalResource::new(move || {
@@ -212,7 +222,9 @@ pub fn TrendsPage() -> impl IntoView {
                         (Ok(dataset), Ok(activities)) => {
                             let computed = dataset.clone();
                             let trends = Memo::new(move |_| {
-                                query.get().map(|query| Arc::new(Trends::compute(&computed, &query)))
+                                query.get().map(|query| {
+                                    user_timing::measured(COMPUTE_MEASURE, || Arc::new(Trends::compute(&computed, &query)))
+                                })
                             });
                             view! {
                                 <TrendsSummary trends query activities=activities.clone() />

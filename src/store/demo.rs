@@ -22,7 +22,6 @@ impl Store {
             HEADCOUNTS,
             RESPONSES,
             TREND_MONTHS,
-            META,
         ];
         let transaction = self
             .db
@@ -31,12 +30,7 @@ impl Store {
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (activities, participants, attendance) =
             (store(ACTIVITIES)?, store(PARTICIPANTS)?, store(ATTENDANCE)?);
-        let (headcounts, responses, packs, meta) = (
-            store(HEADCOUNTS)?,
-            store(RESPONSES)?,
-            store(TREND_MONTHS)?,
-            store(META)?,
-        );
+        let (headcounts, responses, packs) = (store(HEADCOUNTS)?, store(RESPONSES)?, store(TREND_MONTHS)?);
         let mut records: Vec<(&rexie::Store, JsValue, Option<JsValue>)> = Vec::new();
         records.extend(demo.activities.iter().map(|r| (&activities, to_js(r), None)));
         records.extend(demo.participants.iter().map(|r| (&participants, to_js(r), None)));
@@ -48,7 +42,7 @@ impl Store {
                 .into_iter()
                 .map(|((activity, month), pack)| (&packs, pack_text(&pack), Some(pack_key(activity, month)))),
         );
-        records.push((&meta, JsValue::TRUE, Some(PACKS_BUILT.into())));
+        records.push((&packs, JsValue::TRUE, Some(PACKS_BUILT.into())));
         // Issued together: one request after another would take minutes for a year.
         futures::future::try_join_all(
             records

@@ -596,7 +596,7 @@ impl Store {
         let transaction = self
             .db
             .transaction(
-                &[&RECORD_STORES[..], &[OUTBOX, META]].concat(),
+                &[&RECORD_STORES[..], &[OUTBOX, META, TREND_MONTHS]].concat(),
                 TransactionMode::ReadWrite,
             )
             .map_err(StoreError::database(action))?;
@@ -612,7 +612,8 @@ impl Store {
             (store(ATTENDANCE)?, store(ATTENDANCE_EVENTS)?, store(HEADCOUNTS)?);
         let queued = |change| to_js(&queue(change));
         // An import can touch any month: the trends repack everything on their next read.
-        meta.delete(PACKS_BUILT.into())
+        store(TREND_MONTHS)?
+            .delete(PACKS_BUILT.into())
             .await
             .map_err(StoreError::database(action))?;
         for activity in &plan.activities {

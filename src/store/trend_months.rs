@@ -20,8 +20,10 @@ use super::records::{from_js_all, only};
 use super::schema::*;
 use super::{Store, StoreError};
 
-/// Set in `meta` once every month has a pack; unset, the next read packs everything.
-pub(super) const PACKS_BUILT: &str = "trend_packs_built";
+/// A key in `trend_months` (a text, so no month's key can be it) set once every month has a pack;
+/// unset, the next read packs everything. Kept with the packs rather than in `meta`, so reading the
+/// trends waits for no transaction on `meta`.
+pub(super) const PACKS_BUILT: &str = "built";
 
 /// A pack's key: the activity and the month as "YYYY-MM".
 pub(super) fn pack_key(activity: ActivityId, month: NaiveDate) -> JsValue {
@@ -88,21 +90,51 @@ fn month_range(activity: ActivityId, month: NaiveDate, action: &'static str) -> 
 impl Store {
     /// Every record the trends are computed from, and the organisation's own templates.
     pub async fn trends_dataset(&self) -> Result<Dataset, StoreError> {
+        let mut dataset = match self.read_packs().await {
+            Ok(Some(dataset)) => dataset,
+            Ok(None) => {
+                self.repack_stale_months().await?;
+                self.read_packs().await?.unwrap_or_default()
+            }
+            // Packs are derived from the records: one that cannot be read (damaged, or written by
+            // another version of the app) is rebuilt from them, once.
+            Err(StoreError::Corrupt { .. }) => {
+                self.forget_packs().await?;
+                self.repack_stale_months().await?;
+                self.read_packs().await?.unwrap_or_default()
+            }
+            Err(error) => return Err(error),
+        };
+        dataset.templates = self.templates().await?;
+        Ok(dataset)
+    }
+
+    /// Every pack's records, or `None` when some pack must be rebuilt first. One read-only
+    /// transaction: the usual visit, with nothing stale, waits for no writer and commits nothing.
+    async fn read_packs(&self) -> Result<Option<Dataset>, StoreError> {
         let action = "read the trends";
-        self.repack_stale_months().await?;
         let transaction = self
             .db
-            .transaction(&[TREND_MONTHS], TransactionMode::ReadOnly)
+            .transaction(&[TREND_STALE, TREND_MONTHS], TransactionMode::ReadOnly)
             .map_err(StoreError::database(action))?;
-        let packs = transaction
-            .store(TREND_MONTHS)
-            .map_err(StoreError::database(action))?;
-        let (keys, values) =
-            futures::future::try_join(packs.get_all_keys(None, None), packs.get_all(None, None))
-                .await
-                .map_err(StoreError::database(action))?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (stale, packs) = (store(TREND_STALE)?, store(TREND_MONTHS)?);
+        let (built, stale, keys, values) = futures::future::try_join4(
+            packs.get(PACKS_BUILT.into()),
+            stale.count(None),
+            packs.get_all_keys(None, None),
+            packs.get_all(None, None),
+        )
+        .await
+        .map_err(StoreError::database(action))?;
+        if built.is_none_or(|value| value.is_undefined()) || stale > 0 {
+            return Ok(None);
+        }
         let mut dataset = Dataset::default();
         for (key, value) in keys.iter().zip(values) {
+            if key.as_string().as_deref() == Some(PACKS_BUILT) {
+                continue;
+            }
             let corrupt = |detail: String| StoreError::Corrupt {
                 what: "trend month",
                 detail,
@@ -115,8 +147,24 @@ impl Store {
             let pack: MonthPack = serde_json::from_str(&text).map_err(|error| corrupt(error.to_string()))?;
             pack.unpack_into(activity, month, &mut dataset);
         }
-        dataset.templates = self.templates().await?;
-        Ok(dataset)
+        Ok(Some(dataset))
+    }
+
+    /// Marks every pack for rebuilding from the records on the next read.
+    async fn forget_packs(&self) -> Result<(), StoreError> {
+        let action = "rebuild the trends";
+        let transaction = self
+            .db
+            .transaction(&[TREND_MONTHS], TransactionMode::ReadWrite)
+            .map_err(StoreError::database(action))?;
+        transaction
+            .store(TREND_MONTHS)
+            .map_err(StoreError::database(action))?
+            .delete(PACKS_BUILT.into())
+            .await
+            .map_err(StoreError::database(action))?;
+        transaction.done().await.map_err(StoreError::database(action))?;
+        Ok(())
     }
 
     /// Rebuilds the packs of the months marked stale (or all of them, when they were never built).
@@ -130,7 +178,6 @@ impl Store {
                     ATTENDANCE_EVENTS,
                     HEADCOUNTS,
                     RESPONSES,
-                    META,
                     TREND_MONTHS,
                     TREND_STALE,
                 ],
@@ -144,8 +191,8 @@ impl Store {
             store(HEADCOUNTS)?,
             store(RESPONSES)?,
         );
-        let (meta, packs, stale) = (store(META)?, store(TREND_MONTHS)?, store(TREND_STALE)?);
-        let built = meta
+        let (packs, stale) = (store(TREND_MONTHS)?, store(TREND_STALE)?);
+        let built = packs
             .get(PACKS_BUILT.into())
             .await
             .map_err(StoreError::database(action))?
@@ -175,7 +222,8 @@ impl Store {
             futures::future::try_join_all(texts.iter().map(|(key, text)| packs.put(text, Some(key))))
                 .await
                 .map_err(StoreError::database(action))?;
-            meta.put(&JsValue::TRUE, Some(&PACKS_BUILT.into()))
+            packs
+                .put(&JsValue::TRUE, Some(&PACKS_BUILT.into()))
                 .await
                 .map_err(StoreError::database(action))?;
         } else {

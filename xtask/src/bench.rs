@@ -18,6 +18,7 @@ pub fn run() -> Result {
     app_build::build_release()?;
     let bundle = bundle_sizes(&root().join("dist"))?;
     let trends = trends_page()?;
+    let trends_browser = trends_in_browser()?;
     let attendance = attendance_in_browser()?;
     let sync = sync_in_browser()?;
     let ingest = server_ingest()?;
@@ -29,6 +30,13 @@ pub fn run() -> Result {
          Every figure of the trends page, monthly, all activities, over generated data \
          (`spor_core::demo`). Aim: well under 100 ms for a year.\n\n\
          | data | mean | 95 % CI of the mean |\n|---|---:|---:|\n{}\n\n\
+         ### The trends page in the browser (headless Chromium, release build, 1280 px)\n\n\
+         `tests/e2e/bench/trends.bench.ts`: Settings' demo data (the year above) in the app's own \
+         store; then, 15 times, from the tap on \"Udvikling\" until the frame that paints the charts. \
+         Reading is the app's user-timing measure around loading the month packs from IndexedDB \
+         (and parsing them); computing is the one around `Trends::compute`; the rest is routing \
+         and rendering. Aim: under 200 ms in all.\n\n\
+         | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
          ### Attendance on a phone (headless Chromium, release build, 390 px)\n\n\
          `tests/e2e/bench/attendance.bench.ts`: a backup seeds one activity with 1,000 people and \
          10,000 past check-ins; then taps on the Today page. Tap to committed is the app's own \
@@ -51,6 +59,7 @@ pub fn run() -> Result {
         environment()?,
         bundle,
         trends,
+        trends_browser,
         attendance,
         sync,
         ingest
@@ -103,6 +112,37 @@ fn trends_page() -> Result<String> {
     })
     .collect::<Result<Vec<_>>>()?;
     Ok(rows.join("\n"))
+}
+
+/// Runs the Playwright benchmark of the trends page (and the year's CSV export) and reads its figures.
+fn trends_in_browser() -> Result<String> {
+    tools::ensure_chromium()?;
+    tools::ensure_e2e_packages()?;
+    let results = browser_bench("trends", Profile::Release)?;
+    let row = |key: &str, label: &str| {
+        let figures = &results[key];
+        let ms = |name: &str| format!("{:.0} ms", figures[name].as_f64().unwrap_or(f64::NAN));
+        format!(
+            "| {label} | {} | {} | {} | {} |",
+            figures["n"].as_u64().unwrap_or(0),
+            ms("p50"),
+            ms("p95"),
+            ms("max")
+        )
+    };
+    let export = &results["export_csv"];
+    Ok([
+        row("total_ms", "tap to charts drawn"),
+        row("read_ms", "of it: reading the month packs"),
+        row("compute_ms", "of it: computing every figure"),
+        row("render_ms", "of it: routing and rendering"),
+        format!(
+            "| CSV export of the year's attendance (one run): {:.1} s, {:.1} MB | 1 | | | |",
+            export["ms"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+            export["bytes"].as_f64().unwrap_or(f64::NAN) / 1e6
+        ),
+    ]
+    .join("\n"))
 }
 
 /// Runs the Playwright benchmark of the Today page against a real spor-server and reads its figures.

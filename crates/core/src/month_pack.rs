@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ActivityId, ParticipantId, ResponseId, TemplateId};
+use crate::ids::{ActivityId, ParticipantId, TemplateId};
 use crate::role::Role;
 use crate::survey::QuestionId;
 use crate::trends::{Answered, Dataset, Headcount, Visit};
@@ -52,27 +52,71 @@ pub fn pack_by_month(data: &Dataset) -> BTreeMap<(ActivityId, NaiveDate), MonthP
         .collect()
 }
 
+/// Field names and repeated values are kept short: a year of packs is a few megabytes of text
+/// that the trends page parses on every visit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonthPack {
+    /// Each participant once; visits and responses point here by position.
+    #[serde(rename = "p")]
     people: Vec<ParticipantId>,
-    /// (person, day of month, role at the visit)
-    visits: Vec<(u32, u8, Role)>,
+    /// (person, day of month, role)
+    #[serde(rename = "v")]
+    visits: Vec<(u32, u8, PackedRole)>,
     /// (day of month, role, net count of the taps)
-    headcounts: Vec<(u8, Role, i32)>,
+    #[serde(rename = "h")]
+    headcounts: Vec<(u8, PackedRole, i32)>,
+    /// Each template version answered this month once.
+    #[serde(rename = "s")]
+    surveys: Vec<(TemplateId, u32)>,
+    /// Each question answered this month once.
+    #[serde(rename = "q")]
+    questions: Vec<QuestionId>,
+    #[serde(rename = "r")]
     responses: Vec<PackedResponse>,
 }
 
-/// (id, person if linked, day of month, template, version, recorded at in ms, numeric answers)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct PackedResponse(
-    ResponseId,
-    Option<u32>,
-    u8,
-    TemplateId,
-    u32,
-    i64,
-    BTreeMap<QuestionId, i64>,
-);
+/// (person if linked, day of month, survey, recorded at in ms, (question, numeric answer)s)
+type PackedResponse = (Option<u32>, u8, u32, i64, Vec<(u32, i64)>);
+
+/// A role as one digit (its place in `Role::ALL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+struct PackedRole(u8);
+
+impl From<Role> for PackedRole {
+    fn from(role: Role) -> PackedRole {
+        PackedRole(Role::ALL.iter().position(|known| *known == role).unwrap_or(0) as u8)
+    }
+}
+
+impl PackedRole {
+    fn role(self) -> Option<Role> {
+        Role::ALL.get(usize::from(self.0)).copied()
+    }
+}
+
+/// Positions of values in a list that grows as new ones come: each value stored once.
+struct Interned<T: Eq + std::hash::Hash + Clone> {
+    positions: HashMap<T, u32>,
+}
+
+impl<T: Eq + std::hash::Hash + Clone> Interned<T> {
+    fn new() -> Self {
+        Interned {
+            positions: HashMap::new(),
+        }
+    }
+
+    fn position(&mut self, value: &T, list: &mut Vec<T>) -> u32 {
+        if let Some(position) = self.positions.get(value) {
+            return *position;
+        }
+        let position = u32::try_from(list.len()).unwrap_or(u32::MAX);
+        list.push(value.clone());
+        self.positions.insert(value.clone(), position);
+        position
+    }
+}
 
 impl MonthPack {
     /// Packs one activity's records of one month (the caller picks them by the pack's key).
@@ -82,37 +126,36 @@ impl MonthPack {
         responses: impl IntoIterator<Item = &'a Answered>,
     ) -> MonthPack {
         let mut pack = MonthPack::default();
-        let mut positions: HashMap<ParticipantId, u32> = HashMap::new();
-        let mut person = |participant: ParticipantId, people: &mut Vec<ParticipantId>| {
-            *positions.entry(participant).or_insert_with(|| {
-                people.push(participant);
-                u32::try_from(people.len() - 1).unwrap_or(u32::MAX)
-            })
-        };
+        let (mut people, mut surveys, mut questions) = (Interned::new(), Interned::new(), Interned::new());
         for visit in visits {
-            let position = person(visit.participant, &mut pack.people);
-            pack.visits.push((position, day(visit.date), visit.role));
+            let person = people.position(&visit.participant, &mut pack.people);
+            pack.visits.push((person, day(visit.date), visit.role.into()));
         }
-        let mut net: BTreeMap<(u8, Role), i32> = BTreeMap::new();
+        let mut net: BTreeMap<(u8, PackedRole), i32> = BTreeMap::new();
         for headcount in headcounts {
-            *net.entry((day(headcount.date), headcount.role)).or_default() += headcount.delta;
+            *net.entry((day(headcount.date), headcount.role.into()))
+                .or_default() += headcount.delta;
         }
         pack.headcounts = net
             .into_iter()
             .map(|((day, role), count)| (day, role, count))
             .collect();
         for response in responses {
-            let linked = response
+            let person = response
                 .participant
-                .map(|participant| person(participant, &mut pack.people));
-            pack.responses.push(PackedResponse(
-                response.id,
-                linked,
+                .map(|participant| people.position(&participant, &mut pack.people));
+            let survey = surveys.position(&(response.template, response.template_version), &mut pack.surveys);
+            let answers = response
+                .values
+                .iter()
+                .map(|(question, value)| (questions.position(question, &mut pack.questions), *value))
+                .collect();
+            pack.responses.push((
+                person,
                 day(response.date),
-                response.template,
-                response.template_version,
+                survey,
                 response.recorded_at.timestamp_millis(),
-                response.values.clone(),
+                answers,
             ));
         }
         pack
@@ -134,7 +177,7 @@ impl MonthPack {
                     participant: person(position)?,
                     activity,
                     date: date(day)?,
-                    role,
+                    role: role.role()?,
                 })
             }));
         dataset
@@ -143,25 +186,29 @@ impl MonthPack {
                 Some(Headcount {
                     activity,
                     date: date(day)?,
-                    role,
+                    role: role.role()?,
                     delta,
                 })
             }));
         dataset.responses.extend(self.responses.iter().filter_map(
-            |PackedResponse(id, linked, day, template, version, recorded_at, values)| {
+            |(linked, day, survey, recorded_at, answers)| {
                 let participant = match linked {
                     Some(position) => Some(person(*position)?),
                     None => None,
                 };
+                let &(template, template_version) = self.surveys.get(*survey as usize)?;
+                let values = answers
+                    .iter()
+                    .map(|(question, value)| Some((self.questions.get(*question as usize)?.clone(), *value)))
+                    .collect::<Option<_>>()?;
                 Some(Answered {
-                    id: *id,
-                    template: *template,
-                    template_version: *version,
+                    template,
+                    template_version,
                     activity,
                     date: date(*day)?,
                     participant,
                     recorded_at: DateTime::from_timestamp_millis(*recorded_at)?,
-                    values: values.clone(),
+                    values,
                 })
             },
         ));
@@ -242,7 +289,7 @@ mod tests {
         };
         let pack = MonthPack::pack(&visits, &[tap(1), tap(1), tap(-1)], &[]);
         assert_eq!(pack.people, vec![someone]);
-        assert_eq!(pack.headcounts, vec![(12, Role::Bruger, 1)]);
+        assert_eq!(pack.headcounts, vec![(12, Role::Bruger.into(), 1)]);
         let mut read = Dataset::default();
         pack.unpack_into(activity, month_of(on), &mut read);
         assert_eq!(read.visits, visits);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::activity::Occurrence;
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::goal::{Goal, GoalMetric};
-use crate::ids::{ActivityId, AttendanceId, ParticipantId, ResponseId, TemplateId};
+use crate::ids::{ActivityId, AttendanceId, ParticipantId, TemplateId};
 use crate::instruments::Instrument;
 use crate::organisation::ReportingSettings;
 use crate::period::{Granularity, Period};
@@ -86,7 +86,6 @@ impl Headcount {
 /// (free text and how it was answered never enter a figure).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answered {
-    pub id: ResponseId,
     pub template: TemplateId,
     pub template_version: u32,
     pub activity: ActivityId,
@@ -99,7 +98,6 @@ pub struct Answered {
 impl From<&SurveyResponse> for Answered {
     fn from(response: &SurveyResponse) -> Answered {
         Answered {
-            id: response.id,
             template: response.template,
             template_version: response.template_version,
             activity: response.activity,
@@ -340,6 +338,7 @@ pub struct MeasureStats {
 
 /// One scored response's measurements, tagged with who answered (anonymous answers stand alone).
 struct Scored<'a> {
+    respondent: Respondent,
     response: &'a Answered,
     measure: Measure,
     value: f64,
@@ -350,16 +349,21 @@ struct Scored<'a> {
 fn scored<'a>(data: &'a Dataset, query: &Query) -> Vec<Scored<'a>> {
     data.responses
         .iter()
-        .filter(|response| query.includes(response.activity, response.date))
-        .filter_map(|response| {
+        .enumerate()
+        .filter(|(_, response)| query.includes(response.activity, response.date))
+        .filter_map(|(index, response)| {
             let instrument = Instrument::from_template_id(response.template)?;
             match score_values(instrument, &response.values) {
-                Scoring::Scored { score } => Some((response, score)),
+                Scoring::Scored { score } => Some((index, response, score)),
                 Scoring::NotScored { .. } => None,
             }
         })
-        .flat_map(|(response, score)| {
+        .flat_map(|(index, response, score)| {
+            let respondent = response
+                .participant
+                .map_or(Respondent::Anonymous(index), Respondent::Linked);
             score.measurements().into_iter().map(move |measurement| Scored {
+                respondent,
                 response,
                 measure: measurement.measure,
                 value: measurement.value,
@@ -370,17 +374,11 @@ fn scored<'a>(data: &'a Dataset, query: &Query) -> Vec<Scored<'a>> {
 }
 
 /// Who answered: a linked participant counts once however often they answered; each anonymous
-/// response is its own person.
+/// response (by its position in the dataset) is its own person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Respondent {
     Linked(ParticipantId),
-    Anonymous(ResponseId),
-}
-
-fn respondent(response: &Answered) -> Respondent {
-    response
-        .participant
-        .map_or(Respondent::Anonymous(response.id), Respondent::Linked)
+    Anonymous(usize),
 }
 
 /// A respondent's latest measurement of one measure.
@@ -392,8 +390,7 @@ struct Latest {
 }
 
 /// Each respondent's latest measurement among `scored`, so a linked participant who answered
-/// several times counts once. Ordered by respondent, so sums (and so means) come out the same to
-/// the last bit whatever order the records were read in.
+/// several times counts once.
 fn latest_per_respondent<'a>(
     scored: impl IntoIterator<Item = &'a Scored<'a>>,
 ) -> BTreeMap<Respondent, Latest> {
@@ -405,7 +402,7 @@ fn latest_per_respondent<'a>(
             band: scored.band,
         };
         latest
-            .entry(respondent(scored.response))
+            .entry(scored.respondent)
             .and_modify(|current| {
                 if candidate.date >= current.date {
                     *current = candidate;
@@ -483,7 +480,6 @@ pub fn paired_change(data: &Dataset, query: &Query, measure: Measure) -> PairedC
 
 fn paired_change_of(scored: &[Scored], query: &Query, measure: Measure) -> PairedChange {
     let threshold = query.settings.suppression_threshold;
-    // Ordered by participant for the same reason as `latest_per_respondent`.
     let mut series: BTreeMap<ParticipantId, Vec<(NaiveDate, DateTime<Utc>, f64)>> = BTreeMap::new();
     for scored in scored.iter().filter(|s| s.measure == measure) {
         if let Some(participant) = scored.response.participant {
@@ -685,11 +681,17 @@ fn people_in(data: &Dataset, query: &Query) -> (u32, u32) {
 }
 
 /// The mean and its 95 % confidence interval (Student's t with n - 1 degrees of freedom).
+///
+/// The values are summed in ascending order, so the same values give the same figure to the last
+/// bit whatever order the records were read in.
 pub fn mean_and_ci95(values: &[f64]) -> (f64, (f64, f64)) {
     let n = values.len();
     if n == 0 {
         return (0.0, (0.0, 0.0));
     }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let values = &sorted[..];
     let mean = values.iter().sum::<f64>() / n as f64;
     if n == 1 {
         return (mean, (mean, mean));
