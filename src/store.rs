@@ -29,6 +29,7 @@ pub use sync_state::{Acknowledged, DeadLetter, ServerLink};
 
 pub struct Store {
     db: Rexie,
+    trends_cache: RefCell<Option<trend_months::TrendsCache>>,
 }
 
 impl Store {
@@ -38,7 +39,10 @@ impl Store {
             .build()
             .await
             .map_err(StoreError::database("open the database"))?;
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            trends_cache: RefCell::new(None),
+        })
     }
 
     /// The version of the open database, as IndexedDB reports it.

@@ -359,10 +359,15 @@ mod attendance {
         assert!(
             matches!(&outbox[0].mutation.change, Change::CheckIn { attendance } if attendance.activity == activity)
         );
-        // The stores added since version 2 work.
+        // The stores added since version 2 work, and the trends pack the old check-in on first read.
         assert!(store.dead_letters().await.unwrap().is_empty());
         assert!(store.responses().await.unwrap().is_empty());
         assert!(store.templates().await.unwrap().is_empty());
+        assert!(store.goals().await.unwrap().is_empty());
+        assert!(store.reflections().await.unwrap().is_empty());
+        let trends = store.trends_dataset().await.unwrap();
+        assert_eq!(trends.visits.len(), 1);
+        assert_eq!(trends.visits[0].activity, activity);
         store.close();
     }
 }
@@ -990,9 +995,9 @@ mod trends {
     }
 
     /// (participant, date, role) of every visit, sorted: what the trends count.
-    fn visits(mut visits: Vec<Visit>) -> Vec<(ParticipantId, NaiveDate, Role)> {
+    fn visits(visits: &[Visit]) -> Vec<(ParticipantId, NaiveDate, Role)> {
         let mut seen: Vec<_> = visits
-            .drain(..)
+            .iter()
             .map(|visit| (visit.participant, visit.date, visit.role))
             .collect();
         seen.sort();
@@ -1043,8 +1048,8 @@ mod trends {
 
         let first = store.trends_dataset().await.unwrap();
         assert_eq!(
-            visits(first.visits),
-            visits(vec![
+            visits(&first.visits),
+            visits(&[
                 Visit {
                     participant: ane.id,
                     activity,
@@ -1093,8 +1098,8 @@ mod trends {
             .unwrap();
         let second = store.trends_dataset().await.unwrap();
         assert_eq!(
-            visits(second.visits),
-            visits(vec![
+            visits(&second.visits),
+            visits(&[
                 Visit {
                     participant: ane.id,
                     activity,
@@ -1121,6 +1126,16 @@ mod trends {
                 },
             ])
         );
+
+        // Another tab (a second connection) checks someone in: this connection's next read sees it.
+        let other_tab = spor::store::Store::open("spor-test-trend-months").await.unwrap();
+        other_tab
+            .check_in(&check_in(bo.id, activity, date(11, 19)))
+            .await
+            .unwrap();
+        other_tab.close();
+        let after_other_tab = store.trends_dataset().await.unwrap();
+        assert_eq!(after_other_tab.visits.len(), 5);
 
         store.merge_participants(dan.id, cai.id).await.unwrap();
         let merged = store.trends_dataset().await.unwrap();

@@ -83,7 +83,7 @@ pub fn TrendsPage() -> impl IntoView {
         pulled.track();
         async {
             user_timing::start(READ_MEASURE);
-            let read = store::shared().await?.trends_dataset().await.map(Arc::new);
+            let read = store::shared().await?.trends_dataset().await;
             user_timing::end(READ_MEASURE);
             read
         }

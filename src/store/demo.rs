@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::records::to_js;
 use super::schema::*;
-use super::trend_months::{PACKS_BUILT, pack_key, pack_text};
+use super::trend_months::{PACKS_BUILT, new_revision, pack_key, pack_text};
 use super::{Store, StoreError};
 
 impl Store {
@@ -42,7 +42,7 @@ impl Store {
                 .into_iter()
                 .map(|((activity, month), pack)| (&packs, pack_text(&pack), Some(pack_key(activity, month)))),
         );
-        records.push((&packs, JsValue::TRUE, Some(PACKS_BUILT.into())));
+        records.push((&packs, new_revision(), Some(PACKS_BUILT.into())));
         // Issued together: one request after another would take minutes for a year.
         futures::future::try_join_all(
             records

@@ -6,6 +6,7 @@
 //! (an upgrade from schema 4, a backup import) builds them all once.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rexie::{KeyRange, TransactionMode};
@@ -21,9 +22,32 @@ use super::schema::*;
 use super::{Store, StoreError};
 
 /// A key in `trend_months` (a text, so no month's key can be it) set once every month has a pack;
-/// unset, the next read packs everything. Kept with the packs rather than in `meta`, so reading the
-/// trends waits for no transaction on `meta`.
+/// unset, the next read packs everything. Its value is the packs' revision, new with every repack,
+/// so a connection that read them before knows whether they changed. Kept with the packs rather
+/// than in `meta`, so reading the trends waits for no transaction on `meta`.
 pub(super) const PACKS_BUILT: &str = "built";
+
+/// A new revision of the packs.
+pub(super) fn new_revision() -> JsValue {
+    uuid::Uuid::new_v4().to_string().into()
+}
+
+/// The packs as this connection last read them: reused while their revision and the templates are
+/// the same, so coming back to the trends page reads two small values instead of a year.
+pub(super) struct TrendsCache {
+    revision: String,
+    dataset: Arc<Dataset>,
+}
+
+/// What reading the packs found.
+enum Packs {
+    /// Read and unpacked, at this revision.
+    Read(String, Dataset),
+    /// The revision this connection has cached.
+    Unchanged,
+    /// Some month is stale, or the packs were never built.
+    NeedRepacking,
+}
 
 /// A pack's key: the activity and the month as "YYYY-MM".
 pub(super) fn pack_key(activity: ActivityId, month: NaiveDate) -> JsValue {
@@ -89,29 +113,58 @@ fn month_range(activity: ActivityId, month: NaiveDate, action: &'static str) -> 
 
 impl Store {
     /// Every record the trends are computed from, and the organisation's own templates.
-    pub async fn trends_dataset(&self) -> Result<Dataset, StoreError> {
-        let mut dataset = match self.read_packs().await {
-            Ok(Some(dataset)) => dataset,
-            Ok(None) => {
+    pub async fn trends_dataset(&self) -> Result<Arc<Dataset>, StoreError> {
+        let cached = self
+            .trends_cache
+            .borrow()
+            .as_ref()
+            .map(|cache| cache.revision.clone());
+        let found = match self.read_packs(cached.as_deref()).await {
+            Ok(Packs::NeedRepacking) => {
                 self.repack_stale_months().await?;
-                self.read_packs().await?.unwrap_or_default()
+                self.read_packs(None).await?
             }
             // Packs are derived from the records: one that cannot be read (damaged, or written by
             // another version of the app) is rebuilt from them, once.
             Err(StoreError::Corrupt { .. }) => {
                 self.forget_packs().await?;
                 self.repack_stale_months().await?;
-                self.read_packs().await?.unwrap_or_default()
+                self.read_packs(None).await?
             }
-            Err(error) => return Err(error),
+            found => found?,
         };
-        dataset.templates = self.templates().await?;
-        Ok(dataset)
+        let templates = self.templates().await?;
+        let cache = &mut *self.trends_cache.borrow_mut();
+        let dataset = match (found, cache.take()) {
+            (Packs::Read(revision, dataset), _) => TrendsCache {
+                revision,
+                dataset: Arc::new(Dataset { templates, ..dataset }),
+            },
+            (_, Some(cached)) if cached.dataset.templates == templates => cached,
+            (_, Some(TrendsCache { revision, dataset })) => TrendsCache {
+                revision,
+                dataset: Arc::new(Dataset {
+                    templates,
+                    ..Arc::unwrap_or_clone(dataset)
+                }),
+            },
+            (_, None) => TrendsCache {
+                revision: String::new(),
+                dataset: Arc::new(Dataset {
+                    templates,
+                    ..Dataset::default()
+                }),
+            },
+        };
+        let shared = dataset.dataset.clone();
+        *cache = Some(dataset);
+        Ok(shared)
     }
 
-    /// Every pack's records, or `None` when some pack must be rebuilt first. One read-only
-    /// transaction: the usual visit, with nothing stale, waits for no writer and commits nothing.
-    async fn read_packs(&self) -> Result<Option<Dataset>, StoreError> {
+    /// Every pack's records, unless they are at the `cached` revision or some pack must be rebuilt
+    /// first. One read-only transaction, which waits for no writer and commits nothing; the year
+    /// itself is read only when its revision is new here.
+    async fn read_packs(&self, cached: Option<&str>) -> Result<Packs, StoreError> {
         let action = "read the trends";
         let transaction = self
             .db
@@ -119,17 +172,22 @@ impl Store {
             .map_err(StoreError::database(action))?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (stale, packs) = (store(TREND_STALE)?, store(TREND_MONTHS)?);
-        let (built, stale, keys, values) = futures::future::try_join4(
-            packs.get(PACKS_BUILT.into()),
-            stale.count(None),
-            packs.get_all_keys(None, None),
-            packs.get_all(None, None),
-        )
-        .await
-        .map_err(StoreError::database(action))?;
-        if built.is_none_or(|value| value.is_undefined()) || stale > 0 {
-            return Ok(None);
+        let (revision, stale) = futures::future::try_join(packs.get(PACKS_BUILT.into()), stale.count(None))
+            .await
+            .map_err(StoreError::database(action))?;
+        let Some(revision) = revision.and_then(|value| value.as_string()) else {
+            return Ok(Packs::NeedRepacking);
+        };
+        if stale > 0 {
+            return Ok(Packs::NeedRepacking);
         }
+        if cached == Some(revision.as_str()) {
+            return Ok(Packs::Unchanged);
+        }
+        let (keys, values) =
+            futures::future::try_join(packs.get_all_keys(None, None), packs.get_all(None, None))
+                .await
+                .map_err(StoreError::database(action))?;
         let mut dataset = Dataset::default();
         for (key, value) in keys.iter().zip(values) {
             if key.as_string().as_deref() == Some(PACKS_BUILT) {
@@ -147,7 +205,7 @@ impl Store {
             let pack: MonthPack = serde_json::from_str(&text).map_err(|error| corrupt(error.to_string()))?;
             pack.unpack_into(activity, month, &mut dataset);
         }
-        Ok(Some(dataset))
+        Ok(Packs::Read(revision, dataset))
     }
 
     /// Marks every pack for rebuilding from the records on the next read.
@@ -222,10 +280,6 @@ impl Store {
             futures::future::try_join_all(texts.iter().map(|(key, text)| packs.put(text, Some(key))))
                 .await
                 .map_err(StoreError::database(action))?;
-            packs
-                .put(&JsValue::TRUE, Some(&PACKS_BUILT.into()))
-                .await
-                .map_err(StoreError::database(action))?;
         } else {
             let months = stale
                 .get_all_keys(None, None)
@@ -286,6 +340,10 @@ impl Store {
                 stale.clear().await.map_err(StoreError::database(action))?;
             }
         }
+        packs
+            .put(&new_revision(), Some(&PACKS_BUILT.into()))
+            .await
+            .map_err(StoreError::database(action))?;
         transaction.done().await.map_err(StoreError::database(action))?;
         Ok(())
     }
