@@ -4,6 +4,7 @@ use spor_core::backup::Backup;
 use spor_core::validation::Context;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::components::outcome_message::OutcomeMessage;
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_download;
 use crate::i18n::Key;
@@ -84,9 +85,7 @@ pub fn BackupSection() -> impl IntoView {
                     <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
                 </label>
             </div>
-            <p role="status" data-testid="backup-message" class:error=move || message.with(|m| m.as_ref().is_some_and(|(ok, _)| !ok))>
-                {move || message.get().map(|(_, text)| text)}
-            </p>
+            <OutcomeMessage message testid="backup-message" />
         </section>
     }
 }

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use spor_core::export::{Export, Records, Selection, Separator};
 use spor_core::trends::Query;
 
+use crate::components::outcome_message::OutcomeMessage;
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_file;
 use crate::i18n::Key;
@@ -148,15 +149,12 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <p
-                role="status"
-                data-testid="export-message"
-                class:error=move || message.with(|m| m.as_ref().is_some_and(|(ok, _)| !ok))
-            >
-                {move || {
-                    if working.get() { Some(i18n.t(Key::ExportWorking).to_owned()) } else { message.get().map(|(_, text)| text) }
-                }}
-            </p>
+            <OutcomeMessage
+                message=Signal::derive(move || {
+                    if working.get() { Some((true, i18n.t(Key::ExportWorking).to_owned())) } else { message.get() }
+                })
+                testid="export-message"
+            />
         </section>
     }
 }

@@ -14,6 +14,8 @@ use spor_core::organisation::ReportingSettings;
 use spor_core::scoring::Measure;
 use spor_core::trends::{Dataset, GoalStatus, goal_status};
 
+use crate::components::date_field::DateField;
+use crate::components::outcome_message::OutcomeMessage;
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
@@ -227,38 +229,12 @@ pub fn GoalsSection(
                         <label for="goal-target">{i18n.text(Key::GoalsTarget)}</label>
                         <input id="goal-target" inputmode="decimal" prop:value=move || target.get() on:input=move |event| target.set(event_target_value(&event)) />
                     </div>
-                    <div class="field">
-                        <label for="goal-from">{i18n.text(Key::GoalsFrom)}</label>
-                        <input
-                            id="goal-from"
-                            type="date"
-                            prop:value=move || from.get().to_string()
-                            on:change=move |event| {
-                                if let Ok(date) = event_target_value(&event).parse() {
-                                    from.set(date);
-                                }
-                            }
-                        />
-                    </div>
-                    <div class="field">
-                        <label for="goal-to">{i18n.text(Key::GoalsTo)}</label>
-                        <input
-                            id="goal-to"
-                            type="date"
-                            prop:value=move || to.get().to_string()
-                            on:change=move |event| {
-                                if let Ok(date) = event_target_value(&event).parse() {
-                                    to.set(date);
-                                }
-                            }
-                        />
-                    </div>
+                    <DateField id="goal-from" label=Key::TrendsFrom date=from />
+                    <DateField id="goal-to" label=Key::TrendsTo date=to />
                     <button type="submit" class="button" on:click=save>{i18n.text(Key::GoalsAdd)}</button>
                 </form>
             </Show>
-            <p role="status" data-testid="goals-message" class:error=move || message.with(|m| m.as_ref().is_some_and(|(ok, _)| !ok))>
-                {move || message.get().map(|(_, text)| text)}
-            </p>
+            <OutcomeMessage message testid="goals-message" />
         </section>
     }
 }

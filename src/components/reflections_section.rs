@@ -12,6 +12,8 @@ use spor_core::period::{Granularity, Period};
 use spor_core::reflection::Reflection;
 use spor_core::trends::Query;
 
+use crate::components::date_field::DateField;
+use crate::components::outcome_message::OutcomeMessage;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
@@ -212,32 +214,8 @@ pub fn ReflectionsSection(
                             .collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="reflection-from">{i18n.text(Key::TrendsFrom)}</label>
-                    <input
-                        id="reflection-from"
-                        type="date"
-                        prop:value=move || from.get().to_string()
-                        on:change=move |event| {
-                            if let Ok(date) = event_target_value(&event).parse() {
-                                from.set(date);
-                            }
-                        }
-                    />
-                </div>
-                <div class="field">
-                    <label for="reflection-to">{i18n.text(Key::TrendsTo)}</label>
-                    <input
-                        id="reflection-to"
-                        type="date"
-                        prop:value=move || to.get().to_string()
-                        on:change=move |event| {
-                            if let Ok(date) = event_target_value(&event).parse() {
-                                to.set(date);
-                            }
-                        }
-                    />
-                </div>
+                <DateField id="reflection-from" label=Key::TrendsFrom date=from />
+                <DateField id="reflection-to" label=Key::TrendsTo date=to />
                 <div class="field reflection-text-field">
                     <label for="reflection-text">{i18n.text(Key::ReflectionsText)}</label>
                     <textarea
@@ -257,9 +235,7 @@ pub fn ReflectionsSection(
                     </Show>
                 </div>
             </form>
-            <p role="status" data-testid="reflections-message" class:error=move || message.with(|m| m.as_ref().is_some_and(|(ok, _)| !ok))>
-                {move || message.get().map(|(_, text)| text)}
-            </p>
+            <OutcomeMessage message testid="reflections-message" />
         </section>
     }
 }

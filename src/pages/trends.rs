@@ -19,6 +19,7 @@ use spor_core::suppression::{Share, Suppressible};
 use spor_core::trends::{Dataset, Query, Trends};
 
 use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
+use crate::components::date_field::DateField;
 use crate::components::export_section::ExportSection;
 use crate::components::goals_section::GoalsSection;
 use crate::components::mean_chart::{MeanChart, MeanPoint};
@@ -169,32 +170,8 @@ pub fn TrendsPage() -> impl IntoView {
                     </select>
                 </div>
                 <Show when=move || range.get() == Range::Custom>
-                    <div class="field">
-                        <label for="trends-from">{i18n.text(Key::TrendsFrom)}</label>
-                        <input
-                            id="trends-from"
-                            type="date"
-                            prop:value=move || custom_from.get().to_string()
-                            on:change=move |event| {
-                                if let Ok(date) = event_target_value(&event).parse() {
-                                    custom_from.set(date);
-                                }
-                            }
-                        />
-                    </div>
-                    <div class="field">
-                        <label for="trends-to">{i18n.text(Key::TrendsTo)}</label>
-                        <input
-                            id="trends-to"
-                            type="date"
-                            prop:value=move || custom_to.get().to_string()
-                            on:change=move |event| {
-                                if let Ok(date) = event_target_value(&event).parse() {
-                                    custom_to.set(date);
-                                }
-                            }
-                        />
-                    </div>
+                    <DateField id="trends-from" label=Key::TrendsFrom date=custom_from />
+                    <DateField id="trends-to" label=Key::TrendsTo date=custom_to />
                 </Show>
                 <fieldset class="granularity">
                     <legend>{i18n.text(Key::TrendsGranularity)}</legend>
