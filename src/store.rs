@@ -125,6 +125,19 @@ pub struct StorageStatus {
     pub usage: Option<(f64, f64)>,
 }
 
+impl StorageStatus {
+    /// From this share of the quota on, the app warns: there is still room for weeks of check-ins,
+    /// time enough to sync, save a backup or remove demo data before a write is refused.
+    pub const NEARLY_FULL: f64 = 0.8;
+
+    /// The share of the quota in use, when it is at least [`StorageStatus::NEARLY_FULL`].
+    pub fn nearly_full(&self) -> Option<f64> {
+        let (used, quota) = self.usage?;
+        let share = used / quota;
+        (quota > 0.0 && share >= Self::NEARLY_FULL).then_some(share)
+    }
+}
+
 fn storage_manager() -> Option<web_sys::StorageManager> {
     let navigator = web_sys::window()?.navigator();
     // Older browsers and insecure origins have no StorageManager.
@@ -178,5 +191,22 @@ pub async fn storage_status() -> StorageStatus {
     StorageStatus {
         persisted: persisted.unwrap_or(false),
         usage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StorageStatus;
+
+    #[test]
+    fn storage_is_nearly_full_from_four_fifths_of_the_quota() {
+        let status = |usage| StorageStatus {
+            persisted: true,
+            usage,
+        };
+        assert_eq!(status(Some((900.0, 1000.0))).nearly_full(), Some(0.9));
+        assert_eq!(status(Some((799.0, 1000.0))).nearly_full(), None);
+        assert_eq!(status(Some((0.0, 0.0))).nearly_full(), None);
+        assert_eq!(status(None).nearly_full(), None);
     }
 }

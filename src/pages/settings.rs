@@ -78,7 +78,16 @@ fn StorageSection() -> impl IntoView {
                         }
                         None => i18n.t(Key::SettingsStorageUnknown).to_owned(),
                     };
+                    let warning = status.nearly_full().map(|share| {
+                        let percent = move || format!("{} %", i18n.language.get().format_number(share * 100.0, 0));
+                        view! {
+                            <p class="notice" role="alert" data-testid="storage-warning">
+                                {move || i18n.format(Key::SettingsStorageNearlyFull, &[("percent", &percent())])}
+                            </p>
+                        }
+                    });
                     view! {
+                        {warning}
                         <p data-testid="storage-persistence">{i18n.text(persistence)}</p>
                         <p data-testid="storage-usage">{usage}</p>
                     }

@@ -52,6 +52,20 @@ test("settings show this device's id, the same after a reload, and the storage s
   await expect(deviceId).toHaveText(id!);
   await expect(page.getByTestId("storage-persistence")).toHaveText(/Data (gemmes varigt|er ikke sikret varigt)/);
   await expect(page.getByTestId("storage-usage")).toHaveText(/^Brugt: [\d.,]+ (B|kB|MB|GB) af [\d.,]+ (B|kB|MB|GB)\.$/);
+  await expect(page.getByTestId("storage-warning")).toHaveCount(0);
+});
+
+test("settings warn before storage runs out", async ({ page }) => {
+  // The browser reports 900 MB of a 1 GB quota in use.
+  await page.addInitScript(() => {
+    const estimate = async () => ({ usage: 900_000_000, quota: 1_000_000_000 });
+    Object.defineProperty(navigator.storage, "estimate", { value: estimate });
+  });
+  await page.goto("/settings");
+  await expect(page.getByTestId("storage-warning")).toHaveText(
+    "Lageret er næsten fuldt: 90 % er brugt. Synkronisér, gem en sikkerhedskopi og afslut eksempeldata, før der ikke er plads til flere registreringer. Intet af det, der er gemt, går tabt.",
+  );
+  await expect(page.getByTestId("storage-usage")).toHaveText("Brugt: 900 MB af 1,0 GB.");
 });
 
 for (const width of [390, 320]) {
