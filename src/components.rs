@@ -18,6 +18,7 @@ pub mod occurrence_summary;
 pub mod outcome_message;
 pub mod page;
 pub mod participant_item;
+pub mod radio_choices;
 pub mod reflections_section;
 pub mod roster_row;
 pub mod stacked_bars;

@@ -7,6 +7,7 @@ use spor_core::export::{Export, Records, Selection, Separator};
 use spor_core::trends::Query;
 
 use crate::components::outcome_message::OutcomeMessage;
+use crate::components::radio_choices::RadioChoices;
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_file;
 use crate::i18n::Key;
@@ -109,25 +110,13 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
         <section class="card export" aria-labelledby="export-heading">
             <h2 id="export-heading">{i18n.text(Key::ExportTitle)}</h2>
             <p class="hint">{i18n.text(Key::ExportExplain)}</p>
-            <fieldset class="choice-group">
-                <legend>{i18n.text(Key::ExportFormat)}</legend>
-                {[(Separator::Semicolon, Key::ExportSemicolon), (Separator::Comma, Key::ExportComma)]
-                    .into_iter()
-                    .map(|(choice, key)| {
-                        view! {
-                            <label class="choice">
-                                <input
-                                    type="radio"
-                                    name="export-separator"
-                                    prop:checked=move || separator.get() == choice
-                                    on:change=move |_| separator.set(choice)
-                                />
-                                {i18n.text(key)}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </fieldset>
+            <RadioChoices
+                name="export-separator"
+                legend=Key::ExportFormat
+                choices=vec![(Separator::Semicolon, Key::ExportSemicolon), (Separator::Comma, Key::ExportComma)]
+                selected=separator
+                class="choice-group"
+            />
             <div class="button-row">
                 {[
                     (Download::AttendanceCsv, Key::ExportAttendanceCsv),

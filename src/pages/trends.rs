@@ -24,6 +24,7 @@ use crate::components::export_section::ExportSection;
 use crate::components::goals_section::GoalsSection;
 use crate::components::mean_chart::{MeanChart, MeanPoint};
 use crate::components::page::Page;
+use crate::components::radio_choices::RadioChoices;
 use crate::components::reflections_section::ReflectionsSection;
 use crate::components::stacked_bars::StackedBars;
 use crate::components::survey_runner::options;
@@ -173,25 +174,13 @@ pub fn TrendsPage() -> impl IntoView {
                     <DateField id="trends-from" label=Key::TrendsFrom date=custom_from />
                     <DateField id="trends-to" label=Key::TrendsTo date=custom_to />
                 </Show>
-                <fieldset class="granularity">
-                    <legend>{i18n.text(Key::TrendsGranularity)}</legend>
-                    {GRANULARITIES
-                        .into_iter()
-                        .map(|(choice, key)| {
-                            view! {
-                                <label class="choice">
-                                    <input
-                                        type="radio"
-                                        name="trends-granularity"
-                                        prop:checked=move || granularity.get() == choice
-                                        on:change=move |_| granularity.set(choice)
-                                    />
-                                    {i18n.text(key)}
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
+                <RadioChoices
+                    name="trends-granularity"
+                    legend=Key::TrendsGranularity
+                    choices=GRANULARITIES.to_vec()
+                    selected=granularity
+                    class="granularity"
+                />
             </form>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
