@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Local, NaiveDate};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::Language;
 use spor_core::activity::Activity;
 use spor_core::goal::{Comparison, Goal, GoalMetric};
@@ -15,10 +14,10 @@ use spor_core::scoring::Measure;
 use spor_core::trends::{Dataset, GoalStatus, goal_status};
 
 use crate::components::date_field::DateField;
-use crate::components::outcome_message::OutcomeMessage;
+use crate::components::outcome_message::{OutcomeMessage, spawn_store_write};
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 
 const METRICS: [(GoalMetric, Key); 5] = [
     (GoalMetric::MeanAttendance, Key::GoalsMetricMeanAttendance),
@@ -57,16 +56,14 @@ pub fn describe_goal(goal: &Goal, i18n: I18n) -> String {
         &[
             ("metric", metric_key(goal.metric).text(language)),
             ("comparison", comparison.text(language)),
-            (
-                "target",
-                &language.format_number(goal.target, decimals(goal.target)),
-            ),
+            ("target", &format_target(goal.target, language)),
         ],
     )
 }
 
-fn decimals(value: f64) -> usize {
-    if value.fract() == 0.0 { 0 } else { 1 }
+/// A goal's target as typed: "12", or "12,5" with its one decimal.
+pub fn format_target(value: f64, language: Language) -> String {
+    language.format_number(value, if value.fract() == 0.0 { 0 } else { 1 })
 }
 
 /// A number typed the Danish way ("12,5") or the English way ("12.5").
@@ -125,27 +122,23 @@ pub fn GoalsSection(
             message.set(Some((false, i18n.problem_messages(&problems).join(" "))));
             return;
         }
-        spawn_local(async move {
-            match async { store::shared().await?.save_goal(&goal).await }.await {
-                Ok(()) => {
-                    goals.refetch();
-                    message.try_set(Some((true, i18n.t(Key::GoalsSaved).to_owned())));
-                }
-                Err(error) => {
-                    message.try_set(Some((false, i18n.store_error(&error))));
-                }
-            }
-        });
+        spawn_store_write(
+            i18n,
+            message,
+            move |store| async move { store.save_goal(&goal).await },
+            move || {
+                goals.refetch();
+                message.try_set(Some((true, i18n.t(Key::GoalsSaved).to_owned())));
+            },
+        );
     };
     let delete = move |goal: Goal| {
-        spawn_local(async move {
-            match async { store::shared().await?.delete_goal(&goal).await }.await {
-                Ok(()) => goals.refetch(),
-                Err(error) => {
-                    message.try_set(Some((false, i18n.store_error(&error))));
-                }
-            }
-        });
+        spawn_store_write(
+            i18n,
+            message,
+            move |store| async move { store.delete_goal(&goal).await },
+            move || goals.refetch(),
+        );
     };
 
     let listed = move || {

@@ -4,7 +4,6 @@
 
 use chrono::{Datelike, Local, Months, NaiveDate, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::Language;
 use spor_core::activity::Activity;
 use spor_core::ids::{ActivityId, ReflectionId};
@@ -13,10 +12,10 @@ use spor_core::reflection::Reflection;
 use spor_core::trends::Query;
 
 use crate::components::date_field::DateField;
-use crate::components::outcome_message::OutcomeMessage;
+use crate::components::outcome_message::{OutcomeMessage, spawn_store_write};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 
 /// "okt. 2026" for a whole calendar month, else "3. okt. 2026 – 9. okt. 2026".
 fn period_label(from: NaiveDate, to: NaiveDate, language: Language) -> String {
@@ -113,29 +112,25 @@ pub fn ReflectionsSection(
             message.set(Some((false, i18n.problem_messages(&problems).join(" "))));
             return;
         }
-        spawn_local(async move {
-            match async { store::shared().await?.save_reflection(&reflection).await }.await {
-                Ok(()) => {
-                    reflections.refetch();
-                    editing.try_set(None);
-                    text.try_set(String::new());
-                    message.try_set(Some((true, i18n.t(Key::ReflectionsSaved).to_owned())));
-                }
-                Err(error) => {
-                    message.try_set(Some((false, i18n.store_error(&error))));
-                }
-            }
-        });
+        spawn_store_write(
+            i18n,
+            message,
+            move |store| async move { store.save_reflection(&reflection).await },
+            move || {
+                reflections.refetch();
+                editing.try_set(None);
+                text.try_set(String::new());
+                message.try_set(Some((true, i18n.t(Key::ReflectionsSaved).to_owned())));
+            },
+        );
     };
     let delete = move |reflection: Reflection| {
-        spawn_local(async move {
-            match async { store::shared().await?.delete_reflection(&reflection).await }.await {
-                Ok(()) => reflections.refetch(),
-                Err(error) => {
-                    message.try_set(Some((false, i18n.store_error(&error))));
-                }
-            }
-        });
+        spawn_store_write(
+            i18n,
+            message,
+            move |store| async move { store.delete_reflection(&reflection).await },
+            move || reflections.refetch(),
+        );
     };
 
     let timeline = move || {

@@ -21,7 +21,7 @@ use spor_core::trends::{Dataset, Query, Trends};
 use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
 use crate::components::date_field::DateField;
 use crate::components::export_section::ExportSection;
-use crate::components::goals_section::GoalsSection;
+use crate::components::goals_section::{GoalsSection, format_target};
 use crate::components::mean_chart::{MeanChart, MeanPoint};
 use crate::components::page::Page;
 use crate::components::radio_choices::RadioChoices;
@@ -348,10 +348,10 @@ impl ChartContext {
     /// The dashed line of the goal on `metric`, if there is one.
     fn target(&self, metric: GoalMetric) -> Option<(f64, String)> {
         let goal = self.goals.iter().find(|goal| goal.metric == metric)?;
-        let decimals = if goal.target.fract() == 0.0 { 0 } else { 1 };
-        let label = self
-            .i18n
-            .format(Key::GoalsLine, &[("target", &self.number(goal.target, decimals))]);
+        let label = self.i18n.format(
+            Key::GoalsLine,
+            &[("target", &format_target(goal.target, self.language))],
+        );
         Some((goal.target, label))
     }
 

@@ -120,17 +120,7 @@ fn trends_in_browser() -> Result<String> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
     let results = browser_bench("trends", Profile::Release)?;
-    let row = |visit: &str, key: &str, label: &str| {
-        let figures = &results[visit][key];
-        let ms = |name: &str| format!("{:.0} ms", figures[name].as_f64().unwrap_or(f64::NAN));
-        format!(
-            "| {label} | {} | {} | {} | {} |",
-            figures["n"].as_u64().unwrap_or(0),
-            ms("p50"),
-            ms("p95"),
-            ms("max")
-        )
-    };
+    let row = |visit: &str, key: &str, label: &str| percentile_row(&results[visit][key], label, 0);
     let mut rows = Vec::new();
     for (visit, name) in [
         ("first_visit", "first visit after the app starts"),
@@ -157,17 +147,7 @@ fn attendance_in_browser() -> Result<String> {
     let results = browser_bench("attendance", Profile::Debug)?;
     let stored = results["stored_attendances"].as_u64().unwrap_or(0);
     let participants = results["participants"].as_u64().unwrap_or(0);
-    let row = |key: &str, label: String| {
-        let figures = &results[key];
-        let ms = |name: &str| format!("{:.1} ms", figures[name].as_f64().unwrap_or(f64::NAN));
-        format!(
-            "| {label} | {} | {} | {} | {} |",
-            figures["n"].as_u64().unwrap_or(0),
-            ms("p50"),
-            ms("p95"),
-            ms("max")
-        )
-    };
+    let row = |key: &str, label: String| percentile_row(&results[key], &label, 1);
     Ok([
         row(
             "tap_to_committed_ms",
@@ -203,6 +183,19 @@ fn sync_in_browser() -> Result<String> {
         row("pouchdb", "PouchDB: replicate to pouchdb-server"),
     ]
     .join("\n"))
+}
+
+/// A table row "| label | n | p50 | p95 | max |" from a browser benchmark's summary of
+/// milliseconds, with `decimals` decimals.
+fn percentile_row(figures: &serde_json::Value, label: &str, decimals: usize) -> String {
+    let ms = |name: &str| format!("{:.*} ms", decimals, figures[name].as_f64().unwrap_or(f64::NAN));
+    format!(
+        "| {label} | {} | {} | {} | {} |",
+        figures["n"].as_u64().unwrap_or(0),
+        ms("p50"),
+        ms("p95"),
+        ms("max")
+    )
 }
 
 /// The spor-server build a browser benchmark runs against.
