@@ -1193,24 +1193,31 @@ mod trends {
         assert_eq!(read.visits.len(), 1_500);
         assert_eq!(Trends::compute(&read, &query), Trends::compute(&expected, &query));
 
-        // A damaged pack (here: text that is no pack) is rebuilt from the records.
-        let raw = rexie::Rexie::builder("spor-test-trend-import")
-            .build()
-            .await
-            .unwrap();
-        let transaction = raw
-            .transaction(&["trend_months"], rexie::TransactionMode::ReadWrite)
-            .unwrap();
-        let packs = transaction.store("trend_months").unwrap();
-        let key = packs.get_all_keys(None, Some(1)).await.unwrap().remove(0);
-        packs.put(&"not a pack".into(), Some(&key)).await.unwrap();
-        transaction.done().await.unwrap();
-        raw.close();
-        let repaired = store.trends_dataset().await.unwrap();
-        assert_eq!(
-            Trends::compute(&repaired, &query),
-            Trends::compute(&expected, &query)
-        );
+        // A pack that cannot be read is rebuilt from the records: text, as an earlier version of
+        // the app stored packs, and bytes that are no pack.
+        let damaged: [wasm_bindgen::JsValue; 2] = [
+            "{\"p\":[],\"v\":[]}".into(),
+            js_sys::Uint8Array::from(&[0xff_u8, 0xff, 0xff][..]).into(),
+        ];
+        for damage in damaged {
+            let raw = rexie::Rexie::builder("spor-test-trend-import")
+                .build()
+                .await
+                .unwrap();
+            let transaction = raw
+                .transaction(&["trend_months"], rexie::TransactionMode::ReadWrite)
+                .unwrap();
+            let packs = transaction.store("trend_months").unwrap();
+            let key = packs.get_all_keys(None, Some(1)).await.unwrap().remove(0);
+            packs.put(&damage, Some(&key)).await.unwrap();
+            transaction.done().await.unwrap();
+            raw.close();
+            let repaired = store.trends_dataset().await.unwrap();
+            assert_eq!(
+                Trends::compute(&repaired, &query),
+                Trends::compute(&expected, &query)
+            );
+        }
         store.close();
     }
 }

@@ -161,7 +161,7 @@ pub fn GoalsSection(
                     .into_iter()
                     .map(|goal| {
                         let described = describe_goal(&goal, i18n);
-                        let status = status_text(goal_status(&goal, &dataset, ReportingSettings::default()), i18n, language);
+                        let status = status_text(goal_status(&goal, &dataset, ReportingSettings::default()), goal.metric, i18n, language);
                         let period = format!("{} – {}", language.format_date(goal.from), language.format_date(goal.to));
                         let label = i18n.format(Key::GoalsDelete, &[("goal", &described)]);
                         let activity_name = selected.is_none().then(|| format!("{}: ", name_of(goal.activity)));
@@ -232,8 +232,10 @@ pub fn GoalsSection(
     }
 }
 
-fn status_text(status: GoalStatus, i18n: I18n, language: Language) -> String {
-    let value = |value: f64| language.format_number(value, 1);
+fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, language: Language) -> String {
+    // People are counted in whole numbers; means and shares keep a decimal.
+    let decimals = usize::from(metric != GoalMetric::UniqueParticipants);
+    let value = |value: f64| language.format_number(value, decimals);
     match status {
         GoalStatus::Met(reached) => i18n.format(Key::GoalsMet, &[("value", &value(reached))]),
         GoalStatus::NotMet(reached) => i18n.format(Key::GoalsNotMet, &[("value", &value(reached))]),

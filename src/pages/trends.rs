@@ -16,12 +16,12 @@ use spor_core::period::Granularity;
 use spor_core::role::Role;
 use spor_core::scoring::Measure;
 use spor_core::suppression::{Share, Suppressible};
-use spor_core::trends::{Dataset, Query, Trends};
+use spor_core::trends::{Dataset, Query, Trends, goal_progress};
 
 use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
 use crate::components::date_field::DateField;
 use crate::components::export_section::ExportSection;
-use crate::components::goals_section::{GoalsSection, format_target};
+use crate::components::goals_section::{GoalsSection, describe_goal, format_target};
 use crate::components::mean_chart::{MeanChart, MeanPoint};
 use crate::components::page::Page;
 use crate::components::radio_choices::RadioChoices;
@@ -290,6 +290,7 @@ fn TrendsCharts(
             <section class="trends-grid">
                 {attendance_chart(&context, &trends)}
                 {participants_chart(&context, &trends)}
+                {goal_progress_charts(&context, &dataset, &query)}
                 {roles_chart(&context, &trends)}
             </section>
             {measure_sections(&context, &trends)}
@@ -348,11 +349,15 @@ impl ChartContext {
     /// The dashed line of the goal on `metric`, if there is one.
     fn target(&self, metric: GoalMetric) -> Option<(f64, String)> {
         let goal = self.goals.iter().find(|goal| goal.metric == metric)?;
+        Some(self.goal_line(goal))
+    }
+
+    fn goal_line(&self, goal: &Goal) -> (f64, String) {
         let label = self.i18n.format(
             Key::GoalsLine,
             &[("target", &format_target(goal.target, self.language))],
         );
-        Some((goal.target, label))
+        (goal.target, label)
     }
 
     fn fewer(&self) -> String {
@@ -384,7 +389,7 @@ impl ChartContext {
             percent,
             target,
         } = chart;
-        let (language, categories, hidden_label) = (self.language, self.periods.clone(), self.fewer());
+        let (language, categories, hidden_label) = (self.language, table.rows.clone(), self.fewer());
         let (max, suffix) = if percent { (Some(100.0), "%") } else { (None, "") };
         view! {
             <ChartFrame id=id.clone() title=title.clone() description=description.clone() table>
@@ -535,6 +540,69 @@ fn participants_chart(context: &ChartContext, trends: &Trends) -> impl IntoView 
         percent: false,
         target: None,
     })
+}
+
+/// Goals on people are counted over their own period, not per period: one chart each follows the
+/// figure from the goal's start to the end of every period, against its line.
+fn goal_progress_charts(context: &ChartContext, dataset: &Dataset, query: &Query) -> impl IntoView + use<> {
+    context
+        .goals
+        .iter()
+        .filter_map(|goal| {
+            let progress = goal_progress(goal, dataset, query.granularity, query.to, query.settings);
+            if progress.is_empty() {
+                return None;
+            }
+            let percent = goal.metric == GoalMetric::NewParticipantsPercent;
+            let decimals = usize::from(percent);
+            let since = context.language.format_date(goal.from);
+            let column = context.i18n.format(Key::GoalsProgressSince, &[("from", &since)]);
+            let rows = progress
+                .iter()
+                .map(|(period, _)| period.label(context.language))
+                .collect();
+            // Nobody yet has no share: an empty bar, and a dash in the table.
+            let series = vec![
+                progress
+                    .iter()
+                    .map(|(_, value)| Some(value.unwrap_or(0.0)))
+                    .collect(),
+            ];
+            let cells = progress
+                .iter()
+                .map(|(_, value)| {
+                    let text = value.map_or_else(|| "–".to_owned(), |value| context.number(value, decimals));
+                    vec![Some(if percent && value.is_some() {
+                        format!("{text} %")
+                    } else {
+                        text
+                    })]
+                })
+                .collect();
+            Some(
+                context.bars(BarChart {
+                    id: format!("chart-goal-{}", goal.id),
+                    title: context.i18n.format(
+                        Key::GoalsProgressTitle,
+                        &[("goal", &describe_goal(goal, context.i18n))],
+                    ),
+                    description: context
+                        .i18n
+                        .format(Key::GoalsProgressDescription, &[("from", &since)]),
+                    labels: vec![column.clone()],
+                    series,
+                    table: ChartTable {
+                        row_heading: context.text(Key::TrendsPeriod),
+                        rows,
+                        columns: vec![column],
+                        cells,
+                    },
+                    percent,
+                    target: Some(context.goal_line(goal)),
+                }),
+            )
+        })
+        .collect_view()
 }
 
 fn roles_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {

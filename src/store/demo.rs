@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::records::to_js;
 use super::schema::*;
-use super::trend_months::{PACKS_BUILT, new_revision, pack_key, pack_text};
+use super::trend_months::{PACKS_BUILT, new_revision, pack_bytes, pack_key};
 use super::{Store, StoreError};
 
 impl Store {
@@ -40,7 +40,9 @@ impl Store {
         records.extend(
             pack_by_month(&demo.dataset())
                 .into_iter()
-                .map(|((activity, month), pack)| (&packs, pack_text(&pack), Some(pack_key(activity, month)))),
+                .map(|((activity, month), pack)| {
+                    (&packs, pack_bytes(&pack), Some(pack_key(activity, month)))
+                }),
         );
         records.push((&packs, new_revision(), Some(PACKS_BUILT.into())));
         // Issued together: one request after another would take minutes for a year.

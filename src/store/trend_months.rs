@@ -2,7 +2,7 @@
 //!
 //! Every write of a record the trends use marks its month stale in the same transaction. Reading
 //! the trends first repacks the stale months from their records, then reads only the packs, so a
-//! year of 100,000 check-ins is a few hundred short texts. A device whose packs were never built
+//! year of 100,000 check-ins is a few hundred short byte arrays. A device whose packs were never built
 //! (an upgrade from schema 4, a backup import) builds them all once.
 
 use std::collections::BTreeSet;
@@ -15,7 +15,7 @@ use spor_core::ids::ActivityId;
 use spor_core::month_pack::{MonthPack, month_of, pack_by_month};
 use spor_core::survey::SurveyResponse;
 use spor_core::trends::{Dataset, Visit};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::records::{from_js_all, only};
 use super::schema::*;
@@ -199,10 +199,10 @@ impl Store {
             };
             let (activity, month) =
                 parse_pack_key(key).ok_or_else(|| corrupt(format!("a key that is no month: {key:?}")))?;
-            let text = value
-                .as_string()
-                .ok_or_else(|| corrupt("a pack that is no text".to_owned()))?;
-            let pack: MonthPack = serde_json::from_str(&text).map_err(|error| corrupt(error.to_string()))?;
+            let bytes = value
+                .dyn_into::<js_sys::Uint8Array>()
+                .map_err(|_| corrupt("a pack that is no bytes".to_owned()))?;
+            let pack = MonthPack::from_bytes(&bytes.to_vec()).map_err(|error| corrupt(error.to_string()))?;
             pack.unpack_into(activity, month, &mut dataset);
         }
         Ok(Packs::Read(revision, dataset))
@@ -273,11 +273,11 @@ impl Store {
             futures::future::try_join(packs.clear(), stale.clear())
                 .await
                 .map_err(StoreError::database(action))?;
-            let texts: Vec<(JsValue, JsValue)> = pack_by_month(&dataset)
+            let written: Vec<(JsValue, JsValue)> = pack_by_month(&dataset)
                 .into_iter()
-                .map(|((activity, month), pack)| (pack_key(activity, month), pack_text(&pack)))
+                .map(|((activity, month), pack)| (pack_key(activity, month), pack_bytes(&pack)))
                 .collect();
-            futures::future::try_join_all(texts.iter().map(|(key, text)| packs.put(text, Some(key))))
+            futures::future::try_join_all(written.iter().map(|(key, pack)| packs.put(pack, Some(key))))
                 .await
                 .map_err(StoreError::database(action))?;
         } else {
@@ -331,7 +331,7 @@ impl Store {
                 );
                 let pack = pack_by_month(&dataset).remove(&(activity, month));
                 match pack {
-                    Some(pack) => packs.put(&pack_text(&pack), Some(key)).await,
+                    Some(pack) => packs.put(&pack_bytes(&pack), Some(key)).await,
                     None => packs.delete(key.clone()).await.map(|()| JsValue::UNDEFINED),
                 }
                 .map_err(StoreError::database(action))?;
@@ -363,8 +363,6 @@ fn dataset_of(
     }
 }
 
-pub(super) fn pack_text(pack: &MonthPack) -> JsValue {
-    serde_json::to_string(pack)
-        .expect("a pack always serialises")
-        .into()
+pub(super) fn pack_bytes(pack: &MonthPack) -> JsValue {
+    js_sys::Uint8Array::from(pack.to_bytes().as_slice()).into()
 }

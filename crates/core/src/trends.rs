@@ -660,6 +660,43 @@ pub fn goal_status(goal: &Goal, data: &Dataset, settings: ReportingSettings) -> 
     }
 }
 
+/// How a goal on people (different participants, share of new ones) stands from its start to the
+/// end of each period: counted over the goal's own period so far, so the last value is the goal's
+/// status. Periods are `granularity`'s, from the goal's start until `until` or the goal's end.
+/// Other metrics are per session or per answer and are drawn on their own charts: none here.
+pub fn goal_progress(
+    goal: &Goal,
+    data: &Dataset,
+    granularity: Granularity,
+    until: NaiveDate,
+    settings: ReportingSettings,
+) -> Vec<(Period, Option<f64>)> {
+    if !matches!(
+        goal.metric,
+        GoalMetric::UniqueParticipants | GoalMetric::NewParticipantsPercent
+    ) {
+        return Vec::new();
+    }
+    Period::covering(goal.from, goal.to.min(until), granularity)
+        .into_iter()
+        .map(|period| {
+            let query = Query {
+                from: goal.from,
+                to: period.end().pred_opt().unwrap_or(period.start).min(goal.to),
+                granularity,
+                activity: Some(goal.activity),
+                settings,
+            };
+            let (unique, new) = people_in(data, &query);
+            let value = match goal.metric {
+                GoalMetric::UniqueParticipants => Some(f64::from(unique)),
+                _ => (unique > 0).then(|| f64::from(new) * 100.0 / f64::from(unique)),
+            };
+            (period, value)
+        })
+        .collect()
+}
+
 /// Distinct named participants in the query's range, and how many of them came for the first time ever.
 fn people_in(data: &Dataset, query: &Query) -> (u32, u32) {
     let mut first_ever: HashMap<ParticipantId, NaiveDate> = HashMap::new();

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate};
 use proptest::prelude::*;
 use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
 use spor_core::demo::{DemoSize, generate};
@@ -491,5 +491,68 @@ fn key_figures_count_sessions_people_and_newcomers_and_hide_few_responses() {
             new_participants: 1,
             responses: Suppressible::Hidden,
         }
+    );
+}
+
+#[test]
+fn a_goal_on_people_is_followed_from_its_start_to_the_end_of_each_period() {
+    // Two came in January, one of them again in February with a newcomer, and one who had come
+    // before the goal started: different participants since 1 January grow 2, 4.
+    let data = Dataset {
+        visits: vec![
+            visit(1, date(2025, 12, 4), Role::Bruger),
+            visit(2, date(2026, 1, 8), Role::Bruger),
+            visit(3, date(2026, 1, 15), Role::Bruger),
+            visit(3, date(2026, 2, 5), Role::Bruger),
+            visit(4, date(2026, 2, 5), Role::Bruger),
+            visit(1, date(2026, 2, 12), Role::Bruger),
+        ],
+        ..Dataset::default()
+    };
+    let goal = |metric, target| Goal {
+        id: GoalId::generate(),
+        activity: cafe(),
+        metric,
+        comparison: Comparison::AtLeast,
+        target,
+        from: date(2026, 1, 1),
+        to: date(2026, 3, 31),
+    };
+    let settings = ReportingSettings::default();
+    let unique = goal(GoalMetric::UniqueParticipants, 5.0);
+    let progress = goal_progress(&unique, &data, Granularity::Month, date(2026, 2, 20), settings);
+    let months: Vec<u32> = progress.iter().map(|(period, _)| period.start.month()).collect();
+    assert_eq!(months, vec![1, 2], "until the shown range ends, not the goal's");
+    assert_eq!(progress[0].1, Some(2.0));
+    assert_eq!(progress[1].1, Some(4.0));
+
+    // New ones: 2 of 2 in January; by February 3 of 4 (person 1 came before the goal).
+    let share = goal(GoalMetric::NewParticipantsPercent, 50.0);
+    let progress = goal_progress(&share, &data, Granularity::Month, date(2026, 12, 31), settings);
+    let values: Vec<Option<f64>> = progress.iter().map(|(_, value)| *value).collect();
+    assert_eq!(values, vec![Some(100.0), Some(75.0), Some(75.0)]);
+    // Followed to its end, it is the goal's status.
+    assert_eq!(goal_status(&share, &data, settings), GoalStatus::Met(75.0));
+
+    // Nobody yet: a share is not 0 %, it is nothing.
+    let mut later = share.clone();
+    later.from = date(2026, 6, 1);
+    later.to = date(2026, 6, 30);
+    assert_eq!(
+        goal_progress(&later, &data, Granularity::Month, date(2026, 12, 31), settings),
+        vec![(
+            spor_core::period::Period::containing(date(2026, 6, 1), Granularity::Month),
+            None
+        )]
+    );
+    assert!(
+        goal_progress(
+            &goal(GoalMetric::MeanAttendance, 3.0),
+            &data,
+            Granularity::Month,
+            date(2026, 12, 31),
+            settings
+        )
+        .is_empty()
     );
 }

@@ -216,6 +216,20 @@ test("goals show as met or not with a line on their chart, reflections keep a ti
   await expect(page.getByTestId("goals-message")).toHaveText("Målet 120 kan ikke nås: det skal ligge mellem 0 og 100.");
   await expect(page.getByTestId("goal-list").locator("li")).toHaveCount(2);
 
+  // A goal on different participants counts over its own period: a chart of its own follows it
+  // from its start, the last bar being the three named people of today.
+  await goals.getByLabel("Hvad").selectOption({ label: "Forskellige deltagere i perioden" });
+  await goals.getByLabel("Mål", { exact: true }).fill("5");
+  await goals.getByRole("button", { name: "Gem målet" }).click();
+  await expect(page.getByTestId("goal-list")).toContainText("Forskellige deltagere i perioden: mindst 5");
+  await expect(page.getByTestId("goal-list")).toContainText("✗ Ikke nået: 3");
+  await expect(page.getByTestId("goal-list")).not.toContainText("Ikke nået: 3,");
+  const progress = page.locator('[data-testid^="chart-goal-"]');
+  await expect(progress).toHaveCount(1);
+  await expect(progress.getByRole("heading")).toHaveText("Mål: Forskellige deltagere i perioden: mindst 5");
+  await expect(progress.locator("text.target-label")).toHaveText("Mål 5");
+  expect((await tableRows(progress)).at(-1)?.at(-1)).toBe("3");
+
   // A month has ended without a reflection: a gentle prompt, which opens the form on that month.
   const reflections = page.getByRole("region", { name: "Refleksioner" });
   await expect(page.getByTestId("reflection-prompt")).toContainText("Hvordan gik");
@@ -236,7 +250,7 @@ test("goals show as met or not with a line on their chart, reflections keep a ti
   await reflections.getByRole("button", { name: "Gem refleksionen" }).click();
   await expect(page.getByTestId("reflections").locator("li")).toHaveCount(1);
   await expect(page.getByTestId("reflections")).not.toContainText("torsdag kl. 17");
-  await expect(page.getByTestId("goal-list").locator("li")).toHaveCount(2);
+  await expect(page.getByTestId("goal-list").locator("li")).toHaveCount(3);
 
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(axe.violations).toEqual([]);
