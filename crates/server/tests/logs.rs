@@ -1,48 +1,21 @@
 //! The server's own logs, from the real binary at debug level, after pairing, pushing a pseudonym and
 //! survey answers and pulling them back: no token, no pairing code, no pseudonym, no answer in them.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
 
-/// Reads the server's stdout until it has printed its address and first pairing code.
-fn announced(stdout: &mut impl Read) -> (String, String, String) {
-    let mut printed = String::new();
-    let mut buffer = [0u8; 1024];
-    loop {
-        let read = stdout.read(&mut buffer).expect("the server's output is readable");
-        assert!(read > 0, "the server stopped before it listened: {printed}");
-        printed.push_str(&String::from_utf8_lossy(&buffer[..read]));
-        let url = printed
-            .split("running at ")
-            .nth(1)
-            .and_then(|rest| rest.split('/').take(3).collect::<Vec<_>>().join("/").into());
-        let code = printed
-            .split("enter the code ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next().map(str::to_owned));
-        if let (Some(url), Some(code)) = (url, code) {
-            return (url.trim_end_matches('/').to_owned(), code, printed);
-        }
-    }
-}
+#[path = "support/server_process.rs"]
+mod server_process;
+
+use server_process::ServerProcess;
 
 #[test]
 fn logs_hold_no_tokens_codes_pseudonyms_or_answers() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let data = tempfile::TempDir::new().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_spor-server"))
-        .args(["serve", "--addr", "127.0.0.1", "--port", "0", "--data-dir"])
-        .arg(data.path())
-        .env("SPOR_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = server.stdout.take().unwrap();
-    let (url, code, _) = announced(&mut stdout);
+    let server = ServerProcess::start(data.path(), "debug");
+    let (url, code) = (server.url.clone(), server.first_code.clone().unwrap());
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -102,11 +75,7 @@ fn logs_hold_no_tokens_codes_pseudonyms_or_answers() {
         (token, created["code"].as_str().unwrap().to_owned())
     });
 
-    server.kill().unwrap();
-    server.wait().unwrap();
-    let mut logs = String::new();
-    stdout.read_to_string(&mut logs).unwrap();
-    server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    let logs = server.logs();
     assert!(logs.contains("push"), "the pushes are logged: {logs}");
     let secret = token.split_once('.').unwrap().1;
     for (what, text) in [

@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { addPerson, count, createActivity, expectSummary, localDate, row } from "../support/register";
 import { type RunningServer, startServer } from "../support/server";
+import { deviceToken, pair, serverChanges } from "../support/sync";
 
 // Two phones paired to one server of their own (its first coordinator code is single-use).
 let server: RunningServer;
@@ -19,13 +20,6 @@ async function phone(context: BrowserContext): Promise<Page> {
   return page;
 }
 
-async function pair(page: Page, path: string, name: string) {
-  await page.goto(`${server.url}${path}`);
-  await page.getByLabel("Navn på enheden (valgfrit)").fill(name);
-  await page.getByRole("button", { name: "Par enheden" }).click();
-  await expect(page.getByTestId("sync-paired")).toHaveText("Enheden er parret med Min forening.");
-}
-
 async function goTo(page: Page, link: "I dag" | "Aktiviteter") {
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: link }).click();
 }
@@ -38,44 +32,13 @@ async function syncNow(page: Page) {
   await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
 }
 
-/**
- * What the server holds: a device is never sent its own changes back, so the coordinator's phone
- * (its token taken from IndexedDB) pairs one more coordinator device for the test to read with.
- */
-async function serverChanges(coordinator: Page): Promise<Array<{ type: string; [field: string]: unknown }>> {
-  const token = await coordinator.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open("spor");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction("meta").objectStore("meta").get("server_link");
-          get.onsuccess = () => resolve(get.result.token);
-          get.onerror = () => reject(get.error);
-        };
-      }),
-  );
-  const api = (path: string, init: RequestInit = {}, bearer = token) =>
-    fetch(`${server.url}/api/v1${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${bearer}`, "x-spor-protocol": "1", "content-type": "application/json" },
-    });
-  const code = await (await api("/pairing-codes", { method: "POST", body: JSON.stringify({ role: "coordinator" }) })).json();
-  const reader = await (await api("/pair", { method: "POST", body: JSON.stringify({ code: code.code }) })).json();
-  const response = await api("/sync/pull?since=0&limit=1000", {}, reader.token);
-  expect(response.status).toBe(200);
-  const pulled = await response.json();
-  expect(pulled.has_more).toBe(false);
-  return pulled.changes.map((change: { change: { type: string } }) => change.change);
-}
-
 test("two phones register offline at one activity and end with the same, de-duplicated data", async ({ browser }) => {
   const contexts = [await browser.newContext(), await browser.newContext()];
   const [a, b] = await Promise.all(contexts.map(phone));
 
   // The coordinator's phone pairs with the first code; it makes a code for the volunteer's phone,
   // which opens the pairing link.
-  await pair(a, `/settings?pair=${server.coordinatorCode}`, "Telefon A");
+  await pair(a, server.url, server.coordinatorCode, "Telefon A");
   await expect(a.getByTestId("sync-role")).toHaveText("Koordinator");
   await a.getByLabel("Rolle for den nye enhed").selectOption("volunteer");
   await a.getByRole("button", { name: "Lav en parringskode" }).click();
@@ -83,7 +46,7 @@ test("two phones register offline at one activity and end with the same, de-dupl
   const code = (await a.getByTestId("pairing-code").textContent())!.trim();
   const results = await new AxeBuilder({ page: a }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(results.violations, JSON.stringify(results.violations, null, 2)).toEqual([]);
-  await pair(b, `/settings?pair=${code}`, "Telefon B");
+  await pair(b, server.url, code, "Telefon B");
   await expect(b.getByTestId("sync-role")).toHaveText("Frivillig");
   await expect(a.getByTestId("device-item")).toHaveCount(1);
 
@@ -125,7 +88,7 @@ test("two phones register offline at one activity and end with the same, de-dupl
   }
 
   // The server holds each record once: Søren's two offline check-ins are one.
-  const changes = await serverChanges(a);
+  const changes = await serverChanges(server.url, await deviceToken(a));
   const today = await localDate(a, 0);
   const checkIns = changes.filter((change) => change.type === "check_in");
   const todays = checkIns.filter((change) => (change.attendance as { date: string }).date === today);
