@@ -66,17 +66,23 @@ pub fn run() -> Result {
         ingest
     );
     let path = root().join("docs/BENCHMARKS.md");
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let updated = match (existing.find(START), existing.find(END)) {
-        (Some(start), Some(end)) if start < end => {
-            format!("{}{report}{}", &existing[..start], &existing[end + END.len()..])
-        }
-        _ => format!("# Benchmarks\n\n{report}\n{existing}"),
-    };
-    std::fs::write(&path, updated)
-        .map_err(|error| Failure::new(format!("writing {}: {error}", path.display())))?;
+    replace_generated(&path, "# Benchmarks", (START, END), &report)?;
     println!("{report}\n\nxtask bench: wrote {}", path.display());
     Ok(())
+}
+
+/// Puts `report` (which starts with `start` and ends with `end`) in place of the part of the file
+/// between the markers, keeping the text around it; a file without them gets `title` and the report.
+pub fn replace_generated(path: &Path, title: &str, (start, end): (&str, &str), report: &str) -> Result {
+    let existing = std::fs::read_to_string(path).unwrap_or_default();
+    let updated = match (existing.find(start), existing.find(end)) {
+        (Some(from), Some(to)) if from < to => {
+            format!("{}{report}{}", &existing[..from], &existing[to + end.len()..])
+        }
+        _ => format!("{title}\n\n{report}\n{existing}"),
+    };
+    std::fs::write(path, updated)
+        .map_err(|error| Failure::new(format!("writing {}: {error}", path.display())))
 }
 
 /// Runs the criterion benchmark of the trends page and reads criterion's own estimates back.
@@ -309,7 +315,8 @@ fn kilobytes(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
 
-fn environment() -> Result<String> {
+/// The date, the machine and the tool versions, as a list.
+pub fn environment() -> Result<String> {
     let date = output(project_command("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]))
         .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
         .unwrap_or_else(|| "unknown".to_owned());

@@ -1,15 +1,18 @@
 //! `cargo xtask`: every developer command in one place.
 //!
 //!   cargo xtask serve [--port N] [--addr A] [--data-dir DIR]   build the app and run it with its server
-//!   cargo xtask test                                           everything CI runs
+//!   cargo xtask test                                           everything CI runs (and docs/RELIABILITY.md)
 //!   cargo xtask bench                                          measure, and write docs/BENCHMARKS.md
+//!   cargo xtask soak [--seconds N]                             fuzzing and long fault runs (not in test)
 //!
 //! Each command first installs the tools it needs that are missing (tools.rs), idempotently.
 
 mod app_build;
 mod bench;
 mod command;
+mod reliability;
 mod serve;
+mod soak;
 mod test;
 mod tools;
 
@@ -25,8 +28,9 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&rest),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("soak") => soak::run(&rest),
         _ => Err(Failure::new(
-            "usage: cargo xtask <serve [--port N] [--addr A] [--data-dir DIR] | test | bench>",
+            "usage: cargo xtask <serve [--port N] [--addr A] [--data-dir DIR] | test | bench | soak [--seconds N]>",
         )),
     };
     match outcome {

@@ -1,11 +1,13 @@
 //! `cargo xtask test`: the whole suite, as CI runs it. Every stage runs (a formatting slip does not
 //! hide a failing test); a summary line per stage follows, and any failure makes the exit non-zero.
+//! When every stage passed, the reliability tests' figures go into docs/RELIABILITY.md.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::app_build;
 use crate::command::{Failure, Result, project_command, root, run_step};
+use crate::reliability;
 use crate::tools;
 
 struct Stage {
@@ -16,6 +18,7 @@ struct Stage {
 
 pub fn run() -> Result {
     let started = Instant::now();
+    reliability::clear()?;
     let mut stages = Vec::new();
     let mut stage = |name: &'static str, work: &mut dyn FnMut() -> Result| {
         println!("\n=== xtask test: {name}");
@@ -63,7 +66,10 @@ pub fn run() -> Result {
         )
     });
     stage("host tests", &mut || {
-        run_step(&mut cargo(&["test", "--workspace"]), "host tests")
+        run_step(
+            cargo(&["test", "--workspace"]).env("SPOR_RELIABILITY_OUT", reliability::out_dir()),
+            "host tests",
+        )
     });
     stage("wasm tests", &mut || {
         // ChromeDriver's Chromium leaves a profile of over 100 MB in the temporary directory
@@ -94,6 +100,7 @@ pub fn run() -> Result {
                 .current_dir(root().join("tests/e2e"))
                 .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
                 .env("SPOR_DIST", root().join("dist"))
+                .env("SPOR_RELIABILITY_OUT", reliability::out_dir())
                 .env("CHROMIUM", tools::CHROMIUM),
             "Playwright end-to-end tests",
         )
@@ -111,7 +118,7 @@ pub fn run() -> Result {
         started.elapsed().as_secs_f64()
     );
     if failed == 0 {
-        Ok(())
+        reliability::write_report()
     } else {
         Err(Failure::new(format!("{failed} stage(s) failed; see above")))
     }

@@ -108,6 +108,31 @@ fn ensure_wasm_opt() -> Result {
     )
 }
 
+/// A nightly toolchain and cargo-fuzz, for the fuzz targets (`cargo xtask soak` only).
+pub fn ensure_fuzz_tools() -> Result {
+    let nightly =
+        command::output(project_command("rustup").args(["toolchain", "list"])).is_some_and(|listed| {
+            String::from_utf8_lossy(&listed.stdout)
+                .lines()
+                .any(|line| line.starts_with("nightly"))
+        });
+    if !nightly {
+        install(
+            "the nightly toolchain",
+            project_command("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]),
+            NETWORK_ADVICE,
+        )?;
+    }
+    if version_of("cargo-fuzz").is_some() {
+        return Ok(());
+    }
+    install(
+        "cargo-fuzz",
+        project_command("cargo").args(["install", "cargo-fuzz", "--locked"]),
+        NETWORK_ADVICE,
+    )
+}
+
 /// Chromium and ChromeDriver from Debian, for the browser tests.
 pub fn ensure_chromium() -> Result {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {

@@ -136,43 +136,93 @@ fn auths() -> impl Strategy<Value = Auth> {
     ]
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+/// 300 cases in `cargo xtask test`; `cargo xtask soak` sets PROPTEST_CASES for many more.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(300)
+}
 
-    #[test]
-    fn no_input_gets_a_server_error_or_changes_anything_when_refused(
-        (method, path) in routes(),
-        query in queries(),
-        body in bodies(),
-        auth in auths(),
-        protocol in prop_oneof![Just(Some("1".to_owned())), Just(None), "[ -~]{0,6}".prop_map(Some)],
-        content_type in prop_oneof![Just("application/json"), Just("text/plain")],
-    ) {
-        runtime().block_on(async {
-            let target = target().await;
-            let before = stored(&target).await;
-            let mut request = Request::builder()
-                .method(method)
-                .uri(format!("{path}{query}"))
-                .header("content-type", content_type);
-            if let Some(protocol) = &protocol {
-                request = request.header("x-spor-protocol", protocol.as_str());
-            }
-            match &auth {
-                Auth::None => {}
-                Auth::Valid => request = request.header("authorization", format!("Bearer {}", target.token)),
-                Auth::Garbage(text) => request = request.header("authorization", text.as_str()),
-            }
-            let response = target.app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
-            let status = response.status();
-            prop_assert!(!status.is_server_error(), "{status}");
-            if !status.is_success() {
-                let bytes = response.into_body().collect().await.unwrap().to_bytes();
-                let error: Result<spor_core::protocol::ApiError, _> = serde_json::from_slice(&bytes);
-                prop_assert!(error.is_ok(), "a JSON error, got {:?}", String::from_utf8_lossy(&bytes));
-                prop_assert_eq!(stored(&target).await, before);
-            }
-            Ok(())
-        })?;
+#[test]
+fn no_input_gets_a_server_error_or_changes_anything_when_refused() {
+    let config = ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let inputs = (
+        routes(),
+        queries(),
+        bodies(),
+        auths(),
+        prop_oneof![
+            Just(Some("1".to_owned())),
+            Just(None),
+            "[ -~]{0,6}".prop_map(Some)
+        ],
+        prop_oneof![Just("application/json"), Just("text/plain")],
+    );
+    let (accepted, refused) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    let outcome = proptest::test_runner::TestRunner::new(config).run(
+        &inputs,
+        |((method, path), query, body, auth, protocol, content_type)| {
+            runtime().block_on(async {
+                let target = target().await;
+                let before = stored(&target).await;
+                let mut request = Request::builder()
+                    .method(method)
+                    .uri(format!("{path}{query}"))
+                    .header("content-type", content_type);
+                if let Some(protocol) = &protocol {
+                    request = request.header("x-spor-protocol", protocol.as_str());
+                }
+                match &auth {
+                    Auth::None => {}
+                    Auth::Valid => {
+                        request = request.header("authorization", format!("Bearer {}", target.token))
+                    }
+                    Auth::Garbage(text) => request = request.header("authorization", text.as_str()),
+                }
+                let response = target
+                    .app
+                    .clone()
+                    .oneshot(request.body(Body::from(body)).unwrap())
+                    .await
+                    .unwrap();
+                let status = response.status();
+                prop_assert!(!status.is_server_error(), "{status}");
+                if status.is_success() {
+                    accepted.set(accepted.get() + 1);
+                } else {
+                    refused.set(refused.get() + 1);
+                    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                    let error: Result<spor_core::protocol::ApiError, _> = serde_json::from_slice(&bytes);
+                    prop_assert!(
+                        error.is_ok(),
+                        "a JSON error, got {:?}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                    prop_assert_eq!(stored(&target).await, before);
+                }
+                Ok(())
+            })
+        },
+    );
+    if let Err(failure) = outcome {
+        panic!("{failure}");
+    }
+    if let Some(out) = std::env::var_os("SPOR_RELIABILITY_OUT") {
+        std::fs::create_dir_all(&out).unwrap();
+        let figures = serde_json::json!({
+            "cases": accepted.get() + refused.get(),
+            "accepted": accepted.get(),
+            "refused": refused.get(),
+        });
+        std::fs::write(
+            std::path::Path::new(&out).join("hostile-input.json"),
+            figures.to_string(),
+        )
+        .unwrap();
     }
 }
