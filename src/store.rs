@@ -28,7 +28,10 @@ pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
 pub use sync_state::{Acknowledged, DeadLetter, ServerLink};
 
 pub struct Store {
-    db: Rexie,
+    name: String,
+    /// The connection. A newer version of the app upgrading the database in another tab closes it
+    /// (so that the upgrade is not blocked by this tab); the next transaction reopens it.
+    db: RefCell<Rexie>,
     trends_cache: RefCell<Option<trend_months::TrendsCache>>,
 }
 
@@ -40,19 +43,58 @@ impl Store {
             .await
             .map_err(StoreError::database("open the database"))?;
         Ok(Store {
-            db,
+            name: name.to_owned(),
+            db: RefCell::new(db),
             trends_cache: RefCell::new(None),
         })
     }
 
     /// The version of the open database, as IndexedDB reports it.
     pub fn schema_version(&self) -> Option<u32> {
-        self.db.version().ok()
+        self.db.borrow().version().ok()
     }
 
     /// Closes the connection, e.g. so that a test can delete the database.
     pub fn close(self) {
-        self.db.close();
+        self.db.into_inner().close();
+    }
+
+    /// A transaction on `stores`; `action` names what failed if it cannot start. A connection that
+    /// was closed under this tab (by an upgrade in another tab) is reopened once.
+    async fn transaction(
+        &self,
+        stores: &[&str],
+        mode: rexie::TransactionMode,
+        action: &'static str,
+    ) -> Result<rexie::Transaction, StoreError> {
+        if let Ok(transaction) = self.db.borrow().transaction(stores, mode) {
+            return Ok(transaction);
+        }
+        self.reopen().await?;
+        self.db
+            .borrow()
+            .transaction(stores, mode)
+            .map_err(StoreError::database(action))
+    }
+
+    /// Opens the database again at whatever version it now has. A newer version of the app only
+    /// adds stores and indexes, so this version carries on with the stores it knows; if one of them
+    /// is gone, this version is too old to go on and the user is asked to reload.
+    async fn reopen(&self) -> Result<(), StoreError> {
+        let db = Rexie::builder(&self.name)
+            .build()
+            .await
+            .map_err(StoreError::database("open the database again"))?;
+        let present = db.store_names();
+        if !schema::ALL_STORES
+            .iter()
+            .all(|store| present.iter().any(|name| name == store))
+        {
+            db.close();
+            return Err(StoreError::Outdated);
+        }
+        std::mem::replace(&mut *self.db.borrow_mut(), db).close();
+        Ok(())
     }
 
     /// Deletes the database called `name` and everything in it.
@@ -60,6 +102,16 @@ impl Store {
         Rexie::delete(name)
             .await
             .map_err(StoreError::database("delete the database"))
+    }
+}
+
+/// Waits until `transaction` has committed. IndexedDB may abort a transaction after every request
+/// in it succeeded (at commit, when the disk is full); that is a failure like any other, never a
+/// silent success, or a check-in would show as saved that is not.
+async fn commit(transaction: rexie::Transaction, action: &'static str) -> Result<(), StoreError> {
+    match transaction.done().await.map_err(StoreError::database(action))? {
+        rexie::TransactionResult::Committed => Ok(()),
+        rexie::TransactionResult::Aborted => Err(StoreError::NotSaved { action }),
     }
 }
 

@@ -47,8 +47,7 @@ async fn the_database_opens_at_the_current_schema_version() {
 mod attendance {
     use super::fresh_store;
     use chrono::{NaiveDate, Utc};
-    use rexie::{ObjectStore, Rexie};
-    use spor::store::{Store, StoreError};
+    use spor::store::StoreError;
     use spor_core::Role;
     use spor_core::activity::{Activity, Occurrence};
     use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
@@ -233,141 +232,6 @@ mod attendance {
             .collect();
         assert_eq!(stamps.len(), 2);
         assert!(stamps[1] > stamps[0]);
-        store.close();
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_database_made_by_schema_version_1_opens_with_its_device_id_intact() {
-        let name = "spor-test-migrate-from-1";
-        Store::delete(name).await.unwrap();
-        // Schema version 1 as the walking skeleton declared it, with a device id in `meta`.
-        let version_1 = Rexie::builder(name)
-            .version(1)
-            .add_object_store(ObjectStore::new("meta"))
-            .build()
-            .await
-            .unwrap();
-        let transaction = version_1
-            .transaction(&["meta"], rexie::TransactionMode::ReadWrite)
-            .unwrap();
-        let device_id = "0190a0b0-0000-7000-8000-0000000000aa";
-        transaction
-            .store("meta")
-            .unwrap()
-            .put(&device_id.into(), Some(&"device_id".into()))
-            .await
-            .unwrap();
-        transaction.done().await.unwrap();
-        version_1.close();
-
-        let store = Store::open(name).await.unwrap();
-        assert_eq!(store.device_id().await.unwrap().to_string(), device_id);
-        let activity = ActivityId::generate();
-        store
-            .check_in(&check_in(ParticipantId::generate(), activity))
-            .await
-            .unwrap();
-        assert_eq!(
-            store
-                .occurrence_records(occurrence(activity))
-                .await
-                .unwrap()
-                .attendances
-                .len(),
-            1
-        );
-        store.close();
-    }
-
-    #[wasm_bindgen_test]
-    async fn a_database_made_by_schema_version_2_opens_with_its_records_and_outbox_intact() {
-        use rexie::Index;
-        let name = "spor-test-migrate-from-2";
-        Store::delete(name).await.unwrap();
-        // Schema version 2 as the attendance issue declared it, seeded with a check-in and its
-        // queued change exactly as that version wrote them.
-        let version_2 = Rexie::builder(name)
-            .version(2)
-            .add_object_store(ObjectStore::new("meta"))
-            .add_object_store(ObjectStore::new("activities").key_path("id"))
-            .add_object_store(ObjectStore::new("participants").key_path("id"))
-            .add_object_store(
-                ObjectStore::new("attendance")
-                    .key_path("id")
-                    .add_index(Index::new_array("occurrence", ["activity", "date"]))
-                    .add_index(Index::new("activity", "activity"))
-                    .add_index(Index::new("participant", "participant"))
-                    .add_index(
-                        Index::new_array("natural_key", ["participant", "activity", "date"]).unique(true),
-                    ),
-            )
-            .add_object_store(
-                ObjectStore::new("attendance_events")
-                    .key_path("id")
-                    .add_index(Index::new("attendance", "attendance")),
-            )
-            .add_object_store(
-                ObjectStore::new("headcounts")
-                    .key_path("id")
-                    .add_index(Index::new_array("occurrence", ["activity", "date"])),
-            )
-            .add_object_store(
-                ObjectStore::new("outbox")
-                    .key_path("seq")
-                    .auto_increment(true)
-                    .add_index(Index::new("mutation", "mutation.id").unique(true)),
-            )
-            .build()
-            .await
-            .unwrap();
-        let attendance = r#"{"id":"0190a0b0-0000-7000-8000-000000000001","participant":"0190a0b0-0000-7000-8000-000000000002","activity":"0190a0b0-0000-7000-8000-000000000003","date":"2026-11-19","role":"bruger","recorded_at":"2026-11-19T10:00:00Z","recorded_by":"0190a0b0-0000-7000-8000-000000000004"}"#;
-        let entry = format!(
-            r#"{{"mutation":{{"id":"0190a0b0-0000-7000-8000-000000000005","change":{{"type":"check_in","attendance":{attendance}}}}},"queued_at":"2026-11-19T10:00:01Z"}}"#
-        );
-        let transaction = version_2
-            .transaction(&["attendance", "outbox"], rexie::TransactionMode::ReadWrite)
-            .unwrap();
-        let parse = |json: &str| js_sys::JSON::parse(json).unwrap();
-        transaction
-            .store("attendance")
-            .unwrap()
-            .add(&parse(attendance), None)
-            .await
-            .unwrap();
-        transaction
-            .store("outbox")
-            .unwrap()
-            .add(&parse(&entry), None)
-            .await
-            .unwrap();
-        transaction.done().await.unwrap();
-        version_2.close();
-
-        let store = Store::open(name).await.unwrap();
-        assert_eq!(store.schema_version(), Some(spor::store::SCHEMA_VERSION));
-        let activity = ActivityId(uuid::Uuid::parse_str("0190a0b0-0000-7000-8000-000000000003").unwrap());
-        let records = store
-            .occurrence_records(Occurrence {
-                activity,
-                date: NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(),
-            })
-            .await
-            .unwrap();
-        assert_eq!(records.attendances.len(), 1);
-        let outbox = store.outbox().await.unwrap();
-        assert_eq!(outbox.len(), 1);
-        assert!(
-            matches!(&outbox[0].mutation.change, Change::CheckIn { attendance } if attendance.activity == activity)
-        );
-        // The stores added since version 2 work, and the trends pack the old check-in on first read.
-        assert!(store.dead_letters().await.unwrap().is_empty());
-        assert!(store.responses().await.unwrap().is_empty());
-        assert!(store.templates().await.unwrap().is_empty());
-        assert!(store.goals().await.unwrap().is_empty());
-        assert!(store.reflections().await.unwrap().is_empty());
-        let trends = store.trends_dataset().await.unwrap();
-        assert_eq!(trends.visits.len(), 1);
-        assert_eq!(trends.visits[0].activity, activity);
         store.close();
     }
 }
@@ -1301,5 +1165,332 @@ mod goals {
             .unwrap();
         assert_eq!(store.goals().await.unwrap(), vec![theirs]);
         store.close();
+    }
+}
+
+mod upgrades {
+    //! A database made by every earlier schema opens in this version with every record intact, and
+    //! a tab still open when a newer version upgrades the database carries on.
+
+    use super::fresh_store;
+    use chrono::NaiveDate;
+    use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};
+    use serde_json::Value;
+    use spor::store::{SCHEMA_VERSION, Store, StoreError};
+    use spor_core::Role;
+    use spor_core::activity::Occurrence;
+    use spor_core::attendance::Attendance;
+    use spor_core::ids::*;
+    use spor_core::sync::{Change, RejectReason};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_test::*;
+
+    /// Records as earlier versions stored them, per store.
+    const RECORDS: &str = include_str!("fixtures/store-records.json");
+
+    /// The earlier schemas, each as that version of `src/store/schema.rs` declared it. Version 4
+    /// shipped twice: first with responses only, then with templates and a template index.
+    #[derive(Debug, Clone, Copy)]
+    enum Earlier {
+        V1,
+        V2,
+        V3,
+        V4Responses,
+        V4Templates,
+    }
+
+    impl Earlier {
+        const ALL: [Earlier; 5] = [
+            Earlier::V1,
+            Earlier::V2,
+            Earlier::V3,
+            Earlier::V4Responses,
+            Earlier::V4Templates,
+        ];
+
+        fn version(self) -> u32 {
+            match self {
+                Earlier::V1 => 1,
+                Earlier::V2 => 2,
+                Earlier::V3 => 3,
+                Earlier::V4Responses | Earlier::V4Templates => 4,
+            }
+        }
+
+        fn builder(self, name: &str) -> RexieBuilder {
+            let mut builder = Rexie::builder(name)
+                .version(self.version())
+                .add_object_store(ObjectStore::new("meta"));
+            if matches!(self, Earlier::V1) {
+                return builder;
+            }
+            builder = builder
+                .add_object_store(ObjectStore::new("activities").key_path("id"))
+                .add_object_store(ObjectStore::new("participants").key_path("id"))
+                .add_object_store(
+                    ObjectStore::new("attendance")
+                        .key_path("id")
+                        .add_index(Index::new_array("occurrence", ["activity", "date"]))
+                        .add_index(Index::new("activity", "activity"))
+                        .add_index(Index::new("participant", "participant"))
+                        .add_index(
+                            Index::new_array("natural_key", ["participant", "activity", "date"]).unique(true),
+                        ),
+                )
+                .add_object_store(
+                    ObjectStore::new("attendance_events")
+                        .key_path("id")
+                        .add_index(Index::new("attendance", "attendance")),
+                )
+                .add_object_store(
+                    ObjectStore::new("headcounts")
+                        .key_path("id")
+                        .add_index(Index::new_array("occurrence", ["activity", "date"])),
+                )
+                .add_object_store(
+                    ObjectStore::new("outbox")
+                        .key_path("seq")
+                        .auto_increment(true)
+                        .add_index(Index::new("mutation", "mutation.id").unique(true)),
+                );
+            if matches!(self, Earlier::V2) {
+                return builder;
+            }
+            builder = builder.add_object_store(ObjectStore::new("dead_letters").key_path("entry.seq"));
+            let responses = ObjectStore::new("responses")
+                .key_path("id")
+                .add_index(Index::new("activity", "activity"))
+                .add_index(Index::new("participant", "participant"));
+            match self {
+                Earlier::V3 => builder,
+                Earlier::V4Responses => builder.add_object_store(responses),
+                _ => builder
+                    .add_object_store(responses.add_index(Index::new_array(
+                        "template_version",
+                        ["template", "template_version"],
+                    )))
+                    .add_object_store(ObjectStore::new("templates").key_path_array(["id", "version"])),
+            }
+        }
+    }
+
+    fn fixture() -> Value {
+        serde_json::from_str(RECORDS).unwrap()
+    }
+
+    fn js(value: &Value) -> JsValue {
+        js_sys::JSON::parse(&value.to_string()).unwrap()
+    }
+
+    /// Every record of `store`, as plain JSON.
+    async fn raw_records(db: &Rexie, store: &str) -> Vec<Value> {
+        let transaction = db.transaction(&[store], TransactionMode::ReadOnly).unwrap();
+        let values = transaction
+            .store(store)
+            .unwrap()
+            .get_all(None, None)
+            .await
+            .unwrap();
+        values
+            .into_iter()
+            .map(|value| {
+                serde_json::from_str(&String::from(js_sys::JSON::stringify(&value).unwrap())).unwrap()
+            })
+            .collect()
+    }
+
+    async fn seed(db: &Rexie, fixture: &Value) -> Vec<String> {
+        let stores = db.store_names();
+        let transaction = db.transaction(&stores, TransactionMode::ReadWrite).unwrap();
+        for name in &stores {
+            let store = transaction.store(name).unwrap();
+            for record in fixture[name.as_str()].as_array().unwrap() {
+                match name.as_str() {
+                    "meta" => store.put(&js(&record[1]), Some(&js(&record[0]))).await.unwrap(),
+                    _ => store.put(&js(record), None).await.unwrap(),
+                };
+            }
+        }
+        transaction.done().await.unwrap();
+        stores
+    }
+
+    fn day() -> Occurrence {
+        Occurrence {
+            activity: ActivityId(uuid::Uuid::parse_str("0190a0b0-0000-7000-8000-00000000a001").unwrap()),
+            date: NaiveDate::from_ymd_opt(2026, 9, 3).unwrap(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_database_of_every_earlier_schema_opens_with_every_record_intact() {
+        let fixture = fixture();
+        for earlier in Earlier::ALL {
+            let name = format!("spor-test-upgrade-{earlier:?}");
+            Store::delete(&name).await.unwrap();
+            let old = earlier.builder(&name).build().await.unwrap();
+            let seeded = seed(&old, &fixture).await;
+            old.close();
+
+            let store = Store::open(&name).await.unwrap();
+            assert_eq!(store.schema_version(), Some(SCHEMA_VERSION), "{earlier:?}");
+            // Every record exactly as the old version stored it.
+            let raw = Rexie::builder(&name).build().await.unwrap();
+            for name in seeded.iter().filter(|name| *name != "meta") {
+                assert_eq!(
+                    raw_records(&raw, name).await,
+                    fixture[name.as_str()].as_array().unwrap().clone(),
+                    "{earlier:?}: {name}"
+                );
+            }
+            raw.close();
+
+            // And read by today's code.
+            assert_eq!(
+                store.device_id().await.unwrap().to_string(),
+                fixture["meta"][0][1].as_str().unwrap(),
+                "{earlier:?}"
+            );
+            if earlier.version() >= 2 {
+                let records = store.occurrence_records(day()).await.unwrap();
+                assert_eq!(
+                    (
+                        records.attendances.len(),
+                        records.events.len(),
+                        records.headcounts.len()
+                    ),
+                    (2, 1, 1),
+                    "{earlier:?}"
+                );
+                let outbox = store.outbox().await.unwrap();
+                assert_eq!(outbox.len(), 2, "{earlier:?}");
+                assert!(
+                    matches!(&outbox[0].mutation.change, Change::CheckIn { attendance } if attendance.activity == day().activity)
+                );
+                let trends = store.trends_dataset().await.unwrap();
+                let roles: Vec<Role> = trends.visits.iter().map(|visit| visit.role).collect();
+                assert!(
+                    roles.contains(&Role::Deltager) && roles.contains(&Role::Frivillig),
+                    "{earlier:?}: the role change counts"
+                );
+                assert_eq!(
+                    trends.responses.len(),
+                    usize::from(earlier.version() >= 4),
+                    "{earlier:?}"
+                );
+            }
+            if earlier.version() >= 3 {
+                let dead = store.dead_letters().await.unwrap();
+                assert!(
+                    matches!(dead[..], [ref letter] if letter.reason == RejectReason::Forbidden),
+                    "{earlier:?}"
+                );
+            }
+            assert_eq!(
+                store.responses().await.unwrap().len(),
+                usize::from(earlier.version() >= 4)
+            );
+            assert_eq!(
+                store.templates().await.unwrap().len(),
+                usize::from(matches!(earlier, Earlier::V4Templates))
+            );
+            // The stores added since work too, and so does a new check-in.
+            assert!(store.goals().await.unwrap().is_empty());
+            let newcomer = Attendance {
+                id: AttendanceId::generate(),
+                participant: ParticipantId::generate(),
+                activity: day().activity,
+                date: day().date,
+                role: Role::Bruger,
+                recorded_at: chrono::Utc::now(),
+                recorded_by: DeviceId::generate(),
+            };
+            store.check_in(&newcomer).await.unwrap();
+            store.close();
+            Store::delete(&name).await.unwrap();
+        }
+    }
+
+    /// Opens `name` as a newer version of the app would, in another tab: one version up, adding a
+    /// store, and (with `dropping`) removing one this version uses. Fails if an open tab blocks it.
+    async fn upgrade_elsewhere(name: &str, dropping: Option<&str>) -> JsValue {
+        let drop = dropping
+            .map(|store| format!("request.result.deleteObjectStore('{store}');"))
+            .unwrap_or_default();
+        let script = format!(
+            "new Promise((resolve, reject) => {{
+                const request = indexedDB.open('{name}', {});
+                request.onupgradeneeded = () => {{ request.result.createObjectStore('later'); {drop} }};
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+                request.onblocked = () => reject(new Error('the upgrade was blocked by an open tab'));
+            }})",
+            SCHEMA_VERSION + 1
+        );
+        let promise: js_sys::Promise = js_sys::eval(&script).unwrap().unchecked_into();
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap()
+    }
+
+    fn close(connection: JsValue) {
+        let close: js_sys::Function = js_sys::Reflect::get(&connection, &"close".into())
+            .unwrap()
+            .unchecked_into();
+        close.call0(&connection).unwrap();
+    }
+
+    fn check_in(activity: ActivityId) -> Attendance {
+        Attendance {
+            id: AttendanceId::generate(),
+            participant: ParticipantId::generate(),
+            activity,
+            date: day().date,
+            role: Role::Bruger,
+            recorded_at: chrono::Utc::now(),
+            recorded_by: DeviceId::generate(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_tab_still_open_when_a_newer_version_upgrades_carries_on_with_the_upgraded_database() {
+        let name = "spor-test-upgrade-open-tab";
+        let store = fresh_store(name).await;
+        let activity = ActivityId::generate();
+        let occurrence = Occurrence {
+            activity,
+            date: day().date,
+        };
+        store.check_in(&check_in(activity)).await.unwrap();
+
+        // The newer version's upgrade is not blocked by this tab, and this tab's next write works.
+        let newer = upgrade_elsewhere(name, None).await;
+        store.check_in(&check_in(activity)).await.unwrap();
+        assert_eq!(
+            store
+                .occurrence_records(occurrence)
+                .await
+                .unwrap()
+                .attendances
+                .len(),
+            2
+        );
+        assert_eq!(store.schema_version(), Some(SCHEMA_VERSION + 1));
+        close(newer);
+        store.close();
+        Store::delete(name).await.unwrap();
+
+        // A newer version that removed a store this one needs: a clear "reload" error, nothing lost.
+        let store = fresh_store(name).await;
+        store.check_in(&check_in(activity)).await.unwrap();
+        let newer = upgrade_elsewhere(name, Some("goals")).await;
+        assert_eq!(
+            store.check_in(&check_in(activity)).await,
+            Err(StoreError::Outdated)
+        );
+        close(newer);
+        let reopened = Rexie::builder(name).build().await.unwrap();
+        assert_eq!(raw_records(&reopened, "attendance").await.len(), 1);
+        reopened.close();
+        store.close();
+        Store::delete(name).await.unwrap();
     }
 }

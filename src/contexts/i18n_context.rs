@@ -45,11 +45,13 @@ impl I18n {
     pub fn store_error(self, error: &StoreError) -> String {
         match error {
             StoreError::QuotaExceeded { .. } => self.t(Key::ErrorQuota).to_owned(),
+            StoreError::NotSaved { .. } => self.t(Key::ErrorNotSaved).to_owned(),
             StoreError::Corrupt { .. } => self.format(Key::ErrorLoad, &[("detail", &error.to_string())]),
             StoreError::AlreadyRecorded { .. } | StoreError::Database { .. } => {
                 self.format(Key::ErrorSave, &[("detail", &error.to_string())])
             }
             StoreError::Refused { problem } => problem.message(self.language.get_untracked()),
+            StoreError::Outdated => self.t(Key::ErrorOutdated).to_owned(),
         }
     }
 

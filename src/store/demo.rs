@@ -24,9 +24,8 @@ impl Store {
             TREND_MONTHS,
         ];
         let transaction = self
-            .db
-            .transaction(&stores, TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&stores, TransactionMode::ReadWrite, action)
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (activities, participants, attendance) =
             (store(ACTIVITIES)?, store(PARTICIPANTS)?, store(ATTENDANCE)?);
@@ -53,7 +52,7 @@ impl Store {
         )
         .await
         .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(())
     }
 }

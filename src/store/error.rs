@@ -8,6 +8,10 @@ pub enum StoreError {
     /// The device's storage is full: nothing new can be saved, nothing already saved is lost.
     #[error("storage is full: could not {action}")]
     QuotaExceeded { action: &'static str },
+    /// The browser refused to commit the write (in practice because the disk is full; it does not
+    /// say why). Nothing of the write is stored, nothing stored before is lost.
+    #[error("the browser did not store it: could not {action}")]
+    NotSaved { action: &'static str },
     /// The record is already there (e.g. a second tap on a person already checked in).
     #[error("already recorded: could not {action}")]
     AlreadyRecorded { action: &'static str },
@@ -15,6 +19,10 @@ pub enum StoreError {
     Database { action: &'static str, detail: String },
     #[error("the stored {what} is unreadable: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    /// A newer version of the app, open in another tab, changed the database beyond what this one
+    /// knows: the page must be reloaded (nothing is lost; the newer version has it all).
+    #[error("the database was changed by a newer version of the app")]
+    Outdated,
     /// The change breaks a rule of the domain (e.g. merging a person into themself).
     #[error("refused: {problem:?}")]
     Refused { problem: spor_core::validation::Problem },

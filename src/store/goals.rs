@@ -70,9 +70,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let device = self.device_id().await?;
         let transaction = self
-            .db
-            .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite, action)
+            .await?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         let stamp = tick_clock(&meta, device, action).await?;
         let entity = EntityRef { kind, id };
@@ -88,7 +87,7 @@ impl Store {
             .add(&to_js(&queue(Change::Delete { entity, stamp })), None)
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         super::notify_local_change();
         Ok(())
     }

@@ -16,9 +16,8 @@ impl Store {
     pub async fn device_id(&self) -> Result<Uuid, StoreError> {
         // Read and create in one read-write transaction, so two tabs starting at once agree.
         let transaction = self
-            .db
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database("start a transaction on meta"))?;
+            .transaction(&[META], TransactionMode::ReadWrite, "start a transaction on meta")
+            .await?;
         let meta = transaction
             .store(META)
             .map_err(StoreError::database("open the meta store"))?;
@@ -39,10 +38,7 @@ impl Store {
                 device_id
             }
         };
-        transaction
-            .done()
-            .await
-            .map_err(StoreError::database("finish the meta transaction"))?;
+        super::commit(transaction, "finish the meta transaction").await?;
         Ok(device_id)
     }
 }

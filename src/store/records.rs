@@ -307,9 +307,8 @@ impl Store {
     ) -> Result<MutationId, StoreError> {
         let entry = queue(change);
         let transaction = self
-            .db
-            .transaction(&[store, OUTBOX, TREND_STALE], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[store, OUTBOX, TREND_STALE], TransactionMode::ReadWrite, action)
+            .await?;
         let records = transaction.store(store).map_err(StoreError::database(action))?;
         let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
         let stale = transaction
@@ -325,7 +324,7 @@ impl Store {
         )
         .await
         .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         super::notify_local_change();
         Ok(entry.mutation.id)
     }
@@ -430,9 +429,8 @@ impl Store {
     ) -> Result<MutationId, StoreError> {
         let device = self.device_id().await?;
         let transaction = self
-            .db
-            .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite, action)
+            .await?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         let stamp = tick_clock(&meta, device, action).await?;
         let entry = queue(patch(entity, entity_value, stamp));
@@ -446,7 +444,7 @@ impl Store {
             .add(&to_js(&entry), None)
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         super::notify_local_change();
         Ok(entry.mutation.id)
     }
@@ -456,12 +454,11 @@ impl Store {
         let action = "advance the clock";
         let device = self.device_id().await?;
         let transaction = self
-            .db
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[META], TransactionMode::ReadWrite, action)
+            .await?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         let stamp = tick_clock(&meta, device, action).await?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(stamp)
     }
 
@@ -472,9 +469,8 @@ impl Store {
         let action = "erase the participant";
         let device = self.device_id().await?;
         let transaction = self
-            .db
-            .transaction(&[PARTICIPANTS, OUTBOX, META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[PARTICIPANTS, OUTBOX, META], TransactionMode::ReadWrite, action)
+            .await?;
         let participants = transaction
             .store(PARTICIPANTS)
             .map_err(StoreError::database(action))?;
@@ -482,7 +478,7 @@ impl Store {
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         erase_in(&participants, &outbox, participant, action).await?;
         queue_erasure(&outbox, &meta, device, participant, action).await?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         super::notify_local_change();
         Ok(())
     }
@@ -499,7 +495,6 @@ impl Store {
         let action = "merge the participants";
         let device = self.device_id().await?;
         let transaction = self
-            .db
             .transaction(
                 &[
                     PARTICIPANTS,
@@ -510,8 +505,9 @@ impl Store {
                     TREND_STALE,
                 ],
                 TransactionMode::ReadWrite,
+                action,
             )
-            .map_err(StoreError::database(action))?;
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (participants, attendance, events, outbox, meta) = (
             store(PARTICIPANTS)?,
@@ -542,7 +538,7 @@ impl Store {
             .add(&to_js(&queue(change)), None)
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         super::notify_local_change();
         Ok(())
     }
@@ -553,9 +549,8 @@ impl Store {
         let device = self.device_id().await?;
         let stores = RECORD_STORES;
         let transaction = self
-            .db
-            .transaction(&stores, TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&stores, TransactionMode::ReadOnly, action)
+            .await?;
         let mut contents = Vec::new();
         for store in stores {
             let values = transaction
@@ -594,12 +589,12 @@ impl Store {
         }
         let device = self.device_id().await?;
         let transaction = self
-            .db
             .transaction(
                 &[&RECORD_STORES[..], &[OUTBOX, META, TREND_MONTHS]].concat(),
                 TransactionMode::ReadWrite,
+                action,
             )
-            .map_err(StoreError::database(action))?;
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (templates, responses) = (store(TEMPLATES)?, store(RESPONSES)?);
         let (activities, participants, outbox, meta) = (
@@ -748,7 +743,7 @@ impl Store {
                 .await
                 .map_err(StoreError::database(action))?;
         }
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         super::notify_local_change();
         Ok(plan.len())
     }
@@ -759,9 +754,8 @@ impl Store {
         what: &'static str,
     ) -> Result<Vec<T>, StoreError> {
         let transaction = self
-            .db
-            .transaction(&[store], TransactionMode::ReadOnly)
-            .map_err(StoreError::database("read the records"))?;
+            .transaction(&[store], TransactionMode::ReadOnly, "read the records")
+            .await?;
         let values = transaction
             .store(store)
             .map_err(StoreError::database("read the records"))?
@@ -788,12 +782,12 @@ impl Store {
     pub async fn occurrence_records(&self, occurrence: Occurrence) -> Result<OccurrenceRecords, StoreError> {
         let action = "read the occurrence";
         let transaction = self
-            .db
             .transaction(
                 &[ATTENDANCE, ATTENDANCE_EVENTS, HEADCOUNTS],
                 TransactionMode::ReadOnly,
+                action,
             )
-            .map_err(StoreError::database(action))?;
+            .await?;
         let attendance_values = transaction
             .store(ATTENDANCE)
             .and_then(|store| store.index(BY_OCCURRENCE))
@@ -848,9 +842,8 @@ impl Store {
     pub async fn attendance_at(&self, activity: ActivityId) -> Result<Vec<Attendance>, StoreError> {
         let action = "read the activity's attendance";
         let transaction = self
-            .db
-            .transaction(&[ATTENDANCE], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[ATTENDANCE], TransactionMode::ReadOnly, action)
+            .await?;
         let key = only(&activity.to_string().into(), action)?;
         let values = transaction
             .store(ATTENDANCE)

@@ -1,5 +1,7 @@
 //! The database schema. Each version declares every store; bump [`SCHEMA_VERSION`] for a change and
-//! keep data migrations as passes after open (DESIGN.md section 3).
+//! keep data migrations as passes after open (DESIGN.md section 3). A new version only adds stores,
+//! indexes and optional fields: a tab still running the version before keeps working on the
+//! upgraded database (`Store::reopen`).
 //!
 //! Version history:
 //! 1. `meta`: key-value facts about this device (its id).
@@ -53,6 +55,24 @@ pub const RECORD_STORES: [&str; 9] = [
     RESPONSES,
     GOALS,
     REFLECTIONS,
+];
+
+/// Every store of this version: what a connection reopened after another tab's upgrade must find.
+pub const ALL_STORES: [&str; 14] = [
+    META,
+    ACTIVITIES,
+    PARTICIPANTS,
+    ATTENDANCE,
+    ATTENDANCE_EVENTS,
+    HEADCOUNTS,
+    OUTBOX,
+    DEAD_LETTERS,
+    RESPONSES,
+    TEMPLATES,
+    GOALS,
+    REFLECTIONS,
+    TREND_MONTHS,
+    TREND_STALE,
 ];
 
 /// Index names.

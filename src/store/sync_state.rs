@@ -71,9 +71,8 @@ impl Store {
     pub async fn save_server_link(&self, link: &ServerLink) -> Result<(), StoreError> {
         let action = "save the pairing";
         let transaction = self
-            .db
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[META], TransactionMode::ReadWrite, action)
+            .await?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         meta.put(&to_js(link), Some(&SERVER_LINK.into()))
             .await
@@ -81,7 +80,7 @@ impl Store {
         meta.put(&JsValue::from_f64(0.0), Some(&PULL_CURSOR.into()))
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(())
     }
 
@@ -89,16 +88,15 @@ impl Store {
     pub async fn forget_server(&self) -> Result<(), StoreError> {
         let action = "unpair";
         let transaction = self
-            .db
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[META], TransactionMode::ReadWrite, action)
+            .await?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         for key in [SERVER_LINK, PULL_CURSOR] {
             meta.delete(key.into())
                 .await
                 .map_err(StoreError::database(action))?;
         }
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(())
     }
 
@@ -113,14 +111,13 @@ impl Store {
     pub async fn reset_pull_cursor(&self) -> Result<(), StoreError> {
         let action = "reset the pull cursor";
         let transaction = self
-            .db
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[META], TransactionMode::ReadWrite, action)
+            .await?;
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         meta.put(&JsValue::from_f64(0.0), Some(&PULL_CURSOR.into()))
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(())
     }
 
@@ -131,9 +128,8 @@ impl Store {
     ) -> Result<Option<T>, StoreError> {
         let action = "read the sync state";
         let transaction = self
-            .db
-            .transaction(&[META], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[META], TransactionMode::ReadOnly, action)
+            .await?;
         let value = transaction
             .store(META)
             .map_err(StoreError::database(action))?
@@ -150,9 +146,8 @@ impl Store {
     pub async fn outbox_batch(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         let action = "read the outbox";
         let transaction = self
-            .db
-            .transaction(&[OUTBOX], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[OUTBOX], TransactionMode::ReadOnly, action)
+            .await?;
         let values = transaction
             .store(OUTBOX)
             .map_err(StoreError::database(action))?
@@ -166,9 +161,8 @@ impl Store {
     pub async fn outbox_count(&self) -> Result<u32, StoreError> {
         let action = "count the outbox";
         let transaction = self
-            .db
-            .transaction(&[OUTBOX], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[OUTBOX], TransactionMode::ReadOnly, action)
+            .await?;
         transaction
             .store(OUTBOX)
             .map_err(StoreError::database(action))?
@@ -180,9 +174,8 @@ impl Store {
     pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
         let action = "read the refused changes";
         let transaction = self
-            .db
-            .transaction(&[DEAD_LETTERS], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[DEAD_LETTERS], TransactionMode::ReadOnly, action)
+            .await?;
         let values = transaction
             .store(DEAD_LETTERS)
             .map_err(StoreError::database(action))?
@@ -204,12 +197,12 @@ impl Store {
         let by_id: HashMap<MutationId, &OutboxEntry> =
             sent.iter().map(|entry| (entry.mutation.id, entry)).collect();
         let transaction = self
-            .db
             .transaction(
                 &[OUTBOX, DEAD_LETTERS, ATTENDANCE, ATTENDANCE_EVENTS, TREND_STALE],
                 TransactionMode::ReadWrite,
+                action,
             )
-            .map_err(StoreError::database(action))?;
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (outbox, dead_letters, attendance, events) = (
             store(OUTBOX)?,
@@ -281,7 +274,7 @@ impl Store {
                 .await
                 .map_err(StoreError::database(action))?;
         }
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(acknowledged)
     }
 
@@ -291,12 +284,12 @@ impl Store {
         let action = "store what other devices recorded";
         let device = self.device_id().await?;
         let transaction = self
-            .db
             .transaction(
                 &[&RECORD_STORES[..], &[OUTBOX, META, TREND_STALE]].concat(),
                 TransactionMode::ReadWrite,
+                action,
             )
-            .map_err(StoreError::database(action))?;
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (responses, templates) = (store(RESPONSES)?, store(TEMPLATES)?);
         let (goals, reflections) = (store(GOALS)?, store(REFLECTIONS)?);
@@ -429,7 +422,7 @@ impl Store {
         )
         .await
         .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(applied)
     }
 
@@ -442,9 +435,12 @@ impl Store {
         ]
         .concat();
         let transaction = self
-            .db
-            .transaction(&[&stores[..], &[META]].concat(), TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(
+                &[&stores[..], &[META]].concat(),
+                TransactionMode::ReadWrite,
+                action,
+            )
+            .await?;
         for name in stores {
             transaction
                 .store(name)
@@ -459,7 +455,7 @@ impl Store {
                 .await
                 .map_err(StoreError::database(action))?;
         }
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(())
     }
 }

@@ -31,9 +31,8 @@ impl Store {
         let action = "save the survey";
         let device = self.device_id().await?;
         let transaction = self
-            .db
-            .transaction(&[TEMPLATES, OUTBOX, META], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[TEMPLATES, OUTBOX, META], TransactionMode::ReadWrite, action)
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (templates, outbox, meta) = (store(TEMPLATES)?, store(OUTBOX)?, store(META)?);
         let stamp = tick_clock(&meta, device, action).await?;
@@ -53,7 +52,7 @@ impl Store {
             .add(&to_js(&queue(change)), None)
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         super::notify_local_change();
         Ok(())
     }
@@ -62,9 +61,8 @@ impl Store {
     pub async fn templates(&self) -> Result<Vec<SurveyTemplate>, StoreError> {
         let action = "read the surveys";
         let transaction = self
-            .db
-            .transaction(&[TEMPLATES], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[TEMPLATES], TransactionMode::ReadOnly, action)
+            .await?;
         let values = transaction
             .store(TEMPLATES)
             .map_err(StoreError::database(action))?
@@ -99,9 +97,8 @@ impl Store {
     pub async fn template_answered(&self, template: &SurveyTemplate) -> Result<bool, StoreError> {
         let action = "look for answers to the survey";
         let transaction = self
-            .db
-            .transaction(&[RESPONSES], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[RESPONSES], TransactionMode::ReadOnly, action)
+            .await?;
         let range = only(&version_key(template), action)?;
         let count = transaction
             .store(RESPONSES)
@@ -122,9 +119,8 @@ impl Store {
     ) -> Result<BTreeMap<TemplateId, chrono::NaiveDate>, StoreError> {
         let action = "read the activity's answers";
         let transaction = self
-            .db
-            .transaction(&[RESPONSES], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[RESPONSES], TransactionMode::ReadOnly, action)
+            .await?;
         let key = only(&activity.to_string().into(), action)?;
         let values = transaction
             .store(RESPONSES)

@@ -167,9 +167,8 @@ impl Store {
     async fn read_packs(&self, cached: Option<&str>) -> Result<Packs, StoreError> {
         let action = "read the trends";
         let transaction = self
-            .db
-            .transaction(&[TREND_STALE, TREND_MONTHS], TransactionMode::ReadOnly)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[TREND_STALE, TREND_MONTHS], TransactionMode::ReadOnly, action)
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (stale, packs) = (store(TREND_STALE)?, store(TREND_MONTHS)?);
         let (revision, stale) = futures::future::try_join(packs.get(PACKS_BUILT.into()), stale.count(None))
@@ -212,16 +211,15 @@ impl Store {
     async fn forget_packs(&self) -> Result<(), StoreError> {
         let action = "rebuild the trends";
         let transaction = self
-            .db
-            .transaction(&[TREND_MONTHS], TransactionMode::ReadWrite)
-            .map_err(StoreError::database(action))?;
+            .transaction(&[TREND_MONTHS], TransactionMode::ReadWrite, action)
+            .await?;
         transaction
             .store(TREND_MONTHS)
             .map_err(StoreError::database(action))?
             .delete(PACKS_BUILT.into())
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(())
     }
 
@@ -229,7 +227,6 @@ impl Store {
     async fn repack_stale_months(&self) -> Result<(), StoreError> {
         let action = "bring the trends up to date";
         let transaction = self
-            .db
             .transaction(
                 &[
                     ATTENDANCE,
@@ -240,8 +237,9 @@ impl Store {
                     TREND_STALE,
                 ],
                 TransactionMode::ReadWrite,
+                action,
             )
-            .map_err(StoreError::database(action))?;
+            .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
         let (attendance, events, headcounts, responses) = (
             store(ATTENDANCE)?,
@@ -344,7 +342,7 @@ impl Store {
             .put(&new_revision(), Some(&PACKS_BUILT.into()))
             .await
             .map_err(StoreError::database(action))?;
-        transaction.done().await.map_err(StoreError::database(action))?;
+        super::commit(transaction, action).await?;
         Ok(())
     }
 }

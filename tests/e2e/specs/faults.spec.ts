@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { type Fault, startFaultProxy } from "../support/fault-proxy";
-import { localDate } from "../support/register";
+import { addPerson, createActivity, localDate } from "../support/register";
 import { startServer } from "../support/server";
 import { deviceToken, pair, pairingCode, serverChanges } from "../support/sync";
 
@@ -225,3 +225,39 @@ for (const seed of SEEDS) {
     }
   });
 }
+
+test("a server that moved on to a newer protocol asks for an update, and the outbox waits whole until then", async ({ browser }) => {
+  const server = await startServer();
+  const proxy = await startFaultProxy(server.url, 0);
+  proxy.faulty = false;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await pair(page, proxy.url, server.coordinatorCode, "Telefon");
+    proxy.protocolMovedOn = true;
+    await createActivity(page, "Onsdagsgåtur");
+    for (const name of ["Søren", "Åse"]) await addPerson(page, name);
+
+    // Every sync is answered 426: the volunteer is told to update, and nothing leaves the outbox.
+    await page.getByRole("link", { name: "Indstillinger" }).click();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.getByRole("button", { name: "Synkronisér nu" }).click();
+      await expect(page.getByTestId("sync-problem")).toContainText("Serveren kræver en nyere version af Spor. Genindlæs siden for at opdatere; intet går tabt.");
+    }
+    await expect(page.getByTestId("sync-waiting")).toHaveText("5 ændringer");
+    await expect(page.getByTestId("status-chip")).toContainText("5 ikke synkroniseret");
+    expect((await deviceState(page)).outbox).toBe(5);
+
+    // Updated (here: the server speaks this app's protocol again), everything goes, once.
+    proxy.protocolMovedOn = false;
+    await page.reload();
+    await page.getByRole("button", { name: "Synkronisér nu" }).click();
+    await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
+    const changes = await serverChanges(server.url, await deviceToken(page));
+    expect(changes.filter((change) => change.type === "check_in")).toHaveLength(2);
+  } finally {
+    await context.close();
+    await proxy.stop();
+    await server.stop();
+  }
+});

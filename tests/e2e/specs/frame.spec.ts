@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "../support/fixtures";
+import { addPerson, createActivity } from "../support/register";
 
 test("the app opens in Danish with its frame, and English is remembered after a reload", async ({ page }) => {
   await page.goto("/");
@@ -66,6 +67,57 @@ test("settings warn before storage runs out", async ({ page }) => {
     "Lageret er næsten fuldt: 90 % er brugt. Synkronisér, gem en sikkerhedskopi og afslut eksempeldata, før der ikke er plads til flere registreringer. Intet af det, der er gemt, går tabt.",
   );
   await expect(page.getByTestId("storage-usage")).toHaveText("Brugt: 900 MB af 1,0 GB.");
+});
+
+test("a check-in the browser refuses for a full disk says so, and everything stored before stays", async ({ page, context, baseURL }) => {
+  test.setTimeout(120_000);
+  await page.goto("/");
+  await createActivity(page, "Fredagsbanko");
+  for (const name of ["Søren", "Åse"]) await addPerson(page, name);
+
+  // The app's quota shrinks below what it already uses, as on a full phone. Chromium re-reads the
+  // quota only every 30 s: a probe write in a database of its own tells when it is in force.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin: baseURL!, quotaSize: 1 });
+  const probe = () =>
+    page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const open = indexedDB.open("quota-probe");
+          open.onupgradeneeded = () => open.result.createObjectStore("probe");
+          open.onsuccess = () => {
+            const write = open.result.transaction("probe", "readwrite");
+            write.objectStore("probe").put(Date.now(), "written");
+            write.oncomplete = () => resolve("stored");
+            write.onabort = () => resolve(write.error?.name ?? "aborted");
+          };
+        }),
+    );
+  await expect.poll(probe, { timeout: 60_000, intervals: [1_000] }).toBe("QuotaExceededError");
+
+  await page.getByLabel("Kaldenavn eller initialer").fill("Ali");
+  await page.getByRole("button", { name: "Tilføj og tjek ind" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Det blev ikke gemt" })).toHaveText(
+    "Det blev ikke gemt: browseren afviste at skrive, oftest fordi enhedens lager er fuldt. Alt, der allerede er registreret, er bevaret. Frigør plads på enheden, og prøv igen.",
+  );
+  await expect(page.getByTestId("summary-named")).toHaveText("2");
+
+  // Nothing stored before was lost: after a reload, both check-ins and every queued change are there.
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin: baseURL! });
+  await page.reload();
+  await expect(page.getByTestId("summary-named")).toHaveText("2");
+  const queued = await page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("spor");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction("outbox").objectStore("outbox").count();
+          count.onsuccess = () => resolve(count.result);
+        };
+      }),
+  );
+  expect(queued).toBe(5);
 });
 
 for (const width of [390, 320]) {

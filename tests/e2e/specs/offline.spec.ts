@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { launchOptions } from "../support/browser";
 import { expect, serviceWorkerInControl, test } from "../support/fixtures";
+import { createActivity } from "../support/register";
 import { startServer } from "../support/server";
 
 test("Chromium finds the app installable, with the manifest's icons", async ({ server, request }) => {
@@ -54,7 +55,7 @@ test("offline, a reload and a deep link still render the app from the service wo
   await expect(page.getByTestId("status-chip")).toContainText("Online");
 });
 
-test("a new version shows the update banner and waits for the tap before reloading", async ({ browser }) => {
+test("a new version waits, while a survey is being answered, for the tap before reloading", async ({ browser }) => {
   const server = await startServer({ copyDist: true });
   const context = await browser.newContext({ baseURL: server.url });
   const page = await context.newPage();
@@ -63,24 +64,54 @@ test("a new version shows the update banner and waits for the tap before reloadi
     await serviceWorkerInControl(page);
     await expect(page.getByTestId("update-banner")).toHaveCount(0);
 
-    // A release while the app stays open: the worker's build version changes (as the post_build hook
-    // does on every build), then the user comes back to the app, which then looks for a new version.
+    // A participant has the phone and has answered the first question.
+    await createActivity(page, "Gåtur");
+    await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+    await page.getByLabel("Spørgeskema", { exact: true }).selectOption({ label: "Hvordan var i dag?" });
+    await page.getByRole("button", { name: "Giv telefonen videre" }).click();
+    await page.getByRole("button", { name: "Dansk" }).click();
+    await page.getByRole("button", { name: "Meget glad" }).click();
+    const second = (await page.getByRole("heading", { level: 1 }).textContent())!;
+
+    // A release lands meanwhile: the worker's build version changes (as the post_build hook does on
+    // every build), and the app looks for a new version when it becomes visible again.
     const worker = join(server.dist, "sw.js");
     writeFileSync(worker, readFileSync(worker, "utf8").replace(/const BUILD_VERSION = "[^"]*";/, 'const BUILD_VERSION = "next-release";'));
     await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting));
+
+    // Nothing reloads by itself: the survey goes on where it was, and its answers are stored whole.
+    await page.waitForTimeout(2_000);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(second);
+    await page.getByRole("button", { name: "Ja", exact: true }).click();
+    await page.getByRole("button", { name: "Glad", exact: true }).click();
+    await page.getByRole("button", { name: "Send mine svar" }).click();
+    await expect(page.getByRole("heading", { name: "Tak for dine svar!" })).toBeVisible();
+    await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+    const answered = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open("spor");
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const all = open.result.transaction("responses").objectStore("responses").getAll();
+              all.onsuccess = () => {
+                open.result.close();
+                resolve(all.result.length === 1 ? Object.keys(all.result[0].answers).length : -1);
+              };
+            };
+          }),
+      );
+    expect(await answered()).toBe(3);
+
+    // Back with the volunteer, the banner offers the new version; the tap reloads into it.
     const banner = page.getByTestId("update-banner");
     await expect(banner).toContainText("Ny version klar");
-
-    // Nothing reloads by itself: state in the page survives while the banner waits.
-    await page.evaluate(() => ((window as unknown as { unsaved: string }).unsaved = "answers in progress"));
-    await page.waitForTimeout(2_000);
-    expect(await page.evaluate(() => (window as unknown as { unsaved?: string }).unsaved)).toBe("answers in progress");
-    await expect(banner).toBeVisible();
-
     await Promise.all([page.waitForEvent("load"), banner.getByRole("button", { name: "Opdatér" }).click()]);
-    await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
-    expect(await page.evaluate(() => (window as unknown as { unsaved?: string }).unsaved)).toBeUndefined();
+    await expect(page.getByRole("heading", { level: 1, name: "Spørgeskema" })).toBeVisible();
     await expect(page.getByTestId("update-banner")).toHaveCount(0);
+    expect(await answered()).toBe(3);
     const activeVersion = await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.ready;
       const source = await (await fetch(registration.active!.scriptURL)).text();

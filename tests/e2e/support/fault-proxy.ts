@@ -36,6 +36,8 @@ export interface FaultProxy {
   injected: Record<Fault, number>;
   /** Faults on or off (off: every request passes). */
   faulty: boolean;
+  /** Plays a server that speaks only a newer protocol: every sync request gets its 426. */
+  protocolMovedOn: boolean;
   stop(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startFaultProxy(target: string, seed: number): Promise<Fau
     url: "",
     injected: Object.fromEntries(FAULTS.map((fault) => [fault, 0])) as Record<Fault, number>,
     faulty: true,
+    protocolMovedOn: false,
     stop: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -129,6 +132,11 @@ export async function startFaultProxy(target: string, seed: number): Promise<Fau
   const server = createServer(async (incoming, outgoing) => {
     try {
       const body = await readAll(incoming);
+      if (proxy.protocolMovedOn && incoming.url?.startsWith("/api/v1/sync/")) {
+        outgoing.writeHead(426, { "content-type": "application/json" });
+        outgoing.end(JSON.stringify({ error: "unsupported_protocol", message: "this server speaks protocol 2" }));
+        return;
+      }
       const fault = proxy.faulty && incoming.url?.startsWith("/api/v1/sync/") ? draw() : "pass";
       if (incoming.url?.startsWith("/api/v1/sync/")) proxy.injected[fault] += 1;
       const reply = (answer: Answer) => {
