@@ -11,7 +11,12 @@ const CACHE_PREFIX = "spor-shell-";
 const CACHE_NAME = CACHE_PREFIX + BUILD_VERSION;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE_NAME).then((cache) => cache.addAll(PRECACHE)));
+  // The API goes straight to the network without waking this worker (static routing, where the
+  // browser has it): a sync's large pushes are not handed through the worker and back.
+  const routes = event.addRoutes
+    ? event.addRoutes({ condition: { urlPattern: new URLPattern({ pathname: "/api/*" }) }, source: "network" }).catch(() => {})
+    : Promise.resolve();
+  event.waitUntil(Promise.all([routes, caches.open(CACHE_NAME).then((cache) => cache.addAll(PRECACHE))]));
 });
 
 self.addEventListener("activate", (event) => {

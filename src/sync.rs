@@ -6,11 +6,11 @@ pub mod client;
 pub mod tab_lock;
 
 use chrono::{DateTime, Utc};
-use spor_core::sync::{MAX_PUSH_BATCH, PushRequest};
+use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, PushRequest};
 
 pub use client::{ServerClient, SyncError};
 
-use crate::store::Store;
+use crate::store::{Acknowledged, OutboxEntry, Store};
 
 /// What one sync did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,24 +29,7 @@ pub struct SyncReport {
 /// sync with the outbox as the last acknowledged batch left it: nothing unacknowledged is removed.
 pub async fn sync_once(store: &Store, client: &ServerClient) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
-    loop {
-        let batch = store.outbox_batch(MAX_PUSH_BATCH as u32).await?;
-        if batch.is_empty() {
-            break;
-        }
-        let request = PushRequest {
-            mutations: batch.iter().map(|entry| entry.mutation.clone()).collect(),
-        };
-        let answer = client.push(&request).await?;
-        report.server_time = answer.server_time.or(report.server_time);
-        let acknowledged = store.acknowledge(&batch, &answer.body.results).await?;
-        report.pushed += acknowledged.done;
-        report.refused += acknowledged.refused;
-        if acknowledged.done + acknowledged.refused < batch.len() {
-            // The server did not answer for some changes; they stay queued for the next sync.
-            break;
-        }
-    }
+    push_outbox(store, client, &mut report).await?;
     loop {
         let since = store.pull_cursor().await?;
         let answer = match client.pull(since).await {
@@ -61,5 +44,57 @@ pub async fn sync_once(store: &Store, client: &ServerClient) -> Result<SyncRepor
         if !answer.body.has_more {
             return Ok(report);
         }
+    }
+}
+
+/// The first push of a sync: small, so that the server starts while the device reads the next.
+const FIRST_PUSH_BATCH: u32 = 250;
+
+/// Pushes the outbox in batches, in order. While the server applies one batch, the device records
+/// the answer to the batch before and reads the next, so neither side waits for the other; a batch
+/// is sent only once the one before has been answered, so the server applies them in order.
+async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncReport) -> Result<(), SyncError> {
+    let limit = MAX_PUSH_BATCH as u32;
+    // A small first batch: the server has work within milliseconds while the next is read.
+    let mut batch = store.outbox_batch(None, FIRST_PUSH_BATCH).await?;
+    // The last batch the server answered, not yet recorded in the outbox.
+    let mut answered: Option<(Vec<OutboxEntry>, Vec<MutationResult>)> = None;
+    while !batch.is_empty() {
+        let request = PushRequest {
+            mutations: batch.iter().map(|entry| entry.mutation.clone()).collect(),
+        };
+        let after = batch.last().and_then(|entry| entry.seq);
+        let recording = async {
+            match &answered {
+                Some((sent, results)) => store.acknowledge(sent, results).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (pushed, recorded, next) =
+            futures::join!(client.push(&request), recording, store.outbox_batch(after, limit));
+        if let (Some(acknowledged), Some((sent, _))) = (recorded?, answered.take())
+            && !report.count(acknowledged, sent.len())
+        {
+            // The server did not answer for some changes: they stay queued for the next sync.
+            break;
+        }
+        let answer = pushed?;
+        report.server_time = answer.server_time.or(report.server_time);
+        answered = Some((batch, answer.body.results));
+        batch = next?;
+    }
+    if let Some((sent, results)) = answered {
+        let acknowledged = store.acknowledge(&sent, &results).await?;
+        report.count(acknowledged, sent.len());
+    }
+    Ok(())
+}
+
+impl SyncReport {
+    /// Counts one recorded answer; false when the server left some of the `sent` changes unanswered.
+    fn count(&mut self, acknowledged: Acknowledged, sent: usize) -> bool {
+        self.pushed += acknowledged.done;
+        self.refused += acknowledged.refused;
+        acknowledged.done + acknowledged.refused == sent
     }
 }

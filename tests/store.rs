@@ -442,8 +442,13 @@ mod sync_steps {
         for record in &records {
             ids.push(store.check_in(record).await.unwrap());
         }
-        let sent = store.outbox_batch(500).await.unwrap();
+        let sent = store.outbox_batch(None, 500).await.unwrap();
         assert_eq!(sent.len(), 3);
+        // The batch after one still on its way: the entries queued after it, in order.
+        let after_first = store.outbox_batch(sent[0].seq, 500).await.unwrap();
+        let later: Vec<_> = after_first.iter().map(|entry| entry.mutation.id).collect();
+        assert_eq!(later, ids[1..].to_vec());
+        assert_eq!(store.outbox_batch(sent[2].seq, 500).await.unwrap().len(), 0);
         let refused = RejectReason::Invalid {
             problems: vec![spor_core::validation::Problem::NoQuestions],
         };
@@ -495,7 +500,7 @@ mod sync_steps {
             .await
             .unwrap();
         let canonical = Uuid::now_v7();
-        let sent = store.outbox_batch(1).await.unwrap();
+        let sent = store.outbox_batch(None, 1).await.unwrap();
         store
             .acknowledge(
                 &sent,

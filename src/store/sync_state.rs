@@ -143,15 +143,21 @@ impl Store {
     }
 
     /// The oldest `limit` changes waiting for a server.
-    pub async fn outbox_batch(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+    /// The first `limit` queued changes in order, or those queued after the entry `after` (the last
+    /// of a batch still on its way, so the next can be read meanwhile).
+    pub async fn outbox_batch(&self, after: Option<u32>, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         let action = "read the outbox";
         let transaction = self
             .transaction(&[OUTBOX], TransactionMode::ReadOnly, action)
             .await?;
+        let range = after
+            .map(|seq| rexie::KeyRange::lower_bound(&JsValue::from(seq), Some(true)))
+            .transpose()
+            .map_err(|error| StoreError::database(action)(error.into()))?;
         let values = transaction
             .store(OUTBOX)
             .map_err(StoreError::database(action))?
-            .get_all(None, Some(limit))
+            .get_all(range, Some(limit))
             .await
             .map_err(StoreError::database(action))?;
         from_js_all(values, "outbox entry")

@@ -17,7 +17,7 @@ use crate::survey::SurveyResponse;
 use crate::validation::{Context, Problem};
 
 /// The most mutations one push may carry.
-pub const MAX_PUSH_BATCH: usize = 500;
+pub const MAX_PUSH_BATCH: usize = 1000;
 
 /// The first retry waits up to this long after a failed sync...
 pub const BACKOFF_BASE_MS: u64 = 2_000;

@@ -860,7 +860,21 @@ impl Push<'_> {
                 .bind(&id)
                 .fetch_optional(&mut *self.connection)
                 .await?;
+        // Every stored field of the entity at once, and every winner in one statement: a sync's
+        // first push carries a patch per participant, so statements per field would add up.
+        let stored: BTreeMap<String, (String, String)> = sqlx::query(
+            "SELECT field, value, stamp FROM entity_fields WHERE organisation = ? AND kind = ? AND id = ?",
+        )
+        .bind(&self.organisation)
+        .bind(&kind)
+        .bind(&id)
+        .fetch_all(&mut *self.connection)
+        .await?
+        .into_iter()
+        .map(|row| (row.get("field"), (row.get("value"), row.get("stamp"))))
+        .collect();
         let mut winners = BTreeMap::new();
+        let mut written: Vec<(&str, String, String)> = Vec::new();
         for (field, incoming) in fields {
             let incoming_key = stamp_key(&incoming.stamp);
             let value = to_json(&incoming.value);
@@ -869,44 +883,38 @@ impl Push<'_> {
                     .await?;
                 continue;
             }
-            let current = sqlx::query(
-                "SELECT value, stamp FROM entity_fields WHERE organisation = ? AND kind = ? AND id = ? AND field = ?",
-            )
-            .bind(&self.organisation)
-            .bind(&kind)
-            .bind(&id)
-            .bind(field)
-            .fetch_optional(&mut *self.connection)
-            .await?;
-            let current: Option<(String, String)> = current.map(|row| (row.get("value"), row.get("stamp")));
-            match current {
-                Some((_, current_key)) if current_key == incoming_key => {}
-                Some((_, current_key)) if current_key > incoming_key => {
+            match stored.get(field) {
+                Some((_, current_key)) if *current_key == incoming_key => {}
+                Some((_, current_key)) if *current_key > incoming_key => {
                     self.log_conflict(&kind, &id, field, &value, &incoming_key)
                         .await?;
                 }
                 current => {
                     if let Some((overwritten, overwritten_key)) = current
-                        && overwritten != value
+                        && *overwritten != value
                     {
-                        self.log_conflict(&kind, &id, field, &overwritten, &overwritten_key)
+                        self.log_conflict(&kind, &id, field, overwritten, overwritten_key)
                             .await?;
                     }
-                    sqlx::query(
-                        "INSERT INTO entity_fields (organisation, kind, id, field, value, stamp) VALUES (?, ?, ?, ?, ?, ?) \
-                         ON CONFLICT DO UPDATE SET value = excluded.value, stamp = excluded.stamp",
-                    )
-                    .bind(&self.organisation)
-                    .bind(&kind)
-                    .bind(&id)
-                    .bind(field)
-                    .bind(&value)
-                    .bind(&incoming_key)
-                    .execute(&mut *self.connection)
-                    .await?;
+                    written.push((field, value, incoming_key));
                     winners.insert(field.clone(), incoming.clone());
                 }
             }
+        }
+        if !written.is_empty() {
+            let mut upsert = sqlx::QueryBuilder::new(
+                "INSERT INTO entity_fields (organisation, kind, id, field, value, stamp) ",
+            );
+            upsert.push_values(&written, |mut row, (field, value, stamp)| {
+                row.push_bind(&self.organisation)
+                    .push_bind(&kind)
+                    .push_bind(&id)
+                    .push_bind(*field)
+                    .push_bind(value)
+                    .push_bind(stamp);
+            });
+            upsert.push(" ON CONFLICT DO UPDATE SET value = excluded.value, stamp = excluded.stamp");
+            upsert.build().execute(&mut *self.connection).await?;
         }
         if winners.is_empty() && !fields.is_empty() {
             return Ok(Outcome::Conflict { canonical: entity.id });

@@ -66,11 +66,18 @@ test("10,000 queued records to the server, beside PouchDB replication", async ({
     timeout: 120_000,
   });
   await page.getByLabel("Parringskode").fill(server.coordinatorCode);
-  const started = Date.now();
-  await page.getByRole("button", { name: "Par enheden" }).click();
-  await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer", { timeout: 300_000 });
-  await expect(page.getByTestId("status-chip")).toContainText("Synkroniseret kl.");
-  const sporSeconds = (Date.now() - started) / 1000;
+  // Timed inside the page, frame by frame, as the PouchDB side below: from the tap on "Par enheden"
+  // until nothing waits and the sync has ended.
+  const sporSeconds = await page.evaluate(async () => {
+    const started = performance.now();
+    const pair = [...document.querySelectorAll("button")].find((button) => button.textContent?.trim() === "Par enheden");
+    pair!.click();
+    const text = (testId: string) => document.querySelector(`[data-testid="${testId}"]`)?.textContent ?? "";
+    while (!(text("sync-waiting") === "0 ændringer" && text("status-chip").includes("Synkroniseret kl."))) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    return (performance.now() - started) / 1000;
+  });
   // What the server holds, read by a second device (a device is not sent its own changes back).
   const held = await page.evaluate(async () => {
     const token: string = await new Promise((resolve, reject) => {
