@@ -60,7 +60,7 @@ mod attendance {
         NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
     }
 
-    fn check_in(participant: ParticipantId, activity: ActivityId) -> Attendance {
+    pub(super) fn check_in(participant: ParticipantId, activity: ActivityId) -> Attendance {
         Attendance {
             id: AttendanceId::generate(),
             participant,
@@ -72,7 +72,7 @@ mod attendance {
         }
     }
 
-    fn occurrence(activity: ActivityId) -> Occurrence {
+    pub(super) fn occurrence(activity: ActivityId) -> Occurrence {
         Occurrence {
             activity,
             date: today(),
@@ -1177,6 +1177,7 @@ mod upgrades {
     //! A database made by every earlier schema opens in this version with every record intact, and
     //! a tab still open when a newer version upgrades the database carries on.
 
+    use super::attendance::{check_in, occurrence};
     use super::fresh_store;
     use chrono::NaiveDate;
     use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};
@@ -1184,7 +1185,6 @@ mod upgrades {
     use spor::store::{SCHEMA_VERSION, Store, StoreError};
     use spor_core::Role;
     use spor_core::activity::Occurrence;
-    use spor_core::attendance::Attendance;
     use spor_core::ids::*;
     use spor_core::sync::{Change, RejectReason};
     use wasm_bindgen::{JsCast, JsValue};
@@ -1401,16 +1401,10 @@ mod upgrades {
             );
             // The stores added since work too, and so does a new check-in.
             assert!(store.goals().await.unwrap().is_empty());
-            let newcomer = Attendance {
-                id: AttendanceId::generate(),
-                participant: ParticipantId::generate(),
-                activity: day().activity,
-                date: day().date,
-                role: Role::Bruger,
-                recorded_at: chrono::Utc::now(),
-                recorded_by: DeviceId::generate(),
-            };
-            store.check_in(&newcomer).await.unwrap();
+            store
+                .check_in(&check_in(ParticipantId::generate(), day().activity))
+                .await
+                .unwrap();
             store.close();
             Store::delete(&name).await.unwrap();
         }
@@ -1443,32 +1437,23 @@ mod upgrades {
         close.call0(&connection).unwrap();
     }
 
-    fn check_in(activity: ActivityId) -> Attendance {
-        Attendance {
-            id: AttendanceId::generate(),
-            participant: ParticipantId::generate(),
-            activity,
-            date: day().date,
-            role: Role::Bruger,
-            recorded_at: chrono::Utc::now(),
-            recorded_by: DeviceId::generate(),
-        }
-    }
-
     #[wasm_bindgen_test]
     async fn a_tab_still_open_when_a_newer_version_upgrades_carries_on_with_the_upgraded_database() {
         let name = "spor-test-upgrade-open-tab";
         let store = fresh_store(name).await;
         let activity = ActivityId::generate();
-        let occurrence = Occurrence {
-            activity,
-            date: day().date,
-        };
-        store.check_in(&check_in(activity)).await.unwrap();
+        let occurrence = occurrence(activity);
+        store
+            .check_in(&check_in(ParticipantId::generate(), activity))
+            .await
+            .unwrap();
 
         // The newer version's upgrade is not blocked by this tab, and this tab's next write works.
         let newer = upgrade_elsewhere(name, None).await;
-        store.check_in(&check_in(activity)).await.unwrap();
+        store
+            .check_in(&check_in(ParticipantId::generate(), activity))
+            .await
+            .unwrap();
         assert_eq!(
             store
                 .occurrence_records(occurrence)
@@ -1485,10 +1470,15 @@ mod upgrades {
 
         // A newer version that removed a store this one needs: a clear "reload" error, nothing lost.
         let store = fresh_store(name).await;
-        store.check_in(&check_in(activity)).await.unwrap();
+        store
+            .check_in(&check_in(ParticipantId::generate(), activity))
+            .await
+            .unwrap();
         let newer = upgrade_elsewhere(name, Some("goals")).await;
         assert_eq!(
-            store.check_in(&check_in(activity)).await,
+            store
+                .check_in(&check_in(ParticipantId::generate(), activity))
+                .await,
             Err(StoreError::Outdated)
         );
         close(newer);

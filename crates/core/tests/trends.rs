@@ -283,14 +283,9 @@ fn session_answers_are_counts_and_shares_with_small_cells_hidden() {
     assert!(shares[0].answers.iter().all(|(_, cell)| cell.is_hidden()));
 }
 
-#[test]
-fn goals_are_met_not_met_or_lack_data() {
-    let day = date(2026, 3, 5);
-    let data = Dataset {
-        visits: (0..4).map(|n| visit(n, day, Role::Bruger)).collect(),
-        ..Dataset::default()
-    };
-    let goal = |metric, target| Goal {
+/// "At least `target`" at the café over the first quarter of 2026.
+fn goal(metric: GoalMetric, target: f64) -> Goal {
+    Goal {
         id: GoalId::generate(),
         activity: cafe(),
         metric,
@@ -298,6 +293,15 @@ fn goals_are_met_not_met_or_lack_data() {
         target,
         from: date(2026, 1, 1),
         to: date(2026, 3, 31),
+    }
+}
+
+#[test]
+fn goals_are_met_not_met_or_lack_data() {
+    let day = date(2026, 3, 5);
+    let data = Dataset {
+        visits: (0..4).map(|n| visit(n, day, Role::Bruger)).collect(),
+        ..Dataset::default()
     };
     let settings = ReportingSettings::default();
     assert_eq!(
@@ -508,15 +512,6 @@ fn a_goal_on_people_is_followed_from_its_start_to_the_end_of_each_period() {
             visit(1, date(2026, 2, 12), Role::Bruger),
         ],
         ..Dataset::default()
-    };
-    let goal = |metric, target| Goal {
-        id: GoalId::generate(),
-        activity: cafe(),
-        metric,
-        comparison: Comparison::AtLeast,
-        target,
-        from: date(2026, 1, 1),
-        to: date(2026, 3, 31),
     };
     let settings = ReportingSettings::default();
     let unique = goal(GoalMetric::UniqueParticipants, 5.0);
