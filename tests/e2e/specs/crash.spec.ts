@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
+import { storedRecords } from "../support/idb";
 import { localDate } from "../support/register";
 
 const PEOPLE = 40;
@@ -21,35 +22,14 @@ interface Stored {
 }
 
 /** The check-ins of `date` and their outbox entries, read straight from IndexedDB. */
-function stored(page: Page, date: string): Promise<Stored> {
-  return page.evaluate(
-    (date) =>
-      new Promise<Stored>((resolve, reject) => {
-        const open = indexedDB.open("spor");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const transaction = open.result.transaction(["attendance", "outbox"]);
-          const all = (name: string) =>
-            new Promise<any[]>((done, fail) => {
-              const request = transaction.objectStore(name).getAll();
-              request.onsuccess = () => done(request.result);
-              request.onerror = () => fail(request.error);
-            });
-          Promise.all([all("attendance"), all("outbox")]).then(([attendance, outbox]) => {
-            open.result.close();
-            const checkIns = Object.fromEntries(
-              attendance.filter((a) => a.date === date).map((a) => [a.id, a.participant]),
-            );
-            const queued = outbox
-              .map((entry) => entry.mutation.change)
-              .filter((change) => change.type === "check_in" && change.attendance.date === date)
-              .map((change) => change.attendance.id);
-            resolve({ checkIns, queued });
-          }, reject);
-        };
-      }),
-    date,
-  );
+async function stored(page: Page, date: string): Promise<Stored> {
+  const { attendance, outbox } = await storedRecords(page, ["attendance", "outbox"]);
+  const checkIns = Object.fromEntries(attendance.filter((a) => a.date === date).map((a) => [a.id, a.participant]));
+  const queued = outbox
+    .map((entry) => entry.mutation.change)
+    .filter((change) => change.type === "check_in" && change.attendance.date === date)
+    .map((change) => change.attendance.id);
+  return { checkIns, queued };
 }
 
 test("a tab that crashes during a burst of check-ins keeps every confirmed one, each with its outbox entry", async ({ browser, baseURL }) => {

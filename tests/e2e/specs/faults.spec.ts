@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { type Fault, startFaultProxy } from "../support/fault-proxy";
+import { storedRecords } from "../support/idb";
 import { addPerson, createActivity, localDate } from "../support/register";
 import { startServer } from "../support/server";
 import { deviceToken, pair, pairingCode, serverChanges } from "../support/sync";
@@ -98,35 +99,16 @@ interface DeviceState {
 }
 
 /** What the phone's IndexedDB holds, read directly. */
-function deviceState(page: Page): Promise<DeviceState> {
-  return page.evaluate(
-    () =>
-      new Promise<DeviceState>((resolve, reject) => {
-        const open = indexedDB.open("spor");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const names = ["outbox", "dead_letters", "participants", "attendance", "responses"];
-          const transaction = open.result.transaction(names);
-          const all = (name: string) =>
-            new Promise<any[]>((done, fail) => {
-              const request = transaction.objectStore(name).getAll();
-              request.onsuccess = () => done(request.result);
-              request.onerror = () => fail(request.error);
-            });
-          Promise.all(names.map(all)).then(([outbox, dead, participants, attendance, responses]) => {
-            open.result.close();
-            resolve({
-              outbox: outbox.length,
-              deadLetters: dead.length,
-              participants: participants.length,
-              attendance: attendance.map((a) => a.id).sort(),
-              occurrences: attendance.map((a) => `${a.participant} ${a.activity} ${a.date}`).sort(),
-              responses: responses.map((r) => r.id).sort(),
-            });
-          }, reject);
-        };
-      }),
-  );
+async function deviceState(page: Page): Promise<DeviceState> {
+  const stored = await storedRecords(page, ["outbox", "dead_letters", "participants", "attendance", "responses"]);
+  return {
+    outbox: stored.outbox.length,
+    deadLetters: stored.dead_letters.length,
+    participants: stored.participants.length,
+    attendance: stored.attendance.map((a) => a.id).sort(),
+    occurrences: stored.attendance.map((a) => `${a.participant} ${a.activity} ${a.date}`).sort(),
+    responses: stored.responses.map((r) => r.id).sort(),
+  };
 }
 
 async function importBackup(page: Page, backup: object, expectedNew: number) {

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "../support/fixtures";
+import { storedRecords } from "../support/idb";
 import { addPerson, createActivity } from "../support/register";
 
 test("the app opens in Danish with its frame, and English is remembered after a reload", async ({ page }) => {
@@ -106,18 +107,8 @@ test("a check-in the browser refuses for a full disk says so, and everything sto
   await cdp.send("Storage.overrideQuotaForOrigin", { origin: baseURL! });
   await page.reload();
   await expect(page.getByTestId("summary-named")).toHaveText("2");
-  const queued = await page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open("spor");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const count = open.result.transaction("outbox").objectStore("outbox").count();
-          count.onsuccess = () => resolve(count.result);
-        };
-      }),
-  );
-  expect(queued).toBe(5);
+  const { outbox } = await storedRecords(page, ["outbox"]);
+  expect(outbox).toHaveLength(5);
 });
 
 for (const width of [390, 320]) {

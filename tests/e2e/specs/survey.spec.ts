@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, serviceWorkerInControl, test } from "../support/fixtures";
+import { type StoredRecord, storedRecords } from "../support/idb";
 import { addPerson, createActivity } from "../support/register";
 
 async function noAxeViolations(page: Page) {
@@ -9,19 +10,8 @@ async function noAxeViolations(page: Page) {
 }
 
 /** The survey responses stored on the device. */
-function storedResponses(page: Page): Promise<Array<Record<string, unknown>>> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("spor");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction("responses").objectStore("responses").getAll();
-          all.onsuccess = () => resolve(all.result);
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
+async function storedResponses(page: Page): Promise<StoredRecord[]> {
+  return (await storedRecords(page, ["responses"])).responses;
 }
 
 const WHO5 = [
