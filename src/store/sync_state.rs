@@ -142,7 +142,6 @@ impl Store {
         }
     }
 
-    /// The oldest `limit` changes waiting for a server.
     /// The first `limit` queued changes in order, or those queued after the entry `after` (the last
     /// of a batch still on its way, so the next can be read meanwhile).
     pub async fn outbox_batch(&self, after: Option<u32>, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {

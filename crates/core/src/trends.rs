@@ -677,17 +677,23 @@ pub fn goal_progress(
     ) {
         return Vec::new();
     }
+    let whole = Query {
+        from: goal.from,
+        to: goal.to,
+        granularity,
+        activity: Some(goal.activity),
+        settings,
+    };
+    // One pass over the visits: each participant's first visit in the goal's period, then counted
+    // up to the end of each period.
+    let arrivals = arrivals(data, &whole);
     Period::covering(goal.from, goal.to.min(until), granularity)
         .into_iter()
         .map(|period| {
-            let query = Query {
-                from: goal.from,
-                to: period.end().pred_opt().unwrap_or(period.start).min(goal.to),
-                granularity,
-                activity: Some(goal.activity),
-                settings,
-            };
-            let (unique, new) = people_in(data, &query);
+            let end = period.end().pred_opt().unwrap_or(period.start).min(goal.to);
+            let so_far = &arrivals[..arrivals.partition_point(|(date, _)| *date <= end)];
+            let unique = u32::try_from(so_far.len()).unwrap_or(u32::MAX);
+            let new = u32::try_from(so_far.iter().filter(|(_, new)| *new).count()).unwrap_or(u32::MAX);
             let value = match goal.metric {
                 GoalMetric::UniqueParticipants => Some(f64::from(unique)),
                 _ => (unique > 0).then(|| f64::from(new) * 100.0 / f64::from(unique)),
@@ -699,22 +705,37 @@ pub fn goal_progress(
 
 /// Distinct named participants in the query's range, and how many of them came for the first time ever.
 fn people_in(data: &Dataset, query: &Query) -> (u32, u32) {
+    let arrivals = arrivals(data, query);
+    let new = arrivals.iter().filter(|(_, new)| *new).count();
+    (
+        u32::try_from(arrivals.len()).unwrap_or(u32::MAX),
+        u32::try_from(new).unwrap_or(u32::MAX),
+    )
+}
+
+/// Each named participant who came in the query's range: the day they first came in it, and
+/// whether that was their first time ever (new), in date order.
+fn arrivals(data: &Dataset, query: &Query) -> Vec<(NaiveDate, bool)> {
     let mut first_ever: HashMap<ParticipantId, NaiveDate> = HashMap::new();
-    let mut in_range: HashMap<ParticipantId, ()> = HashMap::new();
-    for visit in data.visits.iter().filter(|v| query.includes_activity(v.activity)) {
-        first_ever
+    let mut first_in_range: HashMap<ParticipantId, NaiveDate> = HashMap::new();
+    let keep_earliest = |firsts: &mut HashMap<ParticipantId, NaiveDate>, visit: &Visit| {
+        firsts
             .entry(visit.participant)
             .and_modify(|first| *first = (*first).min(visit.date))
             .or_insert(visit.date);
+    };
+    for visit in data.visits.iter().filter(|v| query.includes_activity(v.activity)) {
+        keep_earliest(&mut first_ever, visit);
         if query.includes(visit.activity, visit.date) {
-            in_range.insert(visit.participant, ());
+            keep_earliest(&mut first_in_range, visit);
         }
     }
-    let new = in_range.keys().filter(|p| first_ever[*p] >= query.from).count();
-    (
-        u32::try_from(in_range.len()).unwrap_or(u32::MAX),
-        u32::try_from(new).unwrap_or(u32::MAX),
-    )
+    let mut arrivals: Vec<(NaiveDate, bool)> = first_in_range
+        .into_iter()
+        .map(|(participant, date)| (date, first_ever[&participant] >= query.from))
+        .collect();
+    arrivals.sort_unstable();
+    arrivals
 }
 
 /// The mean and its 95 % confidence interval (Student's t with n - 1 degrees of freedom).
