@@ -554,7 +554,6 @@ fn goal_progress_charts(context: &ChartContext, dataset: &Dataset, query: &Query
                 return None;
             }
             let percent = goal.metric == GoalMetric::NewParticipantsPercent;
-            let decimals = usize::from(percent);
             let since = context.language.format_date(goal.from);
             let column = context.i18n.format(Key::GoalsProgressSince, &[("from", &since)]);
             let rows = progress
@@ -571,12 +570,12 @@ fn goal_progress_charts(context: &ChartContext, dataset: &Dataset, query: &Query
             let cells = progress
                 .iter()
                 .map(|(_, value)| {
-                    let text = value.map_or_else(|| "–".to_owned(), |value| context.number(value, decimals));
-                    vec![Some(if percent && value.is_some() {
-                        format!("{text} %")
-                    } else {
-                        text
-                    })]
+                    let text = match value {
+                        None => "–".to_owned(),
+                        Some(share) if percent => format!("{} %", context.number(*share, 1)),
+                        Some(count) => context.number(*count, 0),
+                    };
+                    vec![Some(text)]
                 })
                 .collect();
             Some(

@@ -4,9 +4,8 @@
 
 use std::path::Path;
 
-use crate::app_build;
 use crate::command::{Failure, Result, project_command, root, run_step};
-use crate::tools;
+use crate::{test, tools};
 
 const DEFAULT_SECONDS: u64 = 300;
 const FUZZ_TARGETS: [&str; 2] = ["push", "backup"];
@@ -33,20 +32,11 @@ pub fn run(args: &[String]) -> Result {
     )?;
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
-    app_build::build_release()?;
-    run_step(
-        project_command("cargo").args(["build", "--package", "spor-server"]),
-        "building spor-server",
-    )?;
     let seeds: Vec<String> = FAULT_SEEDS.map(|seed| seed.to_string()).collect();
     run_step(
-        project_command("npx")
-            .args(["playwright", "test", "specs/faults.spec.ts"])
-            .current_dir(root().join("tests/e2e"))
-            .env("SPOR_FAULT_SEEDS", seeds.join(","))
-            .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
-            .env("SPOR_DIST", root().join("dist"))
-            .env("CHROMIUM", tools::CHROMIUM),
+        test::end_to_end()?
+            .arg("specs/faults.spec.ts")
+            .env("SPOR_FAULT_SEEDS", seeds.join(",")),
         "the fault proxy over seeds 4 to 23",
     )
 }

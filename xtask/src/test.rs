@@ -89,19 +89,9 @@ pub fn run() -> Result {
         outcome
     });
     stage("end-to-end", &mut || {
-        app_build::build_release()?;
+        let mut playwright = end_to_end()?;
         run_step(
-            &mut cargo(&["build", "--package", "spor-server"]),
-            "building spor-server",
-        )?;
-        run_step(
-            project_command("npx")
-                .args(["playwright", "test"])
-                .current_dir(root().join("tests/e2e"))
-                .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
-                .env("SPOR_DIST", root().join("dist"))
-                .env("SPOR_RELIABILITY_OUT", reliability::out_dir())
-                .env("CHROMIUM", tools::CHROMIUM),
+            playwright.env("SPOR_RELIABILITY_OUT", reliability::out_dir()),
             "Playwright end-to-end tests",
         )
     });
@@ -122,6 +112,24 @@ pub fn run() -> Result {
     } else {
         Err(Failure::new(format!("{failed} stage(s) failed; see above")))
     }
+}
+
+/// Builds the release app and the server, and returns `npx playwright test` in `tests/e2e`, set up
+/// to drive them; the caller adds specs or settings and runs it.
+pub fn end_to_end() -> Result<Command> {
+    app_build::build_release()?;
+    run_step(
+        &mut cargo(&["build", "--package", "spor-server"]),
+        "building spor-server",
+    )?;
+    let mut playwright = project_command("npx");
+    playwright
+        .args(["playwright", "test"])
+        .current_dir(root().join("tests/e2e"))
+        .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
+        .env("SPOR_DIST", root().join("dist"))
+        .env("CHROMIUM", tools::CHROMIUM);
+    Ok(playwright)
 }
 
 fn cargo(args: &[&str]) -> Command {
