@@ -132,13 +132,14 @@ export async function startFaultProxy(target: string, seed: number): Promise<Fau
   const server = createServer(async (incoming, outgoing) => {
     try {
       const body = await readAll(incoming);
-      if (proxy.protocolMovedOn && incoming.url?.startsWith("/api/v1/sync/")) {
+      const sync = incoming.url?.startsWith("/api/v1/sync/") ?? false;
+      if (proxy.protocolMovedOn && sync) {
         outgoing.writeHead(426, { "content-type": "application/json" });
         outgoing.end(JSON.stringify({ error: "unsupported_protocol", message: "this server speaks protocol 2" }));
         return;
       }
-      const fault = proxy.faulty && incoming.url?.startsWith("/api/v1/sync/") ? draw() : "pass";
-      if (incoming.url?.startsWith("/api/v1/sync/")) proxy.injected[fault] += 1;
+      const fault = proxy.faulty && sync ? draw() : "pass";
+      if (sync) proxy.injected[fault] += 1;
       const reply = (answer: Answer) => {
         outgoing.writeHead(answer.status, headersOf(answer));
         outgoing.end(answer.body);
