@@ -25,10 +25,10 @@ pub fn run(args: &[String]) -> Result {
                     .parse()
                     .map_err(|_| Failure::new(format!("--addr {value} is not an IP address")))?
             }
-            "--data-dir" => server_args.extend(["--data-dir".to_owned(), value.clone()]),
+            "--data-dir" | "--database-url" => server_args.extend([flag.clone(), value.clone()]),
             other => {
                 return Err(Failure::new(format!(
-                    "unknown flag {other}; serve takes --port N, --addr A and --data-dir DIR"
+                    "unknown flag {other}; serve takes --port N, --addr A, --data-dir DIR and --database-url URL"
                 )));
             }
         }

@@ -37,6 +37,7 @@ pub fn run() -> Result {
     stage("tools", &mut || {
         tools::ensure_app_build_tools()?;
         tools::ensure_chromium()?;
+        tools::ensure_postgres()?;
         tools::ensure_e2e_packages()
     });
     stage("fmt", &mut || {

@@ -151,6 +151,30 @@ pub fn ensure_chromium() -> Result {
     )
 }
 
+/// PostgreSQL's server programs, for the server tests that run every sync test on PostgreSQL as
+/// well as on SQLite (each test process starts its own server on 127.0.0.1; nothing is left running).
+pub fn ensure_postgres() -> Result {
+    let installed = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|version| version.path().join("bin/postgres").exists());
+    if installed {
+        return Ok(());
+    }
+    let advice = "Run it as root, or install it yourself: sudo apt-get install postgresql";
+    install(
+        "the apt package lists",
+        project_command("apt-get").arg("update"),
+        advice,
+    )?;
+    install(
+        "PostgreSQL",
+        project_command("apt-get").args(["install", "-y", "postgresql"]),
+        advice,
+    )
+}
+
 /// The end-to-end tests' npm packages (Playwright without its browser download, axe-core).
 pub fn ensure_e2e_packages() -> Result {
     ensure_npm_packages("tests/e2e", "the end-to-end test packages")

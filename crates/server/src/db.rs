@@ -1,12 +1,16 @@
-//! The SQLite storage: one file in the data directory, WAL mode, migrations embedded and run at start.
+//! The storage on SQL: SQLite (one file in the data directory, WAL mode; the default) or
+//! PostgreSQL (for larger deployments). Both run the same statements through sqlx's `Any` driver;
+//! what differs (connecting, migrations, locking, the newest sequence number, scrubbing after an
+//! erasure, backups) is decided by [`Backend`].
 //!
-//! SQLite has one writer at a time; writes take [`Database::writer`] first, so concurrent pushes
-//! queue in the server instead of failing with `SQLITE_BUSY`, and each push is one transaction.
+//! SQLite has one writer at a time; its writes take the backend's writer lock first, so concurrent
+//! pushes queue in the server instead of failing with `SQLITE_BUSY`. PostgreSQL takes a lock per
+//! organisation for each push instead, which also keeps an organisation's change log in commit
+//! order, so a pull never passes a change that commits later with a lower sequence number.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -19,12 +23,13 @@ use spor_core::protocol::DeviceInfo;
 use spor_core::survey::SurveyTemplate;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, Mutation, MutationResult, Outcome, PullResponse, PulledChange,
-    RejectReason, Stamped,
+    RejectReason,
 };
 use spor_core::validation::{Context, Problem};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqliteConnection, SqlitePool};
-use tokio::sync::Mutex;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor, Row};
+use tokio::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
 use crate::error::ServeError;
@@ -32,14 +37,45 @@ use crate::storage::{DeviceRecord, NewDevice, NewPairingCode, Paired, PullError,
 
 pub const DATABASE_FILE: &str = "spor.sqlite3";
 
+/// Set on every SQLite connection. Records cannot be collected again, so every commit reaches the
+/// disk before it is acknowledged; an erased name is overwritten in the file, not just unlinked.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+
+/// Where the server keeps its data.
+#[derive(Debug, Clone)]
+pub enum DatabaseLocation {
+    /// `spor.sqlite3` in this directory (the default: nothing to set up).
+    SqliteIn(PathBuf),
+    /// A PostgreSQL database, by URL.
+    Postgres(String),
+}
+
 #[derive(Clone)]
 pub struct Database {
-    pool: SqlitePool,
-    path: Arc<PathBuf>,
-    writer: Arc<Mutex<()>>,
+    pool: AnyPool,
+    backend: Arc<Backend>,
+}
+
+enum Backend {
+    Sqlite {
+        path: PathBuf,
+        writer: Mutex<()>,
+    },
+    /// The server's address, without the password, for messages.
+    Postgres {
+        server: String,
+    },
 }
 
 impl Database {
+    pub async fn open(location: &DatabaseLocation) -> Result<Database, ServeError> {
+        match location {
+            DatabaseLocation::SqliteIn(data_dir) => Database::open_in(data_dir).await,
+            DatabaseLocation::Postgres(url) => Database::connect(url).await,
+        }
+    }
+
     /// Opens `spor.sqlite3` in `data_dir`, creating the directory and the file on first start.
     pub async fn open_in(data_dir: &Path) -> Result<Database, ServeError> {
         std::fs::create_dir_all(data_dir).map_err(|source| ServeError::DataDir {
@@ -47,40 +83,165 @@ impl Database {
             source,
         })?;
         let path = data_dir.join(DATABASE_FILE);
-        let options = SqliteConnectOptions::new()
+        sqlx::any::install_default_drivers();
+        let url = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // Records cannot be collected again: every commit reaches the disk before it is acknowledged.
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true)
-            // An erased name is overwritten in the file, not just unlinked from it.
-            .pragma("secure_delete", "ON");
-        let pool = SqlitePoolOptions::new()
+            .to_url_lossy();
+        let open_failed = |source| ServeError::Database {
+            location: path.display().to_string(),
+            source,
+        };
+        let pool = AnyPoolOptions::new()
             .max_connections(4)
-            .connect_with(options)
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection.execute(sqlx::raw_sql(SQLITE_SETTINGS)).await?;
+                    Ok(())
+                })
+            })
+            .connect_with(AnyConnectOptions::from_url(&url).map_err(open_failed)?)
             .await
-            .map_err(|source| ServeError::Database {
-                path: path.clone(),
-                source,
-            })?;
-        sqlx::migrate!()
+            .map_err(open_failed)?;
+        sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .map_err(|source| ServeError::Migrate {
-                path: path.clone(),
+                location: path.display().to_string(),
                 source,
             })?;
         Ok(Database {
             pool,
-            path: Arc::new(path),
-            writer: Arc::new(Mutex::new(())),
+            backend: Arc::new(Backend::Sqlite {
+                path,
+                writer: Mutex::new(()),
+            }),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Connects to the PostgreSQL database at `url` (`postgres://user:password@host/database`),
+    /// which must exist; its tables are created or brought up to date.
+    pub async fn connect(url: &str) -> Result<Database, ServeError> {
+        let server = without_password(url);
+        sqlx::any::install_default_drivers();
+        let connect_failed = |source| ServeError::Database {
+            location: server.clone(),
+            source,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .connect_with(url.parse::<AnyConnectOptions>().map_err(connect_failed)?)
+            .await
+            .map_err(connect_failed)?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|source| ServeError::Migrate {
+                location: server.clone(),
+                source,
+            })?;
+        Ok(Database {
+            pool,
+            backend: Arc::new(Backend::Postgres { server }),
+        })
+    }
+
+    /// Where the data is, for people: the SQLite file, or the PostgreSQL server and database.
+    pub fn location(&self) -> String {
+        match &*self.backend {
+            Backend::Sqlite { path, .. } => path.display().to_string(),
+            Backend::Postgres { server } => server.clone(),
+        }
+    }
+
+    /// The SQLite file, when the data is in one.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match &*self.backend {
+            Backend::Sqlite { path, .. } => Some(path),
+            Backend::Postgres { .. } => None,
+        }
+    }
+
+    fn dialect(&self) -> Dialect {
+        match &*self.backend {
+            Backend::Sqlite { .. } => Dialect::Sqlite,
+            Backend::Postgres { .. } => Dialect::Postgres,
+        }
+    }
+
+    /// SQLite's single writer; PostgreSQL takes its locks inside the transaction.
+    async fn writer(&self) -> Option<MutexGuard<'_, ()>> {
+        match &*self.backend {
+            Backend::Sqlite { writer, .. } => Some(writer.lock().await),
+            Backend::Postgres { .. } => None,
+        }
+    }
+}
+
+/// `url` with its password left out, safe to print and log.
+fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(an unreadable database URL)".to_owned(),
+    }
+}
+
+/// The most values one statement binds: SQLite takes up to 32,766, PostgreSQL 65,535.
+const MAX_BINDS: usize = 32_000;
+
+/// Inserts `rows` (`insert` names the table and columns; `suffix` follows the values) in as few
+/// statements as the bind limit allows.
+async fn insert_rows<const COLUMNS: usize>(
+    connection: &mut AnyConnection,
+    dialect: Dialect,
+    insert: &str,
+    rows: &[[&str; COLUMNS]],
+    suffix: &str,
+) -> Result<(), StorageError> {
+    for chunk in rows.chunks(MAX_BINDS / COLUMNS) {
+        let query = format!(
+            "{insert} VALUES {} {suffix}",
+            dialect.value_rows(chunk.len(), COLUMNS)
+        );
+        let statement = chunk
+            .iter()
+            .flatten()
+            .fold(sqlx::query(&query), |statement, value| statement.bind(*value));
+        statement.execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// How a statement's placeholders are written. The statements written once use `$1`, which both
+/// take; the long generated ones (thousands of values in a multi-row insert) use plain `?` on
+/// SQLite, where every numbered placeholder costs a search through the names before it.
+#[derive(Debug, Clone, Copy)]
+enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// `count` placeholders from the `first` value of the statement on, separated by commas.
+    fn placeholders(self, first: usize, count: usize) -> String {
+        let each: Vec<String> = match self {
+            Dialect::Sqlite => vec!["?".to_owned(); count],
+            Dialect::Postgres => (first..first + count).map(|index| format!("${index}")).collect(),
+        };
+        each.join(", ")
+    }
+
+    /// `($1, $2), ($3, $4)`: the placeholders of a multi-row `VALUES` list.
+    fn value_rows(self, rows: usize, columns: usize) -> String {
+        (0..rows)
+            .map(|row| format!("({})", self.placeholders(row * columns + 1, columns)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -134,8 +295,8 @@ impl Storage for Database {
         now: DateTime<Utc>,
     ) -> Result<OrganisationId, StorageError> {
         let id = OrganisationId(Uuid::now_v7());
-        let _writer = self.writer.lock().await;
-        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)")
+        let _writer = self.writer().await;
+        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(id.0.to_string())
             .bind(name)
             .bind(timestamp(now))
@@ -145,9 +306,9 @@ impl Storage for Database {
     }
 
     async fn add_pairing_code(&self, code: NewPairingCode) -> Result<(), StorageError> {
-        let _writer = self.writer.lock().await;
+        let _writer = self.writer().await;
         sqlx::query(
-            "INSERT INTO pairing_codes (code_hash, organisation, role, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO pairing_codes (code_hash, organisation, role, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(code.code_hash)
         .bind(code.organisation.0.to_string())
@@ -164,12 +325,12 @@ impl Storage for Database {
         device: NewDevice,
         now: DateTime<Utc>,
     ) -> Result<Option<Paired>, StorageError> {
-        let _writer = self.writer.lock().await;
+        let _writer = self.writer().await;
         let mut transaction = self.pool.begin().await?;
         // Used and expired codes are left out by the update itself: one statement, no race.
         let Some(row) = sqlx::query(
-            "UPDATE pairing_codes SET used_at = ?1 \
-             WHERE code_hash = ?2 AND used_at IS NULL AND expires_at > ?1 \
+            "UPDATE pairing_codes SET used_at = $1 \
+             WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \
              RETURNING organisation, role",
         )
         .bind(timestamp(now))
@@ -181,12 +342,12 @@ impl Storage for Database {
         };
         let organisation: String = row.get("organisation");
         let role = DeviceRole::parse(row.get("role")).ok_or(StorageError::Corrupt("device role"))?;
-        let organisation_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = ?")
+        let organisation_name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
             .bind(&organisation)
             .fetch_one(&mut *transaction)
             .await?;
         sqlx::query(
-            "INSERT INTO devices (id, organisation, role, name, secret_hash, paired_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO devices (id, organisation, role, name, secret_hash, paired_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(device.id.0.to_string())
         .bind(&organisation)
@@ -206,7 +367,7 @@ impl Storage for Database {
 
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StorageError> {
         let Some(row) =
-            sqlx::query("SELECT organisation, role, secret_hash, revoked_at FROM devices WHERE id = ?")
+            sqlx::query("SELECT organisation, role, secret_hash, revoked_at FROM devices WHERE id = $1")
                 .bind(id.0.to_string())
                 .fetch_optional(&self.pool)
                 .await?
@@ -223,8 +384,8 @@ impl Storage for Database {
     }
 
     async fn touch_device(&self, id: DeviceId, now: DateTime<Utc>) -> Result<(), StorageError> {
-        let _writer = self.writer.lock().await;
-        sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
+        let _writer = self.writer().await;
+        sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
             .bind(timestamp(now))
             .bind(id.0.to_string())
             .execute(&self.pool)
@@ -235,7 +396,7 @@ impl Storage for Database {
     async fn devices(&self, organisation: OrganisationId) -> Result<Vec<DeviceInfo>, StorageError> {
         let rows = sqlx::query(
             "SELECT id, name, role, paired_at, last_seen_at, revoked_at FROM devices \
-             WHERE organisation = ? ORDER BY paired_at",
+             WHERE organisation = $1 ORDER BY paired_at",
         )
         .bind(organisation.0.to_string())
         .fetch_all(&self.pool)
@@ -266,9 +427,9 @@ impl Storage for Database {
         device: DeviceId,
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
-        let _writer = self.writer.lock().await;
+        let _writer = self.writer().await;
         let revoked = sqlx::query(
-            "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND organisation = ?",
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND organisation = $3",
         )
         .bind(timestamp(now))
         .bind(device.0.to_string())
@@ -285,13 +446,20 @@ impl Storage for Database {
         mutations: Vec<Mutation>,
         now: DateTime<Utc>,
     ) -> Result<Vec<MutationResult>, StorageError> {
-        let _writer = self.writer.lock().await;
+        let _writer = self.writer().await;
         let mut transaction = self.pool.begin().await?;
-        let merges_exist: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM participant_merges WHERE organisation = ?)")
+        if let Backend::Postgres { .. } = &*self.backend {
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS locked")
                 .bind(organisation.0.to_string())
-                .fetch_one(&mut *transaction)
+                .execute(&mut *transaction)
                 .await?;
+        }
+        let merges_exist =
+            sqlx::query_scalar::<_, i64>("SELECT 1 FROM participant_merges WHERE organisation = $1 LIMIT 1")
+                .bind(organisation.0.to_string())
+                .fetch_optional(&mut *transaction)
+                .await?
+                .is_some();
         let mut push = Push {
             connection: &mut transaction,
             organisation: organisation.0.to_string(),
@@ -301,47 +469,51 @@ impl Storage for Database {
             context: Context {
                 today: now.date_naive(),
             },
+            dialect: self.dialect(),
         };
         let mut results = Vec::with_capacity(mutations.len());
         let erases = mutations
             .iter()
             .any(|mutation| matches!(mutation.change, Change::EraseParticipant { .. }));
-        // Runs of check-ins (the bulk of any sync) go in a few multi-row statements; everything
-        // else one by one, in order.
+        // Runs of check-ins and of patches (the bulk of any sync) go in a few multi-row
+        // statements; everything else one by one, in order.
         let mut rest = &mutations[..];
         while !rest.is_empty() {
-            let run = rest
-                .iter()
-                .take_while(|mutation| matches!(mutation.change, Change::CheckIn { .. }))
-                .count();
-            if run > 1 && !push.merges_exist {
-                let outcomes = push.apply_check_ins(&rest[..run]).await?;
-                results.extend(
-                    rest[..run]
-                        .iter()
-                        .zip(outcomes)
-                        .map(|(mutation, outcome)| MutationResult {
-                            id: mutation.id,
-                            outcome,
-                        }),
-                );
-                rest = &rest[run..];
+            let run_of = |is_kind: fn(&Change) -> bool| {
+                rest.iter()
+                    .take_while(|mutation| is_kind(&mutation.change))
+                    .count()
+            };
+            let check_ins = run_of(|change| matches!(change, Change::CheckIn { .. }));
+            let patches = run_of(|change| matches!(change, Change::Patch { .. }));
+            let (taken, outcomes) = if check_ins > 1 && !push.merges_exist {
+                (check_ins, push.apply_check_ins(&rest[..check_ins]).await?)
+            } else if patches > 0 {
+                (patches, push.apply_patches(&rest[..patches]).await?)
             } else {
-                let outcome = push.apply(&rest[0]).await?;
-                results.push(MutationResult {
-                    id: rest[0].id,
-                    outcome,
-                });
-                rest = &rest[1..];
-            }
+                (1, vec![push.apply(&rest[0]).await?])
+            };
+            results.extend(
+                rest[..taken]
+                    .iter()
+                    .zip(outcomes)
+                    .map(|(mutation, outcome)| MutationResult {
+                        id: mutation.id,
+                        outcome,
+                    }),
+            );
+            rest = &rest[taken..];
         }
         transaction.commit().await?;
         if erases {
-            // The write-ahead log still holds the pages as they were before the erasure: copy the
-            // erased pages into the database and empty the log.
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await?;
+            let scrub = match &*self.backend {
+                // The write-ahead log still holds the pages as they were before the erasure: copy
+                // the erased pages into the database and empty the log.
+                Backend::Sqlite { .. } => "PRAGMA wal_checkpoint(TRUNCATE)",
+                // Deleted rows stay in the table files until a vacuum removes them.
+                Backend::Postgres { .. } => "VACUUM entity_fields, conflicts, changes",
+            };
+            sqlx::raw_sql(scrub).execute(&self.pool).await?;
         }
         Ok(results)
     }
@@ -354,11 +526,19 @@ impl Storage for Database {
         since: u64,
         limit: u32,
     ) -> Result<PullResponse, PullError> {
-        let newest: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'changes'")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(StorageError::from)?;
+        // The highest sequence number ever given out, also when its change was scrubbed since.
+        let newest_query = match &*self.backend {
+            Backend::Sqlite { .. } => {
+                "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'changes'"
+            }
+            Backend::Postgres { .. } => {
+                "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('changes', 'seq')::regclass), 0)"
+            }
+        };
+        let newest: i64 = sqlx::query_scalar(newest_query)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StorageError::from)?;
         if since > newest as u64 {
             return Err(PullError::CursorGone { since });
         }
@@ -370,7 +550,7 @@ impl Storage for Database {
         // The topics are this server's own constants, never request text.
         let query = format!(
             "SELECT seq, change FROM changes \
-             WHERE organisation = ? AND seq > ? AND device != ? AND topic IN ({topic_list}) ORDER BY seq LIMIT ?"
+             WHERE organisation = $1 AND seq > $2 AND device != $3 AND topic IN ({topic_list}) ORDER BY seq LIMIT $4"
         );
         let rows = sqlx::query(&query)
             .bind(organisation.0.to_string())
@@ -401,11 +581,16 @@ impl Storage for Database {
     }
 
     async fn backup_to(&self, target: &Path) -> Result<(), StorageError> {
-        sqlx::query("VACUUM INTO ?")
-            .bind(target.display().to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        match &*self.backend {
+            Backend::Sqlite { .. } => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target.display().to_string())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+            Backend::Postgres { .. } => Err(StorageError::BackupWithPgDump),
+        }
     }
 
     async fn close(&self) {
@@ -415,7 +600,7 @@ impl Storage for Database {
 
 /// One push's transaction: applies mutations one by one and answers each.
 struct Push<'a> {
-    connection: &'a mut SqliteConnection,
+    connection: &'a mut AnyConnection,
     organisation: String,
     device: String,
     received_at: String,
@@ -424,45 +609,32 @@ struct Push<'a> {
     merges_exist: bool,
     /// The server's date, for checking answers against custom templates.
     context: Context,
+    dialect: Dialect,
 }
 
 impl Push<'_> {
     /// A run of check-ins, in an organisation without merges: new mutation ids and new attendance
     /// in one statement each, then the change log; the few duplicates take the one-by-one path.
     async fn apply_check_ins(&mut self, run: &[Mutation]) -> Result<Vec<Outcome>, StorageError> {
-        let rows =
-            |columns: usize| vec![format!("({})", vec!["?"; columns].join(", ")); run.len()].join(", ");
-        let query = format!(
-            "INSERT INTO mutations (organisation, id, device, received_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
-            rows(4)
-        );
-        let mut insert = sqlx::query_scalar::<_, String>(&query);
-        for mutation in run {
-            insert = insert
-                .bind(&self.organisation)
-                .bind(mutation.id.0.to_string())
-                .bind(&self.device)
-                .bind(&self.received_at);
-        }
-        let first_time: HashSet<String> = insert
-            .fetch_all(&mut *self.connection)
-            .await?
-            .into_iter()
-            .collect();
-        let fresh: Vec<&Attendance> = run
+        let first_time = self.record_mutations(run).await?;
+        let attendance: Vec<&Attendance> = run
             .iter()
-            .filter(|mutation| first_time.contains(&mutation.id.0.to_string()))
-            .filter_map(|mutation| match &mutation.change {
-                Change::CheckIn { attendance } => Some(attendance),
-                _ => None,
+            .map(|mutation| match &mutation.change {
+                Change::CheckIn { attendance } => attendance,
+                _ => unreachable!("a run holds check-ins only"),
             })
+            .collect();
+        let fresh: Vec<&Attendance> = attendance
+            .iter()
+            .zip(&first_time)
+            .filter_map(|(attendance, first)| first.then_some(*attendance))
             .collect();
         let mut inserted = HashSet::new();
         if !fresh.is_empty() {
             let query = format!(
                 "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES {} \
                  ON CONFLICT DO NOTHING RETURNING id",
-                vec!["(?, ?, ?, ?, ?)"; fresh.len()].join(", ")
+                self.dialect.value_rows(fresh.len(), 5)
             );
             let mut insert = sqlx::query_scalar::<_, String>(&query);
             for attendance in &fresh {
@@ -479,40 +651,34 @@ impl Push<'_> {
                 .into_iter()
                 .collect();
         }
-        let logged: Vec<&Attendance> = fresh
+        // An inserted record counts as applied for the first mutation that carries it; a second
+        // one with the same record, in the same batch, is its duplicate.
+        let applied: Vec<bool> = attendance
             .iter()
-            .copied()
-            .filter(|attendance| inserted.contains(&attendance.id.0.to_string()))
+            .zip(&first_time)
+            .map(|(attendance, first)| *first && inserted.remove(&attendance.id.0.to_string()))
             .collect();
-        if !logged.is_empty() {
-            // One row per check-in, in the order they were sent, so pull order follows push order.
-            let query = format!(
-                "INSERT INTO changes (organisation, topic, subject, change, device, received_at) VALUES {}",
-                vec!["(?, ?, ?, ?, ?, ?)"; logged.len()].join(", ")
-            );
-            let mut insert = sqlx::query(&query);
-            for attendance in &logged {
+        let logged: Vec<(Topic, Uuid, Change)> = attendance
+            .iter()
+            .zip(&applied)
+            .filter(|(_, applied)| **applied)
+            .map(|(attendance, _)| {
                 let change = Change::CheckIn {
                     attendance: (*attendance).clone(),
                 };
-                insert = insert
-                    .bind(&self.organisation)
-                    .bind(Topic::Attendance.as_str())
-                    .bind(attendance.id.0.to_string())
-                    .bind(to_json(&change))
-                    .bind(&self.device)
-                    .bind(&self.received_at);
-            }
-            insert.execute(&mut *self.connection).await?;
-        }
+                (Topic::Attendance, attendance.id.0, change)
+            })
+            .collect();
+        self.log_all(&logged).await?;
         let mut outcomes = Vec::with_capacity(run.len());
-        for mutation in run {
-            let Change::CheckIn { attendance } = &mutation.change else {
-                unreachable!("a run holds check-ins only")
-            };
-            let outcome = if !first_time.contains(&mutation.id.0.to_string()) {
+        for ((mutation, attendance), (first, applied)) in run
+            .iter()
+            .zip(attendance)
+            .zip(first_time.into_iter().zip(applied))
+        {
+            let outcome = if !first {
                 self.known_mutation(mutation).await?
-            } else if inserted.contains(&attendance.id.0.to_string()) {
+            } else if applied {
                 Outcome::Applied
             } else {
                 self.duplicate_check_in(mutation, attendance).await?
@@ -522,10 +688,36 @@ impl Push<'_> {
         Ok(outcomes)
     }
 
+    /// Records the ids of `run` as received: per mutation, whether this is the first time its id
+    /// is seen (a repeat inside the run is not).
+    async fn record_mutations(&mut self, run: &[Mutation]) -> Result<Vec<bool>, StorageError> {
+        let query = format!(
+            "INSERT INTO mutations (organisation, id, device, received_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+            self.dialect.value_rows(run.len(), 4)
+        );
+        let mut insert = sqlx::query_scalar::<_, String>(&query);
+        for mutation in run {
+            insert = insert
+                .bind(&self.organisation)
+                .bind(mutation.id.0.to_string())
+                .bind(&self.device)
+                .bind(&self.received_at);
+        }
+        let mut new_ids: HashSet<String> = insert
+            .fetch_all(&mut *self.connection)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(run
+            .iter()
+            .map(|mutation| new_ids.remove(&mutation.id.0.to_string()))
+            .collect())
+    }
+
     /// The answer to a mutation id seen before: `duplicate`, with the canonical check-in if it had one.
     async fn known_mutation(&mut self, mutation: &Mutation) -> Result<Outcome, StorageError> {
         let canonical: Option<String> =
-            sqlx::query_scalar("SELECT canonical FROM mutations WHERE organisation = ? AND id = ?")
+            sqlx::query_scalar("SELECT canonical FROM mutations WHERE organisation = $1 AND id = $2")
                 .bind(&self.organisation)
                 .bind(mutation.id.0.to_string())
                 .fetch_one(&mut *self.connection)
@@ -547,7 +739,7 @@ impl Push<'_> {
         let canonical = self.canonical_attendance(attendance).await?;
         if canonical != attendance.id.0 {
             sqlx::query(
-                "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES (?, ?, ?) \
+                "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES ($1, $2, $3) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(&self.organisation)
@@ -564,7 +756,7 @@ impl Push<'_> {
 
     async fn apply(&mut self, mutation: &Mutation) -> Result<Outcome, StorageError> {
         let first_time = sqlx::query(
-            "INSERT INTO mutations (organisation, id, device, received_at) VALUES (?, ?, ?, ?) \
+            "INSERT INTO mutations (organisation, id, device, received_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING",
         )
         .bind(&self.organisation)
@@ -583,7 +775,7 @@ impl Push<'_> {
                 let mut attendance = attendance.clone();
                 attendance.participant = self.current_participant(attendance.participant).await?;
                 let inserted = sqlx::query(
-                    "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES (?, ?, ?, ?, ?) \
+                    "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT DO NOTHING",
                 )
                 .bind(&self.organisation)
@@ -668,23 +860,11 @@ impl Push<'_> {
                 .await?;
                 Outcome::Applied
             }
-            Change::Patch { entity, fields } => {
-                if entity.kind == EntityKind::Participant && self.is_erased(ParticipantId(entity.id)).await? {
-                    return self
-                        .refuse(
-                            mutation,
-                            RejectReason::Invalid {
-                                problems: vec![Problem::ErasedWithPersonalData],
-                            },
-                        )
-                        .await;
-                }
-                self.patch(*entity, fields).await?
-            }
+            Change::Patch { .. } => unreachable!("patches go through apply_patches"),
             Change::Delete { entity, stamp } => {
                 sqlx::query(
-                    "INSERT INTO tombstones (organisation, kind, id, stamp) VALUES (?, ?, ?, ?) \
-                     ON CONFLICT DO UPDATE SET stamp = excluded.stamp WHERE excluded.stamp > tombstones.stamp",
+                    "INSERT INTO tombstones (organisation, kind, id, stamp) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (organisation, kind, id) DO UPDATE SET stamp = excluded.stamp WHERE excluded.stamp > tombstones.stamp",
                 )
                 .bind(&self.organisation)
                 .bind(kind_name(entity.kind))
@@ -714,7 +894,7 @@ impl Push<'_> {
     /// A refused mutation is forgotten, so a retry is refused again with its reason instead of being
     /// answered `duplicate`.
     async fn refuse(&mut self, mutation: &Mutation, reason: RejectReason) -> Result<Outcome, StorageError> {
-        sqlx::query("DELETE FROM mutations WHERE organisation = ? AND id = ?")
+        sqlx::query("DELETE FROM mutations WHERE organisation = $1 AND id = $2")
             .bind(&self.organisation)
             .bind(mutation.id.0.to_string())
             .execute(&mut *self.connection)
@@ -722,9 +902,39 @@ impl Push<'_> {
         Ok(Outcome::Rejected { reason })
     }
 
+    /// Logs changes for pulling, in this order (so pull order follows push order).
+    async fn log_all(&mut self, changes: &[(Topic, Uuid, Change)]) -> Result<(), StorageError> {
+        let texts: Vec<(String, String)> = changes
+            .iter()
+            .map(|(_, subject, change)| (subject.to_string(), to_json(change)))
+            .collect();
+        let rows: Vec<[&str; 6]> = changes
+            .iter()
+            .zip(&texts)
+            .map(|((topic, _, _), (subject, change))| {
+                [
+                    &self.organisation,
+                    topic.as_str(),
+                    subject,
+                    change,
+                    &self.device,
+                    &self.received_at,
+                ]
+            })
+            .collect();
+        insert_rows(
+            self.connection,
+            self.dialect,
+            "INSERT INTO changes (organisation, topic, subject, change, device, received_at)",
+            &rows,
+            "",
+        )
+        .await
+    }
+
     async fn log(&mut self, topic: Topic, subject: Uuid, change: &Change) -> Result<(), StorageError> {
         sqlx::query(
-            "INSERT INTO changes (organisation, topic, subject, change, device, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO changes (organisation, topic, subject, change, device, received_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&self.organisation)
         .bind(topic.as_str())
@@ -741,7 +951,7 @@ impl Push<'_> {
     /// imported on two devices queues it twice, under two mutation ids).
     async fn first_record(&mut self, id: Uuid) -> Result<bool, StorageError> {
         let inserted = sqlx::query(
-            "INSERT INTO changes_records (organisation, id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO changes_records (organisation, id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(&self.organisation)
         .bind(id.to_string())
@@ -751,7 +961,7 @@ impl Push<'_> {
     }
 
     async fn remember_canonical(&mut self, mutation: &Mutation, canonical: Uuid) -> Result<(), StorageError> {
-        sqlx::query("UPDATE mutations SET canonical = ? WHERE organisation = ? AND id = ?")
+        sqlx::query("UPDATE mutations SET canonical = $1 WHERE organisation = $2 AND id = $3")
             .bind(canonical.to_string())
             .bind(&self.organisation)
             .bind(mutation.id.0.to_string())
@@ -766,9 +976,9 @@ impl Push<'_> {
     ) -> Result<Uuid, StorageError> {
         // The same record again (same id), or another check-in of the person at the occurrence.
         let canonical: String = sqlx::query_scalar(
-            "SELECT id FROM attendance WHERE organisation = ?1 AND \
-             (id = ?2 OR (participant = ?3 AND activity = ?4 AND date = ?5)) \
-             ORDER BY id = ?2 DESC LIMIT 1",
+            "SELECT id FROM attendance WHERE organisation = $1 AND \
+             (id = $2 OR (participant = $3 AND activity = $4 AND date = $5)) \
+             ORDER BY id = $2 DESC LIMIT 1",
         )
         .bind(&self.organisation)
         .bind(attendance.id.0.to_string())
@@ -782,7 +992,7 @@ impl Push<'_> {
 
     async fn attendance_alias(&mut self, attendance: Uuid) -> Result<Option<Uuid>, StorageError> {
         let canonical: Option<String> = sqlx::query_scalar(
-            "SELECT canonical FROM attendance_aliases WHERE organisation = ? AND alias = ?",
+            "SELECT canonical FROM attendance_aliases WHERE organisation = $1 AND alias = $2",
         )
         .bind(&self.organisation)
         .bind(attendance.to_string())
@@ -803,7 +1013,7 @@ impl Push<'_> {
             return Ok(participant);
         }
         let into: Option<String> = sqlx::query_scalar(
-            "SELECT into_participant FROM participant_merges WHERE organisation = ? AND merged = ?",
+            "SELECT into_participant FROM participant_merges WHERE organisation = $1 AND merged = $2",
         )
         .bind(&self.organisation)
         .bind(participant.0.to_string())
@@ -817,7 +1027,7 @@ impl Push<'_> {
 
     async fn is_erased(&mut self, participant: ParticipantId) -> Result<bool, StorageError> {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM erased_participants WHERE organisation = ? AND participant = ?",
+            "SELECT 1 FROM erased_participants WHERE organisation = $1 AND participant = $2",
         )
         .bind(&self.organisation)
         .bind(participant.0.to_string())
@@ -833,7 +1043,7 @@ impl Push<'_> {
         version: u32,
     ) -> Result<Option<SurveyTemplate>, StorageError> {
         let value: Option<String> = sqlx::query_scalar(
-            "SELECT value FROM entity_fields WHERE organisation = ? AND kind = ? AND id = ? AND field = ?",
+            "SELECT value FROM entity_fields WHERE organisation = $1 AND kind = $2 AND id = $3 AND field = $4",
         )
         .bind(&self.organisation)
         .bind(kind_name(EntityKind::Template))
@@ -844,110 +1054,210 @@ impl Push<'_> {
         Ok(value.and_then(|value| serde_json::from_str(&value).ok()))
     }
 
+    /// A run of patches (a sync's first push carries one per participant) in a few statements:
+    /// the stored fields and tombstones of every entity in the run are read at once, each patch is
+    /// decided in order against them, and the winners, overwritten values and log entries are
+    /// written in multi-row statements.
+    ///
     /// Per field, the write with the highest stamp wins; the loser goes to the conflict log. Only
     /// the winning fields are logged for pulling, so each field's log is in stamp order.
-    async fn patch(
-        &mut self,
-        entity: EntityRef,
-        fields: &BTreeMap<String, Stamped>,
-    ) -> Result<Outcome, StorageError> {
-        let kind = kind_name(entity.kind);
-        let id = entity.id.to_string();
-        let tombstone: Option<String> =
-            sqlx::query_scalar("SELECT stamp FROM tombstones WHERE organisation = ? AND kind = ? AND id = ?")
-                .bind(&self.organisation)
-                .bind(&kind)
-                .bind(&id)
-                .fetch_optional(&mut *self.connection)
-                .await?;
-        // Every stored field of the entity at once, and every winner in one statement: a sync's
-        // first push carries a patch per participant, so statements per field would add up.
-        let stored: BTreeMap<String, (String, String)> = sqlx::query(
-            "SELECT field, value, stamp FROM entity_fields WHERE organisation = ? AND kind = ? AND id = ?",
-        )
-        .bind(&self.organisation)
-        .bind(&kind)
-        .bind(&id)
-        .fetch_all(&mut *self.connection)
-        .await?
-        .into_iter()
-        .map(|row| (row.get("field"), (row.get("value"), row.get("stamp"))))
-        .collect();
-        let mut winners = BTreeMap::new();
-        let mut written: Vec<(&str, String, String)> = Vec::new();
-        for (field, incoming) in fields {
-            let incoming_key = stamp_key(&incoming.stamp);
-            let value = to_json(&incoming.value);
-            if tombstone.as_ref().is_some_and(|deleted| *deleted >= incoming_key) {
-                self.log_conflict(&kind, &id, field, &value, &incoming_key)
-                    .await?;
+    async fn apply_patches(&mut self, run: &[Mutation]) -> Result<Vec<Outcome>, StorageError> {
+        let first_time = self.record_mutations(run).await?;
+        let entities: BTreeMap<String, EntityRef> = run
+            .iter()
+            .filter_map(|mutation| match &mutation.change {
+                Change::Patch { entity, .. } => Some((entity.id.to_string(), *entity)),
+                _ => None,
+            })
+            .collect();
+        let ids: Vec<&str> = entities.keys().map(String::as_str).collect();
+        let mut stored = self.stored_entities(&ids).await?;
+        let erased = self.erased_among(&ids).await?;
+
+        let mut outcomes = Vec::with_capacity(run.len());
+        let mut written: BTreeMap<(String, String, String), (String, String)> = BTreeMap::new();
+        let mut lost: Vec<[String; 5]> = Vec::new();
+        let mut logged: Vec<(Topic, Uuid, Change)> = Vec::new();
+        for (mutation, first) in run.iter().zip(first_time) {
+            let Change::Patch { entity, fields } = &mutation.change else {
+                unreachable!("a run holds patches only")
+            };
+            if !first {
+                outcomes.push(self.known_mutation(mutation).await?);
                 continue;
             }
-            match stored.get(field) {
-                Some((_, current_key)) if *current_key == incoming_key => {}
-                Some((_, current_key)) if *current_key > incoming_key => {
-                    self.log_conflict(&kind, &id, field, &value, &incoming_key)
-                        .await?;
+            let id = entity.id.to_string();
+            if entity.kind == EntityKind::Participant && erased.contains(&id) {
+                let reason = RejectReason::Invalid {
+                    problems: vec![Problem::ErasedWithPersonalData],
+                };
+                outcomes.push(self.refuse(mutation, reason).await?);
+                continue;
+            }
+            let kind = kind_name(entity.kind);
+            let state = stored.entry((kind.clone(), id.clone())).or_default();
+            let mut winners = BTreeMap::new();
+            for (field, incoming) in fields {
+                let incoming_key = stamp_key(&incoming.stamp);
+                let value = to_json(&incoming.value);
+                let conflict = |value: &str, stamp: &str| {
+                    [
+                        kind.clone(),
+                        id.clone(),
+                        field.clone(),
+                        value.to_owned(),
+                        stamp.to_owned(),
+                    ]
+                };
+                if state
+                    .tombstone
+                    .as_ref()
+                    .is_some_and(|deleted| *deleted >= incoming_key)
+                {
+                    lost.push(conflict(&value, &incoming_key));
+                    continue;
                 }
-                current => {
-                    if let Some((overwritten, overwritten_key)) = current
-                        && *overwritten != value
-                    {
-                        self.log_conflict(&kind, &id, field, overwritten, overwritten_key)
-                            .await?;
+                match state.fields.get(field) {
+                    Some((_, current_key)) if *current_key == incoming_key => {}
+                    Some((_, current_key)) if *current_key > incoming_key => {
+                        lost.push(conflict(&value, &incoming_key));
                     }
-                    written.push((field, value, incoming_key));
-                    winners.insert(field.clone(), incoming.clone());
+                    current => {
+                        if let Some((overwritten, overwritten_key)) = current
+                            && *overwritten != value
+                        {
+                            lost.push(conflict(overwritten, overwritten_key));
+                        }
+                        written.insert(
+                            (kind.clone(), id.clone(), field.clone()),
+                            (value.clone(), incoming_key.clone()),
+                        );
+                        state.fields.insert(field.clone(), (value, incoming_key));
+                        winners.insert(field.clone(), incoming.clone());
+                    }
                 }
             }
+            if winners.is_empty() && !fields.is_empty() {
+                outcomes.push(Outcome::Conflict { canonical: entity.id });
+                continue;
+            }
+            let change = Change::Patch {
+                entity: *entity,
+                fields: winners,
+            };
+            logged.push((entity.kind.into(), entity.id, change));
+            outcomes.push(Outcome::Applied);
         }
-        if !written.is_empty() {
-            let mut upsert = sqlx::QueryBuilder::new(
-                "INSERT INTO entity_fields (organisation, kind, id, field, value, stamp) ",
-            );
-            upsert.push_values(&written, |mut row, (field, value, stamp)| {
-                row.push_bind(&self.organisation)
-                    .push_bind(&kind)
-                    .push_bind(&id)
-                    .push_bind(*field)
-                    .push_bind(value)
-                    .push_bind(stamp);
-            });
-            upsert.push(" ON CONFLICT DO UPDATE SET value = excluded.value, stamp = excluded.stamp");
-            upsert.build().execute(&mut *self.connection).await?;
-        }
-        if winners.is_empty() && !fields.is_empty() {
-            return Ok(Outcome::Conflict { canonical: entity.id });
-        }
-        let change = Change::Patch {
-            entity,
-            fields: winners,
-        };
-        self.log(entity.kind.into(), entity.id, &change).await?;
-        Ok(Outcome::Applied)
+
+        let upserts: Vec<[&str; 6]> = written
+            .iter()
+            .map(|((kind, id, field), (value, stamp))| {
+                [self.organisation.as_str(), kind, id, field, value, stamp]
+            })
+            .collect();
+        insert_rows(
+            self.connection,
+            self.dialect,
+            "INSERT INTO entity_fields (organisation, kind, id, field, value, stamp)",
+            &upserts,
+            "ON CONFLICT (organisation, kind, id, field) DO UPDATE SET value = excluded.value, stamp = excluded.stamp",
+        )
+        .await?;
+        let conflicts: Vec<[&str; 7]> = lost
+            .iter()
+            .map(|[kind, id, field, value, stamp]| {
+                [
+                    self.organisation.as_str(),
+                    kind,
+                    id,
+                    field,
+                    value,
+                    stamp,
+                    &self.received_at,
+                ]
+            })
+            .collect();
+        insert_rows(
+            self.connection,
+            self.dialect,
+            "INSERT INTO conflicts (organisation, kind, id, field, value, stamp, logged_at)",
+            &conflicts,
+            "",
+        )
+        .await?;
+        self.log_all(&logged).await?;
+        Ok(outcomes)
     }
 
-    async fn log_conflict(
+    /// The tombstones and stored fields of the entities with these ids, by (kind, id).
+    async fn stored_entities(
         &mut self,
-        kind: &str,
-        id: &str,
-        field: &str,
-        value: &str,
-        stamp: &str,
-    ) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO conflicts (organisation, kind, id, field, value, stamp, logged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&self.organisation)
-        .bind(kind)
-        .bind(id)
-        .bind(field)
-        .bind(value)
-        .bind(stamp)
-        .bind(&self.received_at)
-        .execute(&mut *self.connection)
-        .await?;
-        Ok(())
+        ids: &[&str],
+    ) -> Result<HashMap<(String, String), StoredEntity>, StorageError> {
+        let mut entities: HashMap<(String, String), StoredEntity> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(entities);
+        }
+        let (organisation, among) = (
+            self.dialect.placeholders(1, 1),
+            self.dialect.placeholders(2, ids.len()),
+        );
+        let query = format!(
+            "SELECT kind, id, stamp FROM tombstones WHERE organisation = {organisation} AND id IN ({among})"
+        );
+        for row in ids
+            .iter()
+            .fold(sqlx::query(&query).bind(&self.organisation), |query, id| {
+                query.bind(*id)
+            })
+            .fetch_all(&mut *self.connection)
+            .await?
+        {
+            entities
+                .entry((row.get("kind"), row.get("id")))
+                .or_default()
+                .tombstone = Some(row.get("stamp"));
+        }
+        let query = format!(
+            "SELECT kind, id, field, value, stamp FROM entity_fields WHERE organisation = {organisation} AND id IN ({among})"
+        );
+        for row in ids
+            .iter()
+            .fold(sqlx::query(&query).bind(&self.organisation), |query, id| {
+                query.bind(*id)
+            })
+            .fetch_all(&mut *self.connection)
+            .await?
+        {
+            entities
+                .entry((row.get("kind"), row.get("id")))
+                .or_default()
+                .fields
+                .insert(row.get("field"), (row.get("value"), row.get("stamp")));
+        }
+        Ok(entities)
+    }
+
+    /// Which of these ids are erased participants.
+    async fn erased_among(&mut self, ids: &[&str]) -> Result<HashSet<String>, StorageError> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let query = format!(
+            "SELECT participant FROM erased_participants WHERE organisation = {} AND participant IN ({})",
+            self.dialect.placeholders(1, 1),
+            self.dialect.placeholders(2, ids.len())
+        );
+        Ok(ids
+            .iter()
+            .fold(
+                sqlx::query_scalar(&query).bind(&self.organisation),
+                |query, id| query.bind(*id),
+            )
+            .fetch_all(&mut *self.connection)
+            .await?
+            .into_iter()
+            .collect())
     }
 
     /// Erasure that really erases: the participant's fields, overwritten values and logged patches
@@ -955,14 +1265,14 @@ impl Push<'_> {
     async fn erase(&mut self, participant: ParticipantId) -> Result<(), StorageError> {
         let id = participant.0.to_string();
         let kind = kind_name(EntityKind::Participant);
-        sqlx::query("INSERT INTO erased_participants (organisation, participant) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO erased_participants (organisation, participant) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(&self.organisation)
             .bind(&id)
             .execute(&mut *self.connection)
             .await?;
         for table in ["entity_fields", "conflicts"] {
             sqlx::query(&format!(
-                "DELETE FROM {table} WHERE organisation = ? AND kind = ? AND id = ?"
+                "DELETE FROM {table} WHERE organisation = $1 AND kind = $2 AND id = $3"
             ))
             .bind(&self.organisation)
             .bind(&kind)
@@ -971,7 +1281,7 @@ impl Push<'_> {
             .await?;
         }
         let logged =
-            sqlx::query("SELECT seq, topic, change FROM changes WHERE organisation = ? AND subject = ?")
+            sqlx::query("SELECT seq, topic, change FROM changes WHERE organisation = $1 AND subject = $2")
                 .bind(&self.organisation)
                 .bind(&id)
                 .fetch_all(&mut *self.connection)
@@ -982,7 +1292,7 @@ impl Push<'_> {
                 serde_json::from_str(row.get("change")).map_err(|_| StorageError::Corrupt("change"))?;
             match change {
                 Change::Patch { .. } => {
-                    sqlx::query("DELETE FROM changes WHERE seq = ?")
+                    sqlx::query("DELETE FROM changes WHERE seq = $1")
                         .bind(seq)
                         .execute(&mut *self.connection)
                         .await?;
@@ -990,7 +1300,7 @@ impl Push<'_> {
                 Change::SurveyResponse { mut response } => {
                     response.participant = None;
                     let subject = response.id.0.to_string();
-                    sqlx::query("UPDATE changes SET change = ?, subject = ? WHERE seq = ?")
+                    sqlx::query("UPDATE changes SET change = $1, subject = $2 WHERE seq = $3")
                         .bind(to_json(&Change::SurveyResponse { response }))
                         .bind(subject)
                         .bind(seq)
@@ -1007,7 +1317,7 @@ impl Push<'_> {
     /// one occurrence the kept one's stands and the other becomes its alias.
     async fn merge(&mut self, merged: ParticipantId, into: ParticipantId) -> Result<(), StorageError> {
         sqlx::query(
-            "INSERT INTO participant_merges (organisation, merged, into_participant) VALUES (?, ?, ?) \
+            "INSERT INTO participant_merges (organisation, merged, into_participant) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
         )
         .bind(&self.organisation)
@@ -1016,7 +1326,7 @@ impl Push<'_> {
         .execute(&mut *self.connection)
         .await?;
         let moving = sqlx::query(
-            "SELECT id, activity, date FROM attendance WHERE organisation = ? AND participant = ?",
+            "SELECT id, activity, date FROM attendance WHERE organisation = $1 AND participant = $2",
         )
         .bind(&self.organisation)
         .bind(merged.0.to_string())
@@ -1026,7 +1336,7 @@ impl Push<'_> {
             let (id, activity, date): (String, String, String) =
                 (row.get("id"), row.get("activity"), row.get("date"));
             let kept: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM attendance WHERE organisation = ? AND participant = ? AND activity = ? AND date = ?",
+                "SELECT id FROM attendance WHERE organisation = $1 AND participant = $2 AND activity = $3 AND date = $4",
             )
             .bind(&self.organisation)
             .bind(into.0.to_string())
@@ -1036,14 +1346,14 @@ impl Push<'_> {
             .await?;
             match kept {
                 Some(kept) => {
-                    sqlx::query("DELETE FROM attendance WHERE organisation = ? AND id = ?")
+                    sqlx::query("DELETE FROM attendance WHERE organisation = $1 AND id = $2")
                         .bind(&self.organisation)
                         .bind(&id)
                         .execute(&mut *self.connection)
                         .await?;
                     sqlx::query(
-                        "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES (?, ?, ?) \
-                         ON CONFLICT DO UPDATE SET canonical = excluded.canonical",
+                        "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES ($1, $2, $3) \
+                         ON CONFLICT (organisation, alias) DO UPDATE SET canonical = excluded.canonical",
                     )
                     .bind(&self.organisation)
                     .bind(&id)
@@ -1052,7 +1362,7 @@ impl Push<'_> {
                     .await?;
                 }
                 None => {
-                    sqlx::query("UPDATE attendance SET participant = ? WHERE organisation = ? AND id = ?")
+                    sqlx::query("UPDATE attendance SET participant = $1 WHERE organisation = $2 AND id = $3")
                         .bind(into.0.to_string())
                         .bind(&self.organisation)
                         .bind(&id)
@@ -1063,6 +1373,15 @@ impl Push<'_> {
         }
         Ok(())
     }
+}
+
+/// What is stored of one entity, as a push decides its patches.
+#[derive(Default)]
+struct StoredEntity {
+    /// The stamp of its deletion, if it was deleted.
+    tombstone: Option<String>,
+    /// Per field: the value (JSON) and its stamp.
+    fields: HashMap<String, (String, String)>,
 }
 
 /// A stamp as text that sorts as the stamps do: wall time, counter, then device id (all fixed width).

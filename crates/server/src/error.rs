@@ -28,11 +28,11 @@ pub enum ServeError {
         "could not create the data directory {path}: {source}. Choose another with --data-dir or SPOR_DATA_DIR"
     )]
     DataDir { path: PathBuf, source: std::io::Error },
-    #[error("could not open the database {path}: {source}")]
-    Database { path: PathBuf, source: sqlx::Error },
-    #[error("could not bring the database {path} up to date: {source}")]
+    #[error("could not open the database {location}: {source}")]
+    Database { location: String, source: sqlx::Error },
+    #[error("could not bring the database {location} up to date: {source}")]
     Migrate {
-        path: PathBuf,
+        location: String,
         source: sqlx::migrate::MigrateError,
     },
     #[error(

@@ -1,4 +1,5 @@
-//! spor-server: serves the built app and the `/api/v1` API, with data in one SQLite file.
+//! spor-server: serves the built app and the `/api/v1` API, with data in one SQLite file (or a
+//! PostgreSQL database).
 //!
 //! The app works without this server; the server is where devices meet: pairing, push and pull
 //! (DESIGN.md section 4).
@@ -22,7 +23,7 @@ use spor_core::access::DeviceRole;
 use spor_core::ids::OrganisationId;
 use tokio::net::TcpListener;
 
-use crate::db::Database;
+use crate::db::{Database, DatabaseLocation};
 use crate::error::ServeError;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::static_files::AppShell;
@@ -31,7 +32,7 @@ use crate::storage::{NewPairingCode, Storage, StorageError};
 pub struct Config {
     pub addr: IpAddr,
     pub port: u16,
-    pub data_dir: PathBuf,
+    pub database: DatabaseLocation,
     pub dist: Option<PathBuf>,
     /// The address phones use (in pairing links); by default the local address served on.
     pub public_url: Option<String>,
@@ -159,12 +160,12 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         Some(dist) => Some(AppShell::load(dist)?),
         None => None,
     };
-    let db = Database::open_in(&config.data_dir).await?;
+    let db = Database::open(&config.database).await?;
     let listener = bind(config.addr, config.port).await?;
     let scheme = if config.tls.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}", listener.local_addr().map_err(ServeError::Io)?);
     let settings = Settings::new(config.public_url.as_deref().unwrap_or(&url));
-    println!("Spor is running at {url}/  (data: {})", db.path().display());
+    println!("Spor is running at {url}/  (data: {})", db.location());
     if db.organisations().await.map_err(ServeError::Storage)?.is_empty() {
         let name = "Min forening";
         let (_, code) = create_organisation(&db, name)

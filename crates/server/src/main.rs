@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use spor_server::db::Database;
+use spor_server::db::{Database, DatabaseLocation};
 use spor_server::error::ServeError;
 use spor_server::rate_limit::RateLimit;
 use spor_server::storage::Storage;
@@ -14,7 +14,7 @@ use tracing_subscriber::EnvFilter;
 #[command(
     name = "spor-server",
     version,
-    about = "Spor's backend: the app, its API and its SQLite database"
+    about = "Spor's backend: the app, its API and its database (SQLite, or PostgreSQL)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -22,15 +22,22 @@ struct Cli {
 }
 
 #[derive(Args)]
-struct DataDir {
+struct DatabaseArgs {
     /// Directory for the SQLite database. Default: $XDG_DATA_HOME/spor or ~/.local/share/spor.
     #[arg(long, env = "SPOR_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// A PostgreSQL database to keep the data in instead of SQLite, for larger deployments, e.g.
+    /// postgres://spor:password@127.0.0.1/spor (the database must exist; its tables are created).
+    #[arg(long, env = "SPOR_DATABASE_URL", conflicts_with = "data_dir")]
+    database_url: Option<String>,
 }
 
-impl DataDir {
-    fn path(self) -> PathBuf {
-        self.data_dir.unwrap_or_else(spor_server::default_data_dir)
+impl DatabaseArgs {
+    fn location(self) -> DatabaseLocation {
+        match self.database_url {
+            Some(url) => DatabaseLocation::Postgres(url),
+            None => DatabaseLocation::SqliteIn(self.data_dir.unwrap_or_else(spor_server::default_data_dir)),
+        }
     }
 }
 
@@ -46,7 +53,7 @@ enum Command {
         #[arg(long, env = "SPOR_PORT", default_value_t = 8080)]
         port: u16,
         #[command(flatten)]
-        data_dir: DataDir,
+        database: DatabaseArgs,
         /// The built app (Trunk's dist directory). Without it only the API is served.
         #[arg(long, env = "SPOR_DIST")]
         dist: Option<PathBuf>,
@@ -72,17 +79,17 @@ enum Command {
         #[arg(long)]
         org: String,
         #[command(flatten)]
-        data_dir: DataDir,
+        database: DatabaseArgs,
         /// The address phones use, for the pairing link.
         #[arg(long, env = "SPOR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
-    /// Copy the database to a file while the server runs (a consistent SQLite snapshot).
+    /// Copy the SQLite database to a file while the server runs (a consistent snapshot).
     Backup {
         /// The file to write; it must not exist yet.
         target: PathBuf,
         #[command(flatten)]
-        data_dir: DataDir,
+        database: DatabaseArgs,
     },
 }
 
@@ -105,7 +112,7 @@ async fn run(command: Command) -> Result<(), ServeError> {
         Command::Serve {
             addr,
             port,
-            data_dir,
+            database,
             dist,
             public_url,
             rate_limit,
@@ -116,7 +123,7 @@ async fn run(command: Command) -> Result<(), ServeError> {
             serve(Config {
                 addr,
                 port,
-                data_dir: data_dir.path(),
+                database: database.location(),
                 dist,
                 public_url,
                 rate_limit: RateLimit {
@@ -131,10 +138,10 @@ async fn run(command: Command) -> Result<(), ServeError> {
         }
         Command::Init {
             org,
-            data_dir,
+            database,
             public_url,
         } => {
-            let db = Database::open_in(&data_dir.path()).await?;
+            let db = Database::open(&database.location()).await?;
             let (_, code) = create_organisation(&db, org.trim())
                 .await
                 .map_err(ServeError::Storage)?;
@@ -142,8 +149,8 @@ async fn run(command: Command) -> Result<(), ServeError> {
             db.close().await;
             Ok(())
         }
-        Command::Backup { target, data_dir } => {
-            let db = Database::open_in(&data_dir.path()).await?;
+        Command::Backup { target, database } => {
+            let db = Database::open(&database.location()).await?;
             db.backup_to(&target).await.map_err(ServeError::Storage)?;
             db.close().await;
             println!("Backed up to {}", target.display());

@@ -1,5 +1,5 @@
-//! Where the server keeps its data, behind one trait so a PostgreSQL implementation can follow the
-//! SQLite one ([`crate::db::Database`]) without touching the routes.
+//! Where the server keeps its data, behind one trait so the routes do not depend on how it is kept
+//! ([`crate::db::Database`]: SQLite or PostgreSQL).
 //!
 //! Everything the routes can decide from a request alone (authorisation, validation) is decided
 //! before the storage is called; the storage makes the decisions that need stored state
@@ -22,6 +22,11 @@ pub enum StorageError {
     /// A stored value does not read back (never expected; the server wrote it).
     #[error("a stored {0} is unreadable")]
     Corrupt(&'static str),
+    #[error(
+        "a PostgreSQL database is backed up with PostgreSQL's own tools, e.g. \
+         `pg_dump --format=custom --file=spor.dump <database URL>`"
+    )]
+    BackupWithPgDump,
 }
 
 /// The answer to a pull whose cursor the server does not know (from another server, or older than

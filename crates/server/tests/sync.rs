@@ -1,5 +1,6 @@
-//! Sync against a real spor-server on 127.0.0.1 (a free port) with a temporary SQLite file:
-//! pairing, push and pull, authorisation per role and organisation, and the error paths.
+//! Sync against a real spor-server on 127.0.0.1 (a free port): pairing, push and pull,
+//! authorisation per role and organisation, and the error paths. Every test runs twice, on a
+//! temporary SQLite file and on a new PostgreSQL database (`on_both_storages!` at the end).
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -17,19 +18,21 @@ use spor_core::instruments::Instrument;
 use spor_core::protocol::{PROTOCOL_HEADER, PairResponse, PairingCodeResponse};
 use spor_core::survey::{AdministrationMode, Answer, SurveyResponse};
 use spor_core::sync::*;
-use spor_server::db::Database;
 use spor_server::rate_limit::RateLimit;
 use spor_server::storage::Storage;
 use spor_server::{AppState, Settings, bind, create_organisation, router};
-use tempfile::TempDir;
 use uuid::Uuid;
+
+#[path = "support/storage.rs"]
+mod storage;
+
+use storage::{Backend, Location, TestStorage};
 
 /// A server on a free loopback port, stopped when dropped.
 struct Server {
     url: String,
-    db: Database,
+    storage: TestStorage,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    _data: TempDir,
 }
 
 impl Drop for Server {
@@ -40,12 +43,14 @@ impl Drop for Server {
     }
 }
 
-async fn start_with(rate_limit: RateLimit) -> Server {
-    let data = TempDir::new().unwrap();
-    let db = Database::open_in(data.path()).await.unwrap();
+async fn start_with(backend: Backend, rate_limit: RateLimit) -> Server {
+    let storage = storage::open(backend).await;
     let listener = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), 0).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(AppState::new(db.clone(), Settings::new(&url), rate_limit), None);
+    let app = router(
+        AppState::new(storage.db.clone(), Settings::new(&url), rate_limit),
+        None,
+    );
     let (shutdown, stopped) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         axum::serve(listener, app)
@@ -57,14 +62,13 @@ async fn start_with(rate_limit: RateLimit) -> Server {
     });
     Server {
         url,
-        db,
+        storage,
         shutdown: Some(shutdown),
-        _data: data,
     }
 }
 
-async fn start() -> Server {
-    start_with(RateLimit::default()).await
+async fn start(backend: Backend) -> Server {
+    start_with(backend, RateLimit::default()).await
 }
 
 /// A paired device talking to the server.
@@ -98,7 +102,7 @@ async fn pair(server: &Server, code: &str) -> reqwest::Response {
 impl Server {
     /// A new organisation and its first coordinator's phone.
     async fn organisation(&self, name: &str) -> Phone {
-        let (_, code) = create_organisation(&self.db, name).await.unwrap();
+        let (_, code) = create_organisation(&self.storage.db, name).await.unwrap();
         self.phone(&code).await
     }
 
@@ -269,9 +273,8 @@ fn who5_response(activity: ActivityId, participant: Option<ParticipantId>) -> Ch
     }
 }
 
-#[tokio::test]
-async fn a_retried_batch_is_applied_once() {
-    let server = start().await;
+async fn a_retried_batch_is_applied_once(backend: Backend) {
+    let server = start(backend).await;
     let phone = server.organisation("Café Nord").await;
     let activity = ActivityId(Uuid::now_v7());
     let batch: Vec<Mutation> = (0..5)
@@ -298,9 +301,8 @@ async fn a_retried_batch_is_applied_once() {
     );
 }
 
-#[tokio::test]
-async fn the_same_person_checked_in_on_two_phones_becomes_one_attendance() {
-    let server = start().await;
+async fn the_same_person_checked_in_on_two_phones_becomes_one_attendance(backend: Backend) {
+    let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
     let volunteer = server
         .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
@@ -374,9 +376,8 @@ async fn the_same_person_checked_in_on_two_phones_becomes_one_attendance() {
     ));
 }
 
-#[tokio::test]
-async fn one_invalid_mutation_is_rejected_and_the_rest_of_the_batch_applies() {
-    let server = start().await;
+async fn one_invalid_mutation_is_rejected_and_the_rest_of_the_batch_applies(backend: Backend) {
+    let server = start(backend).await;
     let phone = server.organisation("Café Nord").await;
     let activity = ActivityId(Uuid::now_v7());
     let mut bad_count = mutation(headcount(activity, 1));
@@ -403,9 +404,8 @@ async fn one_invalid_mutation_is_rejected_and_the_rest_of_the_batch_applies() {
     assert_eq!(phone.reader(&server).await.pull_all(1000).await.len(), 1);
 }
 
-#[tokio::test]
-async fn fields_keep_the_newest_write_whatever_the_order_of_arrival() {
-    let server = start().await;
+async fn fields_keep_the_newest_write_whatever_the_order_of_arrival(backend: Backend) {
+    let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
     let volunteer = server
         .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
@@ -442,9 +442,95 @@ async fn fields_keep_the_newest_write_whatever_the_order_of_arrival() {
     assert_eq!(names, [json!("Torsdagscafé")]);
 }
 
-#[tokio::test]
-async fn pulls_page_through_everything_with_a_cursor() {
-    let server = start().await;
+async fn a_batch_of_patches_is_decided_in_order_as_if_sent_one_by_one(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let device = coordinator.device();
+    let cafe = Uuid::now_v7();
+    let (kept, erased) = (Uuid::now_v7(), Uuid::now_v7());
+    coordinator
+        .push(&[mutation(Change::EraseParticipant {
+            participant: ParticipantId(erased),
+            stamp: stamp(1, device),
+        })])
+        .await;
+    let pseudonym = mutation(patch(
+        EntityKind::Participant,
+        kept,
+        "pseudonym",
+        json!("Åse"),
+        stamp(5, device),
+    ));
+    let batch = [
+        mutation(patch(
+            EntityKind::Activity,
+            cafe,
+            "name",
+            json!("Torsdagscafé"),
+            stamp(20, device),
+        )),
+        // Older than the write before it in the same batch.
+        mutation(patch(
+            EntityKind::Activity,
+            cafe,
+            "name",
+            json!("Cafe"),
+            stamp(10, device),
+        )),
+        pseudonym.clone(),
+        // The same mutation again, inside the batch.
+        pseudonym,
+        mutation(patch(
+            EntityKind::Participant,
+            erased,
+            "pseudonym",
+            json!("Bjørn"),
+            stamp(6, device),
+        )),
+        mutation(patch(
+            EntityKind::Activity,
+            cafe,
+            "place",
+            json!("Kælderen"),
+            stamp(30, device),
+        )),
+    ];
+    assert_eq!(
+        coordinator.push(&batch).await,
+        [
+            Outcome::Applied,
+            Outcome::Conflict { canonical: cafe },
+            Outcome::Applied,
+            Outcome::Duplicate { canonical: None },
+            Outcome::Rejected {
+                reason: RejectReason::Invalid {
+                    problems: vec![spor_core::validation::Problem::ErasedWithPersonalData]
+                }
+            },
+            Outcome::Applied,
+        ]
+    );
+    let pulled = coordinator.reader(&server).await.pull_all(1000).await;
+    let field_values = |entity: Uuid, field: &str| -> Vec<serde_json::Value> {
+        pulled
+            .iter()
+            .filter_map(|change| match change {
+                Change::Patch {
+                    entity: patched,
+                    fields,
+                } if patched.id == entity => fields.get(field).map(|stamped| stamped.value.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(field_values(cafe, "name"), [json!("Torsdagscafé")]);
+    assert_eq!(field_values(cafe, "place"), [json!("Kælderen")]);
+    assert_eq!(field_values(kept, "pseudonym"), [json!("Åse")]);
+    assert!(field_values(erased, "pseudonym").is_empty());
+}
+
+async fn pulls_page_through_everything_with_a_cursor(backend: Backend) {
+    let server = start(backend).await;
     let phone = server.organisation("Café Nord").await;
     let activity = ActivityId(Uuid::now_v7());
     let batch: Vec<Mutation> = (0..25).map(|_| mutation(headcount(activity, 1))).collect();
@@ -462,9 +548,8 @@ async fn pulls_page_through_everything_with_a_cursor() {
     );
 }
 
-#[tokio::test]
-async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_pull() {
-    let server = start().await;
+async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_pull(backend: Backend) {
+    let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
     let soren = ParticipantId(Uuid::now_v7());
     let cafe = ActivityId(Uuid::now_v7());
@@ -508,20 +593,48 @@ async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_
         &coordinator.push(&[late]).await[0],
         Outcome::Rejected { .. }
     ));
-    let database = std::fs::read(server.db.path()).unwrap();
-    let wal = std::fs::read(server.db.path().with_extension("sqlite3-wal")).unwrap_or_default();
-    server.db.close().await;
-    for bytes in [database, wal] {
-        assert!(
-            !bytes.windows("Søren".len()).any(|w| w == "Søren".as_bytes()) || cfg!(any()),
-            "the name is in the database file"
-        );
+    server.storage.db.close().await;
+    match &server.storage.location {
+        // SQLite: not a byte of the name is left in the file or its write-ahead log.
+        Location::SqliteDir(dir) => {
+            let database = dir.join(spor_server::db::DATABASE_FILE);
+            let wal = database.with_extension("sqlite3-wal");
+            for file in [database, wal] {
+                let bytes = std::fs::read(&file).unwrap_or_default();
+                assert!(
+                    !bytes.windows("Søren".len()).any(|w| w == "Søren".as_bytes()),
+                    "the name is in {}",
+                    file.display()
+                );
+            }
+        }
+        // PostgreSQL: no row of any table holds the name.
+        Location::PostgresUrl(url) => {
+            let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+                .await
+                .unwrap();
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_all(&mut connection)
+            .await
+            .unwrap();
+            assert!(tables.contains(&"entity_fields".to_owned()), "{tables:?}");
+            for table in tables {
+                let holding: i64 = sqlx::query_scalar(&format!(
+                    "SELECT count(*) FROM {table} AS stored WHERE stored::text LIKE '%Søren%'"
+                ))
+                .fetch_one(&mut connection)
+                .await
+                .unwrap();
+                assert_eq!(holding, 0, "rows of {table} hold the name");
+            }
+        }
     }
 }
 
-#[tokio::test]
-async fn each_role_pushes_and_pulls_only_what_it_may() {
-    let server = start().await;
+async fn each_role_pushes_and_pulls_only_what_it_may(backend: Backend) {
+    let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
     let volunteer = server
         .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
@@ -603,9 +716,8 @@ async fn each_role_pushes_and_pulls_only_what_it_may() {
     }
 }
 
-#[tokio::test]
-async fn one_organisation_never_reads_or_writes_anothers_data() {
-    let server = start().await;
+async fn one_organisation_never_reads_or_writes_anothers_data(backend: Backend) {
+    let server = start(backend).await;
     let a = server.organisation("Forening A").await;
     let b = server.organisation("Forening B").await;
     let cafe = ActivityId(Uuid::now_v7());
@@ -646,9 +758,8 @@ async fn one_organisation_never_reads_or_writes_anothers_data() {
     );
 }
 
-#[tokio::test]
-async fn pairing_codes_work_once_and_revoked_devices_are_told_so() {
-    let server = start().await;
+async fn pairing_codes_work_once_and_revoked_devices_are_told_so(backend: Backend) {
+    let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
     let code = coordinator.code_for(DeviceRole::Volunteer).await;
     assert!(code.link.starts_with(&server.url) && code.link.ends_with(&code.code));
@@ -700,12 +811,14 @@ async fn pairing_codes_work_once_and_revoked_devices_are_told_so() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn old_protocols_big_batches_and_floods_get_their_own_answers() {
-    let server = start_with(RateLimit {
-        burst: 5,
-        per_second: 0.5,
-    })
+async fn old_protocols_big_batches_and_floods_get_their_own_answers(backend: Backend) {
+    let server = start_with(
+        backend,
+        RateLimit {
+            burst: 5,
+            per_second: 0.5,
+        },
+    )
     .await;
     let phone = server.organisation("Café Nord").await;
 
@@ -763,9 +876,8 @@ async fn old_protocols_big_batches_and_floods_get_their_own_answers() {
     assert!((1..=2).contains(&retry_after), "{retry_after}");
 }
 
-#[tokio::test]
-async fn malformed_requests_get_json_errors_and_change_nothing() {
-    let server = start().await;
+async fn malformed_requests_get_json_errors_and_change_nothing(backend: Backend) {
+    let server = start(backend).await;
     let phone = server.organisation("Café Nord").await;
     let activity = ActivityId(Uuid::now_v7());
     phone.push(&[mutation(headcount(activity, 1))]).await;
@@ -821,9 +933,8 @@ fn conforms(document: &serde_json::Value, schema: &str, instance: &serde_json::V
     assert!(errors.is_empty(), "{schema}: {errors:?}\n{instance}");
 }
 
-#[tokio::test]
-async fn the_openapi_document_describes_every_route_and_what_it_really_answers() {
-    let server = start().await;
+async fn the_openapi_document_describes_every_route_and_what_it_really_answers(backend: Backend) {
+    let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
     let document: serde_json::Value = client()
         .get(format!("{}/api/v1/openapi.json", server.url))
@@ -944,12 +1055,11 @@ async fn the_openapi_document_describes_every_route_and_what_it_really_answers()
     assert!(!validator.is_valid(&json!({"results": [{"id": "x", "outcome": {"status": "maybe"}}]})));
 }
 
-#[tokio::test]
-async fn answers_to_a_custom_template_are_checked_against_the_version_they_name() {
+async fn answers_to_a_custom_template_are_checked_against_the_version_they_name(backend: Backend) {
     use spor_core::language::Texts;
     use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};
 
-    let server = start().await;
+    let server = start(backend).await;
     let phone = server.organisation("Café Nord").await;
     let template = SurveyTemplate::custom(
         Texts::new("Efter caféen", "After the café"),
@@ -1001,9 +1111,8 @@ async fn answers_to_a_custom_template_are_checked_against_the_version_they_name(
     ));
 }
 
-#[tokio::test]
-async fn a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per_person() {
-    let server = start().await;
+async fn a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per_person(backend: Backend) {
+    let server = start(backend).await;
     let phone = server.organisation("Café Nord").await;
     let cafe = ActivityId(Uuid::now_v7());
     let (soren, aase, ali) = (
@@ -1020,11 +1129,20 @@ async fn a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per
         Change::CheckIn { attendance } => attendance.id.0,
         _ => unreachable!(),
     };
+    let aase_came = mutation(check_in(aase, cafe, phone.device()));
+    // The same record queued twice under two mutation ids (a backup imported twice).
+    let aase_again = Mutation {
+        id: MutationId(Uuid::now_v7()),
+        ..aase_came.clone()
+    };
     let batch = [
         mutation(check_in(soren, cafe, phone.device())),
-        mutation(check_in(aase, cafe, phone.device())),
+        aase_came.clone(),
         mutation(check_in(soren, cafe, phone.device())),
         mutation(check_in(ali, cafe, phone.device())),
+        // The very same mutation again.
+        aase_came,
+        aase_again,
     ];
     assert_eq!(
         phone.push(&batch).await,
@@ -1036,6 +1154,10 @@ async fn a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per
             },
             Outcome::Duplicate {
                 canonical: Some(id_of(&earlier))
+            },
+            Outcome::Duplicate { canonical: None },
+            Outcome::Duplicate {
+                canonical: Some(id_of(&batch[1]))
             },
         ]
     );
@@ -1052,3 +1174,39 @@ async fn a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per
         "in the order they were pushed"
     );
 }
+
+/// Runs each named test as `sqlite::<name>` and `postgres::<name>`.
+macro_rules! on_both_storages {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $test() {
+                super::$test(super::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $test() {
+                super::$test(super::Backend::Postgres).await
+            })*
+        }
+    };
+}
+
+on_both_storages!(
+    a_batch_of_patches_is_decided_in_order_as_if_sent_one_by_one,
+    a_retried_batch_is_applied_once,
+    the_same_person_checked_in_on_two_phones_becomes_one_attendance,
+    one_invalid_mutation_is_rejected_and_the_rest_of_the_batch_applies,
+    fields_keep_the_newest_write_whatever_the_order_of_arrival,
+    pulls_page_through_everything_with_a_cursor,
+    erasing_a_participant_removes_the_name_from_the_server_and_every_later_pull,
+    each_role_pushes_and_pulls_only_what_it_may,
+    one_organisation_never_reads_or_writes_anothers_data,
+    pairing_codes_work_once_and_revoked_devices_are_told_so,
+    old_protocols_big_batches_and_floods_get_their_own_answers,
+    malformed_requests_get_json_errors_and_change_nothing,
+    the_openapi_document_describes_every_route_and_what_it_really_answers,
+    answers_to_a_custom_template_are_checked_against_the_version_they_name,
+    a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per_person,
+);
