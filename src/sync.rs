@@ -8,7 +8,7 @@ pub mod tab_lock;
 use chrono::{DateTime, Utc};
 use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, PushRequest};
 
-pub use client::{ServerClient, SyncError};
+pub use client::{PushBody, ServerClient, SyncError};
 
 use crate::store::{Acknowledged, OutboxEntry, Store};
 
@@ -51,18 +51,17 @@ pub async fn sync_once(store: &Store, client: &ServerClient) -> Result<SyncRepor
 const FIRST_PUSH_BATCH: u32 = 250;
 
 /// Pushes the outbox in batches, in order. While the server applies one batch, the device records
-/// the answer to the batch before and reads the next, so neither side waits for the other; a batch
-/// is sent only once the one before has been answered, so the server applies them in order.
+/// the answer to the batch before and reads and serialises the next, so neither side waits for the
+/// other; a batch is sent only once the one before has been answered, so the server applies them
+/// in order.
 async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncReport) -> Result<(), SyncError> {
     let limit = MAX_PUSH_BATCH as u32;
     // A small first batch: the server has work within milliseconds while the next is read.
     let mut batch = store.outbox_batch(None, FIRST_PUSH_BATCH).await?;
+    let mut body = push_body(&batch);
     // The last batch the server answered, not yet recorded in the outbox.
     let mut answered: Option<(Vec<OutboxEntry>, Vec<MutationResult>)> = None;
     while !batch.is_empty() {
-        let request = PushRequest {
-            mutations: batch.iter().map(|entry| entry.mutation.clone()).collect(),
-        };
         let after = batch.last().and_then(|entry| entry.seq);
         let recording = async {
             match &answered {
@@ -70,8 +69,12 @@ async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncRepo
                 None => Ok(None),
             }
         };
-        let (pushed, recorded, next) =
-            futures::join!(client.push(&request), recording, store.outbox_batch(after, limit));
+        let preparing = async {
+            let next = store.outbox_batch(after, limit).await?;
+            let body = push_body(&next);
+            Ok::<_, SyncError>((next, body))
+        };
+        let (pushed, recorded, next) = futures::join!(client.push(&body), recording, preparing);
         if let (Some(acknowledged), Some((sent, _))) = (recorded?, answered.take())
             && !report.count(acknowledged, sent.len())
         {
@@ -81,13 +84,19 @@ async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncRepo
         let answer = pushed?;
         report.server_time = answer.server_time.or(report.server_time);
         answered = Some((batch, answer.body.results));
-        batch = next?;
+        (batch, body) = next?;
     }
     if let Some((sent, results)) = answered {
         let acknowledged = store.acknowledge(&sent, &results).await?;
         report.count(acknowledged, sent.len());
     }
     Ok(())
+}
+
+fn push_body(batch: &[OutboxEntry]) -> PushBody {
+    PushBody::new(&PushRequest {
+        mutations: batch.iter().map(|entry| entry.mutation.clone()).collect(),
+    })
 }
 
 impl SyncReport {

@@ -11,7 +11,7 @@ use spor_core::protocol::{
 };
 use spor_core::sync::{PullResponse, PushRequest, PushResponse};
 use thiserror::Error;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// How long one request may take before it counts as a network failure.
@@ -52,6 +52,21 @@ pub struct Answer<T> {
     pub server_time: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// A push serialised before it is sent, as UTF-8 bytes: the next batch is prepared while the one
+/// before is on the wire, and `fetch` sends the bytes as they are.
+pub struct PushBody(js_sys::Uint8Array);
+
+impl PushBody {
+    pub fn new(push: &PushRequest) -> PushBody {
+        PushBody(json_bytes(push))
+    }
+}
+
+fn json_bytes<B: Serialize>(body: &B) -> js_sys::Uint8Array {
+    let json = serde_json::to_vec(body).expect("wire types always serialise");
+    js_sys::Uint8Array::from(json.as_slice())
+}
+
 /// The API of the server that served this page, with this device's token.
 #[derive(Clone)]
 pub struct ServerClient {
@@ -74,7 +89,7 @@ impl ServerClient {
             code: code.to_owned(),
             device_name: device_name.to_owned(),
         };
-        self.send("POST", "/api/v1/pair", Some(&request))
+        self.send("POST", "/api/v1/pair", Some(&json_bytes(&request)))
             .await
             .map(|answer| answer.body)
     }
@@ -84,7 +99,7 @@ impl ServerClient {
         self.send(
             "POST",
             "/api/v1/pairing-codes",
-            Some(&PairingCodeRequest { role }),
+            Some(&json_bytes(&PairingCodeRequest { role })),
         )
         .await
         .map(|answer| answer.body)
@@ -92,32 +107,32 @@ impl ServerClient {
 
     /// The organisation's devices (coordinators only).
     pub async fn devices(&self) -> Result<Vec<DeviceInfo>, SyncError> {
-        self.send::<(), _>("GET", "/api/v1/devices", None)
+        self.send("GET", "/api/v1/devices", None)
             .await
             .map(|answer| answer.body)
     }
 
     /// Removes a device from the organisation; answers the device list after it (coordinators only).
     pub async fn revoke(&self, device: DeviceId) -> Result<Vec<DeviceInfo>, SyncError> {
-        self.send::<(), _>("POST", &format!("/api/v1/devices/{}/revoke", device.0), None)
+        self.send("POST", &format!("/api/v1/devices/{}/revoke", device.0), None)
             .await
             .map(|answer| answer.body)
     }
 
-    pub async fn push(&self, push: &PushRequest) -> Result<Answer<PushResponse>, SyncError> {
-        self.send("POST", "/api/v1/sync/push", Some(push)).await
+    pub async fn push(&self, push: &PushBody) -> Result<Answer<PushResponse>, SyncError> {
+        self.send("POST", "/api/v1/sync/push", Some(&push.0)).await
     }
 
     pub async fn pull(&self, since: u64) -> Result<Answer<PullResponse>, SyncError> {
-        self.send::<(), _>("GET", &format!("/api/v1/sync/pull?since={since}"), None)
+        self.send("GET", &format!("/api/v1/sync/pull?since={since}"), None)
             .await
     }
 
-    async fn send<B: Serialize, T: DeserializeOwned>(
+    async fn send<T: DeserializeOwned>(
         &self,
         method: &str,
         path: &str,
-        body: Option<&B>,
+        body: Option<&js_sys::Uint8Array>,
     ) -> Result<Answer<T>, SyncError> {
         let window = web_sys::window().ok_or(SyncError::Network)?;
         let init = web_sys::RequestInit::new();
@@ -135,8 +150,7 @@ impl ServerClient {
             headers
                 .set("content-type", "application/json")
                 .map_err(|_| SyncError::Network)?;
-            let json = serde_json::to_string(body).expect("wire types always serialise");
-            init.set_body(&JsValue::from_str(&json));
+            init.set_body(body);
         }
         init.set_headers(&headers);
         let abort = web_sys::AbortController::new().map_err(|_| SyncError::Network)?;
@@ -158,19 +172,19 @@ impl ServerClient {
             .flatten()
             .and_then(|text| chrono::DateTime::parse_from_rfc3339(&text).ok())
             .map(|time| time.with_timezone(&chrono::Utc));
-        let text = match response.text() {
+        // The answer's bytes as they came, parsed in place: no detour through a JavaScript string.
+        let bytes = match response.array_buffer() {
             Ok(promise) => JsFuture::from(promise)
                 .await
-                .ok()
-                .and_then(|text| text.as_string())
+                .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
                 .unwrap_or_default(),
-            Err(_) => String::new(),
+            Err(_) => Vec::new(),
         };
         if (200..300).contains(&status) {
-            let body = serde_json::from_str(&text).map_err(|_| SyncError::BadAnswer)?;
+            let body = serde_json::from_slice(&bytes).map_err(|_| SyncError::BadAnswer)?;
             return Ok(Answer { body, server_time });
         }
-        let error: Option<ApiError> = serde_json::from_str(&text).ok();
+        let error: Option<ApiError> = serde_json::from_slice(&bytes).ok();
         let code = error.as_ref().map(|error| error.error.as_str()).unwrap_or("");
         Err(match (status, code) {
             (401, "device_revoked") => SyncError::Revoked,
