@@ -21,7 +21,8 @@ pub fn run() -> Result {
     let trends_browser = trends_in_browser()?;
     let attendance = attendance_in_browser()?;
     let sync = sync_in_browser()?;
-    let ingest = server_ingest()?;
+    tools::ensure_postgres()?;
+    let ingest = [server_ingest("sqlite")?, server_ingest("postgres")?].join("\n");
     let report = format!(
         "{START}\n## Latest run\n\n{}\n\n### App payload (release build: opt-level z, LTO, wasm-opt -Oz)\n\n\
          Gzip at level 9, as a server would send it.\n\n\
@@ -48,15 +49,16 @@ pub fn run() -> Result {
          | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
          ### Sync of queued records (headless Chromium, release builds, loopback)\n\n\
          `tests/e2e/bench/sync.bench.ts`: the same backup queues every record on a phone, which then \
-         pairs and syncs to spor-server (push in batches of 500, then pull) until nothing waits. \
+         pairs and syncs to spor-server (push in batches: 250, then 1,000; then pull) until nothing waits. \
          The peer replicates the same records as documents with PouchDB (npm `pouchdb`) from the \
          same browser to `pouchdb-server --in-memory`. Aim: at least 10x PouchDB.\n\n\
          | system | records | time | records/s |\n|---|---:|---:|---:|\n{}\n\n\
-         ### Server ingest (spor-server release build, SQLite, loopback)\n\n\
-         `crates/server/benches/ingest.rs`: paired devices push check-ins concurrently, each \
-         waiting for its answer before the next push (the per-device rate limit lifted).\n\n\
-         | devices | batch | duration | records | records/s | push p50 | push p99 | errors |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|\n{}\n{END}",
+         ### Server ingest (spor-server release build, loopback)\n\n\
+         `crates/server/benches/ingest.rs`: paired devices of one organisation push check-ins \
+         concurrently, each waiting for its answer before the next push (the per-device rate limit \
+         lifted), to SQLite and to PostgreSQL (a local server started for the run).\n\n\
+         | storage | devices | batch | duration | records | records/s | push p50 | push p99 | errors |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n{}\n{END}",
         environment()?,
         bundle,
         trends,
@@ -244,19 +246,23 @@ fn browser_bench(name: &str, profile: Profile) -> Result<serde_json::Value> {
 }
 
 /// Runs the server's load generator and reads its figures back.
-fn server_ingest() -> Result<String> {
-    let out = root().join("target/bench-ingest.json");
+fn server_ingest(storage: &str) -> Result<String> {
+    let out = root().join(format!("target/bench-ingest-{storage}.json"));
     run_step(
         project_command("cargo")
             .args(["bench", "--package", "spor-server", "--bench", "ingest"])
+            .env("SPOR_BENCH_STORAGE", storage)
+            // PostgreSQL as deployed: every commit on disk before it is acknowledged, as SQLite.
+            .env("SPOR_POSTGRES_DURABLE", "1")
             .env("SPOR_BENCH_OUT", &out),
-        "benchmarking server ingest",
+        &format!("benchmarking server ingest on {storage}"),
     )?;
     let results = read_json(&out)?;
     let number = |key: &str| results[key].as_f64().unwrap_or(f64::NAN);
     let latency = |key: &str| results["push_latency_ms"][key].as_f64().unwrap_or(f64::NAN);
     Ok(format!(
-        "| {} | {} | {:.0} s | {} | {:.0} | {:.0} ms | {:.0} ms | {} |",
+        "| {} | {} | {} | {:.0} s | {} | {:.0} | {:.0} ms | {:.0} ms | {} |",
+        results["storage"].as_str().unwrap_or("?"),
         number("devices"),
         number("batch"),
         number("seconds"),

@@ -1,6 +1,8 @@
 //! Server ingest under load (`cargo xtask bench`): 100 paired devices push check-ins concurrently
 //! for 30 s to a real server on 127.0.0.1, each waiting for its answer before the next push. Prints
-//! (and with SPOR_BENCH_OUT writes) records/s, push latency percentiles and the error count.
+//! (and with SPOR_BENCH_OUT writes) records/s, push latency percentiles and the error count. The
+//! data goes to a temporary SQLite file, or with SPOR_BENCH_STORAGE=postgres to a PostgreSQL
+//! server the bench starts on 127.0.0.1 (as the server tests do).
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -20,6 +22,11 @@ use spor_server::storage::{NewPairingCode, Storage};
 use spor_server::{AppState, Settings, auth, bind, create_organisation, router};
 use tokio::sync::Mutex;
 
+#[path = "../tests/support/storage.rs"]
+mod storage;
+
+use storage::Backend;
+
 const DEVICES: usize = 100;
 const DURATION: Duration = Duration::from_secs(30);
 /// Check-ins per push: a volunteer's phone after a busy session.
@@ -28,13 +35,16 @@ const BATCH: usize = 50;
 fn main() {
     // reqwest's TLS (unused over loopback HTTP) needs a crypto provider chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let data = tempfile::TempDir::new().unwrap();
+    let backend = match std::env::var("SPOR_BENCH_STORAGE").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    };
     let server_runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    let (url, db) = server_runtime.block_on(async {
-        let db = Database::open_in(data.path()).await.unwrap();
+    let (url, storage) = server_runtime.block_on(async {
+        let storage = storage::open(backend).await;
         let listener = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), 0).await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         // The load is far above a device's normal sync, so the per-device limit is lifted here.
@@ -42,16 +52,23 @@ fn main() {
             burst: u32::MAX,
             per_second: f64::MAX,
         };
-        let app = router(AppState::new(db.clone(), Settings::new(&url), unlimited), None);
+        let app = router(
+            AppState::new(storage.db.clone(), Settings::new(&url), unlimited),
+            None,
+        );
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        (url, db)
+        (url, storage)
     });
 
     let client_runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    let results = client_runtime.block_on(load(&url, &db));
+    let mut results = client_runtime.block_on(load(&url, &storage.db));
+    results["storage"] = serde_json::json!(match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    });
     let text = serde_json::to_string_pretty(&results).unwrap();
     println!("{text}");
     if let Ok(path) = std::env::var("SPOR_BENCH_OUT") {

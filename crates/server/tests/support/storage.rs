@@ -114,16 +114,19 @@ impl Cluster {
                 "-c",
                 "unix_socket_directories=",
             ])
-            .args([
+            .args(["-c", "max_connections=200", "-p"])
+            .arg(port.to_string());
+        // Tests need no durability; a benchmark compares with SQLite, which syncs every commit.
+        if std::env::var_os("SPOR_POSTGRES_DURABLE").is_none() {
+            server.args([
                 "-c",
                 "fsync=off",
                 "-c",
                 "synchronous_commit=off",
                 "-c",
                 "full_page_writes=off",
-            ])
-            .args(["-c", "max_connections=200", "-p"])
-            .arg(port.to_string());
+            ]);
+        }
         let cluster = Cluster {
             port,
             _watcher: Mutex::new(run_until_process_ends(&server, &dir)),
