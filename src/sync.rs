@@ -6,7 +6,7 @@ pub mod client;
 pub mod tab_lock;
 
 use chrono::{DateTime, Utc};
-use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, PushRequest};
+use spor_core::sync::{FIRST_PUSH_BATCH, MutationResult, PushRequest, next_push_batch};
 
 pub use client::{PushBody, ServerClient, SyncError};
 
@@ -47,17 +47,14 @@ pub async fn sync_once(store: &Store, client: &ServerClient) -> Result<SyncRepor
     }
 }
 
-/// The first push of a sync: small, so that the server starts while the device reads the next.
-const FIRST_PUSH_BATCH: u32 = 250;
-
 /// Pushes the outbox in batches, in order. While the server applies one batch, the device records
 /// the answer to the batch before and reads and serialises the next, so neither side waits for the
 /// other; a batch is sent only once the one before has been answered, so the server applies them
-/// in order.
+/// in order. Batches grow while answers come quickly and shrink when they are slow
+/// (`next_push_batch`).
 async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncReport) -> Result<(), SyncError> {
-    let limit = MAX_PUSH_BATCH as u32;
-    // A small first batch: the server has work within milliseconds while the next is read.
-    let mut batch = store.outbox_batch(None, FIRST_PUSH_BATCH).await?;
+    let mut size = FIRST_PUSH_BATCH;
+    let mut batch = store.outbox_batch(None, size as u32).await?;
     let mut body = push_body(&batch);
     // The last batch the server answered, not yet recorded in the outbox.
     let mut answered: Option<(Vec<OutboxEntry>, Vec<MutationResult>)> = None;
@@ -70,11 +67,17 @@ async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncRepo
             }
         };
         let preparing = async {
-            let next = store.outbox_batch(after, limit).await?;
+            let next = store.outbox_batch(after, size as u32).await?;
             let body = push_body(&next);
             Ok::<_, SyncError>((next, body))
         };
-        let (pushed, recorded, next) = futures::join!(client.push(&body), recording, preparing);
+        let pushing = async {
+            let started = js_sys::Date::now();
+            let answer = client.push(&body).await;
+            (answer, js_sys::Date::now() - started)
+        };
+        let ((pushed, took_ms), recorded, next) = futures::join!(pushing, recording, preparing);
+        size = next_push_batch(size, took_ms);
         if let (Some(acknowledged), Some((sent, _))) = (recorded?, answered.take())
             && !report.count(acknowledged, sent.len())
         {

@@ -17,7 +17,29 @@ use crate::survey::SurveyResponse;
 use crate::validation::{Context, Problem};
 
 /// The most mutations one push may carry.
-pub const MAX_PUSH_BATCH: usize = 1000;
+pub const MAX_PUSH_BATCH: usize = 2000;
+
+/// The first push of a sync: small, so that the server has work within milliseconds while the
+/// device reads the next, and so that a poor connection starts with a request it can finish.
+pub const FIRST_PUSH_BATCH: usize = 250;
+/// The fewest mutations a push is cut down to after slow answers.
+pub const MIN_PUSH_BATCH: usize = 50;
+/// An answer faster than this lets the next push carry twice as many mutations...
+pub const FAST_PUSH_MS: f64 = 1_000.0;
+/// ...and one slower than this halves it: a request must finish well within the app's 30 s limit.
+pub const SLOW_PUSH_MS: f64 = 8_000.0;
+
+/// How many mutations the next push of a sync carries, after a push of `last` mutations was
+/// answered in `took_ms`: a good connection soon sends few large requests, a poor one small ones.
+pub fn next_push_batch(last: usize, took_ms: f64) -> usize {
+    if took_ms < FAST_PUSH_MS {
+        (last * 2).clamp(MIN_PUSH_BATCH, MAX_PUSH_BATCH)
+    } else if took_ms > SLOW_PUSH_MS {
+        (last / 2).clamp(MIN_PUSH_BATCH, MAX_PUSH_BATCH)
+    } else {
+        last.clamp(MIN_PUSH_BATCH, MAX_PUSH_BATCH)
+    }
+}
 
 /// The first retry waits up to this long after a failed sync...
 pub const BACKOFF_BASE_MS: u64 = 2_000;
@@ -440,5 +462,20 @@ mod tests {
             );
         }
         assert_eq!(backoff_ms(5, 0.0), 0, "full jitter may retry at once");
+    }
+
+    #[test]
+    fn pushes_grow_on_a_fast_connection_and_shrink_on_a_slow_one() {
+        // A fast connection: 250, 500, 1,000, 2,000, and no further.
+        let mut sizes = vec![250];
+        for _ in 0..4 {
+            sizes.push(next_push_batch(*sizes.last().unwrap(), 40.0));
+        }
+        assert_eq!(sizes, [250, 500, 1000, 2000, 2000]);
+        // Answers in a few seconds keep the size; slow ones halve it, down to 50.
+        assert_eq!(next_push_batch(500, 3_000.0), 500);
+        assert_eq!(next_push_batch(2000, 12_000.0), 1000);
+        assert_eq!(next_push_batch(80, 20_000.0), 50);
+        assert_eq!(next_push_batch(50, 29_000.0), 50);
     }
 }
