@@ -235,15 +235,14 @@ fn without_password(url: &str) -> String {
 const MAX_BINDS: usize = 32_000;
 
 /// Inserts `rows` (`insert` names the table and columns; `suffix` follows the values) in as few
-/// statements as the bind limit allows, answering how many rows were inserted.
+/// statements as the bind limit allows.
 async fn insert_rows<const COLUMNS: usize>(
     connection: &mut AnyConnection,
     dialect: Dialect,
     insert: &str,
     rows: &[[&str; COLUMNS]],
     suffix: &str,
-) -> Result<u64, StorageError> {
-    let mut inserted = 0;
+) -> Result<(), StorageError> {
     for chunk in rows.chunks(MAX_BINDS / COLUMNS) {
         let query = format!(
             "{insert} VALUES {} {suffix}",
@@ -253,9 +252,9 @@ async fn insert_rows<const COLUMNS: usize>(
             .iter()
             .flatten()
             .fold(sqlx::query(&query), |statement, value| statement.bind(*value));
-        inserted += statement.execute(&mut *connection).await?.rows_affected();
+        statement.execute(&mut *connection).await?;
     }
-    Ok(inserted)
+    Ok(())
 }
 
 /// How a statement's placeholders are written. The statements written once use `$1`, which both
@@ -670,46 +669,27 @@ impl Push<'_> {
             .zip(&first_time)
             .filter_map(|(attendance, first)| first.then_some(*attendance))
             .collect();
-        let fresh_ids: Vec<String> = fresh
-            .iter()
-            .map(|attendance| attendance.id.0.to_string())
-            .collect();
-        let stored_before = self.stored_ids("attendance", &fresh_ids).await?;
-        let texts: Vec<[String; 3]> = fresh
-            .iter()
-            .map(|attendance| {
-                [
-                    attendance.participant.0.to_string(),
-                    attendance.activity.0.to_string(),
-                    attendance.date.to_string(),
-                ]
-            })
-            .collect();
-        let rows: Vec<[&str; 5]> = fresh_ids
-            .iter()
-            .zip(&texts)
-            .map(|(id, [participant, activity, date])| {
-                [self.organisation.as_str(), id, participant, activity, date]
-            })
-            .collect();
-        let inserted_count = insert_rows(
-            self.connection,
-            self.dialect,
-            "INSERT INTO attendance (organisation, id, participant, activity, date)",
-            &rows,
-            "ON CONFLICT DO NOTHING",
-        )
-        .await?;
-        let mut inserted: HashSet<String> = fresh_ids
-            .iter()
-            .filter(|id| !stored_before.contains(*id))
-            .cloned()
-            .collect();
-        if inserted_count != inserted.len() as u64 {
-            // Some were another check-in of a person already checked in at the occurrence: the
-            // ones stored now are those there after the insert and not before it.
-            let present = self.stored_ids("attendance", &fresh_ids).await?;
-            inserted.retain(|id| present.contains(id));
+        let mut inserted = HashSet::new();
+        if !fresh.is_empty() {
+            let query = format!(
+                "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES {} \
+                 ON CONFLICT DO NOTHING RETURNING id",
+                self.dialect.value_rows(fresh.len(), 5)
+            );
+            let mut insert = sqlx::query_scalar::<_, String>(&query);
+            for attendance in &fresh {
+                insert = insert
+                    .bind(&self.organisation)
+                    .bind(attendance.id.0.to_string())
+                    .bind(attendance.participant.0.to_string())
+                    .bind(attendance.activity.0.to_string())
+                    .bind(attendance.date.to_string());
+            }
+            inserted = insert
+                .fetch_all(&mut *self.connection)
+                .await?
+                .into_iter()
+                .collect();
         }
         // An inserted record counts as applied for the first mutation that carries it; a second
         // one with the same record, in the same batch, is its duplicate.
@@ -751,48 +731,26 @@ impl Push<'_> {
     /// Records the ids of `run` as received: per mutation, whether this is the first time its id
     /// is seen (a repeat inside the run is not).
     async fn record_mutations(&mut self, run: &[Mutation]) -> Result<Vec<bool>, StorageError> {
-        let ids: Vec<String> = run.iter().map(|mutation| mutation.id.0.to_string()).collect();
-        let known = self.stored_ids("mutations", &ids).await?;
-        let rows: Vec<[&str; 4]> = ids
-            .iter()
-            .map(|id| [self.organisation.as_str(), id, &self.device, &self.received_at])
-            .collect();
-        insert_rows(
-            self.connection,
-            self.dialect,
-            "INSERT INTO mutations (organisation, id, device, received_at)",
-            &rows,
-            "ON CONFLICT DO NOTHING",
-        )
-        .await?;
-        let mut seen = HashSet::new();
-        Ok(ids
-            .iter()
-            .map(|id| !known.contains(id) && seen.insert(id.as_str()))
-            .collect())
-    }
-
-    /// Which of `ids` the organisation's `table` holds already. Within a push nothing else writes
-    /// them, so this and an insert without `RETURNING` tell new from known: the usual answer is no
-    /// rows, where `RETURNING` sent every new id back from SQLite's thread, one hop each.
-    async fn stored_ids(&mut self, table: &str, ids: &[String]) -> Result<HashSet<String>, StorageError> {
-        if ids.is_empty() {
-            return Ok(HashSet::new());
-        }
         let query = format!(
-            "SELECT id FROM {table} WHERE organisation = {} AND id IN ({})",
-            self.dialect.placeholders(1, 1),
-            self.dialect.placeholders(2, ids.len())
+            "INSERT INTO mutations (organisation, id, device, received_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+            self.dialect.value_rows(run.len(), 4)
         );
-        Ok(ids
-            .iter()
-            .fold(
-                sqlx::query_scalar(&query).bind(&self.organisation),
-                |query, id| query.bind(id),
-            )
+        let mut insert = sqlx::query_scalar::<_, String>(&query);
+        for mutation in run {
+            insert = insert
+                .bind(&self.organisation)
+                .bind(mutation.id.0.to_string())
+                .bind(&self.device)
+                .bind(&self.received_at);
+        }
+        let mut new_ids: HashSet<String> = insert
             .fetch_all(&mut *self.connection)
             .await?
             .into_iter()
+            .collect();
+        Ok(run
+            .iter()
+            .map(|mutation| new_ids.remove(&mutation.id.0.to_string()))
             .collect())
     }
 
@@ -1011,8 +969,7 @@ impl Push<'_> {
             &rows,
             "",
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn log(&mut self, topic: Topic, subject: Uuid, change: &Change) -> Result<(), StorageError> {
