@@ -138,17 +138,7 @@ pub fn ensure_chromium() -> Result {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
-    let advice = "Run it as root, or install them yourself: sudo apt-get install chromium chromium-driver";
-    install(
-        "the apt package lists",
-        project_command("apt-get").arg("update"),
-        advice,
-    )?;
-    install(
-        "Chromium and ChromeDriver",
-        project_command("apt-get").args(["install", "-y", "chromium", "chromium-driver"]),
-        advice,
-    )
+    apt_install("Chromium and ChromeDriver", &["chromium", "chromium-driver"])
 }
 
 /// PostgreSQL's server programs, for the server tests that run every sync test on PostgreSQL as
@@ -162,16 +152,24 @@ pub fn ensure_postgres() -> Result {
     if installed {
         return Ok(());
     }
-    let advice = "Run it as root, or install it yourself: sudo apt-get install postgresql";
+    apt_install("PostgreSQL", &["postgresql"])
+}
+
+/// Debian's `packages`, after refreshing the package lists.
+fn apt_install(what: &str, packages: &[&str]) -> Result {
+    let advice = format!(
+        "Run it as root, or install them yourself: sudo apt-get install {}",
+        packages.join(" ")
+    );
     install(
         "the apt package lists",
         project_command("apt-get").arg("update"),
-        advice,
+        &advice,
     )?;
     install(
-        "PostgreSQL",
-        project_command("apt-get").args(["install", "-y", "postgresql"]),
-        advice,
+        what,
+        project_command("apt-get").args(["install", "-y"]).args(packages),
+        &advice,
     )
 }
 

@@ -27,7 +27,7 @@ use spor_core::sync::{
     RejectReason,
 };
 use spor_core::validation::{Context, Problem};
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Row};
@@ -1235,22 +1235,8 @@ impl Push<'_> {
         ids: &[&str],
     ) -> Result<HashMap<(String, String), StoredEntity>, StorageError> {
         let mut entities: HashMap<(String, String), StoredEntity> = HashMap::new();
-        if ids.is_empty() {
-            return Ok(entities);
-        }
-        let (organisation, among) = (
-            self.dialect.placeholders(1, 1),
-            self.dialect.placeholders(2, ids.len()),
-        );
-        let query = format!(
-            "SELECT kind, id, stamp FROM tombstones WHERE organisation = {organisation} AND id IN ({among})"
-        );
-        for row in ids
-            .iter()
-            .fold(sqlx::query(&query).bind(&self.organisation), |query, id| {
-                query.bind(*id)
-            })
-            .fetch_all(&mut *self.connection)
+        for row in self
+            .rows_among("SELECT kind, id, stamp FROM tombstones", "id", ids)
             .await?
         {
             entities
@@ -1258,15 +1244,12 @@ impl Push<'_> {
                 .or_default()
                 .tombstone = Some(row.get("stamp"));
         }
-        let query = format!(
-            "SELECT kind, id, field, value, stamp FROM entity_fields WHERE organisation = {organisation} AND id IN ({among})"
-        );
-        for row in ids
-            .iter()
-            .fold(sqlx::query(&query).bind(&self.organisation), |query, id| {
-                query.bind(*id)
-            })
-            .fetch_all(&mut *self.connection)
+        for row in self
+            .rows_among(
+                "SELECT kind, id, field, value, stamp FROM entity_fields",
+                "id",
+                ids,
+            )
             .await?
         {
             entities
@@ -1280,24 +1263,34 @@ impl Push<'_> {
 
     /// Which of these ids are erased participants.
     async fn erased_among(&mut self, ids: &[&str]) -> Result<HashSet<String>, StorageError> {
+        let rows = self
+            .rows_among("SELECT participant FROM erased_participants", "participant", ids)
+            .await?;
+        Ok(rows.iter().map(|row| row.get("participant")).collect())
+    }
+
+    /// The rows `select` finds in this organisation whose `column` is one of `ids`.
+    async fn rows_among(
+        &mut self,
+        select: &str,
+        column: &str,
+        ids: &[&str],
+    ) -> Result<Vec<AnyRow>, StorageError> {
         if ids.is_empty() {
-            return Ok(HashSet::new());
+            return Ok(Vec::new());
         }
         let query = format!(
-            "SELECT participant FROM erased_participants WHERE organisation = {} AND participant IN ({})",
+            "{select} WHERE organisation = {} AND {column} IN ({})",
             self.dialect.placeholders(1, 1),
             self.dialect.placeholders(2, ids.len())
         );
         Ok(ids
             .iter()
-            .fold(
-                sqlx::query_scalar(&query).bind(&self.organisation),
-                |query, id| query.bind(*id),
-            )
+            .fold(sqlx::query(&query).bind(&self.organisation), |query, id| {
+                query.bind(*id)
+            })
             .fetch_all(&mut *self.connection)
-            .await?
-            .into_iter()
-            .collect())
+            .await?)
     }
 
     /// Erasure that really erases: the participant's fields, overwritten values and logged patches
