@@ -8,7 +8,7 @@ pub mod tab_lock;
 use chrono::{DateTime, Utc};
 use spor_core::sync::{FIRST_PUSH_BATCH, MutationResult, PushRequest, next_push_batch};
 
-pub use client::{PushBody, ServerClient, SyncError};
+pub use client::{JsonBody, ServerClient, SyncError};
 
 use crate::store::{Acknowledged, OutboxEntry, Store};
 
@@ -96,8 +96,8 @@ async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncRepo
     Ok(())
 }
 
-fn push_body(batch: &[OutboxEntry]) -> PushBody {
-    PushBody::new(&PushRequest {
+fn push_body(batch: &[OutboxEntry]) -> JsonBody {
+    JsonBody::new(&PushRequest {
         mutations: batch.iter().map(|entry| entry.mutation.clone()).collect(),
     })
 }

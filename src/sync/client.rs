@@ -9,7 +9,7 @@ use spor_core::protocol::{
     ApiError, DeviceInfo, PROTOCOL_HEADER, PROTOCOL_VERSION, PairRequest, PairResponse, PairingCodeRequest,
     PairingCodeResponse, SERVER_TIME_HEADER,
 };
-use spor_core::sync::{PullResponse, PushRequest, PushResponse};
+use spor_core::sync::{PullResponse, PushResponse};
 use thiserror::Error;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -52,19 +52,15 @@ pub struct Answer<T> {
     pub server_time: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// A push serialised before it is sent, as UTF-8 bytes: the next batch is prepared while the one
-/// before is on the wire, and `fetch` sends the bytes as they are.
-pub struct PushBody(js_sys::Uint8Array);
+/// A request body serialised before it is sent, as UTF-8 JSON bytes, which `fetch` sends as they
+/// are: a sync prepares the next push while the one before is on the wire.
+pub struct JsonBody(js_sys::Uint8Array);
 
-impl PushBody {
-    pub fn new(push: &PushRequest) -> PushBody {
-        PushBody(json_bytes(push))
+impl JsonBody {
+    pub fn new<B: Serialize>(body: &B) -> JsonBody {
+        let json = serde_json::to_vec(body).expect("wire types always serialise");
+        JsonBody(js_sys::Uint8Array::from(json.as_slice()))
     }
-}
-
-fn json_bytes<B: Serialize>(body: &B) -> js_sys::Uint8Array {
-    let json = serde_json::to_vec(body).expect("wire types always serialise");
-    js_sys::Uint8Array::from(json.as_slice())
 }
 
 /// The API of the server that served this page, with this device's token.
@@ -89,7 +85,7 @@ impl ServerClient {
             code: code.to_owned(),
             device_name: device_name.to_owned(),
         };
-        self.send("POST", "/api/v1/pair", Some(&json_bytes(&request)))
+        self.send("POST", "/api/v1/pair", Some(&JsonBody::new(&request)))
             .await
             .map(|answer| answer.body)
     }
@@ -99,7 +95,7 @@ impl ServerClient {
         self.send(
             "POST",
             "/api/v1/pairing-codes",
-            Some(&json_bytes(&PairingCodeRequest { role })),
+            Some(&JsonBody::new(&PairingCodeRequest { role })),
         )
         .await
         .map(|answer| answer.body)
@@ -119,8 +115,9 @@ impl ServerClient {
             .map(|answer| answer.body)
     }
 
-    pub async fn push(&self, push: &PushBody) -> Result<Answer<PushResponse>, SyncError> {
-        self.send("POST", "/api/v1/sync/push", Some(&push.0)).await
+    /// Sends a `PushRequest` serialised beforehand.
+    pub async fn push(&self, push: &JsonBody) -> Result<Answer<PushResponse>, SyncError> {
+        self.send("POST", "/api/v1/sync/push", Some(push)).await
     }
 
     pub async fn pull(&self, since: u64) -> Result<Answer<PullResponse>, SyncError> {
@@ -132,7 +129,7 @@ impl ServerClient {
         &self,
         method: &str,
         path: &str,
-        body: Option<&js_sys::Uint8Array>,
+        body: Option<&JsonBody>,
     ) -> Result<Answer<T>, SyncError> {
         let window = web_sys::window().ok_or(SyncError::Network)?;
         let init = web_sys::RequestInit::new();
@@ -150,7 +147,7 @@ impl ServerClient {
             headers
                 .set("content-type", "application/json")
                 .map_err(|_| SyncError::Network)?;
-            init.set_body(body);
+            init.set_body(&body.0);
         }
         init.set_headers(&headers);
         let abort = web_sys::AbortController::new().map_err(|_| SyncError::Network)?;

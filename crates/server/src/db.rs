@@ -8,7 +8,7 @@
 //! organisation for each push instead, which also keeps an organisation's change log in commit
 //! order, so a pull never passes a change that commits later with a lower sequence number.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,8 +23,7 @@ use spor_core::instruments::Instrument;
 use spor_core::protocol::DeviceInfo;
 use spor_core::survey::SurveyTemplate;
 use spor_core::sync::{
-    Change, EntityKind, EntityRef, Mutation, MutationResult, Outcome, PullResponse, PulledChange,
-    RejectReason,
+    Change, EntityKind, Mutation, MutationResult, Outcome, PullResponse, PulledChange, RejectReason,
 };
 use spor_core::validation::{Context, Problem};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
@@ -167,14 +166,6 @@ impl Database {
         }
     }
 
-    /// The SQLite file, when the data is in one.
-    pub fn sqlite_path(&self) -> Option<&Path> {
-        match &*self.backend {
-            Backend::Sqlite { path, .. } => Some(path),
-            Backend::Postgres { .. } => None,
-        }
-    }
-
     fn dialect(&self) -> Dialect {
         match &*self.backend {
             Backend::Sqlite { .. } => Dialect::Sqlite,
@@ -235,14 +226,15 @@ fn without_password(url: &str) -> String {
 const MAX_BINDS: usize = 32_000;
 
 /// Inserts `rows` (`insert` names the table and columns; `suffix` follows the values) in as few
-/// statements as the bind limit allows.
+/// statements as the bind limit allows, answering the rows a `RETURNING` suffix gives back.
 async fn insert_rows<const COLUMNS: usize>(
     connection: &mut AnyConnection,
     dialect: Dialect,
     insert: &str,
     rows: &[[&str; COLUMNS]],
     suffix: &str,
-) -> Result<(), StorageError> {
+) -> Result<Vec<AnyRow>, StorageError> {
+    let mut returned = Vec::new();
     for chunk in rows.chunks(MAX_BINDS / COLUMNS) {
         let query = format!(
             "{insert} VALUES {} {suffix}",
@@ -252,9 +244,27 @@ async fn insert_rows<const COLUMNS: usize>(
             .iter()
             .flatten()
             .fold(sqlx::query(&query), |statement, value| statement.bind(*value));
-        statement.execute(&mut *connection).await?;
+        returned.extend(statement.fetch_all(&mut *connection).await?);
     }
-    Ok(())
+    Ok(returned)
+}
+
+/// Inserts `rows`, which have an `id` column, skipping those already stored: the ids inserted now.
+async fn insert_returning_ids<const COLUMNS: usize>(
+    connection: &mut AnyConnection,
+    dialect: Dialect,
+    insert: &str,
+    rows: &[[&str; COLUMNS]],
+) -> Result<HashSet<String>, StorageError> {
+    let returned = insert_rows(
+        connection,
+        dialect,
+        insert,
+        rows,
+        "ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .await?;
+    Ok(returned.iter().map(|row| row.get("id")).collect())
 }
 
 /// How a statement's placeholders are written. The statements written once use `$1`, which both
@@ -669,28 +679,30 @@ impl Push<'_> {
             .zip(&first_time)
             .filter_map(|(attendance, first)| first.then_some(*attendance))
             .collect();
-        let mut inserted = HashSet::new();
-        if !fresh.is_empty() {
-            let query = format!(
-                "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES {} \
-                 ON CONFLICT DO NOTHING RETURNING id",
-                self.dialect.value_rows(fresh.len(), 5)
-            );
-            let mut insert = sqlx::query_scalar::<_, String>(&query);
-            for attendance in &fresh {
-                insert = insert
-                    .bind(&self.organisation)
-                    .bind(attendance.id.0.to_string())
-                    .bind(attendance.participant.0.to_string())
-                    .bind(attendance.activity.0.to_string())
-                    .bind(attendance.date.to_string());
-            }
-            inserted = insert
-                .fetch_all(&mut *self.connection)
-                .await?
-                .into_iter()
-                .collect();
-        }
+        let texts: Vec<[String; 4]> = fresh
+            .iter()
+            .map(|attendance| {
+                [
+                    attendance.id.0.to_string(),
+                    attendance.participant.0.to_string(),
+                    attendance.activity.0.to_string(),
+                    attendance.date.to_string(),
+                ]
+            })
+            .collect();
+        let rows: Vec<[&str; 5]> = texts
+            .iter()
+            .map(|[id, participant, activity, date]| {
+                [self.organisation.as_str(), id, participant, activity, date]
+            })
+            .collect();
+        let mut inserted = insert_returning_ids(
+            self.connection,
+            self.dialect,
+            "INSERT INTO attendance (organisation, id, participant, activity, date)",
+            &rows,
+        )
+        .await?;
         // An inserted record counts as applied for the first mutation that carries it; a second
         // one with the same record, in the same batch, is its duplicate.
         let applied: Vec<bool> = attendance
@@ -731,27 +743,19 @@ impl Push<'_> {
     /// Records the ids of `run` as received: per mutation, whether this is the first time its id
     /// is seen (a repeat inside the run is not).
     async fn record_mutations(&mut self, run: &[Mutation]) -> Result<Vec<bool>, StorageError> {
-        let query = format!(
-            "INSERT INTO mutations (organisation, id, device, received_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
-            self.dialect.value_rows(run.len(), 4)
-        );
-        let mut insert = sqlx::query_scalar::<_, String>(&query);
-        for mutation in run {
-            insert = insert
-                .bind(&self.organisation)
-                .bind(mutation.id.0.to_string())
-                .bind(&self.device)
-                .bind(&self.received_at);
-        }
-        let mut new_ids: HashSet<String> = insert
-            .fetch_all(&mut *self.connection)
-            .await?
-            .into_iter()
-            .collect();
-        Ok(run
+        let ids: Vec<String> = run.iter().map(|mutation| mutation.id.0.to_string()).collect();
+        let rows: Vec<[&str; 4]> = ids
             .iter()
-            .map(|mutation| new_ids.remove(&mutation.id.0.to_string()))
-            .collect())
+            .map(|id| [self.organisation.as_str(), id, &self.device, &self.received_at])
+            .collect();
+        let mut new_ids = insert_returning_ids(
+            self.connection,
+            self.dialect,
+            "INSERT INTO mutations (organisation, id, device, received_at)",
+            &rows,
+        )
+        .await?;
+        Ok(ids.iter().map(|id| new_ids.remove(id)).collect())
     }
 
     /// The answer to a mutation id seen before: `duplicate`, with the canonical check-in if it had one.
@@ -969,22 +973,12 @@ impl Push<'_> {
             &rows,
             "",
         )
-        .await
+        .await?;
+        Ok(())
     }
 
     async fn log(&mut self, topic: Topic, subject: Uuid, change: &Change) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO changes (organisation, topic, subject, change, device, received_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&self.organisation)
-        .bind(topic.as_str())
-        .bind(subject.to_string())
-        .bind(to_json(change))
-        .bind(&self.device)
-        .bind(&self.received_at)
-        .execute(&mut *self.connection)
-        .await?;
-        Ok(())
+        self.log_all(&[(topic, subject, change.clone())]).await
     }
 
     /// False when an append-only record with this id was already received (e.g. the same backup
@@ -1103,14 +1097,14 @@ impl Push<'_> {
     /// the winning fields are logged for pulling, so each field's log is in stamp order.
     async fn apply_patches(&mut self, run: &[Mutation]) -> Result<Vec<Outcome>, StorageError> {
         let first_time = self.record_mutations(run).await?;
-        let entities: BTreeMap<String, EntityRef> = run
+        let entities: BTreeSet<String> = run
             .iter()
             .filter_map(|mutation| match &mutation.change {
-                Change::Patch { entity, .. } => Some((entity.id.to_string(), *entity)),
+                Change::Patch { entity, .. } => Some(entity.id.to_string()),
                 _ => None,
             })
             .collect();
-        let ids: Vec<&str> = entities.keys().map(String::as_str).collect();
+        let ids: Vec<&str> = entities.iter().map(String::as_str).collect();
         let mut stored = self.stored_entities(&ids).await?;
         let erased = self.erased_among(&ids).await?;
 

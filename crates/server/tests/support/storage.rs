@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use spor_server::db::Database;
@@ -59,7 +59,7 @@ struct Cluster {
     port: u16,
     /// Its input is held open for the life of the process: when the process ends, the pipe
     /// closes and the watcher stops the server and removes its files, even after a panic.
-    _watcher: Mutex<Child>,
+    _watcher: Child,
 }
 
 fn cluster() -> &'static Cluster {
@@ -129,7 +129,7 @@ impl Cluster {
         }
         let cluster = Cluster {
             port,
-            _watcher: Mutex::new(run_until_process_ends(&server, &dir)),
+            _watcher: run_until_process_ends(&server, &dir),
         };
         cluster.wait_until_ready(&bin);
         cluster
