@@ -8,6 +8,7 @@ mod demo;
 mod error;
 mod goals;
 mod meta;
+mod outbox_batch;
 mod records;
 mod schema;
 mod sync_state;
@@ -23,6 +24,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use error::StoreError;
+pub use outbox_batch::OutboxBatch;
 pub use records::{OccurrenceRecords, OutboxEntry};
 pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
 pub use sync_state::{Acknowledged, DeadLetter, ServerLink};

@@ -6,11 +6,11 @@ pub mod client;
 pub mod tab_lock;
 
 use chrono::{DateTime, Utc};
-use spor_core::sync::{FIRST_PUSH_BATCH, MutationResult, PushRequest, next_push_batch};
+use spor_core::sync::{FIRST_PUSH_BATCH, MutationResult, next_push_batch};
 
 pub use client::{JsonBody, ServerClient, SyncError};
 
-use crate::store::{Acknowledged, OutboxEntry, Store};
+use crate::store::{Acknowledged, OutboxBatch, Store};
 
 /// What one sync did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,11 +55,11 @@ pub async fn sync_once(store: &Store, client: &ServerClient) -> Result<SyncRepor
 async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncReport) -> Result<(), SyncError> {
     let mut size = FIRST_PUSH_BATCH;
     let mut batch = store.outbox_batch(None, size as u32).await?;
-    let mut body = push_body(&batch);
+    let mut body = push_body(&batch)?;
     // The last batch the server answered, not yet recorded in the outbox.
-    let mut answered: Option<(Vec<OutboxEntry>, Vec<MutationResult>)> = None;
+    let mut answered: Option<(OutboxBatch, Vec<MutationResult>)> = None;
     while !batch.is_empty() {
-        let after = batch.last().and_then(|entry| entry.seq);
+        let after = batch.last_seq();
         let recording = async {
             match &answered {
                 Some((sent, results)) => store.acknowledge(sent, results).await.map(Some),
@@ -68,7 +68,7 @@ async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncRepo
         };
         let preparing = async {
             let next = store.outbox_batch(after, size as u32).await?;
-            let body = push_body(&next);
+            let body = push_body(&next)?;
             Ok::<_, SyncError>((next, body))
         };
         let pushing = async {
@@ -96,10 +96,9 @@ async fn push_outbox(store: &Store, client: &ServerClient, report: &mut SyncRepo
     Ok(())
 }
 
-fn push_body(batch: &[OutboxEntry]) -> JsonBody {
-    JsonBody::new(&PushRequest {
-        mutations: batch.iter().map(|entry| entry.mutation.clone()).collect(),
-    })
+/// A `PushRequest` of the batch's mutations, written from their stored JSON.
+pub fn push_body(batch: &OutboxBatch) -> Result<JsonBody, SyncError> {
+    Ok(JsonBody::push_request(&batch.mutations_json()?))
 }
 
 impl SyncReport {

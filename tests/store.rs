@@ -444,11 +444,12 @@ mod sync_steps {
         }
         let sent = store.outbox_batch(None, 500).await.unwrap();
         assert_eq!(sent.len(), 3);
+        let seqs: Vec<u32> = sent.queued().iter().map(|(seq, _)| *seq).collect();
         // The batch after one still on its way: the entries queued after it, in order.
-        let after_first = store.outbox_batch(sent[0].seq, 500).await.unwrap();
-        let later: Vec<_> = after_first.iter().map(|entry| entry.mutation.id).collect();
+        let after_first = store.outbox_batch(Some(seqs[0]), 500).await.unwrap();
+        let later: Vec<_> = after_first.queued().iter().map(|(_, id)| *id).collect();
         assert_eq!(later, ids[1..].to_vec());
-        assert_eq!(store.outbox_batch(sent[2].seq, 500).await.unwrap().len(), 0);
+        assert_eq!(store.outbox_batch(sent.last_seq(), 500).await.unwrap().len(), 0);
         let refused = RejectReason::Invalid {
             problems: vec![spor_core::validation::Problem::NoQuestions],
         };
@@ -485,6 +486,40 @@ mod sync_steps {
             3,
             "acknowledging never deletes a record"
         );
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_push_carries_the_queued_mutations_as_they_were_stored() {
+        let store = fresh_store("spor-test-push-body").await;
+        let activity = ActivityId::generate();
+        let soren = check_in(ParticipantId::generate(), activity);
+        store.check_in(&soren).await.unwrap();
+        store
+            .record_attendance_event(&withdrawal(soren.id), soren.occurrence())
+            .await
+            .unwrap();
+        store
+            .check_in(&check_in(ParticipantId::generate(), activity))
+            .await
+            .unwrap();
+        let queued: Vec<Mutation> = store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.mutation)
+            .collect();
+        assert_eq!(queued.len(), 3);
+
+        let batch = store.outbox_batch(None, 500).await.unwrap();
+        let body = spor::sync::push_body(&batch).unwrap().text().await.unwrap();
+        let request: PushRequest = serde_json::from_str(&body).unwrap();
+        assert_eq!(request.mutations, queued);
+        // A batch after the last entry is empty, and so is its push.
+        let rest = store.outbox_batch(batch.last_seq(), 500).await.unwrap();
+        let empty = spor::sync::push_body(&rest).unwrap().text().await.unwrap();
+        assert_eq!(serde_json::from_str::<PushRequest>(&empty).unwrap().mutations, []);
         store.close();
     }
 

@@ -21,6 +21,7 @@ use spor_core::reflection::Reflection;
 use spor_core::sync::{Change, EntityKind, MutationResult, Outcome, PullResponse, RejectReason, Stamped};
 use wasm_bindgen::JsValue;
 
+use super::outbox_batch::OutboxBatch;
 use super::records::{
     OutboxEntry, erase_in, from_js, from_js_all, merge_in, natural_key, only, read_clock, to_js, write_clock,
 };
@@ -144,7 +145,7 @@ impl Store {
 
     /// The first `limit` queued changes in order, or those queued after the entry `after` (the last
     /// of a batch still on its way, so the next can be read meanwhile).
-    pub async fn outbox_batch(&self, after: Option<u32>, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+    pub async fn outbox_batch(&self, after: Option<u32>, limit: u32) -> Result<OutboxBatch, StoreError> {
         let action = "read the outbox";
         let transaction = self
             .transaction(&[OUTBOX], TransactionMode::ReadOnly, action)
@@ -159,7 +160,7 @@ impl Store {
             .get_all(range, Some(limit))
             .await
             .map_err(StoreError::database(action))?;
-        from_js_all(values, "outbox entry")
+        OutboxBatch::new(values)
     }
 
     /// How many changes wait for a server.
@@ -195,12 +196,16 @@ impl Store {
     /// events) to the canonical attendance. Changes without an answer stay queued.
     pub async fn acknowledge(
         &self,
-        sent: &[OutboxEntry],
+        sent: &OutboxBatch,
         results: &[MutationResult],
     ) -> Result<Acknowledged, StoreError> {
         let action = "record the server's answer";
-        let by_id: HashMap<MutationId, &OutboxEntry> =
-            sent.iter().map(|entry| (entry.mutation.id, entry)).collect();
+        let by_id: HashMap<MutationId, (usize, u32)> = sent
+            .queued()
+            .iter()
+            .enumerate()
+            .map(|(index, (seq, id))| (*id, (index, *seq)))
+            .collect();
         let transaction = self
             .transaction(
                 &[OUTBOX, DEAD_LETTERS, ATTENDANCE, ATTENDANCE_EVENTS, TREND_STALE],
@@ -220,14 +225,13 @@ impl Store {
         let refused_at = Utc::now();
         let mut answered = Vec::with_capacity(results.len());
         for result in results {
-            let Some(entry) = by_id.get(&result.id) else {
+            let Some(&(index, seq)) = by_id.get(&result.id) else {
                 continue;
             };
-            let Some(seq) = entry.seq else { continue };
             match &result.outcome {
                 Outcome::Rejected { reason } => {
                     let letter = DeadLetter {
-                        entry: (*entry).clone(),
+                        entry: sent.entry(index)?,
                         reason: reason.clone(),
                         refused_at,
                     };
@@ -240,7 +244,7 @@ impl Store {
                 Outcome::Duplicate {
                     canonical: Some(canonical),
                 } => {
-                    if let Change::CheckIn { attendance: local } = &entry.mutation.change
+                    if let Change::CheckIn { attendance: local } = &sent.entry(index)?.mutation.change
                         && local.id.0 != *canonical
                     {
                         repoint_attendance(&attendance, &events, local, *canonical, action).await?;

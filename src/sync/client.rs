@@ -61,9 +61,18 @@ impl JsonBody {
     pub fn new<B: Serialize>(body: &B) -> JsonBody {
         let json = serde_json::to_vec(body).expect("wire types always serialise");
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(json.as_slice()));
-        JsonBody(
-            web_sys::Blob::new_with_u8_array_sequence(&parts).expect("a blob of bytes can always be made"),
-        )
+        JsonBody(web_sys::Blob::new_with_u8_array_sequence(&parts).expect("bytes always make a blob"))
+    }
+
+    /// A `PushRequest` around a JSON array of mutations: the browser joins the parts.
+    pub fn push_request(mutations_json: &js_sys::JsString) -> JsonBody {
+        let parts = js_sys::Array::of3(&"{\"mutations\":".into(), mutations_json, &"}".into());
+        JsonBody(web_sys::Blob::new_with_str_sequence(&parts).expect("strings always make a blob"))
+    }
+
+    /// The body as the server receives it.
+    pub async fn text(&self) -> Option<String> {
+        JsFuture::from(self.0.text()).await.ok()?.as_string()
     }
 }
 

@@ -1,0 +1,86 @@
+//! A batch of queued changes as IndexedDB gave them. The push request is written from the stored
+//! JSON by the browser, and an entry is read into Rust only when its answer needs more than its id
+//! (a refusal, or a check-in the server already had under another id): a sync of thousands of
+//! changes then spends its time on the wire and in the database rather than re-encoding JSON.
+
+use js_sys::{Array, JSON, JsString, Reflect};
+use spor_core::ids::MutationId;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::StoreError;
+use super::records::{OutboxEntry, from_js};
+
+pub struct OutboxBatch {
+    /// The stored entries, oldest first.
+    entries: Vec<JsValue>,
+    /// Each entry's outbox key and mutation id, in the same order.
+    queued: Vec<(u32, MutationId)>,
+}
+
+impl OutboxBatch {
+    pub(super) fn new(entries: Vec<JsValue>) -> Result<OutboxBatch, StoreError> {
+        let queued = entries.iter().map(queued_as).collect::<Result<_, _>>()?;
+        Ok(OutboxBatch { entries, queued })
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The outbox key of the last entry: the next batch starts after it.
+    pub fn last_seq(&self) -> Option<u32> {
+        self.queued.last().map(|(seq, _)| *seq)
+    }
+
+    /// Each entry's outbox key and mutation id, oldest first.
+    pub fn queued(&self) -> &[(u32, MutationId)] {
+        &self.queued
+    }
+
+    /// The entry at `index`, read in full.
+    pub fn entry(&self, index: usize) -> Result<OutboxEntry, StoreError> {
+        from_js(self.entries[index].clone(), "outbox entry")
+    }
+
+    /// The batch's mutations as one JSON array, as they were stored.
+    pub fn mutations_json(&self) -> Result<JsString, StoreError> {
+        let corrupt = |detail: &str| StoreError::Corrupt {
+            what: "outbox entry",
+            detail: detail.to_owned(),
+        };
+        let mutations: Array = self
+            .entries
+            .iter()
+            .map(|entry| Reflect::get(entry, &"mutation".into()))
+            .collect::<Result<_, _>>()
+            .map_err(|_| corrupt("no mutation"))?;
+        JSON::stringify(&mutations)
+            .ok()
+            .and_then(|json| json.dyn_into().ok())
+            .ok_or_else(|| corrupt("not representable as JSON"))
+    }
+}
+
+/// The outbox key and mutation id of a stored entry.
+fn queued_as(entry: &JsValue) -> Result<(u32, MutationId), StoreError> {
+    let corrupt = |detail: &str| StoreError::Corrupt {
+        what: "outbox entry",
+        detail: detail.to_owned(),
+    };
+    let seq = Reflect::get(entry, &"seq".into())
+        .ok()
+        .and_then(|seq| seq.as_f64())
+        .filter(|seq| seq.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(seq))
+        .ok_or_else(|| corrupt("no outbox key"))?;
+    let id = Reflect::get(entry, &"mutation".into())
+        .and_then(|mutation| Reflect::get(&mutation, &"id".into()))
+        .ok()
+        .and_then(|id| id.as_string())
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| corrupt("no mutation id"))?;
+    Ok((seq as u32, MutationId(id)))
+}
