@@ -524,6 +524,45 @@ mod sync_steps {
     }
 
     #[wasm_bindgen_test]
+    async fn a_damaged_outbox_entry_is_reported_and_nothing_is_sent_or_lost() {
+        let name = "spor-test-damaged-outbox";
+        let store = fresh_store(name).await;
+        store
+            .check_in(&check_in(ParticipantId::generate(), ActivityId::generate()))
+            .await
+            .unwrap();
+        let raw = rexie::Rexie::builder(name).build().await.unwrap();
+        let transaction = raw
+            .transaction(&["outbox"], rexie::TransactionMode::ReadWrite)
+            .unwrap();
+        let damaged =
+            js_sys::JSON::parse(r#"{"mutation":{"id":"not an id"},"queued_at":"2026-11-25T12:00:00Z"}"#)
+                .unwrap();
+        transaction
+            .store("outbox")
+            .unwrap()
+            .put(&damaged, None)
+            .await
+            .unwrap();
+        transaction.done().await.unwrap();
+        raw.close();
+
+        let read = store.outbox_batch(None, 500).await;
+        assert!(
+            matches!(
+                read,
+                Err(spor::store::StoreError::Corrupt {
+                    what: "outbox entry",
+                    ..
+                })
+            ),
+            "the batch is refused before anything is sent"
+        );
+        assert_eq!(store.outbox_count().await.unwrap(), 2, "both entries stay queued");
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
     async fn a_check_in_the_server_already_had_is_repointed_with_its_events() {
         let store = fresh_store("spor-test-canonical").await;
         let activity = ActivityId::generate();

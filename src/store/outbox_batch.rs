@@ -13,14 +13,26 @@ use super::records::{OutboxEntry, from_js};
 pub struct OutboxBatch {
     /// The stored entries, oldest first.
     entries: Vec<JsValue>,
+    /// Their mutations, in the same order.
+    mutations: Array,
     /// Each entry's outbox key and mutation id, in the same order.
     queued: Vec<(u32, MutationId)>,
 }
 
 impl OutboxBatch {
     pub(super) fn new(entries: Vec<JsValue>) -> Result<OutboxBatch, StoreError> {
-        let queued = entries.iter().map(queued_as).collect::<Result<_, _>>()?;
-        Ok(OutboxBatch { entries, queued })
+        let mutations = Array::new();
+        let mut queued = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let (seq, mutation, id) = read_queued(entry)?;
+            mutations.push(&mutation);
+            queued.push((seq, id));
+        }
+        Ok(OutboxBatch {
+            entries,
+            mutations,
+            queued,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -48,39 +60,35 @@ impl OutboxBatch {
 
     /// The batch's mutations as one JSON array, as they were stored.
     pub fn mutations_json(&self) -> Result<JsString, StoreError> {
-        let corrupt = |detail: &str| StoreError::Corrupt {
-            what: "outbox entry",
-            detail: detail.to_owned(),
-        };
-        let mutations: Array = self
-            .entries
-            .iter()
-            .map(|entry| Reflect::get(entry, &"mutation".into()))
-            .collect::<Result<_, _>>()
-            .map_err(|_| corrupt("no mutation"))?;
-        JSON::stringify(&mutations)
+        JSON::stringify(&self.mutations)
             .ok()
             .and_then(|json| json.dyn_into().ok())
             .ok_or_else(|| corrupt("not representable as JSON"))
     }
 }
 
-/// The outbox key and mutation id of a stored entry.
-fn queued_as(entry: &JsValue) -> Result<(u32, MutationId), StoreError> {
-    let corrupt = |detail: &str| StoreError::Corrupt {
-        what: "outbox entry",
-        detail: detail.to_owned(),
-    };
+/// A stored entry's outbox key, its mutation, and the mutation's id.
+fn read_queued(entry: &JsValue) -> Result<(u32, JsValue, MutationId), StoreError> {
     let seq = Reflect::get(entry, &"seq".into())
         .ok()
         .and_then(|seq| seq.as_f64())
         .filter(|seq| seq.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(seq))
         .ok_or_else(|| corrupt("no outbox key"))?;
-    let id = Reflect::get(entry, &"mutation".into())
-        .and_then(|mutation| Reflect::get(&mutation, &"id".into()))
+    let mutation = Reflect::get(entry, &"mutation".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .ok_or_else(|| corrupt("no mutation"))?;
+    let id = Reflect::get(&mutation, &"id".into())
         .ok()
         .and_then(|id| id.as_string())
         .and_then(|id| id.parse().ok())
         .ok_or_else(|| corrupt("no mutation id"))?;
-    Ok((seq as u32, MutationId(id)))
+    Ok((seq as u32, mutation, MutationId(id)))
+}
+
+fn corrupt(detail: &str) -> StoreError {
+    StoreError::Corrupt {
+        what: "outbox entry",
+        detail: detail.to_owned(),
+    }
 }

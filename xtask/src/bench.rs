@@ -49,7 +49,8 @@ pub fn run() -> Result {
          | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
          ### Sync of queued records (headless Chromium, release builds, loopback)\n\n\
          `tests/e2e/bench/sync.bench.ts`: the same backup queues every record on a phone, which then \
-         pairs and syncs to spor-server (push in batches: 250, then 1,000; then pull) until nothing waits. \
+         pairs and syncs to spor-server (push in batches growing from 250 to 2,000 while answers \
+         come quickly; then pull) until nothing waits. \
          The peer replicates the same records as documents with PouchDB (npm `pouchdb`) from the \
          same browser to `pouchdb-server --in-memory`. Aim: at least 10x PouchDB.\n\n\
          | system | records | time | records/s |\n|---|---:|---:|---:|\n{}\n\n\
