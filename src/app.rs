@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::clock_warning::ClockWarning;
 use crate::components::kiosk_screen::KioskScreen;
 use crate::components::nav_bar::{NavBar, SettingsLink};
 use crate::components::status_chip::StatusChip;
@@ -104,6 +105,7 @@ fn Frame() -> impl IntoView {
             <main id="main" tabindex="-1">
                 {crate::store::demo_mode()
                     .then(|| view! { <p class="demo-banner" data-testid="demo-banner">{i18n.text(Key::DemoBanner)}</p> })}
+                <ClockWarning />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=TodayPage />
                     <Route path=path!("/survey") view=SurveyPage />

@@ -3,6 +3,7 @@
 pub mod activity_form;
 pub mod backup_section;
 pub mod chart_frame;
+pub mod clock_warning;
 pub mod confirm_notice;
 pub mod date_field;
 pub mod demo_section;

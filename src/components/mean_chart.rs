@@ -6,8 +6,16 @@ use spor_core::Language;
 
 use crate::components::stacked_bars::{BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, axes, target_line};
 
-/// A mean and its confidence interval, or `None` where the period has too few people to show.
-pub type MeanPoint = Option<(f64, (f64, f64))>;
+/// What one period of the chart shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MeanPoint {
+    /// The mean and its 95 % confidence interval.
+    Shown { mean: f64, ci95: (f64, f64) },
+    /// Answered by too few people to show: a grey mark that says so.
+    Hidden,
+    /// Nobody answered in the period: nothing to draw.
+    NoAnswers,
+}
 
 #[component]
 pub fn MeanChart(
@@ -33,21 +41,27 @@ pub fn MeanChart(
     let line: String = points
         .iter()
         .enumerate()
-        .filter_map(|(index, point)| point.map(|(mean, _)| format!("{:.1},{:.1}", x(index), y(mean))))
+        .filter_map(|(index, point)| match point {
+            MeanPoint::Shown { mean, .. } => Some(format!("{:.1},{:.1}", x(index), y(*mean))),
+            MeanPoint::Hidden | MeanPoint::NoAnswers => None,
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let marks = points
         .iter()
         .enumerate()
         .map(|(index, point)| match point {
-            Some((mean, (from, to))) => view! {
+            MeanPoint::Shown {
+                mean,
+                ci95: (from, to),
+            } => view! {
                 <g>
                     <line x1=x(index) x2=x(index) y1=y(*from) y2=y(*to) class="interval" />
                     <circle cx=x(index) cy=y(*mean) r="3.5" class="mean" />
                 </g>
             }
             .into_any(),
-            None => {
+            MeanPoint::Hidden => {
                 let label = hidden_label.clone();
                 view! {
                     <rect x=x(index) - 4.0 y=TOP + plot_height - 12.0 width="8" height="12" class="hidden-mark" fill="#dddddd">
@@ -56,6 +70,7 @@ pub fn MeanChart(
                 }
                 .into_any()
             }
+            MeanPoint::NoAnswers => ().into_any(),
         })
         .collect_view();
     let references = references

@@ -152,14 +152,6 @@ fn PairedStatus() -> impl IntoView {
         SyncStatus::Failed(error) => Some(i18n.sync_error(&error)),
         _ => None,
     };
-    let clock_warning = move || {
-        sync.clock_offset().get().map(|offset| {
-            i18n.format(
-                Key::SyncClockWarning,
-                &[("hours", &offset.num_hours().abs().to_string())],
-            )
-        })
-    };
     let origin = window().location().origin().unwrap_or_default();
     let unpair = Callback::new(move |()| {
         spawn_local(async move {
@@ -185,9 +177,6 @@ fn PairedStatus() -> impl IntoView {
                 <strong>{i18n.text(Key::SyncLastError)} ": "</strong>
                 {problem}
             </p>
-        </Show>
-        <Show when=move || clock_warning().is_some()>
-            <p class="notice" role="alert">{clock_warning}</p>
         </Show>
         <div class="button-row">
             <button type="button" class="button" on:click=move |_| sync.sync_now()>

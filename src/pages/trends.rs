@@ -684,15 +684,23 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
                 .collect();
             let points: Vec<MeanPoint> = stats
                 .iter()
-                .map(|stats| {
-                    let stats = (*stats)?;
-                    Some((stats.mean.shown()?, stats.ci95.shown()?))
-                })
+                .map(
+                    |stats| match stats.map(|stats| (stats.mean.shown(), stats.ci95.shown())) {
+                        None => MeanPoint::NoAnswers,
+                        Some((Some(mean), Some(ci95))) => MeanPoint::Shown { mean, ci95 },
+                        Some(_) => MeanPoint::Hidden,
+                    },
+                )
                 .collect();
+            // A period nobody answered in has no mean to hide: it says so.
             let cells = stats
                 .iter()
                 .map(|stats| match stats {
-                    None => vec![Some(context.number(0.0, 0)), None, None],
+                    None => vec![
+                        Some(context.number(0.0, 0)),
+                        Some("–".to_owned()),
+                        Some("–".to_owned()),
+                    ],
                     Some(stats) => vec![
                         stats
                             .people

@@ -44,7 +44,7 @@ impl Attendance {
 
     pub fn validate(&self, context: Context) -> Result<(), Vec<Problem>> {
         let mut problems = Problems::default();
-        problems.date_not_in_future(self.date, context);
+        problems.date_not_in_future(self.date, context.for_record_made_at(self.recorded_at));
         problems.into_result()
     }
 }
@@ -134,7 +134,7 @@ impl HeadcountEvent {
         if self.delta != 1 && self.delta != -1 {
             problems.push(Problem::InvalidHeadcountDelta { delta: self.delta });
         }
-        problems.date_not_in_future(self.date, context);
+        problems.date_not_in_future(self.date, context.for_record_made_at(self.recorded_at));
         problems.into_result()
     }
 }
@@ -273,6 +273,39 @@ mod tests {
         let counts = headcount(occurrence, &events);
         assert_eq!((counts.bruger, counts.deltager, counts.frivillig), (1, 1, 0));
         assert_eq!(counts.total(), 2);
+    }
+
+    #[test]
+    fn a_device_clock_running_days_ahead_is_no_reason_to_refuse_its_check_in() {
+        let server = Context {
+            today: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+        };
+        let ahead = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        // Made at noon on the device's 8 December, while the server's clock says 5 December.
+        let mut attendance = Attendance {
+            date: ahead,
+            recorded_at: ahead.and_hms_opt(11, 0, 0).unwrap().and_utc(),
+            ..check_in()
+        };
+        assert_eq!(attendance.validate(server), Ok(()));
+
+        // A date later than the day after the device's own clock is the future wherever it is checked.
+        attendance.date = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        assert_eq!(
+            attendance.validate(server),
+            Err(vec![Problem::FutureDate {
+                date: attendance.date,
+                latest: NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(),
+            }])
+        );
+        // Recorded by a device whose clock is right, the same date is the future, as before.
+        attendance.date = ahead;
+        attendance.recorded_at = NaiveDate::from_ymd_opt(2026, 12, 5)
+            .unwrap()
+            .and_hms_opt(11, 0, 0)
+            .unwrap()
+            .and_utc();
+        assert!(attendance.validate(server).is_err());
     }
 
     #[test]

@@ -341,7 +341,7 @@ impl SurveyResponse {
             });
             return problems.into_result();
         }
-        problems.date_not_in_future(self.date, context);
+        problems.date_not_in_future(self.date, context.for_record_made_at(self.recorded_at));
         for (question_id, answer) in &self.answers {
             match template.question(question_id) {
                 None => problems.push(Problem::UnknownQuestion {

@@ -1,7 +1,7 @@
 //! Validation problems: every check returns all the problems it finds (not just the first), as typed
 //! values the app shows in Danish or English and the server returns in its answers.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Language;
@@ -345,6 +345,16 @@ impl Context {
     /// The latest date a record may carry: tomorrow, because Danish local dates run ahead of UTC.
     pub fn latest_date(self) -> NaiveDate {
         self.today.succ_opt().unwrap_or(self.today)
+    }
+
+    /// The context for a record its device made at `recorded_at`: the record's date is in the
+    /// future only when it is later than the day after both today here and the day it was recorded
+    /// there. A device whose clock runs days ahead dates its records ahead too, and that is no
+    /// reason to refuse them: the record keeps the device's time, the server its own.
+    pub fn for_record_made_at(self, recorded_at: DateTime<Utc>) -> Context {
+        Context {
+            today: self.today.max(recorded_at.date_naive()),
+        }
     }
 }
 

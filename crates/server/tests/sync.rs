@@ -1175,6 +1175,68 @@ async fn a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per
     );
 }
 
+async fn a_device_whose_clock_runs_days_ahead_keeps_every_record(backend: Backend) {
+    let server = start(backend).await;
+    let phone = server.organisation("Café Nord").await;
+    let cafe = ActivityId(Uuid::now_v7());
+    // The phone's clock says three days from now: its records carry its date and its time.
+    let device_now = Utc::now() + chrono::Days::new(3);
+    let device_today = device_now.date_naive();
+    let mut changes = [
+        check_in(ParticipantId(Uuid::now_v7()), cafe, phone.device()),
+        headcount(cafe, 1),
+        who5_response(cafe, None),
+    ];
+    for change in &mut changes {
+        let (date, recorded_at) = match change {
+            Change::CheckIn { attendance } => (&mut attendance.date, &mut attendance.recorded_at),
+            Change::Headcount { event } => (&mut event.date, &mut event.recorded_at),
+            Change::SurveyResponse { response } => (&mut response.date, &mut response.recorded_at),
+            _ => unreachable!(),
+        };
+        *date = device_today;
+        *recorded_at = device_now;
+    }
+    let mutations = changes.map(mutation);
+    let before_push = Utc::now();
+    assert_eq!(phone.push(&mutations).await, vec![Outcome::Applied; 3]);
+    let after_push = Utc::now();
+
+    // Nothing was changed to suit the server's clock; the server keeps its own receive time beside.
+    let pulled = phone.reader(&server).await.pull_all(100).await;
+    assert_eq!(pulled, mutations.map(|mutation| mutation.change));
+    let received = received_times(&server.storage).await;
+    assert_eq!(received.len(), 3);
+    for time in received {
+        assert!(
+            before_push - chrono::Duration::seconds(1) <= time && time <= after_push,
+            "{time}"
+        );
+    }
+}
+
+/// The server's receive time of every change it holds, read straight from its database.
+async fn received_times(storage: &TestStorage) -> Vec<chrono::DateTime<Utc>> {
+    let url = match &storage.location {
+        Location::SqliteDir(dir) => format!(
+            "sqlite://{}?mode=ro",
+            dir.join(spor_server::db::DATABASE_FILE).display()
+        ),
+        Location::PostgresUrl(url) => url.clone(),
+    };
+    let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    let times: Vec<String> = sqlx::query_scalar("SELECT received_at FROM changes ORDER BY seq")
+        .fetch_all(&mut connection)
+        .await
+        .unwrap();
+    times
+        .iter()
+        .map(|time| chrono::DateTime::parse_from_rfc3339(time).unwrap().to_utc())
+        .collect()
+}
+
 /// Runs each named test as `sqlite::<name>` and `postgres::<name>`.
 macro_rules! on_both_storages {
     ($($test:ident),* $(,)?) => {
@@ -1209,4 +1271,5 @@ on_both_storages!(
     the_openapi_document_describes_every_route_and_what_it_really_answers,
     answers_to_a_custom_template_are_checked_against_the_version_they_name,
     a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per_person,
+    a_device_whose_clock_runs_days_ahead_keeps_every_record,
 );

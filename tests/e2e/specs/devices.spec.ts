@@ -1,0 +1,113 @@
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
+import { storedRecords } from "../support/idb";
+import { addPerson, createActivity, localDate } from "../support/register";
+import { type RunningServer, startServer } from "../support/server";
+import { deviceToken, pair, pairingCode, serverChanges } from "../support/sync";
+
+// Each test pairs its phones with a server of its own (the first coordinator code is single-use).
+let server: RunningServer;
+test.beforeEach(async () => {
+  server = await startServer();
+});
+test.afterEach(async () => {
+  await server.stop();
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function phone(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  return page;
+}
+
+async function openSettings(page: Page) {
+  await page.getByRole("link", { name: "Indstillinger" }).click();
+}
+
+test("a phone whose clock runs three days ahead keeps every check-in and is told to set its clock", async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  await context.clock.install({ time: Date.now() + 3 * DAY_MS });
+  const page = await phone(context);
+  await pair(page, server.url, server.coordinatorCode, "Telefon med forkert ur");
+
+  // The first sync tells the clocks apart; the warning stays on every page.
+  const warning = page.getByTestId("clock-warning");
+  await expect(warning).toContainText("Enhedens ur er omkring 3 døgn foran serverens.");
+  await createActivity(page, "Gåtur");
+  await expect(warning).toBeVisible();
+  await addPerson(page, "Bent");
+  await addPerson(page, "Kim");
+
+  // The server takes the check-ins as the phone dated them: nothing is refused or changed.
+  await openSettings(page);
+  await page.getByRole("button", { name: "Synkronisér nu" }).click();
+  await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
+  await expect(page.getByText("Serveren har ikke afvist noget.")).toBeVisible();
+  const phoneToday = await localDate(page, 0);
+  const checkIns = (await serverChanges(server.url, await deviceToken(page))).filter(
+    (change) => change.type === "check_in",
+  );
+  expect(checkIns.map((change) => (change.attendance as { date: string }).date)).toEqual([phoneToday, phoneToday]);
+
+  // In English too.
+  await page.getByRole("radio", { name: "English" }).check();
+  await expect(warning).toContainText("This device's clock is about 3 days ahead of the server's.");
+  await context.close();
+});
+
+test("a removed phone is told so, stops syncing, and deletes its data once its user says so", async ({ browser }) => {
+  const contexts = [await browser.newContext(), await browser.newContext()];
+  const [coordinator, volunteer] = await Promise.all(contexts.map(phone));
+  await pair(coordinator, server.url, server.coordinatorCode, "Koordinatorens telefon");
+  const code = await pairingCode(server.url, await deviceToken(coordinator), "volunteer");
+  await pair(volunteer, server.url, code, "Lånt telefon");
+  await expect(volunteer.getByTestId("clock-warning")).toHaveCount(0);
+
+  // The volunteer's registrations reach the server before the phone is lost.
+  await createActivity(volunteer, "Strikkeklub");
+  await addPerson(volunteer, "Inge");
+  await openSettings(volunteer);
+  await volunteer.getByRole("button", { name: "Synkronisér nu" }).click();
+  await expect(volunteer.getByTestId("sync-waiting")).toHaveText("0 ændringer");
+
+  // The coordinator removes it, after a question.
+  await coordinator.reload();
+  const borrowed = coordinator.getByTestId("device-item").filter({ hasText: "Lånt telefon" });
+  await borrowed.getByRole("button", { name: "Fjern Lånt telefon" }).click();
+  await coordinator.getByRole("button", { name: "Ja, fjern Lånt telefon" }).click();
+  await expect(borrowed).toContainText("fjernet");
+
+  // Offline meanwhile, the phone records one more check-in; back online, it is told, and keeps
+  // everything until its user has read that.
+  await contexts[1].setOffline(true);
+  await volunteer.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await addPerson(volunteer, "Jens");
+  await contexts[1].setOffline(false);
+  await expect(volunteer.getByTestId("status-chip")).toHaveText(/Fjernet fra foreningen/);
+  await openSettings(volunteer);
+  const notice = volunteer.getByTestId("sync-section").getByRole("alert");
+  await expect(notice).toContainText("En koordinator har fjernet denne enhed fra foreningen.");
+  let stored = await storedRecords(volunteer, ["participants", "attendance", "outbox"]);
+  expect(stored.participants.map((participant) => participant.pseudonym).sort()).toEqual(["Inge", "Jens"]);
+  expect(stored.outbox).toHaveLength(2);
+
+  await notice.getByRole("button", { name: "Slet data på enheden" }).click();
+  await expect(volunteer.getByTestId("sync-section")).toContainText("Denne enhed gemmer kun data her på enheden.");
+  stored = await storedRecords(volunteer, ["activities", "participants", "attendance", "outbox"]);
+  expect(Object.values(stored).flat()).toEqual([]);
+  await volunteer.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await expect(volunteer.getByText("Strikkeklub")).toHaveCount(0);
+
+  // What it synced before it was removed stays with the organisation; what it never sent is gone.
+  const names = (await serverChanges(server.url, await deviceToken(coordinator)))
+    .filter((change) => change.type === "patch")
+    .flatMap((change) => Object.values(change.fields as Record<string, { value: unknown }>))
+    .map((field) => field.value);
+  expect(names).toContain("Inge");
+  expect(names).not.toContain("Jens");
+  for (const context of contexts) await context.close();
+});
