@@ -26,34 +26,39 @@ async function openSettings(page: Page) {
   await page.getByRole("link", { name: "Indstillinger" }).click();
 }
 
-test("a phone whose clock runs three days ahead keeps every check-in and is told to set its clock", async ({
+test("a phone used alone with its clock three days ahead pairs later: all it recorded reaches the organisation, and it is told to set its clock", async ({
   browser,
 }) => {
   const context = await browser.newContext();
   await context.clock.install({ time: Date.now() + 3 * DAY_MS });
   const page = await phone(context);
-  await pair(page, server.url, server.coordinatorCode, "Telefon med forkert ur");
 
-  // The first sync tells the clocks apart; the warning stays on every page.
-  const warning = page.getByTestId("clock-warning");
-  await expect(warning).toContainText("Enhedens ur er omkring 3 døgn foran serverens.");
+  // Used alone first: no server, so nothing to compare its clock with.
+  await page.goto(server.url);
   await createActivity(page, "Gåtur");
-  await expect(warning).toBeVisible();
   await addPerson(page, "Bent");
   await addPerson(page, "Kim");
+  const warning = page.getByTestId("clock-warning");
+  await expect(warning).toHaveCount(0);
 
-  // The server takes the check-ins as the phone dated them: nothing is refused or changed.
-  await openSettings(page);
-  await page.getByRole("button", { name: "Synkronisér nu" }).click();
+  // Its first sync takes everything into the organisation as the phone dated it: nothing refused.
+  await pair(page, server.url, server.coordinatorCode, "Telefon med forkert ur");
   await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
   await expect(page.getByText("Serveren har ikke afvist noget.")).toBeVisible();
   const phoneToday = await localDate(page, 0);
-  const checkIns = (await serverChanges(server.url, await deviceToken(page))).filter(
-    (change) => change.type === "check_in",
-  );
+  const changes = await serverChanges(server.url, await deviceToken(page));
+  const checkIns = changes.filter((change) => change.type === "check_in");
   expect(checkIns.map((change) => (change.attendance as { date: string }).date)).toEqual([phoneToday, phoneToday]);
+  const names = changes.flatMap((change) =>
+    Object.values((change.fields ?? {}) as Record<string, { value: unknown }>).map((field) => field.value),
+  );
+  expect(names).toEqual(expect.arrayContaining(["Gåtur", "Bent", "Kim"]));
 
-  // In English too.
+  // That sync told the clocks apart: the warning is on every page, in the user's language.
+  await expect(warning).toContainText("Enhedens ur er omkring 3 døgn foran serverens.");
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
+  await expect(warning).toBeVisible();
+  await openSettings(page);
   await page.getByRole("radio", { name: "English" }).check();
   await expect(warning).toContainText("This device's clock is about 3 days ahead of the server's.");
   await context.close();
