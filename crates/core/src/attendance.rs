@@ -300,11 +300,7 @@ mod tests {
         );
         // Recorded by a device whose clock is right, the same date is the future, as before.
         attendance.date = ahead;
-        attendance.recorded_at = NaiveDate::from_ymd_opt(2026, 12, 5)
-            .unwrap()
-            .and_hms_opt(11, 0, 0)
-            .unwrap()
-            .and_utc();
+        attendance.recorded_at = server.today.and_hms_opt(11, 0, 0).unwrap().and_utc();
         assert!(attendance.validate(server).is_err());
     }
 

@@ -1,9 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { BrowserContext, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { addPerson, count, createActivity, expectSummary, localDate, row } from "../support/register";
 import { type RunningServer, startServer } from "../support/server";
-import { deviceToken, pair, serverChanges } from "../support/sync";
+import { deviceToken, pair, phone, serverChanges } from "../support/sync";
 
 // Two phones paired to one server of their own (its first coordinator code is single-use).
 let server: RunningServer;
@@ -13,12 +13,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server.stop();
 });
-
-async function phone(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 390, height: 844 });
-  return page;
-}
 
 async function goTo(page: Page, link: "I dag" | "Aktiviteter") {
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: link }).click();

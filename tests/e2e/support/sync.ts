@@ -1,5 +1,12 @@
 // Pairing phones and reading what the server holds, for the tests that sync.
-import { type Page, expect } from "@playwright/test";
+import { type BrowserContext, type Page, expect } from "@playwright/test";
+
+/** A phone: a new page of `context` at 390 px wide. */
+export async function phone(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  return page;
+}
 
 /** Pairs the page's device by opening a pairing link on `origin` (the server, or a proxy to it). */
 export async function pair(page: Page, origin: string, code: string, name: string): Promise<void> {
@@ -57,4 +64,12 @@ export async function serverChanges(server: string, coordinatorToken: string): P
     since = page.cursor;
     if (!page.has_more) return changes;
   }
+}
+
+/** Every field value the server's patches hold (names of activities and people among them). */
+export function fieldValues(changes: ServerChange[]): unknown[] {
+  return changes
+    .filter((change) => change.type === "patch")
+    .flatMap((change) => Object.values(change.fields as Record<string, { value: unknown }>))
+    .map((field) => field.value);
 }
