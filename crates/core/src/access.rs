@@ -38,12 +38,24 @@ impl DeviceRole {
     pub fn may_push(self, change: &Change) -> bool {
         match self {
             DeviceRole::Coordinator => true,
-            // Goals and reflections are the coordinators' to set and write.
-            DeviceRole::Volunteer => !matches!(
-                change.topic(),
-                Topic::Organisation | Topic::Goal | Topic::Reflection
+            // Goals, reflections and surveys are the coordinators' to set and write; so are
+            // deletions, merges and erasures, which reach every device and cannot be undone.
+            DeviceRole::Volunteer => {
+                !matches!(
+                    change.topic(),
+                    Topic::Organisation | Topic::Goal | Topic::Reflection | Topic::Template
+                ) && !matches!(
+                    change,
+                    Change::Delete { .. }
+                        | Change::MergeParticipants { .. }
+                        | Change::EraseParticipant { .. }
+                )
+            }
+            // A shared tablet knows nobody: its answers are anonymous.
+            DeviceRole::Kiosk => matches!(
+                change,
+                Change::SurveyResponse { response } if response.participant.is_none()
             ),
-            DeviceRole::Kiosk => change.topic() == Topic::SurveyResponse,
         }
     }
 
@@ -200,7 +212,24 @@ mod tests {
             assert!(volunteer.may_pull(topic), "{topic:?}");
         }
         assert!(volunteer.may_push(&patch(EntityKind::Participant)));
-        assert!(volunteer.may_push(&erase()));
+        assert!(volunteer.may_push(&patch(EntityKind::Activity)));
+        assert!(
+            !volunteer.may_push(&patch(EntityKind::Template)),
+            "publishing a survey"
+        );
+        assert!(!volunteer.may_push(&erase()));
+        assert!(!volunteer.may_push(&Change::Delete {
+            entity: EntityRef {
+                kind: EntityKind::Activity,
+                id: Uuid::from_u128(1)
+            },
+            stamp: Hlc::start(DeviceId(Uuid::from_u128(3))),
+        }));
+        assert!(!volunteer.may_push(&Change::MergeParticipants {
+            merged: ParticipantId(Uuid::from_u128(2)),
+            into: ParticipantId(Uuid::from_u128(4)),
+            stamp: Hlc::start(DeviceId(Uuid::from_u128(3))),
+        }));
         assert!(!volunteer.may_push(&patch(EntityKind::Organisation)));
         assert!(!volunteer.manages_devices());
     }

@@ -137,7 +137,7 @@ impl Change {
 
 impl Change {
     /// Every clock stamp the change carries.
-    fn stamps(&self) -> impl Iterator<Item = Hlc> + '_ {
+    pub(crate) fn stamps(&self) -> impl Iterator<Item = Hlc> + '_ {
         let (single, fields) = match self {
             Change::AttendanceEvent { event } => (Some(event.stamp), None),
             Change::Patch { fields, .. } => (None, Some(fields.values().map(|field| field.stamp))),
@@ -236,6 +236,9 @@ pub enum RejectReason {
     Forbidden,
     /// It refers to something the server does not know (e.g. a survey template version).
     UnknownReference { what: String },
+    /// It carries a stamp more than a day ahead of the receiver's clock: the sending device's clock
+    /// is wrong. `latest_ms` is the latest stamp the receiver takes now (ms since the epoch).
+    ClockAhead { latest_ms: u64 },
 }
 
 /// `GET /api/v1/sync/pull?since=CURSOR&limit=N`.

@@ -164,6 +164,23 @@ pub enum Problem {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// A change names a field its kind of record does not have.
+    UnknownField {
+        name: String,
+    },
+    /// A change names a field no change may set this way (`id`, a merge's or an erasure's mark).
+    ReservedField {
+        name: String,
+    },
+    /// A field's value is not of the field's type.
+    WrongFieldValue {
+        name: String,
+    },
+    /// A change larger than its kind may be, in bytes of JSON.
+    TooLarge {
+        max: usize,
+        size: usize,
+    },
 }
 
 impl Problem {
@@ -329,6 +346,26 @@ impl Problem {
             }
             (Problem::EmptyPeriod { from, to }, En) => {
                 format!("The period ends ({to}) before it begins ({from}).")
+            }
+            (Problem::UnknownField { name }, Da) => format!("Feltet \"{name}\" findes ikke."),
+            (Problem::UnknownField { name }, En) => format!("There is no field \"{name}\"."),
+            (Problem::ReservedField { name }, Da) => {
+                format!("Feltet \"{name}\" kan ikke ændres på denne måde.")
+            }
+            (Problem::ReservedField { name }, En) => {
+                format!("The field \"{name}\" cannot be changed this way.")
+            }
+            (Problem::WrongFieldValue { name }, Da) => {
+                format!("Feltet \"{name}\" har en værdi af forkert type.")
+            }
+            (Problem::WrongFieldValue { name }, En) => {
+                format!("The field \"{name}\" holds a value of the wrong type.")
+            }
+            (Problem::TooLarge { max, size }, Da) => {
+                format!("Ændringen er for stor: {size} byte, højst {max}.")
+            }
+            (Problem::TooLarge { max, size }, En) => {
+                format!("The change is too large: {size} bytes, at most {max}.")
             }
         }
     }

@@ -1,0 +1,99 @@
+//! Erasure that cannot be undone (DESIGN.md section 2): what an erasure reaches and what it does to
+//! the changes that still mention the person, wherever they wait (the server's change log, a
+//! device's outbox and dead letters, a backup being imported).
+
+use std::collections::BTreeSet;
+
+use crate::ids::ParticipantId;
+use crate::sync::{Change, EntityKind};
+
+/// Everyone an erasure of `participant` reaches: the participant and every participant merged
+/// into them, directly or through others, so no merged-away copy keeps the name. `merges` are
+/// (merged, into) pairs.
+pub fn erasure_reach(
+    participant: ParticipantId,
+    merges: impl IntoIterator<Item = (ParticipantId, ParticipantId)> + Clone,
+) -> BTreeSet<ParticipantId> {
+    let mut reached = BTreeSet::from([participant]);
+    loop {
+        let before = reached.len();
+        for (merged, into) in merges.clone() {
+            if reached.contains(&into) {
+                reached.insert(merged);
+            }
+        }
+        if reached.len() == before {
+            return reached;
+        }
+    }
+}
+
+/// What an erasure does to a change that waits somewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scrub {
+    /// It holds nothing of the erased people.
+    Keep,
+    /// It carries their personal data (a patch of their fields): it goes.
+    Drop,
+    /// It links to them (a survey response): kept, unlinked.
+    Rewrite(Change),
+}
+
+/// What the erasure of `erased` does to `change`.
+pub fn scrub(change: &Change, erased: &BTreeSet<ParticipantId>) -> Scrub {
+    match change {
+        Change::Patch { entity, .. }
+            if entity.kind == EntityKind::Participant && erased.contains(&ParticipantId(entity.id)) =>
+        {
+            Scrub::Drop
+        }
+        Change::SurveyResponse { response }
+            if response
+                .participant
+                .is_some_and(|linked| erased.contains(&linked)) =>
+        {
+            let mut unlinked = response.clone();
+            unlinked.participant = None;
+            Scrub::Rewrite(Change::SurveyResponse { response: unlinked })
+        }
+        _ => Scrub::Keep,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn person(n: u128) -> ParticipantId {
+        ParticipantId(Uuid::from_u128(n))
+    }
+
+    #[test]
+    fn an_erasure_reaches_everyone_merged_into_the_person_through_any_chain() {
+        let merges = vec![
+            (person(2), person(1)),
+            (person(3), person(2)),
+            (person(5), person(4)),
+        ];
+        assert_eq!(
+            erasure_reach(person(1), merges.clone()),
+            BTreeSet::from([person(1), person(2), person(3)])
+        );
+        assert_eq!(
+            erasure_reach(person(4), merges.clone()),
+            BTreeSet::from([person(4), person(5)])
+        );
+        // Erasing a merged-away id does not reach the one it was merged into.
+        assert_eq!(erasure_reach(person(3), merges), BTreeSet::from([person(3)]));
+    }
+
+    #[test]
+    fn a_cycle_of_merges_ends() {
+        let merges = vec![(person(1), person(2)), (person(2), person(1))];
+        assert_eq!(
+            erasure_reach(person(1), merges),
+            BTreeSet::from([person(1), person(2)])
+        );
+    }
+}
