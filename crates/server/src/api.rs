@@ -12,14 +12,14 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use spor_core::access::DeviceRole;
 use spor_core::ids::DeviceId;
 use spor_core::protocol::{
     ApiError as ProtocolError, DeviceInfo, Health, HealthStatus, PROTOCOL_VERSION, PairRequest, PairResponse,
     PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
 };
-use spor_core::sync::{
-    MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse, RejectReason,
-};
+use spor_core::rules;
+use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse};
 use spor_core::validation::Context;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -32,6 +32,17 @@ use crate::storage::{NewDevice, NewPairingCode};
 
 /// The largest request body, in bytes: a full batch of survey responses fits many times over.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// The largest push from a volunteer's phone or a kiosk: they never send template versions (the
+/// only large changes), and a full batch of check-ins or answers fits twice over.
+pub const MAX_SMALL_PUSH_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest push body a device with `role` may send.
+pub fn push_body_limit(role: DeviceRole) -> usize {
+    match role {
+        DeviceRole::Coordinator => MAX_BODY_BYTES,
+        DeviceRole::Volunteer | DeviceRole::Kiosk => MAX_SMALL_PUSH_BYTES,
+    }
+}
 /// The longest a request may take; a slow client or a stuck database gets a JSON 503 instead of
 /// holding a connection.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -76,9 +87,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
+    json_rejection_within(rejection, MAX_BODY_BYTES)
+}
+
+fn json_rejection_within(rejection: JsonRejection, limit: usize) -> ApiError {
     let status = rejection.status();
     let message = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        format!("the request body is larger than the limit of {MAX_BODY_BYTES} bytes")
+        format!("the request body is larger than the limit of {limit} bytes")
     } else {
         rejection.body_text()
     };
@@ -293,8 +308,52 @@ async fn revoke_device(
     Ok(Json(state.storage.devices(device.organisation).await?))
 }
 
-/// Authorises and validates each mutation; those that pass go to the storage in one transaction.
-/// A refused mutation is answered with its reason and never holds up the others.
+/// A push as it arrives: its mutations are counted before any of them is read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PushEnvelope<'a> {
+    #[serde(borrow)]
+    mutations: Vec<&'a serde_json::value::RawValue>,
+}
+
+/// Reads a push body within its device role's limit, counts its mutations, and only then reads
+/// them: a body too large for the role, or with too many mutations, is refused unread.
+async fn push_request(device: &Device, request: Request) -> Result<PushRequest, ApiError> {
+    let limit = push_body_limit(device.role);
+    let request = request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+    let body = axum::body::Bytes::from_request(request, &())
+        .await
+        .map_err(|rejection| ApiError::BadRequest {
+            status: rejection.status(),
+            message: if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                format!("the request body is larger than the limit of {limit} bytes")
+            } else {
+                rejection.body_text()
+            },
+        })?;
+    let envelope: PushEnvelope = serde_json::from_slice(&body).map_err(|error| ApiError::BadRequest {
+        status: if error.is_data() {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            axum::http::StatusCode::BAD_REQUEST
+        },
+        message: format!("Failed to parse the request body as JSON: {error}"),
+    })?;
+    let count = envelope.mutations.len();
+    if count > MAX_PUSH_BATCH {
+        return Err(ApiError::BatchTooLarge {
+            max: MAX_PUSH_BATCH,
+            count,
+        });
+    }
+    let Json(request) = Json::<PushRequest>::from_bytes(&body)
+        .map_err(|rejection| json_rejection_within(rejection, limit))?;
+    Ok(request)
+}
+
+/// Admits each mutation by spor-core's rulebook (role, validity, patch fields, stamps); those
+/// admitted go to the storage in one transaction. A refused mutation is answered with its reason
+/// and never holds up the others.
 #[utoipa::path(
     post,
     path = "/api/v1/sync/push",
@@ -303,9 +362,11 @@ async fn revoke_device(
     security(("device_token" = [])),
     responses(
         (status = 200, description = "One result per mutation, in order", body = PushResponse),
-        (status = 400, description = "A malformed body", body = ProtocolError),
+        (status = 400, description = "A malformed body, or no protocol version", body = ProtocolError),
         (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
-        (status = 413, description = "Too many mutations or too large a body", body = ProtocolError),
+        (status = 413, description = "Too many mutations, or a body over the role's limit (4 MiB for coordinators, 2 MiB otherwise)", body = ProtocolError),
+        (status = 415, description = "The body is not JSON", body = ProtocolError),
+        (status = 422, description = "A body of the wrong shape (unknown fields, wrong types)", body = ProtocolError),
         (status = 426, description = "Another protocol version", body = ProtocolError),
         (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
     )
@@ -313,44 +374,43 @@ async fn revoke_device(
 async fn push(
     device: Device,
     State(state): State<AppState>,
-    ApiJson(request): ApiJson<PushRequest>,
+    request: Request,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let count = request.mutations.len();
-    if count > MAX_PUSH_BATCH {
-        return Err(ApiError::BatchTooLarge {
-            max: MAX_PUSH_BATCH,
-            count,
+    if !request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"))
+    {
+        return Err(ApiError::BadRequest {
+            status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message: "Expected request with `Content-Type: application/json`".to_owned(),
         });
     }
+    let request = push_request(&device, request).await?;
+    let count = request.mutations.len();
+    let now = Utc::now();
     let context = Context {
-        today: Utc::now().date_naive(),
+        today: now.date_naive(),
     };
+    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
     let mut refused = Vec::new();
     let mut accepted = Vec::with_capacity(count);
     for (position, mutation) in request.mutations.into_iter().enumerate() {
-        let reason = if !device.role.may_push(&mutation.change) {
-            Some(RejectReason::Forbidden)
-        } else {
-            mutation
-                .change
-                .validate(context)
-                .err()
-                .map(|problems| RejectReason::Invalid { problems })
-        };
-        match reason {
-            Some(reason) => refused.push((
+        match rules::admit(device.role, &mutation.change, context, now_ms) {
+            Err(reason) => refused.push((
                 position,
                 MutationResult {
                     id: mutation.id,
                     outcome: Outcome::Rejected { reason },
                 },
             )),
-            None => accepted.push(mutation),
+            Ok(()) => accepted.push(mutation),
         }
     }
     let mut results = state
         .storage
-        .push(device.organisation, device.id, accepted, Utc::now())
+        .push(device.organisation, device.id, accepted, now)
         .await?;
     for (position, result) in refused {
         results.insert(position, result);

@@ -86,6 +86,28 @@ pub fn pairing_code_hash(code: &str) -> Vec<u8> {
     hash(normalised.as_bytes())
 }
 
+/// How often a device's "last seen" is written: a write on every request would queue each
+/// device's requests behind every other's on SQLite's one writer.
+pub const LAST_SEEN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// When each device's "last seen" was last written, in memory.
+#[derive(Debug, Default)]
+pub struct LastSeen(std::sync::Mutex<std::collections::HashMap<DeviceId, Instant>>);
+
+impl LastSeen {
+    /// Whether `device`'s "last seen" is due to be written at `now` (and, if so, marks it written).
+    pub fn is_due(&self, device: DeviceId, now: Instant) -> bool {
+        let mut written = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let due = written
+            .get(&device)
+            .is_none_or(|last| now.saturating_duration_since(*last) >= LAST_SEEN_EVERY);
+        if due {
+            written.insert(device, now);
+        }
+        due
+    }
+}
+
 /// A request in a protocol version this server speaks: others are answered 426, none 400.
 #[derive(Debug, Clone, Copy)]
 pub struct Protocol;
@@ -140,7 +162,9 @@ impl FromRequestParts<AppState> for Device {
             .limiter
             .check(id, Instant::now())
             .map_err(ApiError::rate_limited)?;
-        state.storage.touch_device(id, chrono::Utc::now()).await?;
+        if state.last_seen.is_due(id, Instant::now()) {
+            state.storage.touch_device(id, chrono::Utc::now()).await?;
+        }
         Ok(Device {
             id,
             organisation: record.organisation,
@@ -167,6 +191,17 @@ mod tests {
         assert!(secret_matches(secret, &token.secret_hash));
         assert!(!secret_matches("guess", &token.secret_hash));
         assert_ne!(new_token(device).token, token.token);
+    }
+
+    #[test]
+    fn last_seen_is_written_at_most_once_a_minute_per_device() {
+        let seen = LastSeen::default();
+        let (one, other) = (DeviceId(Uuid::from_u128(1)), DeviceId(Uuid::from_u128(2)));
+        let start = Instant::now();
+        assert!(seen.is_due(one, start));
+        assert!(!seen.is_due(one, start + std::time::Duration::from_secs(59)));
+        assert!(seen.is_due(other, start + std::time::Duration::from_secs(1)));
+        assert!(seen.is_due(one, start + LAST_SEEN_EVERY));
     }
 
     #[test]

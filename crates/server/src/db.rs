@@ -21,6 +21,10 @@ use spor_core::hlc::Hlc;
 use spor_core::ids::{DeviceId, OrganisationId, ParticipantId};
 use spor_core::instruments::Instrument;
 use spor_core::protocol::DeviceInfo;
+use spor_core::rules;
+use spor_core::rules::erasure::Scrub;
+use spor_core::rules::fields::FieldDecision;
+use spor_core::rules::pull::PullPage;
 use spor_core::survey::SurveyTemplate;
 use spor_core::sync::{
     Change, EntityKind, Mutation, MutationResult, Outcome, PullResponse, PulledChange, RejectReason,
@@ -522,9 +526,13 @@ impl Storage for Database {
             dialect: self.dialect(),
         };
         let mut results = Vec::with_capacity(mutations.len());
-        let erases = mutations
-            .iter()
-            .any(|mutation| matches!(mutation.change, Change::EraseParticipant { .. }));
+        // A merge into someone erased erases the merged-away copy too.
+        let erases = mutations.iter().any(|mutation| {
+            matches!(
+                mutation.change,
+                Change::EraseParticipant { .. } | Change::MergeParticipants { .. }
+            )
+        });
         // Runs of check-ins and of patches (the bulk of any sync) go in a few multi-row
         // statements; everything else one by one, in order.
         let mut rest = &mutations[..];
@@ -598,22 +606,62 @@ impl Storage for Database {
             .collect::<Vec<_>>()
             .join(", ");
         // The topics are this server's own constants, never request text.
-        let query = format!(
-            "SELECT seq, change FROM changes \
-             WHERE organisation = $1 AND seq > $2 AND device != $3 AND topic IN ({topic_list}) ORDER BY seq LIMIT $4"
-        );
-        let rows = sqlx::query(&query)
+        let visible = format!("organisation = $1 AND seq > $2 AND device != $3 AND topic IN ({topic_list})");
+        // One snapshot for the page and the newest sequence number, so the cursor never passes a
+        // change the page did not see.
+        let mut connection = self.pool.acquire().await.map_err(StorageError::from)?;
+        let mut snapshot = connection.begin().await.map_err(StorageError::from)?;
+        if let Backend::Postgres { .. } = &*self.backend {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut *snapshot)
+                .await
+                .map_err(StorageError::from)?;
+        }
+        let size_in_bytes = match self.dialect() {
+            Dialect::Sqlite => "LENGTH(CAST(change AS BLOB))",
+            Dialect::Postgres => "OCTET_LENGTH(change)",
+        };
+        let sizes = sqlx::query(&format!(
+            "SELECT seq, {size_in_bytes} AS size FROM changes WHERE {visible} ORDER BY seq LIMIT $4"
+        ))
+        .bind(organisation.0.to_string())
+        .bind(since as i64)
+        .bind(device.0.to_string())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&mut *snapshot)
+        .await
+        .map_err(StorageError::from)?;
+        let mut page = PullPage::new(limit as usize);
+        let mut last_taken = None;
+        for row in &sizes {
+            let seq = row.get::<i64, _>("seq") as u64;
+            if !page.offer(seq, row.get::<i64, _>("size") as usize) {
+                break;
+            }
+            last_taken = Some(seq);
+        }
+        let rows = match last_taken {
+            Some(last) => sqlx::query(&format!(
+                "SELECT seq, change FROM changes WHERE {visible} AND seq <= $4 ORDER BY seq"
+            ))
             .bind(organisation.0.to_string())
             .bind(since as i64)
             .bind(device.0.to_string())
-            .bind(i64::from(limit) + 1)
-            .fetch_all(&self.pool)
+            .bind(last as i64)
+            .fetch_all(&mut *snapshot)
             .await
-            .map_err(StorageError::from)?;
-        let has_more = rows.len() > limit as usize;
+            .map_err(StorageError::from)?,
+            None => Vec::new(),
+        };
+        let newest_here: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE organisation = $1")
+                .bind(organisation.0.to_string())
+                .fetch_one(&mut *snapshot)
+                .await
+                .map_err(StorageError::from)?;
+        snapshot.commit().await.map_err(StorageError::from)?;
         let changes = rows
             .iter()
-            .take(limit as usize)
             .map(|row| {
                 let change: String = row.get("change");
                 Ok(PulledChange {
@@ -622,7 +670,7 @@ impl Storage for Database {
                 })
             })
             .collect::<Result<Vec<_>, StorageError>>()?;
-        let cursor = changes.last().map_or(since, |change| change.seq);
+        let (cursor, has_more) = page.finish(since, newest_here as u64);
         Ok(PullResponse {
             changes,
             cursor,
@@ -1143,20 +1191,15 @@ impl Push<'_> {
                         stamp.to_owned(),
                     ]
                 };
-                if state
-                    .tombstone
-                    .as_ref()
-                    .is_some_and(|deleted| *deleted >= incoming_key)
-                {
-                    lost.push(conflict(&value, &incoming_key));
-                    continue;
-                }
-                match state.fields.get(field) {
-                    Some((_, current_key)) if *current_key == incoming_key => {}
-                    Some((_, current_key)) if *current_key > incoming_key => {
-                        lost.push(conflict(&value, &incoming_key));
-                    }
-                    current => {
+                let current = state.fields.get(field);
+                match rules::fields::decide_field(
+                    current.map(|(_, stamp)| stamp),
+                    state.tombstone.as_ref(),
+                    &incoming_key,
+                ) {
+                    FieldDecision::Unchanged => {}
+                    FieldDecision::Lost => lost.push(conflict(&value, &incoming_key)),
+                    FieldDecision::Applied => {
                         if let Some((overwritten, overwritten_key)) = current
                             && *overwritten != value
                         {
@@ -1288,8 +1331,40 @@ impl Push<'_> {
     }
 
     /// Erasure that really erases: the participant's fields, overwritten values and logged patches
-    /// go; linked survey answers are unlinked; attendance stays under the bare id, as counts.
+    /// go; linked survey answers are unlinked; attendance stays under the bare id, as counts. It
+    /// reaches everyone merged into the participant too (spor-core's `erasure_reach`), and what
+    /// becomes of each logged change is spor-core's `scrub`.
     async fn erase(&mut self, participant: ParticipantId) -> Result<(), StorageError> {
+        let merges = self.merges().await?;
+        let reached = rules::erasure::erasure_reach(participant, merges.iter().copied());
+        for person in &reached {
+            self.erase_one(*person, &reached).await?;
+        }
+        Ok(())
+    }
+
+    /// Every merge of the organisation, as (merged, into).
+    async fn merges(&mut self) -> Result<Vec<(ParticipantId, ParticipantId)>, StorageError> {
+        let rows =
+            sqlx::query("SELECT merged, into_participant FROM participant_merges WHERE organisation = $1")
+                .bind(&self.organisation)
+                .fetch_all(&mut *self.connection)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    ParticipantId(parse_uuid(row.get("merged"), "participant id")?),
+                    ParticipantId(parse_uuid(row.get("into_participant"), "participant id")?),
+                ))
+            })
+            .collect()
+    }
+
+    async fn erase_one(
+        &mut self,
+        participant: ParticipantId,
+        reached: &BTreeSet<ParticipantId>,
+    ) -> Result<(), StorageError> {
         let id = participant.0.to_string();
         let kind = kind_name(EntityKind::Participant);
         sqlx::query("INSERT INTO erased_participants (organisation, participant) VALUES ($1, $2) ON CONFLICT DO NOTHING")
@@ -1317,24 +1392,27 @@ impl Push<'_> {
             let seq: i64 = row.get("seq");
             let change: Change =
                 serde_json::from_str(row.get("change")).map_err(|_| StorageError::Corrupt("change"))?;
-            match change {
-                Change::Patch { .. } => {
+            match rules::erasure::scrub(&change, reached) {
+                Scrub::Keep => {}
+                Scrub::Drop => {
                     sqlx::query("DELETE FROM changes WHERE seq = $1")
                         .bind(seq)
                         .execute(&mut *self.connection)
                         .await?;
                 }
-                Change::SurveyResponse { mut response } => {
-                    response.participant = None;
-                    let subject = response.id.0.to_string();
+                Scrub::Rewrite(change) => {
+                    // No longer filed under the person: it is nobody's now.
+                    let subject = match &change {
+                        Change::SurveyResponse { response } => response.id.0.to_string(),
+                        _ => id.clone(),
+                    };
                     sqlx::query("UPDATE changes SET change = $1, subject = $2 WHERE seq = $3")
-                        .bind(to_json(&Change::SurveyResponse { response }))
+                        .bind(to_json(&change))
                         .bind(subject)
                         .bind(seq)
                         .execute(&mut *self.connection)
                         .await?;
                 }
-                _ => {}
             }
         }
         Ok(())
@@ -1352,6 +1430,10 @@ impl Push<'_> {
         .bind(into.0.to_string())
         .execute(&mut *self.connection)
         .await?;
+        if self.is_erased(into).await? {
+            // Merged into someone already erased: the merged-away copy is erased with them.
+            self.erase(into).await?;
+        }
         let moving = sqlx::query(
             "SELECT id, activity, date FROM attendance WHERE organisation = $1 AND participant = $2",
         )

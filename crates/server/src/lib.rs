@@ -75,6 +75,7 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub settings: Arc<Settings>,
     pub limiter: Arc<RateLimiter>,
+    pub last_seen: Arc<auth::LastSeen>,
 }
 
 impl AppState {
@@ -83,6 +84,7 @@ impl AppState {
             storage: Arc::new(storage),
             settings: Arc::new(settings),
             limiter: Arc::new(RateLimiter::new(rate_limit)),
+            last_seen: Arc::new(auth::LastSeen::default()),
         }
     }
 }

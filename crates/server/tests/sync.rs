@@ -1216,6 +1216,271 @@ async fn a_device_whose_clock_runs_days_ahead_keeps_every_record(backend: Backen
 }
 
 /// The server's receive time of every change it holds, read straight from its database.
+/// The changes a review sent from a paired volunteer's phone (and a kiosk's), all once answered
+/// `applied`: each is refused with its reason, and nothing of them is stored or pulled.
+async fn hostile_changes_are_refused_with_their_reason_and_nothing_is_stored(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = server
+        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
+        .await;
+    let kiosk = server
+        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
+        .await;
+    let now_ms = Utc::now().timestamp_millis() as u64;
+    let person = Uuid::now_v7();
+    let field = |name: &str, value: serde_json::Value, wall_ms: u64| {
+        mutation(patch(
+            EntityKind::Participant,
+            person,
+            name,
+            value,
+            stamp(wall_ms, volunteer.device()),
+        ))
+    };
+    let invalid = |outcome: &Outcome| match outcome {
+        Outcome::Rejected {
+            reason: RejectReason::Invalid { problems },
+        } => problems.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+
+    let megabyte = field("pseudonym", json!("x".repeat(1024 * 1024)), now_ms);
+    let problems = invalid(&volunteer.push(&[megabyte]).await[0]);
+    assert!(
+        matches!(problems[..], [spor_core::validation::Problem::TooLarge { .. }]),
+        "{problems:?}"
+    );
+
+    let array: Vec<u32> = (0..200_000).collect();
+    let unknown = field("notes", json!(array), now_ms);
+    let problems = invalid(&volunteer.push(&[unknown]).await[0]);
+    assert!(
+        matches!(problems[..], [spor_core::validation::Problem::TooLarge { .. }]),
+        "{problems:?}"
+    );
+
+    let outcomes = volunteer
+        .push(&[
+            field("notes", json!("hej"), now_ms),
+            field("id", json!(Uuid::now_v7()), now_ms),
+        ])
+        .await;
+    assert_eq!(
+        invalid(&outcomes[0]),
+        [spor_core::validation::Problem::UnknownField { name: "notes".into() }]
+    );
+    assert_eq!(
+        invalid(&outcomes[1]),
+        [spor_core::validation::Problem::ReservedField { name: "id".into() }]
+    );
+
+    let a_year_ahead = now_ms + 365 * 24 * 60 * 60 * 1000;
+    let outcomes = volunteer
+        .push(&[field("pseudonym", json!("Bo"), a_year_ahead)])
+        .await;
+    assert!(
+        matches!(&outcomes[0], Outcome::Rejected { reason: RejectReason::ClockAhead { latest_ms } } if *latest_ms < a_year_ahead),
+        "{outcomes:?}"
+    );
+
+    let template = spor_core::survey::SurveyTemplate::custom(
+        spor_core::Texts::new("Dagens spørgsmål", "Today's questions"),
+        Instrument::Who5.template().questions.clone(),
+    );
+    let version = mutation(patch(
+        EntityKind::Template,
+        template.id.0,
+        "v1",
+        serde_json::to_value(&template).unwrap(),
+        stamp(now_ms, volunteer.device()),
+    ));
+    assert_eq!(
+        volunteer.push(&[version]).await,
+        [Outcome::Rejected {
+            reason: RejectReason::Forbidden
+        }]
+    );
+    let linked = mutation(who5_response(
+        ActivityId(Uuid::now_v7()),
+        Some(ParticipantId(person)),
+    ));
+    assert_eq!(
+        kiosk.push(&[linked]).await,
+        [Outcome::Rejected {
+            reason: RejectReason::Forbidden
+        }]
+    );
+
+    assert_eq!(
+        coordinator.reader(&server).await.pull_all(1000).await,
+        Vec::<Change>::new(),
+        "nothing refused was stored"
+    );
+}
+
+/// A kiosk pulls only activities and templates: after 1,000 check-ins its empty pull returns a
+/// cursor past them, so it never scans them again.
+async fn a_pull_moves_the_cursor_past_what_the_device_may_not_see(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let kiosk = server
+        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
+        .await;
+    let cafe = ActivityId(Uuid::now_v7());
+    let check_ins: Vec<Mutation> = (0..1000)
+        .map(|_| {
+            mutation(check_in(
+                ParticipantId(Uuid::now_v7()),
+                cafe,
+                coordinator.device(),
+            ))
+        })
+        .collect();
+    coordinator.push(&check_ins).await;
+    let page: PullResponse = kiosk
+        .request(reqwest::Method::GET, "/sync/pull?since=0")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(page.changes.is_empty());
+    assert!(!page.has_more);
+    let all: PullResponse = coordinator
+        .reader(&server)
+        .await
+        .request(reqwest::Method::GET, "/sync/pull?since=0&limit=1000")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last_check_in = all.changes.iter().map(|change| change.seq).max().unwrap();
+    assert!(page.cursor >= last_check_in, "{} < {last_check_in}", page.cursor);
+}
+
+/// An answer stops adding changes at spor-core's byte budget and says more waits.
+async fn a_pull_answer_never_exceeds_its_byte_budget(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let text = |n: usize| spor_core::Texts::new("å".repeat(n), "a".repeat(n));
+    let questions: Vec<spor_core::survey::Question> = (0
+        ..spor_core::validation::limits::QUESTIONS_PER_TEMPLATE)
+        .map(|index| spor_core::survey::Question {
+            id: spor_core::survey::QuestionId(format!("q{index}")),
+            text: text(spor_core::validation::limits::QUESTION_TEXT),
+            kind: spor_core::survey::QuestionKind::SingleChoice {
+                choices: (0..spor_core::validation::limits::CHOICES_PER_QUESTION as u8)
+                    .map(|value| spor_core::survey::Choice {
+                        value,
+                        label: text(spor_core::validation::limits::CHOICE_LABEL),
+                    })
+                    .collect(),
+            },
+            required: false,
+        })
+        .collect();
+    let template = spor_core::survey::SurveyTemplate::custom(text(10), questions);
+    // About 100 KB a version: 30 of them are three pushes and more than one pull's budget.
+    let versions: Vec<Mutation> = (1..=30)
+        .map(|version| {
+            let mut revised = template.clone();
+            revised.version = version;
+            mutation(patch(
+                EntityKind::Template,
+                template.id.0,
+                &format!("v{version}"),
+                serde_json::to_value(&revised).unwrap(),
+                stamp(u64::from(version), coordinator.device()),
+            ))
+        })
+        .collect();
+    for pushing in versions.chunks(10) {
+        let pushed = coordinator.push(pushing).await;
+        assert!(
+            pushed.iter().all(|outcome| *outcome == Outcome::Applied),
+            "{pushed:?}"
+        );
+    }
+    let reader = coordinator.reader(&server).await;
+    let (mut since, mut pages, mut pulled) = (0, 0, 0);
+    loop {
+        let body = reader
+            .request(reqwest::Method::GET, &format!("/sync/pull?since={since}"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let page: PullResponse = serde_json::from_slice(&body).unwrap();
+        let change_bytes: usize = page
+            .changes
+            .iter()
+            .map(|pulled| serde_json::to_string(&pulled.change).unwrap().len())
+            .sum();
+        assert!(
+            change_bytes <= spor_core::rules::pull::PULL_BYTE_BUDGET,
+            "a page of {change_bytes} bytes"
+        );
+        pulled += page.changes.len();
+        pages += 1;
+        since = page.cursor;
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(pulled, 30, "every version arrives, over several answers");
+    assert!(pages > 1, "the budget split the versions into {pages} answers");
+}
+
+/// Erasing a participant erases everyone merged into them, also when the merge comes later.
+async fn an_erasure_reaches_the_participants_merged_into_the_erased_one(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let device = coordinator.device();
+    let [kept, merged, late] = [(); 3].map(|_| ParticipantId(Uuid::now_v7()));
+    let name = |person: ParticipantId, pseudonym: &str, wall: u64| {
+        mutation(patch(
+            EntityKind::Participant,
+            person.0,
+            "pseudonym",
+            json!(pseudonym),
+            stamp(wall, device),
+        ))
+    };
+    coordinator
+        .push(&[
+            name(kept, "Søren K", 1),
+            name(merged, "Sørensen", 2),
+            name(late, "Karsten", 3),
+            mutation(Change::MergeParticipants {
+                merged,
+                into: kept,
+                stamp: stamp(4, device),
+            }),
+            mutation(Change::EraseParticipant {
+                participant: kept,
+                stamp: stamp(5, device),
+            }),
+            mutation(Change::MergeParticipants {
+                merged: late,
+                into: kept,
+                stamp: stamp(6, device),
+            }),
+        ])
+        .await;
+    let pulled = serde_json::to_string(&coordinator.reader(&server).await.pull_all(1000).await).unwrap();
+    for pseudonym in ["Søren K", "Sørensen", "Karsten"] {
+        assert!(!pulled.contains(pseudonym), "{pseudonym} in {pulled}");
+    }
+    let again = coordinator.push(&[name(merged, "Sørensen", 9)]).await;
+    assert!(matches!(again[0], Outcome::Rejected { .. }), "{again:?}");
+}
+
 async fn received_times(storage: &TestStorage) -> Vec<chrono::DateTime<Utc>> {
     let url = match &storage.location {
         Location::SqliteDir(dir) => format!(
@@ -1272,4 +1537,8 @@ on_both_storages!(
     answers_to_a_custom_template_are_checked_against_the_version_they_name,
     a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per_person,
     a_device_whose_clock_runs_days_ahead_keeps_every_record,
+    hostile_changes_are_refused_with_their_reason_and_nothing_is_stored,
+    a_pull_moves_the_cursor_past_what_the_device_may_not_see,
+    a_pull_answer_never_exceeds_its_byte_budget,
+    an_erasure_reaches_the_participants_merged_into_the_erased_one,
 );
