@@ -766,6 +766,131 @@ mod sync_steps {
         );
         store.close();
     }
+
+    fn named(pseudonym: &str) -> Participant {
+        Participant {
+            id: ParticipantId::generate(),
+            pseudonym: pseudonym.into(),
+            birth_decade: None,
+            default_role: Role::Bruger,
+            consent: Consent {
+                linked_surveys: true,
+                contact: false,
+            },
+            activities: vec![],
+            erased: false,
+            merged_into: None,
+        }
+    }
+
+    fn backup_with(participants: Vec<Participant>) -> spor_core::backup::Backup {
+        spor_core::backup::Backup {
+            format: spor_core::backup::BACKUP_FORMAT.to_owned(),
+            version: spor_core::backup::BACKUP_VERSION,
+            exported_at: Utc::now(),
+            device: DeviceId::generate(),
+            activities: Vec::new(),
+            participants,
+            attendance: Vec::new(),
+            attendance_events: Vec::new(),
+            headcounts: Vec::new(),
+            templates: Vec::new(),
+            responses: Vec::new(),
+            goals: Vec::new(),
+            reflections: Vec::new(),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_device_remembers_an_erasure_of_someone_it_never_held_so_no_backup_brings_them_back() {
+        let store = fresh_store("spor-test-erasure-remembered").await;
+        let karen = named("Karen B");
+        let erasure = Change::EraseParticipant {
+            participant: karen.id,
+            stamp: Hlc::start(DeviceId::generate()),
+        };
+        store.apply_pulled(&pulled(vec![erasure], 3)).await.unwrap();
+        store
+            .import_backup(backup_with(vec![karen.clone()]))
+            .await
+            .unwrap();
+        let everything = serde_json::to_string(&store.export_backup().await.unwrap()).unwrap();
+        assert!(!everything.contains("Karen"), "{everything}");
+        let queued = serde_json::to_string(&store.outbox().await.unwrap()).unwrap();
+        assert!(!queued.contains("Karen"), "{queued}");
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn erasing_the_kept_participant_erases_the_merged_one_and_unlinks_their_answers() {
+        use spor_core::instruments::Instrument;
+        use spor_core::survey::{AdministrationMode, Answer, SurveyResponse};
+        let store = fresh_store("spor-test-erasure-merged").await;
+        let kept = named("Søren K");
+        let merged = named("Sørensen");
+        store.save_participant(&kept).await.unwrap();
+        store.save_participant(&merged).await.unwrap();
+        let template = Instrument::Who5.template();
+        let answered = SurveyResponse {
+            id: ResponseId::generate(),
+            template: template.id,
+            template_version: template.version,
+            activity: ActivityId::generate(),
+            date: day(),
+            participant: Some(merged.id),
+            answers: template
+                .questions
+                .iter()
+                .map(|question| (question.id.clone(), Answer::Choice(3)))
+                .collect(),
+            mode: AdministrationMode::Assisted,
+            language: spor_core::Language::Da,
+            recorded_at: Utc::now(),
+            recorded_by: DeviceId::generate(),
+        };
+        store.save_response(&answered).await.unwrap();
+        store.merge_participants(merged.id, kept.id).await.unwrap();
+        store.erase_participant(kept.id).await.unwrap();
+
+        let everything = serde_json::to_string(&store.export_backup().await.unwrap()).unwrap();
+        assert!(!everything.contains("Søren"), "{everything}");
+        let queued = serde_json::to_string(&store.outbox().await.unwrap()).unwrap();
+        assert!(!queued.contains("Søren"), "{queued}");
+        let responses = store.responses().await.unwrap();
+        assert_eq!(responses.len(), 1);
+        assert_eq!(responses[0].participant, None, "the answer stays, unlinked");
+        assert!(
+            store.outbox().await.unwrap().iter().all(|entry| !matches!(
+                &entry.mutation.change,
+                Change::SurveyResponse { response } if response.participant.is_some()
+            )),
+            "the queued answer is unlinked too"
+        );
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_pulled_patch_the_rules_refuse_changes_nothing() {
+        let store = fresh_store("spor-test-hostile-pull").await;
+        let mine = named("Mette");
+        store.save_participant(&mine).await.unwrap();
+        let stamp = Hlc::start(DeviceId::generate()).tick(js_sys::Date::now() as u64);
+        let field = |name: &str, value: serde_json::Value| Change::Patch {
+            entity: EntityRef {
+                kind: EntityKind::Participant,
+                id: mine.id.0,
+            },
+            fields: [(name.to_owned(), Stamped { value, stamp })].into(),
+        };
+        let hostile = vec![
+            field("id", serde_json::json!(ParticipantId::generate())),
+            field("pseudonym", serde_json::json!("x".repeat(500))),
+            field("cpr", serde_json::json!("010203-1234")),
+        ];
+        assert_eq!(store.apply_pulled(&pulled(hostile, 3)).await.unwrap(), 0);
+        assert_eq!(store.participants().await.unwrap(), vec![mine]);
+        store.close();
+    }
 }
 
 mod surveys {

@@ -78,6 +78,7 @@ impl I18n {
             RejectReason::Invalid { problems } => self.problem_messages(problems).join(" "),
             RejectReason::Forbidden => self.t(Key::SyncReasonForbidden).to_owned(),
             RejectReason::UnknownReference { what } => self.format(Key::SyncReasonUnknown, &[("what", what)]),
+            RejectReason::ClockAhead { .. } => self.t(Key::SyncReasonClockAhead).to_owned(),
         }
     }
 

@@ -14,6 +14,8 @@ use spor_core::hlc::Hlc;
 use spor_core::ids::{ActivityId, MutationId, ParticipantId};
 use spor_core::participant::Participant;
 use spor_core::register::Register;
+use spor_core::rules;
+use spor_core::rules::erasure::Scrub;
 use spor_core::survey::SurveyResponse;
 use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
 use wasm_bindgen::JsValue;
@@ -119,39 +121,111 @@ fn patch<T: Serialize>(entity: EntityRef, entity_value: &T, stamp: Hlc) -> Chang
     Change::Patch { entity, fields }
 }
 
-/// Erases `participant` inside the caller's transaction: personal fields gone and their queued
-/// patches scrubbed from the outbox. The caller queues the erasure when it is this device's own.
+/// The stores an erasure reaches, inside the caller's transaction.
+pub(super) struct ErasureStores<'a> {
+    pub participants: &'a rexie::Store,
+    pub responses: &'a rexie::Store,
+    pub outbox: &'a rexie::Store,
+    pub dead_letters: &'a rexie::Store,
+}
+
+/// Erases `participant` inside the caller's transaction, with everyone merged into them (spor-core's
+/// `erasure_reach`): personal fields gone, an erased record kept for every id (also one this device
+/// never held, so no later pull, import or merge brings the name back), linked answers unlinked,
+/// and queued and refused changes scrubbed as spor-core's `scrub` says. The caller queues the
+/// erasure when it is this device's own.
 pub(super) async fn erase_in(
-    participants: &rexie::Store,
-    outbox: &rexie::Store,
+    stores: &ErasureStores<'_>,
     participant: ParticipantId,
     action: &'static str,
 ) -> Result<(), StoreError> {
-    let Some(stored) = participants
-        .get(participant.to_string().into())
-        .await
-        .map_err(StoreError::database(action))?
-    else {
-        return Ok(());
-    };
-    let mut erased: Participant = from_js(stored, "participant")?;
-    erased.erase();
-    participants
-        .put(&to_js(&erased), None)
-        .await
-        .map_err(StoreError::database(action))?;
-    for (key, value) in outbox
+    let everyone: Vec<Participant> = from_js_all(
+        stores
+            .participants
+            .get_all(None, None)
+            .await
+            .map_err(StoreError::database(action))?,
+        "participant",
+    )?;
+    let merges = everyone
+        .iter()
+        .filter_map(|person| Some((person.id, person.merged_into?)));
+    let reached = rules::erasure::erasure_reach(participant, merges);
+    for id in &reached {
+        let mut erased = everyone
+            .iter()
+            .find(|person| person.id == *id)
+            .cloned()
+            .unwrap_or_else(|| Participant::erased(*id));
+        erased.erase();
+        stores
+            .participants
+            .put(&to_js(&erased), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        let linked = stores
+            .responses
+            .index(BY_PARTICIPANT)
+            .map_err(StoreError::database(action))?
+            .get_all(Some(only(&id.to_string().into(), action)?), None)
+            .await
+            .map_err(StoreError::database(action))?;
+        for value in linked {
+            let mut response: SurveyResponse = from_js(value, "survey response")?;
+            response.participant = None;
+            stores
+                .responses
+                .put(&to_js(&response), None)
+                .await
+                .map_err(StoreError::database(action))?;
+        }
+    }
+    for (key, value) in stores
+        .outbox
         .scan(None, None, None, None)
         .await
         .map_err(StoreError::database(action))?
     {
-        let entry: OutboxEntry = from_js(value, "outbox entry")?;
-        let carries_personal_data = matches!(
-            &entry.mutation.change,
-            Change::Patch { entity, .. } if entity.kind == EntityKind::Participant && entity.id == participant.0
-        );
-        if carries_personal_data {
-            outbox.delete(key).await.map_err(StoreError::database(action))?;
+        let mut entry: OutboxEntry = from_js(value, "outbox entry")?;
+        match rules::erasure::scrub(&entry.mutation.change, &reached) {
+            Scrub::Keep => {}
+            Scrub::Drop => stores
+                .outbox
+                .delete(key)
+                .await
+                .map_err(StoreError::database(action))?,
+            Scrub::Rewrite(change) => {
+                entry.mutation.change = change;
+                stores
+                    .outbox
+                    .put(&to_js(&entry), None)
+                    .await
+                    .map_err(StoreError::database(action))?;
+            }
+        }
+    }
+    for (key, value) in stores
+        .dead_letters
+        .scan(None, None, None, None)
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        let mut letter: super::sync_state::DeadLetter = from_js(value, "refused change")?;
+        match rules::erasure::scrub(&letter.entry.mutation.change, &reached) {
+            Scrub::Keep => {}
+            Scrub::Drop => stores
+                .dead_letters
+                .delete(key)
+                .await
+                .map_err(StoreError::database(action))?,
+            Scrub::Rewrite(change) => {
+                letter.entry.mutation.change = change;
+                stores
+                    .dead_letters
+                    .put(&to_js(&letter), None)
+                    .await
+                    .map_err(StoreError::database(action))?;
+            }
         }
     }
     Ok(())
@@ -469,14 +543,27 @@ impl Store {
         let action = "erase the participant";
         let device = self.device_id().await?;
         let transaction = self
-            .transaction(&[PARTICIPANTS, OUTBOX, META], TransactionMode::ReadWrite, action)
+            .transaction(
+                &[PARTICIPANTS, RESPONSES, OUTBOX, DEAD_LETTERS, META],
+                TransactionMode::ReadWrite,
+                action,
+            )
             .await?;
-        let participants = transaction
-            .store(PARTICIPANTS)
-            .map_err(StoreError::database(action))?;
-        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        erase_in(&participants, &outbox, participant, action).await?;
+        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let (participants, responses, outbox, dead_letters, meta) = (
+            store(PARTICIPANTS)?,
+            store(RESPONSES)?,
+            store(OUTBOX)?,
+            store(DEAD_LETTERS)?,
+            store(META)?,
+        );
+        let stores = ErasureStores {
+            participants: &participants,
+            responses: &responses,
+            outbox: &outbox,
+            dead_letters: &dead_letters,
+        };
+        erase_in(&stores, participant, action).await?;
         queue_erasure(&outbox, &meta, device, participant, action).await?;
         super::commit(transaction, action).await?;
         super::notify_local_change();
@@ -590,13 +677,14 @@ impl Store {
         let device = self.device_id().await?;
         let transaction = self
             .transaction(
-                &[&RECORD_STORES[..], &[OUTBOX, META, TREND_MONTHS]].concat(),
+                &[&RECORD_STORES[..], &[OUTBOX, DEAD_LETTERS, META, TREND_MONTHS]].concat(),
                 TransactionMode::ReadWrite,
                 action,
             )
             .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
-        let (templates, responses) = (store(TEMPLATES)?, store(RESPONSES)?);
+        let (templates, responses, dead_letters) =
+            (store(TEMPLATES)?, store(RESPONSES)?, store(DEAD_LETTERS)?);
         let (activities, participants, outbox, meta) = (
             store(ACTIVITIES)?,
             store(PARTICIPANTS)?,
@@ -640,7 +728,13 @@ impl Store {
                 .map_err(StoreError::database(action))?;
         }
         for &participant in &plan.erase {
-            erase_in(&participants, &outbox, participant, action).await?;
+            let stores = ErasureStores {
+                participants: &participants,
+                responses: &responses,
+                outbox: &outbox,
+                dead_letters: &dead_letters,
+            };
+            erase_in(&stores, participant, action).await?;
             queue_erasure(&outbox, &meta, device, participant, action).await?;
         }
         for record in &plan.attendance {

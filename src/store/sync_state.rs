@@ -18,12 +18,18 @@ use spor_core::hlc::Hlc;
 use spor_core::ids::{DeviceId, MutationId, OrganisationId};
 use spor_core::participant::Participant;
 use spor_core::reflection::Reflection;
-use spor_core::sync::{Change, EntityKind, MutationResult, Outcome, PullResponse, RejectReason, Stamped};
+use spor_core::rules;
+use spor_core::rules::fields::FieldDecision;
+use spor_core::sync::{
+    Change, EntityKind, EntityRef, MutationResult, Outcome, PullResponse, RejectReason, Stamped,
+};
+use spor_core::validation::Context;
 use wasm_bindgen::JsValue;
 
 use super::outbox_batch::OutboxBatch;
 use super::records::{
-    OutboxEntry, erase_in, from_js, from_js_all, merge_in, natural_key, only, read_clock, to_js, write_clock,
+    ErasureStores, OutboxEntry, erase_in, from_js, from_js_all, merge_in, natural_key, only, read_clock,
+    to_js, write_clock,
 };
 use super::schema::*;
 use super::trend_months::StaleMonths;
@@ -294,13 +300,14 @@ impl Store {
         let device = self.device_id().await?;
         let transaction = self
             .transaction(
-                &[&RECORD_STORES[..], &[OUTBOX, META, TREND_STALE]].concat(),
+                &[&RECORD_STORES[..], &[OUTBOX, DEAD_LETTERS, META, TREND_STALE]].concat(),
                 TransactionMode::ReadWrite,
                 action,
             )
             .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
-        let (responses, templates) = (store(RESPONSES)?, store(TEMPLATES)?);
+        let (responses, templates, dead_letters) =
+            (store(RESPONSES)?, store(TEMPLATES)?, store(DEAD_LETTERS)?);
         let (goals, reflections) = (store(GOALS)?, store(REFLECTIONS)?);
         let mut touched = StaleMonths::default();
         let (activities, participants, attendance, events, headcounts, outbox, meta) = (
@@ -321,6 +328,18 @@ impl Store {
         } else {
             HashMap::new()
         };
+        let erasure = ErasureStores {
+            participants: &participants,
+            responses: &responses,
+            outbox: &outbox,
+            dead_letters: &dead_letters,
+        };
+        // A device never moves its clock to a stamp from more than a day ahead (spor-core's rule).
+        let now_ms = js_sys::Date::now() as u64;
+        let adoptable = |stamp: Hlc| rules::may_adopt(stamp, now_ms).then_some(stamp);
+        let context = Context {
+            today: chrono::Local::now().date_naive(),
+        };
         let mut newest_stamp: Option<Hlc> = None;
         let mut applied = 0;
         for pulled_change in &pulled.changes {
@@ -330,7 +349,7 @@ impl Store {
                     add_attendance(&attendance, &events, record, action).await?
                 }
                 Change::AttendanceEvent { event } => {
-                    newest_stamp = newest_stamp.max(Some(event.stamp));
+                    newest_stamp = newest_stamp.max(adoptable(event.stamp));
                     let of = attendance
                         .get(event.attendance.to_string().into())
                         .await
@@ -346,7 +365,8 @@ impl Store {
                     add_if_new(&headcounts, &event.id.to_string(), to_js(event), action).await?
                 }
                 Change::Patch { entity, fields } => {
-                    newest_stamp = newest_stamp.max(fields.values().map(|field| field.stamp).max());
+                    newest_stamp =
+                        newest_stamp.max(fields.values().filter_map(|field| adoptable(field.stamp)).max());
                     let target = match entity.kind {
                         EntityKind::Activity => Some((&activities, "activity")),
                         EntityKind::Participant => Some((&participants, "participant")),
@@ -359,22 +379,26 @@ impl Store {
                             super::templates::add_pulled_versions(&templates, fields, action).await?
                         }
                         Some((records, what)) => {
+                            // A field this device changed and has not sent yet keeps its value
+                            // unless the pulled write is newer (spor-core's field rule).
                             let fresh = fields
                                 .iter()
                                 .filter(|(name, field)| {
-                                    pending_fields
-                                        .get(&(entity.id, (*name).clone()))
-                                        .is_none_or(|local| *local < field.stamp)
+                                    rules::fields::decide_field(
+                                        pending_fields.get(&(entity.id, (*name).clone())),
+                                        None,
+                                        &field.stamp,
+                                    ) == FieldDecision::Applied
                                 })
                                 .map(|(name, field)| (name.clone(), field.clone()))
                                 .collect();
-                            apply_patch(records, entity.kind, entity.id, fresh, what, action).await?
+                            apply_patch(records, *entity, fresh, what, context, action).await?
                         }
                         None => false,
                     }
                 }
                 Change::Delete { entity, stamp } => {
-                    newest_stamp = newest_stamp.max(Some(*stamp));
+                    newest_stamp = newest_stamp.max(adoptable(*stamp));
                     let records = match entity.kind {
                         EntityKind::Activity => Some(&activities),
                         EntityKind::Participant => Some(&participants),
@@ -391,12 +415,12 @@ impl Store {
                     records.is_some()
                 }
                 Change::EraseParticipant { participant, stamp } => {
-                    newest_stamp = newest_stamp.max(Some(*stamp));
-                    erase_in(&participants, &outbox, *participant, action).await?;
+                    newest_stamp = newest_stamp.max(adoptable(*stamp));
+                    erase_in(&erasure, *participant, action).await?;
                     true
                 }
                 Change::MergeParticipants { merged, into, stamp } => {
-                    newest_stamp = newest_stamp.max(Some(*stamp));
+                    newest_stamp = newest_stamp.max(adoptable(*stamp));
                     // Already merged here (this device's own merge, or pulled before): nothing to do.
                     match merge_in(
                         &participants,
@@ -410,7 +434,14 @@ impl Store {
                     .await
                     {
                         Ok(()) => true,
-                        Err(StoreError::Refused { .. }) => false,
+                        // Merged into someone erased here: the merged-away copy goes with them.
+                        Err(StoreError::Refused { .. }) => {
+                            let into_erased = is_erased(&participants, *into, action).await?;
+                            if into_erased {
+                                erase_in(&erasure, *merged, action).await?;
+                            }
+                            into_erased
+                        }
                         Err(error) => return Err(error),
                     }
                 }
@@ -587,21 +618,22 @@ async fn repoint_attendance(
     Ok(())
 }
 
-/// Applies pulled fields to an activity or participant, creating it when it is new here. A record
-/// that is not yet complete (its first fields have not arrived) is left alone.
+/// Applies pulled fields to a mutable record, creating it when it is new here. A record that is not
+/// yet complete (its first fields have not arrived) is left alone, and so is a patch spor-core's
+/// rules refuse as the record it would make here (an unknown or reserved field, a wrong value).
 async fn apply_patch(
     records: &rexie::Store,
-    kind: EntityKind,
-    id: uuid::Uuid,
+    entity: EntityRef,
     fields: BTreeMap<String, Stamped>,
     what: &'static str,
+    context: Context,
     action: &'static str,
 ) -> Result<bool, StoreError> {
     if fields.is_empty() {
         return Ok(false);
     }
     let mut object = match records
-        .get(id.to_string().into())
+        .get(entity.id.to_string().into())
         .await
         .map_err(StoreError::database(action))?
     {
@@ -611,8 +643,11 @@ async fn apply_patch(
         },
         None => serde_json::Map::new(),
     };
+    if rules::patch::check_patch(entity.kind, entity.id, &fields, &object, context).is_err() {
+        return Ok(false);
+    }
     let before = object.clone();
-    object.insert("id".to_owned(), serde_json::Value::String(id.to_string()));
+    object.insert("id".to_owned(), serde_json::Value::String(entity.id.to_string()));
     for (name, field) in fields {
         object.insert(name, field.value);
     }
@@ -620,8 +655,8 @@ async fn apply_patch(
         return Ok(false);
     }
     let object = serde_json::Value::Object(object);
-    // Check the merged record is a whole, valid one of its kind before storing it.
-    let complete = match kind {
+    // Check the merged record is a whole one of its kind before storing it.
+    let complete = match entity.kind {
         EntityKind::Activity => serde_json::from_value::<Activity>(object.clone()).is_ok(),
         EntityKind::Participant => serde_json::from_value::<Participant>(object.clone()).is_ok(),
         EntityKind::Goal => serde_json::from_value::<Goal>(object.clone()).is_ok(),
@@ -636,6 +671,22 @@ async fn apply_patch(
         .await
         .map_err(StoreError::database(action))?;
     Ok(true)
+}
+
+/// Whether this device holds `participant` as erased.
+async fn is_erased(
+    participants: &rexie::Store,
+    participant: spor_core::ids::ParticipantId,
+    action: &'static str,
+) -> Result<bool, StoreError> {
+    match participants
+        .get(participant.to_string().into())
+        .await
+        .map_err(StoreError::database(action))?
+    {
+        Some(value) if !value.is_undefined() => Ok(from_js::<Participant>(value, "participant")?.erased),
+        _ => Ok(false),
+    }
 }
 
 /// Moves this device's clock past a stamp seen from another device.

@@ -67,6 +67,23 @@ impl Participant {
         Ok(())
     }
 
+    /// What a device keeps of a participant erased before it ever held them: the id alone, marked
+    /// erased, so no later pull, import or merge can bring a name back under it.
+    pub fn erased(id: ParticipantId) -> Participant {
+        let mut participant = Participant {
+            id,
+            pseudonym: String::new(),
+            birth_decade: None,
+            default_role: Role::Bruger,
+            consent: Consent::default(),
+            activities: Vec::new(),
+            erased: false,
+            merged_into: None,
+        };
+        participant.erase();
+        participant
+    }
+
     /// Removes every personal field, keeping only the id so attendance stays as anonymous counts.
     pub fn erase(&mut self) {
         self.pseudonym.clear();
