@@ -53,7 +53,7 @@ fn activity() -> ActivityId {
 
 /// The role a person is checked in with, the same on every phone.
 fn role_of(participant: ParticipantId) -> Role {
-    if participant.0.as_u128() % 2 == 0 {
+    if participant.0.as_u128().is_multiple_of(2) {
         Role::Bruger
     } else {
         Role::Deltager

@@ -1,8 +1,6 @@
 //! The `/api/v1` routes. Every answer is JSON, errors included, nothing here is cached, and every
 //! answer carries the server's clock (so the app can warn about its own).
 
-use std::time::Instant;
-
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderValue, Uri, header};
@@ -19,14 +17,16 @@ use spor_core::protocol::{
     PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
 };
 use spor_core::rules;
-use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse};
+use spor_core::sync::{
+    EntityKind, MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse,
+};
 use spor_core::validation::Context;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{self, Device, Protocol};
+use crate::auth::{self, ClientAddress, Device, Protocol};
 use crate::error::ApiError;
 use crate::storage::{NewDevice, NewPairingCode};
 
@@ -48,8 +48,6 @@ pub fn push_body_limit(role: DeviceRole) -> usize {
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// Changes per pull unless the device asks for fewer.
 pub const PULL_LIMIT: u32 = 1000;
-/// The rate-limit bucket all pairing attempts share.
-const PAIRING_BUCKET: DeviceId = DeviceId(Uuid::nil());
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -112,9 +110,52 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
 #[openapi(
     info(title = "Spor API", description = "Pairing, devices and sync for the Spor app (DESIGN.md section 4)."),
     paths(health, pair, create_pairing_code, devices, revoke_device, push, pull),
-    modifiers(&BearerToken),
+    modifiers(&BearerToken, &PatchFields),
 )]
 pub struct ApiDocument;
+
+/// Writes spor-core's patch field lists into the push body's schema, so the document tells the
+/// same rules the server enforces.
+struct PatchFields;
+
+impl utoipa::Modify for PatchFields {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, schema::Schema};
+        let Some(RefOr::T(Schema::Object(push))) = openapi
+            .components
+            .as_mut()
+            .and_then(|components| components.schemas.get_mut("PushRequest"))
+        else {
+            return;
+        };
+        let kinds = [
+            EntityKind::Organisation,
+            EntityKind::Activity,
+            EntityKind::Participant,
+            EntityKind::Goal,
+            EntityKind::Reflection,
+        ]
+        .map(|kind| {
+            let name = serde_json::to_value(kind).unwrap_or_default();
+            format!(
+                "{}: {}",
+                name.as_str().unwrap_or_default(),
+                rules::patch::field_names(kind).join(", ")
+            )
+        })
+        .join("; ");
+        push.description = Some(format!(
+            "Up to {MAX_PUSH_BATCH} mutations. A patch names only its kind's fields ({kinds}; \
+             template: v1, v2, ... up to v{max_version}, each one whole version of that template), \
+             never `id` or `merged_into`; `erased` only as false; at most {patch} bytes of values \
+             ({template} per template version); the record after the patch must validate. Stamps \
+             more than a day ahead of the server's clock are refused (`clock_ahead`).",
+            max_version = rules::patch::MAX_TEMPLATE_VERSION,
+            patch = rules::patch::MAX_PATCH_BYTES,
+            template = rules::patch::MAX_TEMPLATE_VERSION_BYTES,
+        ));
+    }
+}
 
 struct BearerToken;
 
@@ -133,8 +174,12 @@ impl utoipa::Modify for BearerToken {
     }
 }
 
-async fn openapi_document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDocument::openapi())
+async fn openapi_document(
+    address: ClientAddress,
+    State(state): State<AppState>,
+) -> Result<Json<utoipa::openapi::OpenApi>, ApiError> {
+    address.limit(&state)?;
+    Ok(Json(ApiDocument::openapi()))
 }
 
 #[utoipa::path(
@@ -143,9 +188,13 @@ async fn openapi_document() -> Json<utoipa::openapi::OpenApi> {
     responses(
         (status = 200, description = "The server and its database answer", body = Health),
         (status = 503, description = "The database does not answer", body = Health),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
     )
 )]
-async fn health(State(state): State<AppState>) -> Response {
+async fn health(address: ClientAddress, State(state): State<AppState>) -> Response {
+    if let Err(limited) = address.limit(&state) {
+        return limited.into_response();
+    }
     let database_answers = state.storage.ping().await;
     let health = Health {
         status: if database_answers {
@@ -174,21 +223,25 @@ async fn health(State(state): State<AppState>) -> Response {
     request_body = PairRequest,
     responses(
         (status = 200, description = "Paired: the device's token, shown once", body = PairResponse),
-        (status = 400, description = "The code is unknown, used or expired", body = ProtocolError),
+        (status = 400, description = "The code is unknown, used or expired; no protocol version; or a malformed body", body = ProtocolError),
+        (status = 413, description = "A body over the limit of 4 MiB", body = ProtocolError),
+        (status = 415, description = "The body is not JSON", body = ProtocolError),
+        (status = 422, description = "A body of the wrong shape (unknown fields, wrong types)", body = ProtocolError),
         (status = 426, description = "Another protocol version", body = ProtocolError),
-        (status = 429, description = "Too many pairing attempts", body = ProtocolError),
+        (status = 429, description = "Too many pairing attempts from this address; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
     )
 )]
 async fn pair(
     _protocol: Protocol,
+    address: ClientAddress,
     State(state): State<AppState>,
-    ApiJson(pairing): ApiJson<PairRequest>,
+    pairing: Result<ApiJson<PairRequest>, ApiError>,
 ) -> Result<Json<PairResponse>, ApiError> {
-    // There is no device yet: all pairing attempts share one bucket, so codes cannot be guessed quickly.
-    state
-        .limiter
-        .check(PAIRING_BUCKET, Instant::now())
-        .map_err(ApiError::rate_limited)?;
+    // There is no device yet: attempts are limited per client address (malformed ones too), so
+    // codes cannot be guessed quickly, and one client's guessing does not lock out everybody else.
+    address.limit(&state)?;
+    let ApiJson(pairing) = pairing?;
     let device = DeviceId(Uuid::now_v7());
     let token = auth::new_token(device);
     let name: String = pairing.device_name.trim().chars().take(80).collect();
@@ -225,6 +278,13 @@ async fn pair(
         (status = 200, description = "A single-use code for another device", body = PairingCodeResponse),
         (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
         (status = 403, description = "Only coordinators create codes", body = ProtocolError),
+        (status = 400, description = "No protocol version, or a malformed request", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 413, description = "A body over the limit of 4 MiB", body = ProtocolError),
+        (status = 415, description = "The body is not JSON", body = ProtocolError),
+        (status = 422, description = "A body of the wrong shape (unknown fields, wrong types)", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
     )
 )]
 async fn create_pairing_code(
@@ -262,6 +322,11 @@ async fn create_pairing_code(
     responses(
         (status = 200, description = "The organisation's devices", body = Vec<DeviceInfo>),
         (status = 403, description = "Only coordinators see the devices", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 400, description = "No protocol version, or a malformed request", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
     )
 )]
 async fn devices(device: Device, State(state): State<AppState>) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
@@ -284,6 +349,11 @@ async fn devices(device: Device, State(state): State<AppState>) -> Result<Json<V
         (status = 403, description = "Only coordinators revoke devices", body = ProtocolError),
         (status = 404, description = "No such device in this organisation", body = ProtocolError),
         (status = 409, description = "A device cannot remove itself", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 400, description = "No protocol version, or a malformed request", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
     )
 )]
 async fn revoke_device(
@@ -369,6 +439,7 @@ async fn push_request(device: &Device, request: Request) -> Result<PushRequest, 
         (status = 422, description = "A body of the wrong shape (unknown fields, wrong types)", body = ProtocolError),
         (status = 426, description = "Another protocol version", body = ProtocolError),
         (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
     )
 )]
 async fn push(
@@ -444,6 +515,10 @@ struct PullQuery {
         (status = 200, description = "The changes this device may see after the cursor", body = PullResponse),
         (status = 410, description = "The cursor is unknown here: pull again from 0", body = ProtocolError),
         (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 400, description = "No protocol version, or a malformed query", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
     )
 )]
 async fn pull(

@@ -5,9 +5,10 @@
 //! slow hash: it cannot be guessed, only stolen. Pairing codes are short enough to type, so they
 //! are single-use, expire, and are looked up by hash.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::Engine;
@@ -130,6 +131,50 @@ impl<S: Send + Sync> FromRequestParts<S> for Protocol {
     }
 }
 
+/// The address a request came from: the peer's or, when the peer is a reverse proxy on this
+/// machine, the first address of its `X-Forwarded-For`. Unknown (a server built without connection
+/// info) is the unspecified address, one bucket for all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientAddress, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        let forwarded = || {
+            parts
+                .headers
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()?
+                .trim()
+                .parse::<IpAddr>()
+                .ok()
+        };
+        Ok(ClientAddress(match peer {
+            Some(peer) if peer.is_loopback() => forwarded().unwrap_or(peer),
+            Some(peer) => peer,
+            None => IpAddr::from([0, 0, 0, 0]),
+        }))
+    }
+}
+
+impl ClientAddress {
+    /// Takes one request from this address's bucket: for requests that name no device.
+    pub fn limit(self, state: &AppState) -> Result<(), ApiError> {
+        state
+            .address_limiter
+            .check(self.0, Instant::now())
+            .map_err(ApiError::rate_limited)
+    }
+}
+
 /// An authenticated, unrevoked device speaking this protocol: the extractor every sync and device
 /// route takes, so no handler can forget the check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,16 +189,24 @@ impl FromRequestParts<AppState> for Device {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Device, ApiError> {
         Protocol::from_request_parts(parts, state).await?;
-        let token = parts
+        let Ok(address) = ClientAddress::from_request_parts(parts, state).await;
+        // A token that is no device's counts against its client's address, never against the
+        // devices that share that address (phones on one hall's network).
+        let unauthorized = || address.limit(state).and(Err(ApiError::Unauthorized));
+        let Some((id, secret)) = parts
             .headers
             .get(AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        let (id, secret) = parse_token(token.trim()).ok_or(ApiError::Unauthorized)?;
-        let record = state.storage.device(id).await?.ok_or(ApiError::Unauthorized)?;
+            .and_then(|token| parse_token(token.trim()))
+        else {
+            return unauthorized();
+        };
+        let Some(record) = state.storage.device(id).await? else {
+            return unauthorized();
+        };
         if !secret_matches(secret, &record.secret_hash) {
-            return Err(ApiError::Unauthorized);
+            return unauthorized();
         }
         if record.revoked {
             return Err(ApiError::DeviceRevoked);

@@ -75,6 +75,8 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub settings: Arc<Settings>,
     pub limiter: Arc<RateLimiter>,
+    /// Requests that name no device, or an unknown one, per client address.
+    pub address_limiter: Arc<RateLimiter<IpAddr>>,
     pub last_seen: Arc<auth::LastSeen>,
 }
 
@@ -84,6 +86,7 @@ impl AppState {
             storage: Arc::new(storage),
             settings: Arc::new(settings),
             limiter: Arc::new(RateLimiter::new(rate_limit)),
+            address_limiter: Arc::new(RateLimiter::new(rate_limit)),
             last_seen: Arc::new(auth::LastSeen::default()),
         }
     }
@@ -192,8 +195,14 @@ pub async fn serve_on(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let Some(tls) = tls else {
-        return axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
+        let handle = axum_server::Handle::new();
+        stop_on(shutdown, handle.clone());
+        let mut server = axum_server::from_tcp(listener.into_std().map_err(ServeError::Io)?)
+            .map_err(ServeError::Io)?
+            .handle(handle);
+        limit_header_reading(server.http_builder());
+        return server
+            .serve(app.into_make_service_with_connect_info::<SocketAddr>())
             .await
             .map_err(ServeError::Io);
     };
@@ -207,17 +216,39 @@ pub async fn serve_on(
             source,
         })?;
     let handle = axum_server::Handle::new();
-    let stopping = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-    });
-    axum_server::from_tcp_rustls(listener.into_std().map_err(ServeError::Io)?, config)
+    stop_on(shutdown, handle.clone());
+    let mut server = axum_server::from_tcp_rustls(listener.into_std().map_err(ServeError::Io)?, config)
         .map_err(ServeError::Io)?
-        .handle(handle)
-        .serve(app.into_make_service())
+        .handle(handle);
+    limit_header_reading(server.http_builder());
+    server
+        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
         .await
         .map_err(ServeError::Io)
+}
+
+/// How long a client may take to send a request's headers: a slow client (or one that never
+/// finishes) holds a connection no longer than this.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn limit_header_reading(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+}
+
+/// Stops `handle`'s server when `shutdown` completes; requests under way get a few seconds.
+fn stop_on(
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    handle: axum_server::Handle<SocketAddr>,
+) {
+    tokio::spawn(async move {
+        shutdown.await;
+        handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
 }
 
 async fn shutdown_signal() {

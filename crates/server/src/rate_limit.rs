@@ -1,8 +1,11 @@
-//! Per-device rate limiting: a token bucket per device, in memory. The defaults leave a device's
-//! normal sync (a push and a few pulls every couple of seconds at most) far below the limit; they
-//! stop a runaway or hostile client from starving the others.
+//! Rate limiting: a token bucket per key, in memory. Paired devices are limited per device; requests
+//! that name no device (pairing, health, the API document) or an unknown one are limited per client
+//! address. The defaults leave a device's normal sync (a push and a few pulls every couple of
+//! seconds at most) far below the limit; they stop a runaway or hostile client from starving the
+//! others.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -25,10 +28,13 @@ impl Default for RateLimit {
     }
 }
 
+/// The most keys kept at once; past it, buckets that have refilled are forgotten.
+const MAX_KEYS: usize = 10_000;
+
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = DeviceId> {
     limit: RateLimit,
-    buckets: Mutex<HashMap<DeviceId, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -37,22 +43,29 @@ struct Bucket {
     updated: Instant,
 }
 
-impl RateLimiter {
-    pub fn new(limit: RateLimit) -> RateLimiter {
+impl<K: Hash + Eq + Copy> RateLimiter<K> {
+    pub fn new(limit: RateLimit) -> RateLimiter<K> {
         RateLimiter {
             limit,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes one request from `device`'s bucket, or says how long until one is available.
-    pub fn check(&self, device: DeviceId, now: Instant) -> Result<(), Duration> {
+    /// Takes one request from `key`'s bucket, or says how long until one is available.
+    pub fn check(&self, key: K, now: Instant) -> Result<(), Duration> {
         let mut buckets = self
             .buckets
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let burst = f64::from(self.limit.burst);
-        let bucket = buckets.entry(device).or_insert(Bucket {
+        if buckets.len() >= MAX_KEYS {
+            let per_second = self.limit.per_second;
+            buckets.retain(|_, bucket| {
+                bucket.tokens + now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second
+                    < burst
+            });
+        }
+        let bucket = buckets.entry(key).or_insert(Bucket {
             tokens: burst,
             updated: now,
         });

@@ -53,12 +53,11 @@ async fn start_with(backend: Backend, rate_limit: RateLimit) -> Server {
     );
     let (shutdown, stopped) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
+        spor_server::serve_on(listener, app, None, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
     });
     Server {
         url,
@@ -1216,6 +1215,331 @@ async fn a_device_whose_clock_runs_days_ahead_keeps_every_record(backend: Backen
 }
 
 /// The server's receive time of every change it holds, read straight from its database.
+/// Every status a route really answers (errors included) is documented for its operation.
+async fn every_status_a_route_answers_is_in_the_openapi_document(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = server
+        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
+        .await;
+    let other = server
+        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
+        .await;
+    let document: serde_json::Value = client()
+        .get(format!("{}/api/v1/openapi.json", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let http = client();
+    let url = |path: &str| format!("{}/api/v1{path}", server.url);
+    let revoke_other = format!("/devices/{}/revoke", other.device().0);
+    let revoke_unknown = format!("/devices/{}/revoke", Uuid::now_v7());
+    let revoke_self = format!("/devices/{}/revoke", coordinator.device().0);
+    let too_large = vec![b' '; spor_server::api::MAX_BODY_BYTES + 1];
+    let too_many: Vec<Mutation> = (0..=MAX_PUSH_BATCH)
+        .map(|_| mutation(headcount(ActivityId(Uuid::now_v7()), 1)))
+        .collect();
+    // (operation as documented, request): one request for each answer a route gives.
+    let mut requests: Vec<(&str, &str, reqwest::RequestBuilder)> = Vec::new();
+    let authed = [
+        ("post", "/pairing-codes", "/pairing-codes"),
+        ("get", "/devices", "/devices"),
+        ("post", "/devices/{id}/revoke", revoke_unknown.as_str()),
+        ("post", "/sync/push", "/sync/push"),
+        ("get", "/sync/pull", "/sync/pull"),
+    ];
+    for (method, operation, path) in authed {
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let bare = || http.request(method.clone(), url(path));
+        requests.push((
+            operation,
+            "missing protocol",
+            bare().bearer_auth(&coordinator.token),
+        ));
+        requests.push((
+            operation,
+            "old protocol",
+            bare()
+                .header(PROTOCOL_HEADER, "0")
+                .bearer_auth(&coordinator.token),
+        ));
+        requests.push((operation, "no token", bare().header(PROTOCOL_HEADER, "1")));
+        requests.push((operation, "volunteer", volunteer.request(method.clone(), path)));
+    }
+    for (operation, path) in [
+        ("/pairing-codes", "/pairing-codes"),
+        ("/sync/push", "/sync/push"),
+        ("/pair", "/pair"),
+    ] {
+        let post = || coordinator.request(reqwest::Method::POST, path);
+        requests.push((
+            operation,
+            "not json",
+            post().header("content-type", "text/plain").body("{}"),
+        ));
+        requests.push((operation, "wrong shape", post().json(&json!({"unknown": 1}))));
+        requests.push((
+            operation,
+            "malformed",
+            post().header("content-type", "application/json").body("{"),
+        ));
+        requests.push((
+            operation,
+            "too large",
+            post()
+                .header("content-type", "application/json")
+                .body(too_large.clone()),
+        ));
+    }
+    requests.extend([
+        (
+            "/pairing-codes",
+            "ok",
+            coordinator
+                .request(reqwest::Method::POST, "/pairing-codes")
+                .json(&json!({"role": "kiosk"})),
+        ),
+        (
+            "/devices",
+            "ok",
+            coordinator.request(reqwest::Method::GET, "/devices"),
+        ),
+        (
+            "/devices/{id}/revoke",
+            "self",
+            coordinator.request(reqwest::Method::POST, &revoke_self),
+        ),
+        (
+            "/devices/{id}/revoke",
+            "ok",
+            coordinator.request(reqwest::Method::POST, &revoke_other),
+        ),
+        (
+            "/sync/push",
+            "too many",
+            coordinator
+                .request(reqwest::Method::POST, "/sync/push")
+                .json(&PushRequest { mutations: too_many }),
+        ),
+        (
+            "/sync/pull",
+            "ok",
+            coordinator.request(reqwest::Method::GET, "/sync/pull"),
+        ),
+        (
+            "/sync/pull",
+            "bad query",
+            coordinator.request(reqwest::Method::GET, "/sync/pull?since=x"),
+        ),
+        (
+            "/sync/pull",
+            "gone cursor",
+            coordinator.request(reqwest::Method::GET, "/sync/pull?since=99999999"),
+        ),
+        (
+            "/pair",
+            "bad code",
+            http.post(url("/pair"))
+                .header(PROTOCOL_HEADER, "1")
+                .json(&json!({"code": "0000-0000"})),
+        ),
+        (
+            "/pair",
+            "old protocol",
+            http.post(url("/pair"))
+                .header(PROTOCOL_HEADER, "0")
+                .json(&json!({"code": "0000-0000"})),
+        ),
+        ("/health", "ok", http.get(url("/health"))),
+    ]);
+    let mut answered = std::collections::BTreeSet::new();
+    for (operation, what, request) in requests {
+        let status = request.send().await.unwrap().status().as_u16();
+        answered.insert((operation, status));
+        let method = if ["/devices", "/sync/pull", "/health"].contains(&operation) {
+            "get"
+        } else {
+            "post"
+        };
+        let documented = &document["paths"][format!("/api/v1{operation}")][method]["responses"];
+        assert!(
+            documented.get(status.to_string()).is_some(),
+            "{method} {operation} ({what}) answered {status}, which its document does not list: {documented}"
+        );
+    }
+    // Floods: every route answers 429 at its limit, and says so.
+    let flooded = start_with(
+        backend,
+        RateLimit {
+            burst: 2,
+            per_second: 0.001,
+        },
+    )
+    .await;
+    let phone = flooded.organisation("Café Syd").await;
+    for (method, operation) in [
+        ("get", "/health"),
+        ("post", "/pair"),
+        ("get", "/devices"),
+        ("post", "/pairing-codes"),
+        ("post", "/devices/{id}/revoke"),
+        ("post", "/sync/push"),
+        ("get", "/sync/pull"),
+    ] {
+        let path = operation.replace("{id}", &Uuid::now_v7().to_string());
+        let mut last = 0;
+        for _ in 0..4 {
+            let request = phone
+                .request(
+                    reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                    &path,
+                )
+                .json(&json!({}));
+            last = request.send().await.unwrap().status().as_u16();
+        }
+        assert_eq!(last, 429, "{operation}");
+        assert!(
+            document["paths"][format!("/api/v1{operation}")][method]["responses"]
+                .get("429")
+                .is_some(),
+            "{operation} does not document 429"
+        );
+    }
+    assert!(answered.len() > 25, "{answered:?}");
+}
+
+/// Pairing attempts, unknown tokens and health checks are limited per client address: one client's
+/// guessing slows that client alone.
+async fn requests_without_a_device_are_limited_per_client_address(backend: Backend) {
+    let server = start_with(
+        backend,
+        RateLimit {
+            burst: 3,
+            per_second: 0.001,
+        },
+    )
+    .await;
+    let coordinator = server.organisation("Café Nord").await;
+    let code = coordinator.code_for(DeviceRole::Volunteer).await.code;
+    let http = client();
+    let from = |address: &str, request: reqwest::RequestBuilder| {
+        request
+            .header(PROTOCOL_HEADER, "1")
+            .header("x-forwarded-for", address)
+    };
+    let guess = |address: &'static str| {
+        from(address, http.post(format!("{}/api/v1/pair", server.url))).json(&json!({"code": "0000-0000"}))
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(guess("203.0.113.5").send().await.unwrap().status());
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let health = from("203.0.113.5", http.get(format!("{}/api/v1/health", server.url)));
+    assert_eq!(
+        health.send().await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // Another client pairs as if nothing happened.
+    let other = from("198.51.100.7", http.post(format!("{}/api/v1/pair", server.url)))
+        .json(&json!({"code": code, "device_name": "Telefon"}));
+    assert_eq!(other.send().await.unwrap().status(), StatusCode::OK);
+
+    // Unknown tokens count against their address too.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let unknown = from(
+            "203.0.113.9",
+            http.get(format!("{}/api/v1/sync/pull", server.url)),
+        )
+        .bearer_auth(format!("{}.not-a-secret", Uuid::now_v7()));
+        statuses.push(unknown.send().await.unwrap().status());
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // The paired device, from the same address as the guesser, is not held up by it.
+    let synced = from(
+        "203.0.113.9",
+        coordinator.request(reqwest::Method::GET, "/sync/pull"),
+    );
+    assert_eq!(synced.send().await.unwrap().status(), StatusCode::OK);
+}
+
+/// While one organisation's device floods push and pull far past its limit, another organisation's
+/// sync answers every request.
+async fn one_devices_flood_does_not_stall_another_organisations_sync(backend: Backend) {
+    let server = start(backend).await;
+    let flooder = server.organisation("Café Nord").await;
+    let other = server.organisation("Café Syd").await;
+    let cafe = ActivityId(Uuid::now_v7());
+    let flood: Vec<_> = (0..400)
+        .map(|index| {
+            let flooder = flooder.clone();
+            tokio::spawn(async move {
+                if index % 2 == 0 {
+                    flooder.request(reqwest::Method::GET, "/sync/pull").send().await
+                } else {
+                    flooder.push_raw(&[mutation(headcount(cafe, 1))]).await;
+                    flooder.request(reqwest::Method::GET, "/health").send().await
+                }
+            })
+        })
+        .collect();
+    for _ in 0..20 {
+        let pushed = other.push(&[mutation(headcount(cafe, 1))]).await;
+        assert_eq!(pushed, [Outcome::Applied]);
+        let pulled = other
+            .request(reqwest::Method::GET, "/sync/pull")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pulled.status(), StatusCode::OK);
+    }
+    let mut limited = 0;
+    for request in flood {
+        if let Ok(Ok(response)) = request.await {
+            limited += usize::from(response.status() == StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    assert!(limited > 0, "the flood reached its limit");
+}
+
+/// A client that never finishes its request's headers is disconnected, not waited for.
+async fn a_client_that_never_finishes_its_headers_is_disconnected(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = start(backend).await;
+    let address = server.url.trim_start_matches("http://");
+    let mut connection = tokio::net::TcpStream::connect(address).await.unwrap();
+    connection
+        .write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: spor\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        spor_server::HEADER_READ_TIMEOUT * 3,
+        connection.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection is still open");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+}
+
 /// The changes a review sent from a paired volunteer's phone (and a kiosk's), all once answered
 /// `applied`: each is refused with its reason, and nothing of them is stored or pulled.
 async fn hostile_changes_are_refused_with_their_reason_and_nothing_is_stored(backend: Backend) {
@@ -1541,4 +1865,12 @@ on_both_storages!(
     a_pull_moves_the_cursor_past_what_the_device_may_not_see,
     a_pull_answer_never_exceeds_its_byte_budget,
     an_erasure_reaches_the_participants_merged_into_the_erased_one,
+    every_status_a_route_answers_is_in_the_openapi_document,
+    requests_without_a_device_are_limited_per_client_address,
+    one_devices_flood_does_not_stall_another_organisations_sync,
 );
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected_by_the_server() {
+    a_client_that_never_finishes_its_headers_is_disconnected(Backend::Sqlite).await
+}
