@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use spor_core::Role;
+use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
 use spor_core::ids::ParticipantId;
 use spor_core::participant::{Consent, Participant};
@@ -7,6 +8,7 @@ use spor_core::validation::Context;
 
 use crate::components::confirm_notice::ConfirmNotice;
 use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 
 /// A request to merge `merged` into `kept`: the same person registered twice.
@@ -35,6 +37,8 @@ pub fn ParticipantItem(
     let stored = StoredValue::new(participant);
     let activities = StoredValue::new(activities);
     let name = stored.with_value(|p| p.pseudonym.clone());
+    // Merging and erasing reach every device: a volunteer's phone does not offer them.
+    let may_merge_and_erase = use_sync().role_allows(DeviceRole::may_merge_and_erase);
 
     let summary = move || {
         let participant = stored.get_value();
@@ -70,12 +74,14 @@ pub fn ParticipantItem(
                             >
                                 {i18n.text(Key::CommonEdit)}
                             </button>
-                            <button type="button" class="button secondary" on:click=move |_| merging.set(true)>
-                                {i18n.text(Key::ParticipantsMerge)}
-                            </button>
-                            <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
-                                {i18n.text(Key::ParticipantsErase)}
-                            </button>
+                            <Show when=move || may_merge_and_erase.get()>
+                                <button type="button" class="button secondary" on:click=move |_| merging.set(true)>
+                                    {i18n.text(Key::ParticipantsMerge)}
+                                </button>
+                                <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
+                                    {i18n.text(Key::ParticipantsErase)}
+                                </button>
+                            </Show>
                         </div>
                     }
                 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use spor_core::access::DeviceRole;
 use spor_core::sync::backoff_ms;
 
 use crate::store::{self, ServerLink};
@@ -68,6 +69,13 @@ impl SyncContext {
 
     pub fn link(self) -> ReadSignal<Option<ServerLink>> {
         self.link.read_only()
+    }
+
+    /// Whether this device's role allows `rule` (spor-core's `DeviceRole` rules); a device used
+    /// alone, paired with no server, may do everything.
+    pub fn role_allows(self, rule: fn(DeviceRole) -> bool) -> Signal<bool> {
+        let link = self.link;
+        Signal::derive(move || link.with(|link| link.as_ref().is_none_or(|link| rule(link.role))))
     }
 
     /// Moves each time pulled changes changed data here: pages that show stored data track it.

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use spor_core::access::DeviceRole;
 use spor_core::survey_session::{Handover, SurveySession};
 
 use crate::components::kiosk_screen::KioskPinForm;
@@ -11,12 +12,14 @@ use crate::components::survey_setup::{SurveyChoice, SurveySetup};
 use crate::components::templates_section::TemplatesSection;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{HandedOver, use_kiosk};
+use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 use crate::store;
 
 #[component]
 pub fn SurveyPage() -> impl IntoView {
     let i18n = use_i18n();
+    let may_publish = use_sync().role_allows(DeviceRole::may_publish_surveys);
     let kiosk = use_kiosk();
     let loaded = LocalResource::new(|| async {
         let store = store::shared().await?;
@@ -86,7 +89,10 @@ pub fn SurveyPage() -> impl IntoView {
                     <KioskPinForm choice />
                 </section>
             </Show>
-            <TemplatesSection on_saved=Callback::new(move |()| loaded.refetch()) />
+            // Publishing a survey reaches every device: a volunteer's phone does not offer it.
+            <Show when=move || may_publish.get()>
+                <TemplatesSection on_saved=Callback::new(move |()| loaded.refetch()) />
+            </Show>
         </Page>
     }
 }

@@ -38,19 +38,19 @@ impl DeviceRole {
     pub fn may_push(self, change: &Change) -> bool {
         match self {
             DeviceRole::Coordinator => true,
-            // Goals, reflections and surveys are the coordinators' to set and write; so are
-            // deletions, merges and erasures, which reach every device and cannot be undone.
-            DeviceRole::Volunteer => {
-                !matches!(
-                    change.topic(),
-                    Topic::Organisation | Topic::Goal | Topic::Reflection | Topic::Template
-                ) && !matches!(
-                    change,
-                    Change::Delete { .. }
-                        | Change::MergeParticipants { .. }
-                        | Change::EraseParticipant { .. }
-                )
-            }
+            // Goals and reflections are the coordinators' to set and write; so are surveys,
+            // deletions, merges and erasures (see the two rules below).
+            DeviceRole::Volunteer => match change {
+                Change::Delete { .. } => false,
+                Change::MergeParticipants { .. } | Change::EraseParticipant { .. } => {
+                    self.may_merge_and_erase()
+                }
+                _ => match change.topic() {
+                    Topic::Organisation | Topic::Goal | Topic::Reflection => false,
+                    Topic::Template => self.may_publish_surveys(),
+                    _ => true,
+                },
+            },
             // A shared tablet knows nobody: its answers are anonymous.
             DeviceRole::Kiosk => matches!(
                 change,
@@ -66,6 +66,17 @@ impl DeviceRole {
             DeviceRole::Volunteer => !matches!(topic, Topic::SurveyResponse | Topic::Reflection),
             DeviceRole::Kiosk => matches!(topic, Topic::Activity | Topic::Template | Topic::Organisation),
         }
+    }
+
+    /// Whether this role may merge participants and erase them: both reach every device and
+    /// cannot be undone, so they are a coordinator's.
+    pub fn may_merge_and_erase(self) -> bool {
+        self == DeviceRole::Coordinator
+    }
+
+    /// Whether this role may publish survey templates (and new versions of them) to the others.
+    pub fn may_publish_surveys(self) -> bool {
+        self == DeviceRole::Coordinator
     }
 
     /// Whether this role may create pairing codes, list devices and revoke them.
