@@ -10,6 +10,7 @@
 mod app_build;
 mod bench;
 mod command;
+mod compress;
 mod reliability;
 mod serve;
 mod soak;

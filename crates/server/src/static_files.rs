@@ -1,4 +1,9 @@
-//! Serving the built app (Trunk's `dist`): the app shell with the right caching.
+//! Serving the built app (Trunk's `dist`): the app shell with the right caching, compressed.
+//!
+//! The build writes a brotli (`.br`) and a gzip (`.gz`) copy beside every text and wasm file
+//! (`cargo xtask`'s compress step); each answer is the best copy the browser accepts
+//! (`Content-Encoding`, `Vary: Accept-Encoding`), or the plain file. An ETag is a hash of the bytes
+//! sent, so each encoding has its own.
 //!
 //! `index.html`, `sw.js`, the manifest and every unhashed file are revalidated on each load
 //! (`no-cache`, with an `ETag` from their content), so a release reaches users on their next visit; files with a content hash in their
@@ -25,11 +30,14 @@ use crate::error::ServeError;
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
-/// The built app: its directory and its `index.html`, read once at start.
+/// The built app: its directory and its `index.html` (with its compressed copies, where the
+/// build wrote them), read once at start.
 #[derive(Clone)]
 pub struct AppShell {
     dist: PathBuf,
     index_html: Arc<str>,
+    index_br: Option<Arc<[u8]>>,
+    index_gz: Option<Arc<[u8]>>,
 }
 
 impl AppShell {
@@ -39,9 +47,16 @@ impl AppShell {
             path: index_path,
             source,
         })?;
+        let copy = |suffix: &str| {
+            std::fs::read(dist.join(format!("index.html.{suffix}")))
+                .ok()
+                .map(Arc::from)
+        };
         Ok(AppShell {
             dist: dist.to_owned(),
             index_html: index_html.into(),
+            index_br: copy("br"),
+            index_gz: copy("gz"),
         })
     }
 
@@ -70,7 +85,10 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 }
 
 pub fn router(shell: AppShell) -> Router {
-    let files = ServeDir::new(&shell.dist).fallback(app_route.with_state(shell.clone()));
+    let files = ServeDir::new(&shell.dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(app_route.with_state(shell.clone()));
     Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
@@ -79,38 +97,69 @@ pub fn router(shell: AppShell) -> Router {
         .layer(middleware::from_fn(cache_control))
 }
 
-async fn index(State(shell): State<AppShell>) -> Response {
-    html_response(&shell)
+async fn index(State(shell): State<AppShell>, headers: axum::http::HeaderMap) -> Response {
+    html_response(&shell, &headers)
 }
 
 /// A path that is not a file: an app route gets `index.html`, a missing file a plain 404.
-async fn app_route(State(shell): State<AppShell>, uri: Uri) -> Response {
+async fn app_route(State(shell): State<AppShell>, uri: Uri, headers: axum::http::HeaderMap) -> Response {
     let last_segment = uri.path().rsplit('/').next().unwrap_or_default();
     if last_segment.contains('.') {
         (StatusCode::NOT_FOUND, "Not found").into_response()
     } else {
-        html_response(&shell)
+        html_response(&shell, &headers)
     }
 }
 
-fn html_response(shell: &AppShell) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        Body::from(shell.index_html.to_string()),
-    )
-        .into_response()
+/// `index.html` in the best encoding the browser accepts.
+fn html_response(shell: &AppShell, headers: &axum::http::HeaderMap) -> Response {
+    let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    let accepted = |encoding: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .any(|offer| {
+                let mut parts = offer.split(';');
+                parts.next().is_some_and(|name| name.trim() == encoding)
+                    && parts.all(|parameter| parameter.trim() != "q=0")
+            })
+    };
+    let compressed = [("br", &shell.index_br), ("gzip", &shell.index_gz)]
+        .into_iter()
+        .find_map(|(encoding, copy)| {
+            copy.as_ref()
+                .filter(|_| accepted(encoding))
+                .map(|bytes| (encoding, bytes))
+        });
+    match compressed {
+        Some((encoding, bytes)) => (
+            html,
+            [(header::CONTENT_ENCODING, encoding)],
+            Body::from(bytes.to_vec()),
+        )
+            .into_response(),
+        None => (html, Body::from(shell.index_html.to_string())).into_response(),
+    }
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {
-    if is_hashed_asset(request.uri().path()) {
+    let mut response = if is_hashed_asset(request.uri().path()) {
         let mut response = next.run(request).await;
         let status = response.status();
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
             response.headers_mut().insert(header::CACHE_CONTROL, IMMUTABLE);
         }
-        return response;
-    }
-    revalidated_by_content(request, next).await
+        response
+    } else {
+        revalidated_by_content(request, next).await
+    };
+    // Every file may be answered in another encoding: caches keep one copy per encoding.
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
 }
 
 /// The largest unhashed file whose body is hashed for its ETag; the shell files are a few KB.
@@ -159,13 +208,16 @@ fn etag_matches(candidates: &HeaderValue, etag: &HeaderValue) -> bool {
 }
 
 /// Trunk's hashed names: `spor-1a2b3c4d5e6f7a8b.js`, `spor-1a2b3c4d5e6f7a8b_bg.wasm`, `main-….css`.
+/// Trunk writes a 64-bit hash in hex without leading zeros, so one build in 16 has a 15-digit hash,
+/// one in 256 a 14-digit one: any length from 8 digits counts (a shorter one is one build in four
+/// billion, and is then only revalidated, never wrong).
 pub fn is_hashed_asset(path: &str) -> bool {
     let file_name = path.rsplit('/').next().unwrap_or_default();
     let stem = file_name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     match stem.rsplit_once('-') {
         Some((name, hash)) => {
-            !name.is_empty() && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
+            !name.is_empty() && (8..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
         }
         None => false,
     }
@@ -180,6 +232,11 @@ mod tests {
         assert!(is_hashed_asset("/spor-4f0e8cf1a2b3c4d5.js"));
         assert!(is_hashed_asset("/spor-4f0e8cf1a2b3c4d5_bg.wasm"));
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        assert!(
+            is_hashed_asset("/spor-f0e8cf1a2b3c4d5.js"),
+            "a hash with its leading zero dropped"
+        );
+        assert!(is_hashed_asset("/spor-8cf1a2b3c4d5_bg.wasm"));
     }
 
     #[test]

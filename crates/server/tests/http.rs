@@ -230,3 +230,112 @@ async fn a_worker_replaced_within_the_same_second_is_not_answered_not_modified()
     assert_ne!(header_of(&changed, header::ETAG), etag);
     assert_eq!(body_text(changed).await, "// the next release");
 }
+
+/// Writes `name` with brotli and gzip copies beside it, as the build does.
+fn write_with_copies(dist: &std::path::Path, name: &str, content: &str) {
+    use std::io::Write;
+    std::fs::write(dist.join(name), content).unwrap();
+    let mut br = Vec::new();
+    brotli::CompressorWriter::new(&mut br, 4096, 11, 22)
+        .write_all(content.as_bytes())
+        .unwrap();
+    std::fs::write(dist.join(format!("{name}.br")), br).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(content.as_bytes()).unwrap();
+    std::fs::write(dist.join(format!("{name}.gz")), gz.finish().unwrap()).unwrap();
+}
+
+async fn get_encoded(fixture: &Fixture, path: &str, accept: Option<&str>) -> axum::response::Response {
+    let mut request = Request::builder().uri(path);
+    if let Some(accept) = accept {
+        request = request.header(header::ACCEPT_ENCODING, accept);
+    }
+    fixture
+        .app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+fn decoded(encoding: &str, bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    match encoding {
+        "br" => brotli::Decompressor::new(bytes, 4096)
+            .read_to_string(&mut text)
+            .unwrap(),
+        "gzip" => flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .unwrap(),
+        _ => return String::from_utf8(bytes.to_vec()).unwrap(),
+    };
+    text
+}
+
+#[tokio::test]
+async fn each_encoding_is_served_with_its_headers_and_bytes_that_decompress_to_the_file() {
+    let built = fixture().await;
+    let dist = built.dirs.0.path().to_owned();
+    let dist = dist.as_path();
+    let script = "export const spor = 'Torsdagscafé';\n".repeat(200);
+    // A 15-digit hash: Trunk drops a leading zero about one build in 16.
+    let hashed = "spor-123456789abcdef.js";
+    write_with_copies(dist, hashed, &script);
+    write_with_copies(dist, "sw.js", &"// worker\n".repeat(100));
+    write_with_copies(
+        dist,
+        "index.html",
+        &std::fs::read_to_string(dist.join("index.html")).unwrap(),
+    );
+    // The shell is read at start: load it again now that its copies exist.
+    let data = TempDir::new().unwrap();
+    let app = router(
+        AppState::new(
+            Database::open_in(data.path()).await.unwrap(),
+            Settings::new("http://127.0.0.1:8080"),
+            RateLimit::default(),
+        ),
+        Some(AppShell::load(dist).unwrap()),
+    );
+    let fixture = Fixture {
+        app,
+        dirs: (built.dirs.0, data),
+    };
+
+    for (path, file) in [
+        (format!("/{hashed}"), hashed),
+        ("/sw.js".to_owned(), "sw.js"),
+        ("/".to_owned(), "index.html"),
+    ] {
+        let original = std::fs::read_to_string(dist.join(file)).unwrap();
+        let mut etags = Vec::new();
+        for (accept, encoding) in [
+            (Some("gzip, deflate, br"), "br"),
+            (Some("gzip"), "gzip"),
+            (Some("br;q=0, gzip"), "gzip"),
+            (None, ""),
+        ] {
+            let response = get_encoded(&fixture, &path, accept).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path} {accept:?}");
+            assert_eq!(
+                header_of(&response, header::CONTENT_ENCODING),
+                encoding,
+                "{path} {accept:?}"
+            );
+            assert_eq!(header_of(&response, header::VARY), "accept-encoding", "{path}");
+            etags.push(header_of(&response, header::ETAG).to_owned());
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(decoded(encoding, &bytes), original, "{path} {accept:?}");
+        }
+        if file == "sw.js" {
+            assert_ne!(etags[0], etags[3], "each encoding has its own ETag");
+        }
+    }
+    let response = get_encoded(&fixture, &format!("/{hashed}"), Some("br")).await;
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable",
+        "a hash of any length is immutable"
+    );
+}

@@ -1,0 +1,161 @@
+//! Compressed copies of the built app (`dist/`), and the first screen's payload as served.
+//!
+//! Every text and wasm file gets a brotli (`.br`) and a gzip (`.gz`) copy beside it, made once at
+//! build time at the strongest settings; the server answers with the best one the browser accepts
+//! (crates/server/src/static_files.rs). The first screen's payload is what a new visitor's browser
+//! downloads before the app can start: `index.html` and everything it names, as brotli.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::command::{Failure, Result};
+
+/// The endings of files worth compressing; images and fonts are compressed already.
+const COMPRESSED_ENDINGS: [&str; 7] = ["html", "js", "css", "wasm", "json", "webmanifest", "svg"];
+
+/// Writes `.br` and `.gz` beside every text and wasm file under `dist`.
+pub fn precompress(dist: &Path) -> Result {
+    for file in files_under(dist)? {
+        let compressible = file
+            .extension()
+            .and_then(|ending| ending.to_str())
+            .is_some_and(|ending| COMPRESSED_ENDINGS.contains(&ending));
+        if !compressible {
+            continue;
+        }
+        let bytes = read(&file)?;
+        write(&with_suffix(&file, "br"), &brotli_bytes(&bytes)?)?;
+        write(&with_suffix(&file, "gz"), &gzip_bytes(&bytes)?)?;
+    }
+    Ok(())
+}
+
+/// The first screen's files, as `(path, brotli bytes)`: `index.html` and every built file it
+/// names in an `href` or `src`.
+pub fn first_screen(dist: &Path) -> Result<Vec<(String, usize)>> {
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index)
+        .map_err(|error| Failure::new(format!("reading {}: {error}", index.display())))?;
+    let mut names = vec!["/index.html".to_owned()];
+    for attribute in ["href=\"", "src=\""] {
+        for rest in html.split(attribute).skip(1) {
+            let Some((name, _)) = rest.split_once('"') else {
+                continue;
+            };
+            if name.starts_with('/') && !names.iter().any(|known| known == name) {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    let mut sizes = Vec::new();
+    for name in names {
+        let file = dist.join(name.trim_start_matches('/'));
+        if !file.is_file() {
+            continue;
+        }
+        let compressed = with_suffix(&file, "br");
+        let bytes = match std::fs::metadata(&compressed) {
+            Ok(metadata) => metadata.len() as usize,
+            Err(_) => read(&file)?.len(),
+        };
+        sizes.push((name, bytes));
+    }
+    Ok(sizes)
+}
+
+fn brotli_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut compressed = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut compressed, 64 * 1024, 11, 22);
+        writer
+            .write_all(bytes)
+            .map_err(|error| Failure::new(format!("brotli: {error}")))?;
+    }
+    Ok(compressed)
+}
+
+fn gzip_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|error| Failure::new(format!("gzip: {error}")))
+}
+
+fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| Failure::new(format!("reading {}: {error}", dir.display())))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|error| Failure::new(format!("reading {}: {error}", dir.display())))?
+            .path();
+        if path.is_dir() {
+            files.extend(files_under(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+fn read(file: &Path) -> Result<Vec<u8>> {
+    std::fs::read(file).map_err(|error| Failure::new(format!("reading {}: {error}", file.display())))
+}
+
+fn write(file: &Path, bytes: &[u8]) -> Result {
+    std::fs::write(file, bytes).map_err(|error| Failure::new(format!("writing {}: {error}", file.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn copies_decompress_to_the_file_and_only_text_and_wasm_get_them() {
+        let dist = std::env::temp_dir().join(format!("spor-xtask-compress-{}", std::process::id()));
+        std::fs::create_dir_all(dist.join("icons")).unwrap();
+        let script = "const spor = 1;\n".repeat(500);
+        std::fs::write(dist.join("spor-0123456789abcdef.js"), &script).unwrap();
+        std::fs::write(dist.join("icons/icon-192.png"), [137, 80, 78, 71]).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            r#"<link rel="modulepreload" href="/spor-0123456789abcdef.js"><link href="/missing.css">"#,
+        )
+        .unwrap();
+        precompress(&dist).unwrap();
+
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&std::fs::read(dist.join("spor-0123456789abcdef.js.gz")).unwrap()[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, script);
+        let mut unbrotlied = String::new();
+        brotli::Decompressor::new(
+            &std::fs::read(dist.join("spor-0123456789abcdef.js.br")).unwrap()[..],
+            4096,
+        )
+        .read_to_string(&mut unbrotlied)
+        .unwrap();
+        assert_eq!(unbrotlied, script);
+        assert!(!dist.join("icons/icon-192.png.br").exists());
+
+        let screen = first_screen(&dist).unwrap();
+        let names: Vec<&str> = screen.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["/index.html", "/spor-0123456789abcdef.js"]);
+        assert!(
+            screen[1].1 < script.len() / 10,
+            "counted compressed: {}",
+            screen[1].1
+        );
+        std::fs::remove_dir_all(&dist).unwrap();
+    }
+}
