@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::app_build;
 use crate::command::{Failure, Result, project_command, root, run_step};
+use crate::compress;
 use crate::reliability;
 use crate::tools;
 
@@ -119,6 +120,7 @@ pub fn run() -> Result {
 /// to drive them; the caller adds specs or settings and runs it.
 pub fn end_to_end() -> Result<Command> {
     app_build::build_release()?;
+    compress::check_first_screen(&root().join("dist"))?;
     run_step(
         &mut cargo(&["build", "--package", "spor-server"]),
         "building spor-server",
