@@ -1,9 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { addPerson, count, createActivity, expectSummary, localDate, row } from "../support/register";
 import { type RunningServer, startServer } from "../support/server";
-import { deviceToken, pair, phone, serverChanges } from "../support/sync";
+import { deviceToken, goTo, pair, phone, serverChanges, syncNow } from "../support/sync";
 
 // Two phones paired to one server of their own (its first coordinator code is single-use).
 let server: RunningServer;
@@ -13,18 +12,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server.stop();
 });
-
-async function goTo(page: Page, link: "I dag" | "Aktiviteter") {
-  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: link }).click();
-}
-
-/** Syncs from Settings and waits until nothing waits and the sync has ended. */
-async function syncNow(page: Page) {
-  await page.getByRole("link", { name: "Indstillinger" }).click();
-  await page.getByRole("button", { name: "Synkronisér nu" }).click();
-  await expect(page.getByTestId("status-chip")).toContainText("Synkroniseret kl.");
-  await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
-}
 
 test("two phones register offline at one activity and end with the same, de-duplicated data", async ({ browser }) => {
   const contexts = [await browser.newContext(), await browser.newContext()];

@@ -16,6 +16,18 @@ export async function pair(page: Page, origin: string, code: string, name: strin
   await expect(page.getByTestId("sync-paired")).toHaveText("Enheden er parret med Min forening.");
 }
 
+export async function goTo(page: Page, link: "I dag" | "Aktiviteter") {
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: link }).click();
+}
+
+/** Syncs from Settings and waits until nothing waits and the sync has ended. */
+export async function syncNow(page: Page) {
+  await page.getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByRole("button", { name: "Synkronisér nu" }).click();
+  await expect(page.getByTestId("status-chip")).toContainText("Synkroniseret kl.");
+  await expect(page.getByTestId("sync-waiting")).toHaveText("0 ændringer");
+}
+
 /** The page's device token, from its IndexedDB. */
 export function deviceToken(page: Page): Promise<string> {
   return page.evaluate(

@@ -1,0 +1,42 @@
+// The first visit on a poor connection: the app shell paints before the wasm arrives, in the
+// remembered language, and says so in plain words with a retry when the app cannot start.
+import { expect, test } from "../support/fixtures";
+
+const WASM = /_bg\.wasm$/;
+
+test("the shell is visible while the wasm loads, and the app takes its place", async ({ page }) => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(WASM, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/");
+  await expect(page.getByRole("status").filter({ hasText: "Indlæser Spor…" })).toBeVisible();
+  await expect(page.locator(".app-header .brand")).toHaveText("Spor");
+  const headerBefore = await page.locator(".app-header").boundingBox();
+  release();
+  await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
+  await expect(page.locator("#app-shell")).toHaveCount(0);
+  await expect(page.getByText("Indlæser Spor…")).toHaveCount(0);
+  expect(await page.locator(".app-header").boundingBox()).toEqual(headerBefore);
+});
+
+test("a wasm that cannot be downloaded is told in plain words with a retry, in English too", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
+  await page.evaluate(() => localStorage.setItem("spor.language", JSON.stringify("en")));
+  // The service worker would answer from its cache: this visit goes past it.
+  await page.evaluate(async () => {
+    for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+    for (const key of await caches.keys()) await caches.delete(key);
+  });
+  await page.route(WASM, (route) => route.abort());
+  await page.reload();
+  const failure = page.getByRole("alert");
+  await expect(failure).toContainText("Spor could not start. Check the connection and try again.");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.unroute(WASM);
+  await failure.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+});
