@@ -19,6 +19,8 @@ pub struct SyncReport {
     pub pushed: usize,
     /// Changes the server refused, now in the dead letters.
     pub refused: usize,
+    /// Changes refused for a clock running ahead, sent again restamped.
+    pub restamped: usize,
     /// Pulled changes that changed something on this device.
     pub pulled: usize,
     /// The server's clock at the last answer.
@@ -30,6 +32,11 @@ pub struct SyncReport {
 pub async fn sync_once(store: &Store, client: &ServerClient) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     push_outbox(store, client, &mut report).await?;
+    // Changes refused for a clock running ahead were queued again, restamped: send them now. A
+    // second refusal (a clock still further ahead) waits for the next sync.
+    if report.restamped > 0 {
+        push_outbox(store, client, &mut report).await?;
+    }
     loop {
         let since = store.pull_cursor().await?;
         let answer = match client.pull(since).await {
@@ -106,6 +113,7 @@ impl SyncReport {
     fn count(&mut self, acknowledged: Acknowledged, sent: usize) -> bool {
         self.pushed += acknowledged.done;
         self.refused += acknowledged.refused;
-        acknowledged.done + acknowledged.refused == sent
+        self.restamped += acknowledged.restamped;
+        acknowledged.done + acknowledged.refused + acknowledged.restamped == sent
     }
 }

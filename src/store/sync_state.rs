@@ -66,6 +66,9 @@ pub struct Acknowledged {
     pub done: usize,
     /// Refused: moved to the dead letters.
     pub refused: usize,
+    /// Refused for stamps from a clock running ahead: queued again with stamps the server takes
+    /// (spor-core's `rules::restamp`), for the next push.
+    pub restamped: usize,
 }
 
 impl Store {
@@ -235,6 +238,19 @@ impl Store {
                 continue;
             };
             match &result.outcome {
+                Outcome::Rejected {
+                    reason: RejectReason::ClockAhead { latest_ms },
+                } => {
+                    let mut entry = sent.entry(index)?;
+                    entry.mutation.change =
+                        rules::restamp(&entry.mutation.change, *latest_ms, js_sys::Date::now() as u64);
+                    outbox
+                        .put(&to_js(&entry), None)
+                        .await
+                        .map_err(StoreError::database(action))?;
+                    acknowledged.restamped += 1;
+                    continue;
+                }
                 Outcome::Rejected { reason } => {
                     let letter = DeadLetter {
                         entry: sent.entry(index)?,

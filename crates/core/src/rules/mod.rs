@@ -36,6 +36,30 @@ pub fn may_adopt(remote: Hlc, now_ms: u64) -> bool {
     remote.wall_ms <= latest_stamp_ms(now_ms)
 }
 
+/// The change to send again after it was refused as [`RejectReason::ClockAhead`] (`latest_ms` from
+/// the refusal) by a device whose clock reads `device_now_ms`: every stamp moved back by how far the
+/// device's clock runs ahead of the receiver's (and at least so far that its newest stamp is the
+/// receiver's now), so the edit keeps its place among the device's own edits and is taken as made
+/// now. A phone used alone with its clock days ahead thus loses none of what it recorded.
+pub fn restamp(change: &Change, latest_ms: u64, device_now_ms: u64) -> Change {
+    let receiver_now_ms = latest_ms.saturating_sub(MAX_CLOCK_LEAD_MS);
+    let newest = change.stamps().map(|stamp| stamp.wall_ms).max().unwrap_or(0);
+    let shift = device_now_ms
+        .saturating_sub(receiver_now_ms)
+        .max(newest.saturating_sub(receiver_now_ms));
+    let back = |stamp: &mut Hlc| stamp.wall_ms = stamp.wall_ms.saturating_sub(shift);
+    let mut restamped = change.clone();
+    match &mut restamped {
+        Change::AttendanceEvent { event } => back(&mut event.stamp),
+        Change::Patch { fields, .. } => fields.values_mut().for_each(|field| back(&mut field.stamp)),
+        Change::Delete { stamp, .. }
+        | Change::EraseParticipant { stamp, .. }
+        | Change::MergeParticipants { stamp, .. } => back(stamp),
+        Change::CheckIn { .. } | Change::Headcount { .. } | Change::SurveyResponse { .. } => {}
+    }
+    restamped
+}
+
 /// Whether a device with `role` may send `change`, and whether the change itself holds, checked
 /// where the clock reads `now_ms` and the date is `context.today`. The role is checked first, so a
 /// forbidden change is refused without reading it further.
@@ -177,6 +201,26 @@ mod tests {
         ));
         assert!(may_adopt(stamp(NOW_MS + MAX_CLOCK_LEAD_MS), NOW_MS));
         assert!(!may_adopt(stamp(NOW_MS + MAX_CLOCK_LEAD_MS + 1), NOW_MS));
+    }
+
+    #[test]
+    fn a_change_refused_for_a_clock_ahead_is_taken_once_restamped_and_keeps_its_order() {
+        let three_days = 3 * 24 * 60 * 60 * 1000;
+        let device_now = NOW_MS + three_days;
+        let first = participant_patch("pseudonym", json!("Bo"), device_now - 60_000);
+        let second = participant_patch("pseudonym", json!("Bodil"), device_now - 30_000);
+        let Err(RejectReason::ClockAhead { latest_ms }) = admit_volunteer(&first) else {
+            panic!("a stamp three days ahead is refused");
+        };
+        let (first, second) = (
+            restamp(&first, latest_ms, device_now),
+            restamp(&second, latest_ms, device_now),
+        );
+        assert_eq!(admit_volunteer(&first), Ok(()));
+        assert_eq!(admit_volunteer(&second), Ok(()));
+        let stamp_of = |change: &Change| change.stamps().next().unwrap();
+        assert!(stamp_of(&first) < stamp_of(&second), "the later edit still wins");
+        assert_eq!(stamp_of(&second).wall_ms, NOW_MS - 30_000);
     }
 
     #[test]
