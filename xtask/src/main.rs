@@ -1,7 +1,8 @@
 //! `cargo xtask`: every developer command in one place.
 //!
 //!   cargo xtask serve [--port N] [--addr A] [--data-dir DIR]   build the app and run it with its server
-//!   cargo xtask test                                           everything CI runs (and docs/RELIABILITY.md)
+//!   cargo xtask test                                           everything CI runs
+//!   cargo xtask reliability                                    the last green test run's figures into docs/RELIABILITY.md
 //!   cargo xtask bench                                          measure, and write docs/BENCHMARKS.md
 //!   cargo xtask soak [--seconds N]                             fuzzing and long fault runs (not in test)
 //!
@@ -28,10 +29,11 @@ fn main() -> ExitCode {
     let outcome = match task.as_deref() {
         Some("serve") => serve::run(&rest),
         Some("test") => test::run(),
+        Some("reliability") => reliability::publish(),
         Some("bench") => bench::run(),
         Some("soak") => soak::run(&rest),
         _ => Err(Failure::new(
-            "usage: cargo xtask <serve [--port N] [--addr A] [--data-dir DIR] | test | bench | soak [--seconds N]>",
+            "usage: cargo xtask <serve [--port N] [--addr A] [--data-dir DIR] | test | reliability | bench | soak [--seconds N]>",
         )),
     };
     match outcome {

@@ -1,6 +1,8 @@
 //! The figures of the reliability tests (issue 8), as they ran: each test writes what it tried and
-//! found as JSON into `target/reliability/` (SPOR_RELIABILITY_OUT), and after a green
-//! `cargo xtask test` this rewrites the generated part of docs/RELIABILITY.md from those files.
+//! found as JSON into `target/reliability/` (SPOR_RELIABILITY_OUT). After a green
+//! `cargo xtask test` the report of that run goes to `target/reliability/RELIABILITY.md` (the test
+//! leaves the working tree clean); `cargo xtask reliability` puts the last green run's report into
+//! docs/RELIABILITY.md, on purpose.
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +56,29 @@ fn figure(value: &Value, key: &str) -> String {
     }
 }
 
-/// Rewrites the generated part of docs/RELIABILITY.md from the figures of the run that just passed.
+/// The report of the last green run, beside its figures.
+fn report_path() -> PathBuf {
+    out_dir().join("RELIABILITY.md")
+}
+
+/// `cargo xtask reliability`: docs/RELIABILITY.md becomes the report of the last green
+/// `cargo xtask test`.
+pub fn publish() -> Result {
+    let report = report_path();
+    let docs = root().join("docs/RELIABILITY.md");
+    std::fs::copy(&report, &docs).map_err(|error| {
+        Failure::new(format!(
+            "copying {} to {}: {error}. Run `cargo xtask test` to a green end first",
+            report.display(),
+            docs.display()
+        ))
+    })?;
+    println!("xtask reliability: wrote {}", docs.display());
+    Ok(())
+}
+
+/// Writes the report of the run that just passed: docs/RELIABILITY.md with its generated part
+/// made from this run's figures, under target/.
 pub fn write_report() -> Result {
     let dir = out_dir();
     let mut seeds: Vec<Value> = std::fs::read_dir(&dir)
@@ -144,7 +168,9 @@ pub fn write_report() -> Result {
         figure(&hostile, "accepted"),
         figure(&hostile, "refused"),
     );
-    let path = root().join("docs/RELIABILITY.md");
+    let path = report_path();
+    std::fs::copy(root().join("docs/RELIABILITY.md"), &path)
+        .map_err(|error| Failure::new(format!("copying docs/RELIABILITY.md: {error}")))?;
     replace_generated(&path, "# Reliability", (START, END), &report)?;
     println!("xtask test: wrote {}", path.display());
     Ok(())

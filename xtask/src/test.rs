@@ -1,6 +1,7 @@
 //! `cargo xtask test`: the whole suite, as CI runs it. Every stage runs (a formatting slip does not
 //! hide a failing test); a summary line per stage follows, and any failure makes the exit non-zero.
-//! When every stage passed, the reliability tests' figures go into docs/RELIABILITY.md.
+//! When every stage passed, the reliability tests' figures go into target/reliability/RELIABILITY.md
+//! (`cargo xtask reliability` puts them into docs/), so a run leaves the working tree clean.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
