@@ -180,49 +180,47 @@ pub(super) async fn erase_in(
                 .map_err(StoreError::database(action))?;
         }
     }
-    for (key, value) in stores
-        .outbox
+    scrub_waiting(
+        stores.outbox,
+        &reached,
+        |entry: &mut OutboxEntry| &mut entry.mutation.change,
+        "outbox entry",
+        action,
+    )
+    .await?;
+    scrub_waiting(
+        stores.dead_letters,
+        &reached,
+        |letter: &mut super::sync_state::DeadLetter| &mut letter.entry.mutation.change,
+        "refused change",
+        action,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Scrubs every change waiting in `store` (the outbox or the dead letters; each record a `T` whose
+/// change `change_of` reaches) as spor-core's `scrub` says for an erasure of `reached`.
+async fn scrub_waiting<T: Serialize + DeserializeOwned>(
+    store: &rexie::Store,
+    reached: &std::collections::BTreeSet<ParticipantId>,
+    change_of: fn(&mut T) -> &mut Change,
+    what: &'static str,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    for (key, value) in store
         .scan(None, None, None, None)
         .await
         .map_err(StoreError::database(action))?
     {
-        let mut entry: OutboxEntry = from_js(value, "outbox entry")?;
-        match rules::erasure::scrub(&entry.mutation.change, &reached) {
+        let mut record: T = from_js(value, what)?;
+        match rules::erasure::scrub(change_of(&mut record), reached) {
             Scrub::Keep => {}
-            Scrub::Drop => stores
-                .outbox
-                .delete(key)
-                .await
-                .map_err(StoreError::database(action))?,
+            Scrub::Drop => store.delete(key).await.map_err(StoreError::database(action))?,
             Scrub::Rewrite(change) => {
-                entry.mutation.change = change;
-                stores
-                    .outbox
-                    .put(&to_js(&entry), None)
-                    .await
-                    .map_err(StoreError::database(action))?;
-            }
-        }
-    }
-    for (key, value) in stores
-        .dead_letters
-        .scan(None, None, None, None)
-        .await
-        .map_err(StoreError::database(action))?
-    {
-        let mut letter: super::sync_state::DeadLetter = from_js(value, "refused change")?;
-        match rules::erasure::scrub(&letter.entry.mutation.change, &reached) {
-            Scrub::Keep => {}
-            Scrub::Drop => stores
-                .dead_letters
-                .delete(key)
-                .await
-                .map_err(StoreError::database(action))?,
-            Scrub::Rewrite(change) => {
-                letter.entry.mutation.change = change;
-                stores
-                    .dead_letters
-                    .put(&to_js(&letter), None)
+                *change_of(&mut record) = change;
+                store
+                    .put(&to_js(&record), None)
                     .await
                     .map_err(StoreError::database(action))?;
             }

@@ -176,6 +176,11 @@ impl Phone {
         }
     }
 
+    /// Another device of this phone's organisation, paired with `role` by a code this phone made.
+    async fn another(&self, server: &Server, role: DeviceRole) -> Phone {
+        server.phone(&self.code_for(role).await.code).await
+    }
+
     /// Another coordinator's device of the same organisation, to see what the server holds.
     async fn reader(&self, server: &Server) -> Phone {
         server
@@ -303,9 +308,7 @@ async fn a_retried_batch_is_applied_once(backend: Backend) {
 async fn the_same_person_checked_in_on_two_phones_becomes_one_attendance(backend: Backend) {
     let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
-    let volunteer = server
-        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
-        .await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
     let (soren, cafe) = (ParticipantId(Uuid::now_v7()), ActivityId(Uuid::now_v7()));
 
     let first = mutation(check_in(soren, cafe, coordinator.device()));
@@ -406,9 +409,7 @@ async fn one_invalid_mutation_is_rejected_and_the_rest_of_the_batch_applies(back
 async fn fields_keep_the_newest_write_whatever_the_order_of_arrival(backend: Backend) {
     let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
-    let volunteer = server
-        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
-        .await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
     let activity = Uuid::now_v7();
     let newer = mutation(patch(
         EntityKind::Activity,
@@ -635,12 +636,8 @@ async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_
 async fn each_role_pushes_and_pulls_only_what_it_may(backend: Backend) {
     let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
-    let volunteer = server
-        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
-        .await;
-    let kiosk = server
-        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
-        .await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
+    let kiosk = coordinator.another(&server, DeviceRole::Kiosk).await;
     let cafe = ActivityId(Uuid::now_v7());
     let activity_name = mutation(patch(
         EntityKind::Activity,
@@ -1214,17 +1211,12 @@ async fn a_device_whose_clock_runs_days_ahead_keeps_every_record(backend: Backen
     }
 }
 
-/// The server's receive time of every change it holds, read straight from its database.
 /// Every status a route really answers (errors included) is documented for its operation.
 async fn every_status_a_route_answers_is_in_the_openapi_document(backend: Backend) {
     let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
-    let volunteer = server
-        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
-        .await;
-    let other = server
-        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
-        .await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
+    let other = coordinator.another(&server, DeviceRole::Kiosk).await;
     let document: serde_json::Value = client()
         .get(format!("{}/api/v1/openapi.json", server.url))
         .send()
@@ -1545,12 +1537,8 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected(backend: Backe
 async fn hostile_changes_are_refused_with_their_reason_and_nothing_is_stored(backend: Backend) {
     let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
-    let volunteer = server
-        .phone(&coordinator.code_for(DeviceRole::Volunteer).await.code)
-        .await;
-    let kiosk = server
-        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
-        .await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
+    let kiosk = coordinator.another(&server, DeviceRole::Kiosk).await;
     let now_ms = Utc::now().timestamp_millis() as u64;
     let person = Uuid::now_v7();
     let field = |name: &str, value: serde_json::Value, wall_ms: u64| {
@@ -1648,9 +1636,7 @@ async fn hostile_changes_are_refused_with_their_reason_and_nothing_is_stored(bac
 async fn a_pull_moves_the_cursor_past_what_the_device_may_not_see(backend: Backend) {
     let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
-    let kiosk = server
-        .phone(&coordinator.code_for(DeviceRole::Kiosk).await.code)
-        .await;
+    let kiosk = coordinator.another(&server, DeviceRole::Kiosk).await;
     let cafe = ActivityId(Uuid::now_v7());
     let check_ins: Vec<Mutation> = (0..1000)
         .map(|_| {
@@ -1805,6 +1791,7 @@ async fn an_erasure_reaches_the_participants_merged_into_the_erased_one(backend:
     assert!(matches!(again[0], Outcome::Rejected { .. }), "{again:?}");
 }
 
+/// The server's receive time of every change it holds, read straight from its database.
 async fn received_times(storage: &TestStorage) -> Vec<chrono::DateTime<Utc>> {
     let url = match &storage.location {
         Location::SqliteDir(dir) => format!(

@@ -16,7 +16,7 @@ use crate::activity::{Activity, Rhythm, Schedule, SurveyPlan};
 use crate::goal::{Comparison, Goal, GoalMetric};
 use crate::ids::{ActivityId, GoalId, OrganisationId, ParticipantId, ReflectionId, TemplateId};
 use crate::organisation::{Organisation, ReportingSettings};
-use crate::participant::{Consent, Participant};
+use crate::participant::Participant;
 use crate::reflection::Reflection;
 use crate::survey::SurveyTemplate;
 use crate::sync::{EntityKind, Stamped};
@@ -226,14 +226,9 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             }],
         }),
         EntityKind::Participant => serde_json::to_value(Participant {
-            id: ParticipantId(id),
             pseudonym: "-".into(),
-            birth_decade: None,
-            default_role: Role::Bruger,
-            consent: Consent::default(),
-            activities: Vec::new(),
             erased: false,
-            merged_into: None,
+            ..Participant::erased(ParticipantId(id))
         }),
         EntityKind::Goal => serde_json::to_value(Goal {
             id: GoalId(id),
