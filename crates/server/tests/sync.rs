@@ -1403,6 +1403,71 @@ async fn every_status_a_route_answers_is_in_the_openapi_document(backend: Backen
     assert!(answered.len() > 25, "{answered:?}");
 }
 
+/// spor-core's reference scenarios through the real server, with fixed seeds: three coordinators'
+/// phones push what they made, each change by its maker, in a delivery order with repeats and
+/// retried drops. A fourth phone pulls everything; what it pulls, decided by a model replica, is
+/// the state the model's own server replica reaches from another order, and no erased
+/// participant's name is pulled.
+async fn the_reference_scenarios_end_the_same_through_the_real_server(backend: Backend) {
+    use spor_core::rules::model::{self, Made, Replica};
+    let (mut erased, mut merges, mut named, mut attended) = (0, 0, 0, 0);
+    for seed in [11, 12, 13, 14] {
+        let server = start(backend).await;
+        let coordinator = server.organisation("Café Nord").await;
+        let mut phones = vec![coordinator.clone()];
+        for _ in 1..model::DEVICES {
+            phones.push(coordinator.another(&server, DeviceRole::Coordinator).await);
+        }
+        let made = Made::draw(40, seed);
+        let changes = model::changes(&made);
+        let mutations: Vec<Mutation> = changes
+            .iter()
+            .enumerate()
+            .map(|(index, change)| Mutation {
+                id: MutationId(Uuid::from_u128(u128::from(seed) << 64 | index as u128)),
+                change: change.clone(),
+            })
+            .collect();
+        for index in model::delivery(mutations.len(), seed) {
+            let maker = &phones[index % phones.len()];
+            maker.push(std::slice::from_ref(&mutations[index])).await;
+        }
+
+        let mut expected = Replica::default();
+        for index in model::delivery(changes.len(), seed.wrapping_mul(31)) {
+            expected.receive(&changes[index], Some(DeviceRole::Coordinator));
+        }
+        let expected = expected.view();
+        let pulled = coordinator.reader(&server).await.pull_all(1000).await;
+        let mut phone = Replica::default();
+        for change in &pulled {
+            phone.receive(change, None);
+        }
+        assert_eq!(phone.view(), expected, "seed {seed}");
+        erased += expected.erased.len();
+        merges += pulled
+            .iter()
+            .filter(|change| matches!(change, Change::MergeParticipants { .. }))
+            .count();
+        named += expected.fields.len();
+        attended += expected.attendance.len();
+        for erased in &expected.erased {
+            assert!(
+                !pulled.iter().any(|change| matches!(
+                    change,
+                    Change::Patch { entity, .. } if entity.kind == EntityKind::Participant && entity.id == erased.0
+                )),
+                "seed {seed}: a patch of the erased {erased:?} is still pulled"
+            );
+        }
+    }
+    // The seeds make scenarios with something of each kind to decide.
+    assert!(
+        erased > 0 && merges > 0 && named > 0 && attended > 0,
+        "erased {erased}, merges {merges}, fields {named}, attendances {attended}"
+    );
+}
+
 /// Pairing attempts, unknown tokens and health checks are limited per client address: one client's
 /// guessing slows that client alone.
 async fn requests_without_a_device_are_limited_per_client_address(backend: Backend) {
@@ -1855,6 +1920,7 @@ on_both_storages!(
     every_status_a_route_answers_is_in_the_openapi_document,
     requests_without_a_device_are_limited_per_client_address,
     one_devices_flood_does_not_stall_another_organisations_sync,
+    the_reference_scenarios_end_the_same_through_the_real_server,
 );
 
 #[tokio::test]

@@ -12,6 +12,8 @@
 
 pub mod erasure;
 pub mod fields;
+#[cfg(feature = "model")]
+pub mod model;
 pub mod patch;
 pub mod pull;
 

@@ -1,0 +1,430 @@
+//! A reference model of sync for tests (feature `model`): replicas that decide every change by the
+//! rulebook alone, and scenarios of changes from several devices (edits with close and skewed
+//! clocks, duplicate check-ins, events, merges, erasures, deletions and hostile changes) with their
+//! delivery orders (repeats, and drops retried later). spor-core's property test and the server's
+//! scenario test both use it: every replica, and the real server, must end in one state with no
+//! erased pseudonym anywhere.
+//!
+//! Which of two duplicate check-ins is canonical is the server's to say (devices adopt it through
+//! `duplicate(canonical)`); replicas compare check-ins by their natural key.
+//!
+//! Merges are drawn so that each person is merged away at most once and into someone drawn before
+//! them: two devices merging one person into two different people (or two people into each other)
+//! is not decided by the rulebook yet, and the property test found that it makes replicas differ.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::Role;
+use crate::access::DeviceRole;
+use crate::attendance::{Attendance, AttendanceChange, AttendanceEvent};
+use crate::hlc::Hlc;
+use crate::ids::{ActivityId, AttendanceEventId, AttendanceId, DeviceId, ParticipantId};
+use crate::rules::{self, erasure, fields::FieldDecision};
+use crate::sync::{Change, EntityKind, EntityRef, Stamped};
+use crate::validation::Context;
+
+/// The moment the scenarios are made at.
+pub const NOW_MS: u64 = 1_765_000_000_000;
+/// How many people the scenarios name.
+pub const PEOPLE: u128 = 4;
+/// How many devices make the changes.
+pub const DEVICES: u8 = 3;
+
+fn context() -> Context {
+    Context {
+        today: DateTime::from_timestamp_millis(NOW_MS as i64)
+            .unwrap()
+            .date_naive(),
+    }
+}
+
+/// The scenarios' person number `n`.
+pub fn person(n: u128) -> ParticipantId {
+    ParticipantId(Uuid::from_u128(1000 + n))
+}
+
+/// The scenarios' device number `n`.
+pub fn device(n: u8) -> DeviceId {
+    DeviceId(Uuid::from_u128(u128::from(n) + 1))
+}
+
+fn activity() -> ActivityId {
+    ActivityId(Uuid::from_u128(77))
+}
+
+/// The role a person is checked in with, the same on every phone.
+fn role_of(participant: ParticipantId) -> Role {
+    if participant.0.as_u128().is_multiple_of(2) {
+        Role::Bruger
+    } else {
+        Role::Deltager
+    }
+}
+
+/// One replica: the server's or a device's, deciding every change by the rulebook.
+#[derive(Debug, Default, Clone)]
+pub struct Replica {
+    fields: BTreeMap<(EntityRef, String), (Hlc, Value)>,
+    tombstones: BTreeMap<EntityRef, Hlc>,
+    erased: BTreeSet<ParticipantId>,
+    merges: BTreeMap<ParticipantId, ParticipantId>,
+    check_ins: BTreeMap<AttendanceId, Attendance>,
+    events: BTreeMap<AttendanceEventId, AttendanceEvent>,
+}
+
+/// What two replicas must agree on.
+#[derive(Debug, PartialEq)]
+pub struct View {
+    pub fields: BTreeMap<(EntityRef, String), Value>,
+    pub erased: BTreeSet<ParticipantId>,
+    pub attendance: BTreeMap<(ParticipantId, NaiveDate), (Role, bool)>,
+}
+
+impl Replica {
+    /// Applies `change` if the rulebook admits it; the server also checks the sender's role.
+    pub fn receive(&mut self, change: &Change, sender: Option<DeviceRole>) {
+        let admitted = match sender {
+            Some(role) => rules::admit(role, change, context(), NOW_MS),
+            None => rules::check(change, context(), NOW_MS),
+        };
+        if admitted.is_err() {
+            return;
+        }
+        match change {
+            Change::Patch { entity, fields } => {
+                if entity.kind == EntityKind::Participant && self.erased.contains(&ParticipantId(entity.id)) {
+                    return;
+                }
+                for (name, field) in fields {
+                    let key = (*entity, name.clone());
+                    let decision = rules::fields::decide_field(
+                        self.fields.get(&key).map(|(stamp, _)| stamp),
+                        self.tombstones.get(entity),
+                        &field.stamp,
+                    );
+                    if decision == FieldDecision::Applied {
+                        self.fields.insert(key, (field.stamp, field.value.clone()));
+                    }
+                }
+            }
+            Change::Delete { entity, stamp } => {
+                let tombstone = self.tombstones.entry(*entity).or_insert(*stamp);
+                *tombstone = (*tombstone).max(*stamp);
+                let tombstone = *tombstone;
+                self.fields
+                    .retain(|(of, _), (field_stamp, _)| of != entity || *field_stamp > tombstone);
+            }
+            Change::EraseParticipant { participant, .. } => self.erase(*participant),
+            Change::MergeParticipants { merged, into, .. } => {
+                self.merges.insert(*merged, *into);
+                if self.erased.contains(into) {
+                    self.erase(*into);
+                }
+            }
+            Change::CheckIn { attendance } => {
+                self.check_ins.insert(attendance.id, attendance.clone());
+            }
+            Change::AttendanceEvent { event } => {
+                self.events.insert(event.id, event.clone());
+            }
+            Change::Headcount { .. } | Change::SurveyResponse { .. } => {}
+        }
+    }
+
+    fn erase(&mut self, participant: ParticipantId) {
+        let merges: Vec<_> = self
+            .merges
+            .iter()
+            .map(|(merged, into)| (*merged, *into))
+            .collect();
+        let reached = erasure::erasure_reach(participant, merges);
+        self.fields.retain(|(of, _), _| {
+            of.kind != EntityKind::Participant || !reached.contains(&ParticipantId(of.id))
+        });
+        self.erased.extend(reached);
+    }
+
+    /// Who a participant is now: merges followed to their end.
+    fn current(&self, mut participant: ParticipantId) -> ParticipantId {
+        for _ in 0..=self.merges.len() {
+            match self.merges.get(&participant) {
+                Some(into) => participant = *into,
+                None => break,
+            }
+        }
+        participant
+    }
+
+    pub fn view(&self) -> View {
+        let mut attendance: BTreeMap<(ParticipantId, NaiveDate), (Role, bool)> = BTreeMap::new();
+        let mut by_key: BTreeMap<(ParticipantId, NaiveDate), Vec<&Attendance>> = BTreeMap::new();
+        for check_in in self.check_ins.values() {
+            by_key
+                .entry((self.current(check_in.participant), check_in.date))
+                .or_default()
+                .push(check_in);
+        }
+        for (key, check_ins) in by_key {
+            // Events sent for any duplicate count for the one attendance (re-pointed).
+            let ids: BTreeSet<AttendanceId> = check_ins.iter().map(|check_in| check_in.id).collect();
+            let canonical = Attendance {
+                role: role_of(key.0),
+                ..check_ins[0].clone()
+            };
+            let events: Vec<AttendanceEvent> = self
+                .events
+                .values()
+                .filter(|event| ids.contains(&event.attendance))
+                .map(|event| AttendanceEvent {
+                    attendance: canonical.id,
+                    ..event.clone()
+                })
+                .collect();
+            let state = canonical.state(&events);
+            attendance.insert(key, (state.role, state.withdrawn));
+        }
+        View {
+            fields: self
+                .fields
+                .iter()
+                .map(|(key, (_, value))| (key.clone(), value.clone()))
+                .collect(),
+            erased: self.erased.clone(),
+            attendance,
+        }
+    }
+}
+
+/// A change some device made, as a scenario draws it.
+#[derive(Debug, Clone)]
+pub enum Made {
+    Name {
+        person: u128,
+        name: u8,
+        device: u8,
+        wall: u64,
+    },
+    CheckIn {
+        person: u128,
+        day: u32,
+        device: u8,
+    },
+    Withdraw {
+        check_in: usize,
+        device: u8,
+        wall: u64,
+    },
+    Merge {
+        merged: u128,
+        into: u128,
+        wall: u64,
+    },
+    Erase {
+        person: u128,
+        wall: u64,
+    },
+    Delete {
+        person: u128,
+        wall: u64,
+    },
+    /// Hostile: a field named `id`, an unknown field, a stamp years ahead.
+    Hostile {
+        kind: u8,
+        person: u128,
+    },
+}
+
+const PSEUDONYMS: [&str; 4] = ["Åse", "Bent", "Carla", "Dorte"];
+
+/// A stamp `wall` tens of milliseconds into the scenario, on device `on`.
+pub fn stamp(wall: u64, on: u8) -> Hlc {
+    stamp_of(wall, on, 0)
+}
+
+/// Clocks close together and skewed by a few ms per device; `edit` keeps each edit's stamp its own,
+/// as a device's clock does.
+fn stamp_of(wall: u64, on: u8, edit: usize) -> Hlc {
+    Hlc {
+        wall_ms: NOW_MS - 100_000 + wall * 10 + u64::from(on) * 3,
+        counter: edit as u32,
+        device: device(on),
+    }
+}
+
+/// A patch of one field of a participant.
+pub fn patch(participant: ParticipantId, name: &str, value: Value, stamp: Hlc) -> Change {
+    Change::Patch {
+        entity: EntityRef {
+            kind: EntityKind::Participant,
+            id: participant.0,
+        },
+        fields: BTreeMap::from([(name.to_owned(), Stamped { value, stamp })]),
+    }
+}
+
+/// The changes a scenario's devices made, in the order they made them.
+pub fn changes(made: &[Made]) -> Vec<Change> {
+    let mut check_ins: Vec<AttendanceId> = Vec::new();
+    let mut merged_away = BTreeSet::new();
+    made.iter()
+        .enumerate()
+        .filter_map(|(index, made)| {
+            Some(match *made {
+                Made::Name {
+                    person: who,
+                    name,
+                    device: on,
+                    wall,
+                } => patch(
+                    person(who),
+                    "pseudonym",
+                    json!(PSEUDONYMS[usize::from(name)]),
+                    stamp_of(wall, on, index),
+                ),
+                Made::CheckIn {
+                    person: who,
+                    day,
+                    device: on,
+                } => {
+                    let id = AttendanceId(Uuid::from_u128(50_000 + index as u128));
+                    check_ins.push(id);
+                    Change::CheckIn {
+                        attendance: Attendance {
+                            id,
+                            participant: person(who),
+                            activity: activity(),
+                            date: NaiveDate::from_ymd_opt(2025, 12, day).unwrap(),
+                            role: role_of(person(who)),
+                            recorded_at: DateTime::from_timestamp_millis(NOW_MS as i64).unwrap(),
+                            recorded_by: device(on),
+                        },
+                    }
+                }
+                Made::Withdraw {
+                    check_in,
+                    device: on,
+                    wall,
+                } => Change::AttendanceEvent {
+                    event: AttendanceEvent {
+                        id: AttendanceEventId(Uuid::from_u128(90_000 + index as u128)),
+                        attendance: *check_ins.get(check_in % check_ins.len().max(1))?,
+                        change: if wall % 3 == 0 {
+                            AttendanceChange::Restored
+                        } else {
+                            AttendanceChange::Withdrawn
+                        },
+                        stamp: stamp_of(wall, on, index),
+                    },
+                },
+                Made::Merge { merged, into, wall } if merged > into && merged_away.insert(merged) => {
+                    Change::MergeParticipants {
+                        merged: person(merged),
+                        into: person(into),
+                        stamp: stamp_of(wall, 0, index),
+                    }
+                }
+                Made::Merge { .. } => return None,
+                Made::Erase { person: who, wall } => Change::EraseParticipant {
+                    participant: person(who),
+                    stamp: stamp_of(wall, 0, index),
+                },
+                Made::Delete { person: who, wall } => Change::Delete {
+                    entity: EntityRef {
+                        kind: EntityKind::Activity,
+                        id: person(who).0,
+                    },
+                    stamp: stamp_of(wall, 0, index),
+                },
+                Made::Hostile { kind, person: who } => match kind {
+                    0 => patch(person(who), "id", json!(person(who + 1)), stamp(1, 1)),
+                    1 => patch(person(who), "nickname", json!("Eva"), stamp(1, 1)),
+                    _ => patch(
+                        person(who),
+                        "pseudonym",
+                        json!("Eva"),
+                        Hlc {
+                            wall_ms: Hlc::MAX_WALL_MS,
+                            counter: 0,
+                            device: device(1),
+                        },
+                    ),
+                },
+            })
+        })
+        .collect()
+}
+
+/// A delivery order: every change at least once, some twice, some dropped first and retried last.
+pub fn delivery(count: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut order: Vec<usize> = (0..count).collect();
+    order.extend((0..count).filter(|_| next() % 4 == 0));
+    for i in (1..order.len()).rev() {
+        order.swap(i, (next() % (i as u64 + 1)) as usize);
+    }
+    // Drops: moved to the end, as a retry after the connection came back.
+    let (mut kept, dropped): (Vec<usize>, Vec<usize>) = order.into_iter().partition(|_| next() % 5 != 0);
+    kept.extend(dropped);
+    kept
+}
+
+impl Made {
+    /// `count` changes drawn from `seed`, in the proportions of the property test.
+    pub fn draw(count: usize, seed: u64) -> Vec<Made> {
+        let mut state = seed | 1;
+        let mut next = move |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        (0..count)
+            .map(|_| {
+                let (person, wall, on) = (
+                    u128::from(next(PEOPLE as u64) as u8),
+                    next(40),
+                    next(u64::from(DEVICES)) as u8,
+                );
+                match next(13) {
+                    0..=3 => Made::Name {
+                        person,
+                        name: next(4) as u8,
+                        device: on,
+                        wall,
+                    },
+                    4..=6 => Made::CheckIn {
+                        person,
+                        day: 1 + next(3) as u32,
+                        device: on,
+                    },
+                    7..=8 => Made::Withdraw {
+                        check_in: next(20) as usize,
+                        device: on,
+                        wall,
+                    },
+                    9 => Made::Merge {
+                        merged: u128::from(next(PEOPLE as u64) as u8),
+                        into: person,
+                        wall,
+                    },
+                    10 => Made::Erase { person, wall },
+                    11 => Made::Delete { person, wall },
+                    _ => Made::Hostile {
+                        kind: next(3) as u8,
+                        person,
+                    },
+                }
+            })
+            .collect()
+    }
+}
