@@ -92,9 +92,30 @@ pub fn router(shell: AppShell) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/index.html", get(index))
-        .with_state(shell)
+        .with_state(shell.clone())
         .fallback_service(files)
+        .layer(middleware::from_fn_with_state(shell, fresh_copies_only))
         .layer(middleware::from_fn(cache_control))
+}
+
+/// A compressed copy older than its file (the file was replaced after the build, by hand or by a
+/// partial deploy) would serve the old content: then the request is answered with the plain file.
+async fn fresh_copies_only(State(shell): State<AppShell>, mut request: Request, next: Next) -> Response {
+    let relative = request.uri().path().trim_start_matches('/');
+    if !relative.is_empty() && !relative.contains("..") {
+        let file = shell.dist.join(relative);
+        let modified = |path: &Path| std::fs::metadata(path).and_then(|meta| meta.modified()).ok();
+        if let Some(original) = modified(&file) {
+            let stale = ["br", "gz"].into_iter().any(|suffix| {
+                let copy = PathBuf::from(format!("{}.{suffix}", file.display()));
+                modified(&copy).is_some_and(|copied| copied < original)
+            });
+            if stale {
+                request.headers_mut().remove(header::ACCEPT_ENCODING);
+            }
+        }
+    }
+    next.run(request).await
 }
 
 async fn index(State(shell): State<AppShell>, headers: axum::http::HeaderMap) -> Response {

@@ -338,4 +338,11 @@ async fn each_encoding_is_served_with_its_headers_and_bytes_that_decompress_to_t
         "public, max-age=31536000, immutable",
         "a hash of any length is immutable"
     );
+
+    // A worker replaced after the build: its older copies are not served, the new file is.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(dist.join("sw.js"), "// the next release").unwrap();
+    let response = get_encoded(&fixture, "/sw.js", Some("gzip, deflate, br")).await;
+    assert_eq!(header_of(&response, header::CONTENT_ENCODING), "");
+    assert_eq!(body_text(response).await, "// the next release");
 }
