@@ -115,6 +115,7 @@ async fn pair_devices(
             organisation,
             role,
             expires_at: Utc::now() + chrono::TimeDelta::hours(1),
+            created_by: None,
         })
         .await
         .unwrap();

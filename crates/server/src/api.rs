@@ -304,6 +304,7 @@ async fn create_pairing_code(
             organisation: device.organisation,
             role: request.role,
             expires_at,
+            created_by: Some(device.id),
         })
         .await?;
     Ok(Json(PairingCodeResponse {

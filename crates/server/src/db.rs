@@ -93,6 +93,12 @@ impl Database {
             source,
         })?;
         let path = data_dir.join(DATABASE_FILE);
+        // Participants' data: readable by the server's user only, from the file's first byte on
+        // (SQLite gives its -wal and -shm files the database file's permissions).
+        owner_only_file(&path).map_err(|source| ServeError::DataDir {
+            path: path.clone(),
+            source,
+        })?;
         sqlx::any::install_default_drivers();
         let url = SqliteConnectOptions::new()
             .filename(&path)
@@ -211,6 +217,17 @@ impl DerefMut for Writer<'_> {
             Writer::Postgres(connection) => connection,
         }
     }
+}
+
+/// Creates `path` empty if it is missing, and makes it readable and writable by its owner only.
+fn owner_only_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
 /// `url` with its password left out, safe to print and log.
@@ -362,12 +379,13 @@ impl Storage for Database {
     async fn add_pairing_code(&self, code: NewPairingCode) -> Result<(), StorageError> {
         let mut writer = self.writer().await?;
         sqlx::query(
-            "INSERT INTO pairing_codes (code_hash, organisation, role, expires_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO pairing_codes (code_hash, organisation, role, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(code.code_hash)
         .bind(code.organisation.0.to_string())
         .bind(code.role.as_str())
         .bind(timestamp(code.expires_at))
+        .bind(code.created_by.map(|device| device.0.to_string()))
         .execute(&mut *writer)
         .await?;
         Ok(())
@@ -381,10 +399,12 @@ impl Storage for Database {
     ) -> Result<Option<Paired>, StorageError> {
         let mut writer = self.writer().await?;
         let mut transaction = writer.begin().await?;
-        // Used and expired codes are left out by the update itself: one statement, no race.
+        // Used and expired codes, and codes made by a device revoked since, are left out by the
+        // update itself: one statement, no race.
         let Some(row) = sqlx::query(
             "UPDATE pairing_codes SET used_at = $1 \
              WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             AND (created_by IS NULL OR created_by IN (SELECT id FROM devices WHERE revoked_at IS NULL)) \
              RETURNING organisation, role",
         )
         .bind(timestamp(now))
@@ -490,6 +510,13 @@ impl Storage for Database {
         .bind(organisation.0.to_string())
         .execute(&mut *writer)
         .await?;
+        if revoked.rows_affected() == 1 {
+            // A lost phone's unused codes go with it.
+            sqlx::query("DELETE FROM pairing_codes WHERE created_by = $1 AND used_at IS NULL")
+                .bind(device.0.to_string())
+                .execute(&mut *writer)
+                .await?;
+        }
         Ok(revoked.rows_affected() == 1)
     }
 
@@ -681,6 +708,8 @@ impl Storage for Database {
     async fn backup_to(&self, target: &Path) -> Result<(), StorageError> {
         match &*self.backend {
             Backend::Sqlite { .. } => {
+                // VACUUM INTO writes into an empty file: one made readable by the owner only.
+                owner_only_file(target).map_err(StorageError::BackupFile)?;
                 sqlx::query("VACUUM INTO $1")
                     .bind(target.display().to_string())
                     .execute(&self.pool)

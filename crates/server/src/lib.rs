@@ -109,6 +109,7 @@ pub async fn create_organisation(
             organisation,
             role: DeviceRole::Coordinator,
             expires_at: now + FIRST_CODE_LIFETIME,
+            created_by: None,
         })
         .await?;
     Ok((organisation, code))

@@ -27,6 +27,8 @@ pub enum StorageError {
          `pg_dump --format=custom --file=spor.dump <database URL>`"
     )]
     BackupWithPgDump,
+    #[error("could not create the backup file: {0}")]
+    BackupFile(std::io::Error),
 }
 
 /// The answer to a pull whose cursor the server does not know (from another server, or older than
@@ -57,6 +59,8 @@ pub struct NewPairingCode {
     pub organisation: OrganisationId,
     pub role: DeviceRole,
     pub expires_at: DateTime<Utc>,
+    /// The device that made the code; none for the server operator's codes.
+    pub created_by: Option<DeviceId>,
 }
 
 /// A device being paired.

@@ -346,3 +346,19 @@ async fn each_encoding_is_served_with_its_headers_and_bytes_that_decompress_to_t
     assert_eq!(header_of(&response, header::CONTENT_ENCODING), "");
     assert_eq!(body_text(response).await, "// the next release");
 }
+
+#[tokio::test]
+async fn the_database_and_its_backups_are_readable_by_the_servers_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = TempDir::new().unwrap();
+    let db = Database::open_in(data.path()).await.unwrap();
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data.path().join(spor_server::db::DATABASE_FILE)), 0o600);
+    let backup = data.path().join("copy.sqlite3");
+    db.backup_to(&backup).await.unwrap();
+    assert_eq!(mode(&backup), 0o600);
+    assert!(
+        std::fs::metadata(&backup).unwrap().len() > 0,
+        "the copy holds the database"
+    );
+}

@@ -1468,6 +1468,28 @@ async fn the_reference_scenarios_end_the_same_through_the_real_server(backend: B
     );
 }
 
+/// A lost coordinator's phone: once it is revoked, no code it made pairs, used or not.
+async fn codes_made_by_a_revoked_device_do_not_pair(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let lost = coordinator.another(&server, DeviceRole::Coordinator).await;
+    let made_before = lost.code_for(DeviceRole::Volunteer).await.code;
+    let revoked = coordinator
+        .request(
+            reqwest::Method::POST,
+            &format!("/devices/{}/revoke", lost.device().0),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let answer = pair(&server, &made_before).await;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    // The coordinator who revoked it still makes codes that pair.
+    let code = coordinator.code_for(DeviceRole::Volunteer).await.code;
+    assert_eq!(pair(&server, &code).await.status(), StatusCode::OK);
+}
+
 /// Pairing attempts, unknown tokens and health checks are limited per client address: one client's
 /// guessing slows that client alone.
 async fn requests_without_a_device_are_limited_per_client_address(backend: Backend) {
@@ -1921,6 +1943,7 @@ on_both_storages!(
     requests_without_a_device_are_limited_per_client_address,
     one_devices_flood_does_not_stall_another_organisations_sync,
     the_reference_scenarios_end_the_same_through_the_real_server,
+    codes_made_by_a_revoked_device_do_not_pair,
 );
 
 #[tokio::test]
