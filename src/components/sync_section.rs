@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use spor_core::access::DeviceRole;
 
@@ -74,10 +75,23 @@ fn PairingForm() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     // Opening the pairing link (the QR code's content) fills in the code; pairing still takes a tap.
-    let linked_code = use_query_map()
-        .with_untracked(|query| query.get("pair"))
-        .unwrap_or_default();
-    let code = RwSignal::new(linked_code);
+    let linked_code = use_query_map().with_untracked(|query| query.get("pair"));
+    if linked_code.is_some() {
+        // Read once, the code leaves the address bar and the browser's history.
+        let navigate = use_navigate();
+        let path = use_location().pathname.get_untracked();
+        Effect::new(move |_| {
+            navigate(
+                &path,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            )
+        });
+    }
+    let code = RwSignal::new(linked_code.unwrap_or_default());
     let device_name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
