@@ -119,23 +119,28 @@ pub fn check_patch(
             .filter(|(name, _)| field_names(kind).contains(&name.as_str()))
             .map(|(name, value)| (name.clone(), value.clone())),
     );
-    // Each field on its own first, so a wrong type is reported with the field's name.
-    for (name, field) in fields {
-        let mut alone = record.clone();
-        alone.insert(name.clone(), field.value.clone());
-        if validate_record(kind, alone, context).is_err_and(|problems| problems.is_empty()) {
-            problems.push(Problem::WrongFieldValue { name: name.clone() });
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    record.extend(
+    let mut patched = record.clone();
+    patched.extend(
         fields
             .iter()
             .map(|(name, field)| (name.clone(), field.value.clone())),
     );
-    validate_record(kind, record, context)
+    match validate_record(kind, patched, context) {
+        // It does not deserialise: name each field whose value is not of its type.
+        Err(problems) if problems.is_empty() => {
+            let wrong: Vec<Problem> = fields
+                .iter()
+                .filter(|(name, field)| {
+                    let mut alone = record.clone();
+                    alone.insert((*name).clone(), field.value.clone());
+                    validate_record(kind, alone, context).is_err_and(|problems| problems.is_empty())
+                })
+                .map(|(name, _)| Problem::WrongFieldValue { name: name.clone() })
+                .collect();
+            Err(wrong)
+        }
+        checked => checked,
+    }
 }
 
 /// A template version is written once, whole: its field names its version, and its value is that
@@ -193,8 +198,20 @@ fn validate_record(
     }
 }
 
+/// The bytes `value` takes as JSON, counted without writing them anywhere.
 fn json_size(value: &Value) -> usize {
-    serde_json::to_string(value).map_or(usize::MAX, |json| json.len())
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(usize::MAX, |()| count.0)
 }
 
 /// A valid record of `kind` with every field set, under which a patch's fields are tried. Its
