@@ -31,7 +31,7 @@ pub fn precompress(dist: &Path) -> Result {
 }
 
 /// The most bytes (brotli, as served) the first screen may take before `cargo xtask test` fails.
-/// Measured 2026-12-06: 775 KB, almost all of it the one wasm file. The aim is 300 KB (issue 16:
+/// Measured 2026-12-06: 782 KB, almost all of it the one wasm file (763 KB). The aim is 300 KB (issue 16:
 /// the coordinator's parts loaded only when first opened). Raise it only on purpose, for a
 /// feature whose worth is written in the commit, with the new figure here and in BENCHMARKS.md.
 pub const FIRST_SCREEN_BUDGET: usize = 800_000;
