@@ -163,14 +163,7 @@ pub(super) async fn erase_in(
             .put(&to_js(&erased), None)
             .await
             .map_err(StoreError::database(action))?;
-        let linked = stores
-            .responses
-            .index(BY_PARTICIPANT)
-            .map_err(StoreError::database(action))?
-            .get_all(Some(only(&id.to_string().into(), action)?), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        for value in linked {
+        for value in of_participant(stores.responses, *id, action).await? {
             let mut response: SurveyResponse = from_js(value, "survey response")?;
             response.participant = None;
             stores
@@ -197,6 +190,20 @@ pub(super) async fn erase_in(
     )
     .await?;
     Ok(())
+}
+
+/// Every record of `store` (attendance or survey responses) that names `participant`.
+async fn of_participant(
+    store: &rexie::Store,
+    participant: ParticipantId,
+    action: &'static str,
+) -> Result<Vec<JsValue>, StoreError> {
+    store
+        .index(BY_PARTICIPANT)
+        .map_err(StoreError::database(action))?
+        .get_all(Some(only(&participant.to_string().into(), action)?), None)
+        .await
+        .map_err(StoreError::database(action))
 }
 
 /// Scrubs every change waiting in `store` (the outbox or the dead letters; each record a `T` whose
@@ -261,13 +268,7 @@ pub(super) async fn merge_in(
     let events_by_attendance = events
         .index(BY_ATTENDANCE)
         .map_err(StoreError::database(action))?;
-    let moving = attendance
-        .index(BY_PARTICIPANT)
-        .map_err(StoreError::database(action))?
-        .get_all(Some(only(&merged.to_string().into(), action)?), None)
-        .await
-        .map_err(StoreError::database(action))?;
-    for value in moving {
+    for value in of_participant(attendance, merged, action).await? {
         let mut record: Attendance = from_js(value, "attendance")?;
         touched.add(record.activity, record.date);
         let already_there = by_natural_key
@@ -725,14 +726,14 @@ impl Store {
                 .await
                 .map_err(StoreError::database(action))?;
         }
+        let erasure = ErasureStores {
+            participants: &participants,
+            responses: &responses,
+            outbox: &outbox,
+            dead_letters: &dead_letters,
+        };
         for &participant in &plan.erase {
-            let stores = ErasureStores {
-                participants: &participants,
-                responses: &responses,
-                outbox: &outbox,
-                dead_letters: &dead_letters,
-            };
-            erase_in(&stores, participant, action).await?;
+            erase_in(&erasure, participant, action).await?;
             queue_erasure(&outbox, &meta, device, participant, action).await?;
         }
         for record in &plan.attendance {

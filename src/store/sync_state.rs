@@ -450,13 +450,15 @@ impl Store {
                     .await
                     {
                         Ok(()) => true,
-                        // Merged into someone erased here: the merged-away copy goes with them.
                         Err(StoreError::Refused { .. }) => {
-                            let into_erased = is_erased(&participants, *into, action).await?;
-                            if into_erased {
-                                erase_in(&erasure, *merged, action).await?;
+                            let into_is_erased = is_erased(&participants, *into, action).await?;
+                            match rules::erasure::erased_by_merge(*merged, into_is_erased) {
+                                Some(erased) => {
+                                    erase_in(&erasure, erased, action).await?;
+                                    true
+                                }
+                                None => false,
                             }
-                            into_erased
                         }
                         Err(error) => return Err(error),
                     }

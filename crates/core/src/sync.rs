@@ -148,6 +148,19 @@ impl Change {
         };
         single.into_iter().chain(fields.into_iter().flatten())
     }
+
+    /// Every clock stamp the change carries, to move.
+    pub(crate) fn stamps_mut(&mut self) -> impl Iterator<Item = &mut Hlc> + '_ {
+        let (single, fields) = match self {
+            Change::AttendanceEvent { event } => (Some(&mut event.stamp), None),
+            Change::Patch { fields, .. } => (None, Some(fields.values_mut().map(|field| &mut field.stamp))),
+            Change::Delete { stamp, .. }
+            | Change::EraseParticipant { stamp, .. }
+            | Change::MergeParticipants { stamp, .. } => (Some(stamp), None),
+            Change::CheckIn { .. } | Change::Headcount { .. } | Change::SurveyResponse { .. } => (None, None),
+        };
+        single.into_iter().chain(fields.into_iter().flatten())
+    }
 }
 
 /// A mutable entity, named by kind and id.

@@ -382,9 +382,8 @@ async fn revoke_device(
 /// A push as it arrives: its mutations are counted before any of them is read.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PushEnvelope<'a> {
-    #[serde(borrow)]
-    mutations: Vec<&'a serde_json::value::RawValue>,
+struct PushEnvelope {
+    mutations: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// Reads a push body within its device role's limit, counts its mutations, and only then reads
@@ -392,24 +391,9 @@ struct PushEnvelope<'a> {
 async fn push_request(device: &Device, request: Request) -> Result<PushRequest, ApiError> {
     let limit = push_body_limit(device.role);
     let request = request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
-    let body = axum::body::Bytes::from_request(request, &())
+    let Json(envelope) = Json::<PushEnvelope>::from_request(request, &())
         .await
-        .map_err(|rejection| ApiError::BadRequest {
-            status: rejection.status(),
-            message: if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                format!("the request body is larger than the limit of {limit} bytes")
-            } else {
-                rejection.body_text()
-            },
-        })?;
-    let envelope: PushEnvelope = serde_json::from_slice(&body).map_err(|error| ApiError::BadRequest {
-        status: if error.is_data() {
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            axum::http::StatusCode::BAD_REQUEST
-        },
-        message: format!("Failed to parse the request body as JSON: {error}"),
-    })?;
+        .map_err(|rejection| json_rejection_within(rejection, limit))?;
     let count = envelope.mutations.len();
     if count > MAX_PUSH_BATCH {
         return Err(ApiError::BatchTooLarge {
@@ -417,9 +401,18 @@ async fn push_request(device: &Device, request: Request) -> Result<PushRequest, 
             count,
         });
     }
-    let Json(request) = Json::<PushRequest>::from_bytes(&body)
-        .map_err(|rejection| json_rejection_within(rejection, limit))?;
-    Ok(request)
+    let mutations = envelope
+        .mutations
+        .iter()
+        .enumerate()
+        .map(|(position, mutation)| {
+            serde_json::from_str(mutation.get()).map_err(|error| ApiError::BadRequest {
+                status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                message: format!("mutation {position} does not read as one: {error}"),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(PushRequest { mutations })
 }
 
 /// Admits each mutation by spor-core's rulebook (role, validity, patch fields, stamps); those
@@ -448,17 +441,6 @@ async fn push(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<Json<PushResponse>, ApiError> {
-    if !request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"))
-    {
-        return Err(ApiError::BadRequest {
-            status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            message: "Expected request with `Content-Type: application/json`".to_owned(),
-        });
-    }
     let request = push_request(&device, request).await?;
     let count = request.mutations.len();
     let now = Utc::now();

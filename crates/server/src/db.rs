@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use spor_core::access::{DeviceRole, Topic};
 use spor_core::attendance::Attendance;
 use spor_core::hlc::Hlc;
@@ -29,7 +30,7 @@ use spor_core::survey::SurveyTemplate;
 use spor_core::sync::{
     Change, EntityKind, Mutation, MutationResult, Outcome, PullResponse, PulledChange, RejectReason,
 };
-use spor_core::validation::{Context, Problem};
+use spor_core::validation::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -551,15 +552,9 @@ impl Storage for Database {
                 today: now.date_naive(),
             },
             dialect: self.dialect(),
+            erased: false,
         };
         let mut results = Vec::with_capacity(mutations.len());
-        // A merge into someone erased erases the merged-away copy too.
-        let erases = mutations.iter().any(|mutation| {
-            matches!(
-                mutation.change,
-                Change::EraseParticipant { .. } | Change::MergeParticipants { .. }
-            )
-        });
         // Runs of check-ins and of patches (the bulk of any sync) go in a few multi-row
         // statements; everything else one by one, in order.
         let mut rest = &mutations[..];
@@ -589,8 +584,9 @@ impl Storage for Database {
             );
             rest = &rest[taken..];
         }
+        let erased = push.erased;
         transaction.commit().await?;
-        if erases {
+        if erased {
             let scrub = match &*self.backend {
                 // The write-ahead log still holds the pages as they were before the erasure: copy
                 // the erased pages into the database and empty the log.
@@ -644,42 +640,28 @@ impl Storage for Database {
                 .await
                 .map_err(StorageError::from)?;
         }
-        let size_in_bytes = match self.dialect() {
-            Dialect::Sqlite => "LENGTH(CAST(change AS BLOB))",
-            Dialect::Postgres => "OCTET_LENGTH(change)",
-        };
-        let sizes = sqlx::query(&format!(
-            "SELECT seq, {size_in_bytes} AS size FROM changes WHERE {visible} ORDER BY seq LIMIT $4"
-        ))
-        .bind(organisation.0.to_string())
-        .bind(since as i64)
-        .bind(device.0.to_string())
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&mut *snapshot)
-        .await
-        .map_err(StorageError::from)?;
+        // Read change by change, so an answer stops at its byte budget without loading the rest.
+        let mut changes = Vec::new();
         let mut page = PullPage::new(limit as usize);
-        let mut last_taken = None;
-        for row in &sizes {
-            let seq = row.get::<i64, _>("seq") as u64;
-            if !page.offer(seq, row.get::<i64, _>("size") as usize) {
-                break;
-            }
-            last_taken = Some(seq);
-        }
-        let rows = match last_taken {
-            Some(last) => sqlx::query(&format!(
-                "SELECT seq, change FROM changes WHERE {visible} AND seq <= $4 ORDER BY seq"
-            ))
+        let query = format!("SELECT seq, change FROM changes WHERE {visible} ORDER BY seq LIMIT $4");
+        let mut rows = sqlx::query(&query)
             .bind(organisation.0.to_string())
             .bind(since as i64)
             .bind(device.0.to_string())
-            .bind(last as i64)
-            .fetch_all(&mut *snapshot)
-            .await
-            .map_err(StorageError::from)?,
-            None => Vec::new(),
-        };
+            .bind(i64::from(limit) + 1)
+            .fetch(&mut *snapshot);
+        while let Some(row) = rows.try_next().await.map_err(StorageError::from)? {
+            let seq = row.get::<i64, _>("seq") as u64;
+            let change: String = row.get("change");
+            if !page.offer(seq, change.len()) {
+                break;
+            }
+            changes.push(PulledChange {
+                seq,
+                change: serde_json::from_str(&change).map_err(|_| StorageError::Corrupt("change"))?,
+            });
+        }
+        drop(rows);
         let newest_here: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE organisation = $1")
                 .bind(organisation.0.to_string())
@@ -687,16 +669,6 @@ impl Storage for Database {
                 .await
                 .map_err(StorageError::from)?;
         snapshot.commit().await.map_err(StorageError::from)?;
-        let changes = rows
-            .iter()
-            .map(|row| {
-                let change: String = row.get("change");
-                Ok(PulledChange {
-                    seq: row.get::<i64, _>("seq") as u64,
-                    change: serde_json::from_str(&change).map_err(|_| StorageError::Corrupt("change"))?,
-                })
-            })
-            .collect::<Result<Vec<_>, StorageError>>()?;
         let (cursor, has_more) = page.finish(since, newest_here as u64);
         Ok(PullResponse {
             changes,
@@ -737,6 +709,9 @@ struct Push<'a> {
     /// The server's date, for checking answers against custom templates.
     context: Context,
     dialect: Dialect,
+    /// Whether this push erased anyone (by an erasure, or a merge into someone erased): the
+    /// database is then scrubbed of the old pages once the push is committed.
+    erased: bool,
 }
 
 impl Push<'_> {
@@ -1198,10 +1173,9 @@ impl Push<'_> {
                 continue;
             }
             let id = entity.id.to_string();
-            if entity.kind == EntityKind::Participant && erased.contains(&id) {
-                let reason = RejectReason::Invalid {
-                    problems: vec![Problem::ErasedWithPersonalData],
-                };
+            if let Err(reason) =
+                rules::erasure::check_patch_target(*entity, |who| erased.contains(&who.0.to_string()))
+            {
                 outcomes.push(self.refuse(mutation, reason).await?);
                 continue;
             }
@@ -1364,6 +1338,7 @@ impl Push<'_> {
     /// reaches everyone merged into the participant too (spor-core's `erasure_reach`), and what
     /// becomes of each logged change is spor-core's `scrub`.
     async fn erase(&mut self, participant: ParticipantId) -> Result<(), StorageError> {
+        self.erased = true;
         let merges = self.merges().await?;
         let reached = rules::erasure::erasure_reach(participant, merges.iter().copied());
         for person in &reached {
@@ -1459,9 +1434,8 @@ impl Push<'_> {
         .bind(into.0.to_string())
         .execute(&mut *self.connection)
         .await?;
-        if self.is_erased(into).await? {
-            // Merged into someone already erased: the merged-away copy is erased with them.
-            self.erase(into).await?;
+        if let Some(erased) = rules::erasure::erased_by_merge(merged, self.is_erased(into).await?) {
+            self.erase(erased).await?;
         }
         let moving = sqlx::query(
             "SELECT id, activity, date FROM attendance WHERE organisation = $1 AND participant = $2",

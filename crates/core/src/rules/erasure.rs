@@ -5,7 +5,8 @@
 use std::collections::BTreeSet;
 
 use crate::ids::ParticipantId;
-use crate::sync::{Change, EntityKind};
+use crate::sync::{Change, EntityKind, EntityRef, RejectReason};
+use crate::validation::Problem;
 
 /// Everyone an erasure of `participant` reaches: the participant and every participant merged
 /// into them, directly or through others, so no merged-away copy keeps the name. `merges` are
@@ -26,6 +27,27 @@ pub fn erasure_reach(
             return reached;
         }
     }
+}
+
+/// A patch of an erased participant is refused, whatever it holds: it would bring personal data
+/// back. `is_erased` says whether a participant is erased where the patch arrives.
+pub fn check_patch_target(
+    entity: EntityRef,
+    is_erased: impl FnOnce(ParticipantId) -> bool,
+) -> Result<(), RejectReason> {
+    if entity.kind == EntityKind::Participant && is_erased(ParticipantId(entity.id)) {
+        return Err(RejectReason::Invalid {
+            problems: vec![Problem::ErasedWithPersonalData],
+        });
+    }
+    Ok(())
+}
+
+/// Whom a merge of `merged` into someone erases: nobody, unless the one it is merged into is erased
+/// already (the merge came later, or from a device that had not heard of the erasure); then the
+/// merged-away copy is erased with them, and everyone merged into it (`erasure_reach` of it).
+pub fn erased_by_merge(merged: ParticipantId, into_is_erased: bool) -> Option<ParticipantId> {
+    into_is_erased.then_some(merged)
 }
 
 /// What an erasure does to a change that waits somewhere.
@@ -86,6 +108,26 @@ mod tests {
         );
         // Erasing a merged-away id does not reach the one it was merged into.
         assert_eq!(erasure_reach(person(3), merges), BTreeSet::from([person(3)]));
+    }
+
+    #[test]
+    fn a_patch_of_an_erased_participant_is_refused_and_others_pass() {
+        let of = |kind, n| EntityRef {
+            kind,
+            id: person(n).0,
+        };
+        assert!(check_patch_target(of(EntityKind::Participant, 1), |who| who == person(1)).is_err());
+        assert_eq!(
+            check_patch_target(of(EntityKind::Participant, 2), |who| who == person(1)),
+            Ok(())
+        );
+        assert_eq!(check_patch_target(of(EntityKind::Activity, 1), |_| true), Ok(()));
+    }
+
+    #[test]
+    fn a_merge_into_someone_erased_erases_the_merged_one() {
+        assert_eq!(erased_by_merge(person(2), true), Some(person(2)));
+        assert_eq!(erased_by_merge(person(2), false), None);
     }
 
     #[test]

@@ -49,15 +49,9 @@ pub fn restamp(change: &Change, latest_ms: u64, device_now_ms: u64) -> Change {
     let shift = device_now_ms
         .saturating_sub(receiver_now_ms)
         .max(newest.saturating_sub(receiver_now_ms));
-    let back = |stamp: &mut Hlc| stamp.wall_ms = stamp.wall_ms.saturating_sub(shift);
     let mut restamped = change.clone();
-    match &mut restamped {
-        Change::AttendanceEvent { event } => back(&mut event.stamp),
-        Change::Patch { fields, .. } => fields.values_mut().for_each(|field| back(&mut field.stamp)),
-        Change::Delete { stamp, .. }
-        | Change::EraseParticipant { stamp, .. }
-        | Change::MergeParticipants { stamp, .. } => back(stamp),
-        Change::CheckIn { .. } | Change::Headcount { .. } | Change::SurveyResponse { .. } => {}
+    for stamp in restamped.stamps_mut() {
+        stamp.wall_ms = stamp.wall_ms.saturating_sub(shift);
     }
     restamped
 }

@@ -96,7 +96,7 @@ impl Replica {
         }
         match change {
             Change::Patch { entity, fields } => {
-                if entity.kind == EntityKind::Participant && self.erased.contains(&ParticipantId(entity.id)) {
+                if erasure::check_patch_target(*entity, |who| self.erased.contains(&who)).is_err() {
                     return;
                 }
                 for (name, field) in fields {
@@ -121,8 +121,8 @@ impl Replica {
             Change::EraseParticipant { participant, .. } => self.erase(*participant),
             Change::MergeParticipants { merged, into, .. } => {
                 self.merges.insert(*merged, *into);
-                if self.erased.contains(into) {
-                    self.erase(*into);
+                if let Some(erased) = erasure::erased_by_merge(*merged, self.erased.contains(into)) {
+                    self.erase(erased);
                 }
             }
             Change::CheckIn { attendance } => {
