@@ -19,10 +19,11 @@ use futures_util::TryStreamExt;
 use spor_core::access::{DeviceRole, Topic};
 use spor_core::attendance::Attendance;
 use spor_core::hlc::Hlc;
-use spor_core::ids::{DeviceId, OrganisationId, ParticipantId};
+use spor_core::ids::{AttendanceId, DeviceId, OrganisationId, ParticipantId};
 use spor_core::instruments::Instrument;
 use spor_core::protocol::DeviceInfo;
 use spor_core::rules;
+use spor_core::rules::attendance::{ArrivingCheckIn, Fold, MergedCheckIn};
 use spor_core::rules::erasure::Scrub;
 use spor_core::rules::fields::FieldDecision;
 use spor_core::rules::pull::PullPage;
@@ -329,6 +330,10 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, StorageError> {
 
 fn parse_uuid(text: &str, what: &'static str) -> Result<Uuid, StorageError> {
     Uuid::parse_str(text).map_err(|_| StorageError::Corrupt(what))
+}
+
+fn attendance_id(text: &str) -> Result<AttendanceId, StorageError> {
+    Ok(AttendanceId(parse_uuid(text, "attendance id")?))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -717,6 +722,8 @@ struct Push<'a> {
 impl Push<'_> {
     /// A run of check-ins, in an organisation without merges: new mutation ids and new attendance
     /// in one statement each, then the change log; the few duplicates take the one-by-one path.
+    /// The attendance table's unique keys read what is stored for the whole run at once: a row
+    /// inserted is a check-in spor-core would store (nothing stored under its id or natural key).
     async fn apply_check_ins(&mut self, run: &[Mutation]) -> Result<Vec<Outcome>, StorageError> {
         let first_time = self.record_mutations(run).await?;
         let attendance: Vec<&Attendance> = run
@@ -785,7 +792,7 @@ impl Push<'_> {
             } else if applied {
                 Outcome::Applied
             } else {
-                self.duplicate_check_in(mutation, attendance).await?
+                self.check_in(mutation, attendance).await?
             };
             outcomes.push(outcome);
         }
@@ -825,29 +832,59 @@ impl Push<'_> {
         Ok(Outcome::Duplicate { canonical })
     }
 
-    /// A check-in of a person already checked in at the occurrence (or the same record again): its
-    /// id becomes an alias of the canonical one, and the answer names it.
-    async fn duplicate_check_in(
+    /// Decides a check-in by spor-core's rule from what is stored, and carries it out: stored and
+    /// logged, or (already stored under its id or natural key) answered `duplicate` with the
+    /// canonical id, its own id an alias of it.
+    async fn check_in(
         &mut self,
         mutation: &Mutation,
-        attendance: &Attendance,
+        check_in: &Attendance,
     ) -> Result<Outcome, StorageError> {
-        let canonical = self.canonical_attendance(attendance).await?;
-        if canonical != attendance.id.0 {
-            sqlx::query(
-                "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES ($1, $2, $3) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(&self.organisation)
-            .bind(attendance.id.0.to_string())
-            .bind(canonical.to_string())
-            .execute(&mut *self.connection)
-            .await?;
+        let counts_for = self.current_participant(check_in.participant).await?;
+        loop {
+            let stored = self.stored_check_in(check_in, counts_for).await?;
+            match rules::attendance::arriving_check_in(check_in, counts_for, stored) {
+                ArrivingCheckIn::Store(attendance) => {
+                    let inserted = sqlx::query(
+                        "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&self.organisation)
+                    .bind(attendance.id.0.to_string())
+                    .bind(attendance.participant.0.to_string())
+                    .bind(attendance.activity.0.to_string())
+                    .bind(attendance.date.to_string())
+                    .execute(&mut *self.connection)
+                    .await?
+                    .rows_affected()
+                        == 1;
+                    // Not inserted: a push beside this one stored the person there first; read again.
+                    if inserted {
+                        let subject = attendance.id.0;
+                        self.log(Topic::Attendance, subject, &Change::CheckIn { attendance })
+                            .await?;
+                        return Ok(Outcome::Applied);
+                    }
+                }
+                ArrivingCheckIn::Duplicate { canonical, alias } => {
+                    if let Some(alias) = alias {
+                        sqlx::query(
+                            "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES ($1, $2, $3) \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(&self.organisation)
+                        .bind(alias.0.to_string())
+                        .bind(canonical.0.to_string())
+                        .execute(&mut *self.connection)
+                        .await?;
+                    }
+                    self.remember_canonical(mutation, canonical.0).await?;
+                    return Ok(Outcome::Duplicate {
+                        canonical: Some(canonical.0),
+                    });
+                }
+            }
         }
-        self.remember_canonical(mutation, canonical).await?;
-        Ok(Outcome::Duplicate {
-            canonical: Some(canonical),
-        })
     }
 
     async fn apply(&mut self, mutation: &Mutation) -> Result<Outcome, StorageError> {
@@ -867,39 +904,13 @@ impl Push<'_> {
             return self.known_mutation(mutation).await;
         }
         let outcome = match &mutation.change {
-            Change::CheckIn { attendance } => {
-                let mut attendance = attendance.clone();
-                attendance.participant = self.current_participant(attendance.participant).await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO attendance (organisation, id, participant, activity, date) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(&self.organisation)
-                .bind(attendance.id.0.to_string())
-                .bind(attendance.participant.0.to_string())
-                .bind(attendance.activity.0.to_string())
-                .bind(attendance.date.to_string())
-                .execute(&mut *self.connection)
-                .await?
-                .rows_affected()
-                    == 1;
-                if inserted {
-                    let subject = attendance.id.0;
-                    self.log(Topic::Attendance, subject, &Change::CheckIn { attendance })
-                        .await?;
-                    Outcome::Applied
-                } else {
-                    self.duplicate_check_in(mutation, &attendance).await?
-                }
-            }
+            Change::CheckIn { attendance } => self.check_in(mutation, attendance).await?,
             Change::AttendanceEvent { event } => {
                 if !self.first_record(event.id.0).await? {
                     return Ok(Outcome::Duplicate { canonical: None });
                 }
-                let mut event = event.clone();
-                if let Some(canonical) = self.attendance_alias(event.attendance.0).await? {
-                    event.attendance.0 = canonical;
-                }
+                let alias_of = self.attendance_alias(event.attendance.0).await?;
+                let event = rules::attendance::event_for(event, alias_of);
                 self.log(
                     Topic::Attendance,
                     event.attendance.0,
@@ -938,12 +949,11 @@ impl Push<'_> {
                 if !self.first_record(response.id.0).await? {
                     return Ok(Outcome::Duplicate { canonical: None });
                 }
-                let mut response = response.clone();
-                if let Some(participant) = response.participant
-                    && self.is_erased(participant).await?
-                {
-                    response.participant = None;
-                }
+                let linked_to_erased = match response.participant {
+                    Some(participant) => self.is_erased(participant).await?,
+                    None => false,
+                };
+                let response = rules::erasure::arriving_response(response, |_| linked_to_erased);
                 // Linked answers are filed under the participant, so an erasure can find and unlink them.
                 let subject = response
                     .participant
@@ -1056,27 +1066,29 @@ impl Push<'_> {
         Ok(())
     }
 
-    async fn canonical_attendance(
+    /// The check-in stored under `check_in`'s id, or else of `counts_for` at its occurrence.
+    async fn stored_check_in(
         &mut self,
-        attendance: &spor_core::attendance::Attendance,
-    ) -> Result<Uuid, StorageError> {
-        // The same record again (same id), or another check-in of the person at the occurrence.
-        let canonical: String = sqlx::query_scalar(
+        check_in: &Attendance,
+        counts_for: ParticipantId,
+    ) -> Result<Option<AttendanceId>, StorageError> {
+        let stored: Option<String> = sqlx::query_scalar(
             "SELECT id FROM attendance WHERE organisation = $1 AND \
              (id = $2 OR (participant = $3 AND activity = $4 AND date = $5)) \
              ORDER BY id = $2 DESC LIMIT 1",
         )
         .bind(&self.organisation)
-        .bind(attendance.id.0.to_string())
-        .bind(attendance.participant.0.to_string())
-        .bind(attendance.activity.0.to_string())
-        .bind(attendance.date.to_string())
-        .fetch_one(&mut *self.connection)
+        .bind(check_in.id.0.to_string())
+        .bind(counts_for.0.to_string())
+        .bind(check_in.activity.0.to_string())
+        .bind(check_in.date.to_string())
+        .fetch_optional(&mut *self.connection)
         .await?;
-        parse_uuid(&canonical, "attendance id")
+        stored.as_deref().map(attendance_id).transpose()
     }
 
-    async fn attendance_alias(&mut self, attendance: Uuid) -> Result<Option<Uuid>, StorageError> {
+    /// The check-in `attendance` was folded into, if it was.
+    async fn attendance_alias(&mut self, attendance: Uuid) -> Result<Option<AttendanceId>, StorageError> {
         let canonical: Option<String> = sqlx::query_scalar(
             "SELECT canonical FROM attendance_aliases WHERE organisation = $1 AND alias = $2",
         )
@@ -1084,10 +1096,7 @@ impl Push<'_> {
         .bind(attendance.to_string())
         .fetch_optional(&mut *self.connection)
         .await?;
-        canonical
-            .as_deref()
-            .map(|id| parse_uuid(id, "attendance id"))
-            .transpose()
+        canonical.as_deref().map(attendance_id).transpose()
     }
 
     /// The participant a check-in counts for: the kept one when `participant` was merged away.
@@ -1445,9 +1454,9 @@ impl Push<'_> {
         .fetch_all(&mut *self.connection)
         .await?;
         for row in moving {
-            let (id, activity, date): (String, String, String) =
-                (row.get("id"), row.get("activity"), row.get("date"));
-            let kept: Option<String> = sqlx::query_scalar(
+            let check_in = attendance_id(row.get("id"))?;
+            let (activity, date): (String, String) = (row.get("activity"), row.get("date"));
+            let kept_there: Option<String> = sqlx::query_scalar(
                 "SELECT id FROM attendance WHERE organisation = $1 AND participant = $2 AND activity = $3 AND date = $4",
             )
             .bind(&self.organisation)
@@ -1456,33 +1465,48 @@ impl Push<'_> {
             .bind(&date)
             .fetch_optional(&mut *self.connection)
             .await?;
-            match kept {
-                Some(kept) => {
-                    sqlx::query("DELETE FROM attendance WHERE organisation = $1 AND id = $2")
-                        .bind(&self.organisation)
-                        .bind(&id)
-                        .execute(&mut *self.connection)
-                        .await?;
-                    sqlx::query(
-                        "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES ($1, $2, $3) \
-                         ON CONFLICT (organisation, alias) DO UPDATE SET canonical = excluded.canonical",
-                    )
-                    .bind(&self.organisation)
-                    .bind(&id)
-                    .bind(&kept)
-                    .execute(&mut *self.connection)
-                    .await?;
-                }
-                None => {
+            let kept_there = kept_there.as_deref().map(attendance_id).transpose()?;
+            match rules::attendance::merged_check_in(check_in, into, kept_there) {
+                MergedCheckIn::Move { check_in, to } => {
                     sqlx::query("UPDATE attendance SET participant = $1 WHERE organisation = $2 AND id = $3")
-                        .bind(into.0.to_string())
+                        .bind(to.0.to_string())
                         .bind(&self.organisation)
-                        .bind(&id)
+                        .bind(check_in.0.to_string())
                         .execute(&mut *self.connection)
                         .await?;
                 }
+                MergedCheckIn::Fold(fold) => self.fold_check_in(fold).await?,
             }
         }
+        Ok(())
+    }
+
+    /// Carries out a fold of one check-in into another: the copy goes, and its id and every alias
+    /// of it name the one that stays.
+    async fn fold_check_in(&mut self, fold: Fold) -> Result<(), StorageError> {
+        let (copy, into) = (fold.copy.0.to_string(), fold.into.0.to_string());
+        sqlx::query("DELETE FROM attendance WHERE organisation = $1 AND id = $2")
+            .bind(&self.organisation)
+            .bind(&copy)
+            .execute(&mut *self.connection)
+            .await?;
+        sqlx::query(
+            "UPDATE attendance_aliases SET canonical = $1 WHERE organisation = $2 AND canonical = $3",
+        )
+        .bind(&into)
+        .bind(&self.organisation)
+        .bind(&copy)
+        .execute(&mut *self.connection)
+        .await?;
+        sqlx::query(
+            "INSERT INTO attendance_aliases (organisation, alias, canonical) VALUES ($1, $2, $3) \
+             ON CONFLICT (organisation, alias) DO UPDATE SET canonical = excluded.canonical",
+        )
+        .bind(&self.organisation)
+        .bind(&copy)
+        .bind(&into)
+        .execute(&mut *self.connection)
+        .await?;
         Ok(())
     }
 }

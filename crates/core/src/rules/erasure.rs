@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::ids::ParticipantId;
+use crate::survey::SurveyResponse;
 use crate::sync::{Change, EntityKind, EntityRef, RejectReason};
 use crate::validation::Problem;
 
@@ -82,6 +83,19 @@ pub fn scrub(change: &Change, erased: &BTreeSet<ParticipantId>) -> Scrub {
     }
 }
 
+/// A survey response as a receiver stores it: unlinked when the person it names is erased there
+/// (`is_erased`), as the erasure would have left it had the response arrived first.
+pub fn arriving_response(
+    response: &SurveyResponse,
+    is_erased: impl FnOnce(ParticipantId) -> bool,
+) -> SurveyResponse {
+    let mut stored = response.clone();
+    if stored.participant.is_some_and(is_erased) {
+        stored.participant = None;
+    }
+    stored
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +142,27 @@ mod tests {
     fn a_merge_into_someone_erased_erases_the_merged_one() {
         assert_eq!(erased_by_merge(person(2), true), Some(person(2)));
         assert_eq!(erased_by_merge(person(2), false), None);
+    }
+
+    #[test]
+    fn a_response_linked_to_someone_erased_arrives_unlinked_and_others_keep_their_link() {
+        let response = SurveyResponse {
+            id: crate::ids::ResponseId(Uuid::from_u128(30)),
+            template: crate::ids::TemplateId(Uuid::from_u128(31)),
+            template_version: 1,
+            activity: crate::ids::ActivityId(Uuid::from_u128(32)),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            participant: Some(person(1)),
+            answers: Default::default(),
+            mode: Default::default(),
+            language: crate::Language::Da,
+            recorded_at: chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: crate::ids::DeviceId(Uuid::from_u128(33)),
+        };
+        let stored = arriving_response(&response, |who| who == person(1));
+        assert_eq!(stored.participant, None);
+        assert_eq!(stored.answers, response.answers);
+        assert_eq!(arriving_response(&response, |_| false), response);
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //!
 //! - [`admit`]: may this device send this change at all (its role, the change's own validity, its
 //!   patch fields, its stamps)? Every refusal is a typed [`RejectReason`].
+//! - [`attendance`]: one check-in per person per occurrence; what a duplicate, a pulled copy and a
+//!   merge do to check-ins and their events.
 //! - [`fields`]: per field, the write with the highest stamp wins; a tombstone wins over older writes.
 //! - [`erasure`]: what an erasure reaches (the participant and everyone merged into them).
 //! - [`pull`]: what one pull answer holds (a byte budget) and where its cursor goes.
 //! - [`patch`]: the fields each kind of mutable record has, their types and limits.
 
+pub mod attendance;
 pub mod erasure;
 pub mod fields;
 #[cfg(feature = "model")]

@@ -23,6 +23,7 @@ use crate::access::DeviceRole;
 use crate::attendance::{Attendance, AttendanceChange, AttendanceEvent};
 use crate::hlc::Hlc;
 use crate::ids::{ActivityId, AttendanceEventId, AttendanceId, DeviceId, ParticipantId};
+use crate::rules::attendance::{self, ArrivingCheckIn, Fold, MergedCheckIn};
 use crate::rules::{self, erasure, fields::FieldDecision};
 use crate::sync::{Change, EntityKind, EntityRef, Stamped};
 use crate::validation::Context;
@@ -73,6 +74,8 @@ pub struct Replica {
     erased: BTreeSet<ParticipantId>,
     merges: BTreeMap<ParticipantId, ParticipantId>,
     check_ins: BTreeMap<AttendanceId, Attendance>,
+    /// Check-ins folded into another of the same person at the same occurrence: (copy, into).
+    aliases: BTreeMap<AttendanceId, AttendanceId>,
     events: BTreeMap<AttendanceEventId, AttendanceEvent>,
 }
 
@@ -124,12 +127,48 @@ impl Replica {
                 if let Some(erased) = erasure::erased_by_merge(*merged, self.erased.contains(into)) {
                     self.erase(erased);
                 }
+                let kept = self.current(*into);
+                let moving: Vec<Attendance> = self
+                    .check_ins
+                    .values()
+                    .filter(|check_in| check_in.participant == *merged)
+                    .cloned()
+                    .collect();
+                for check_in in moving {
+                    let kept_there = self.check_in_of(kept, check_in.date);
+                    match attendance::merged_check_in(check_in.id, kept, kept_there) {
+                        MergedCheckIn::Move { check_in, to } => {
+                            if let Some(moved) = self.check_ins.get_mut(&check_in) {
+                                moved.participant = to;
+                            }
+                        }
+                        MergedCheckIn::Fold(fold) => self.fold(fold),
+                    }
+                }
             }
-            Change::CheckIn { attendance } => {
-                self.check_ins.insert(attendance.id, attendance.clone());
+            Change::CheckIn { attendance: check_in } => {
+                let counts_for = self.current(check_in.participant);
+                let stored =
+                    if self.check_ins.contains_key(&check_in.id) || self.aliases.contains_key(&check_in.id) {
+                        Some(self.canonical(check_in.id))
+                    } else {
+                        self.check_in_of(counts_for, check_in.date)
+                    };
+                match attendance::arriving_check_in(check_in, counts_for, stored) {
+                    ArrivingCheckIn::Store(stored) => {
+                        self.check_ins.insert(stored.id, stored);
+                    }
+                    ArrivingCheckIn::Duplicate { canonical, alias } => {
+                        if let Some(copy) = alias {
+                            self.aliases.insert(copy, canonical);
+                        }
+                    }
+                }
             }
             Change::AttendanceEvent { event } => {
-                self.events.insert(event.id, event.clone());
+                let canonical = self.canonical(event.attendance);
+                let event = attendance::event_for(event, Some(canonical));
+                self.events.insert(event.id, event);
             }
             Change::Headcount { .. } | Change::SurveyResponse { .. } => {}
         }
@@ -146,6 +185,35 @@ impl Replica {
             of.kind != EntityKind::Participant || !reached.contains(&ParticipantId(of.id))
         });
         self.erased.extend(reached);
+    }
+
+    /// The check-in of `participant` at the scenario's activity on `date`, if any.
+    fn check_in_of(&self, participant: ParticipantId, date: NaiveDate) -> Option<AttendanceId> {
+        self.check_ins
+            .values()
+            .find(|check_in| check_in.participant == participant && check_in.date == date)
+            .map(|check_in| check_in.id)
+    }
+
+    /// The check-in an id stands for now: aliases followed to their end.
+    fn canonical(&self, mut id: AttendanceId) -> AttendanceId {
+        for _ in 0..=self.aliases.len() {
+            match self.aliases.get(&id) {
+                Some(into) => id = *into,
+                None => break,
+            }
+        }
+        id
+    }
+
+    fn fold(&mut self, fold: Fold) {
+        self.check_ins.remove(&fold.copy);
+        self.aliases.insert(fold.copy, fold.into);
+        for event in self.events.values_mut() {
+            if event.attendance == fold.copy {
+                event.attendance = fold.into;
+            }
+        }
     }
 
     /// Who a participant is now: merges followed to their end.
@@ -178,7 +246,7 @@ impl Replica {
             let events: Vec<AttendanceEvent> = self
                 .events
                 .values()
-                .filter(|event| ids.contains(&event.attendance))
+                .filter(|event| ids.contains(&self.canonical(event.attendance)))
                 .map(|event| AttendanceEvent {
                     attendance: canonical.id,
                     ..event.clone()
