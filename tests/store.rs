@@ -344,12 +344,18 @@ mod erasure_and_merge {
         let the_19th = store.occurrence_records(on(day(19))).await.unwrap();
         assert_eq!(
             the_19th.attendances,
-            vec![kept_19],
+            vec![kept_19.clone()],
             "the person came once on the 19th"
         );
-        assert!(
-            the_19th.events.is_empty(),
-            "the duplicate's withdrawal went with it"
+        // One person, one attendance: what was recorded on either copy counts for the one that
+        // stays, as on the server and every other phone, whatever order they heard of it in.
+        assert_eq!(
+            the_19th.events,
+            vec![AttendanceEvent {
+                attendance: kept_19.id,
+                ..withdrawal
+            }],
+            "the duplicate's withdrawal counts for the check-in that stays"
         );
         let the_26th = store.occurrence_records(on(day(26))).await.unwrap();
         assert_eq!(the_26th.attendances.len(), 1);
@@ -620,6 +626,10 @@ mod sync_steps {
         store.save_participant(&soren).await.unwrap();
         let local_checkin = check_in(soren.id, activity);
         store.check_in(&local_checkin).await.unwrap();
+        store
+            .record_attendance_event(&withdrawal(local_checkin.id), local_checkin.occurrence())
+            .await
+            .unwrap();
 
         let other = DeviceId::generate();
         let old_stamp = Hlc {
@@ -703,8 +713,16 @@ mod sync_steps {
             })
             .await
             .unwrap();
-        assert_eq!(records.attendances.len(), 1);
-        assert_eq!(records.attendances[0].id, canonical.id);
+        assert_eq!(records.attendances, vec![canonical.clone()]);
+        assert_eq!(
+            records
+                .events
+                .iter()
+                .map(|event| event.attendance)
+                .collect::<Vec<_>>(),
+            vec![canonical.id],
+            "the local copy's withdrawal counts for the canonical check-in"
+        );
 
         // The same page again (a retried pull) changes nothing.
         assert_eq!(store.apply_pulled(&pulled(changes, 42)).await.unwrap(), 0);

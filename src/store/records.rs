@@ -11,10 +11,11 @@ use spor_core::activity::{Activity, Occurrence};
 use spor_core::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use spor_core::backup::{BACKUP_FORMAT, BACKUP_VERSION, Backup, ImportPlan};
 use spor_core::hlc::Hlc;
-use spor_core::ids::{ActivityId, MutationId, ParticipantId};
+use spor_core::ids::{ActivityId, AttendanceId, MutationId, ParticipantId};
 use spor_core::participant::Participant;
 use spor_core::register::Register;
 use spor_core::rules;
+use spor_core::rules::attendance::{Fold, MergedCheckIn};
 use spor_core::rules::erasure::Scrub;
 use spor_core::survey::SurveyResponse;
 use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
@@ -262,38 +263,19 @@ pub(super) async fn merge_in(
         .absorb(&mut merged_record)
         .map_err(|problem| StoreError::Refused { problem })?;
 
-    let by_natural_key = attendance
-        .index(BY_NATURAL_KEY)
-        .map_err(StoreError::database(action))?;
-    let events_by_attendance = events
-        .index(BY_ATTENDANCE)
-        .map_err(StoreError::database(action))?;
     for value in of_participant(attendance, merged, action).await? {
         let mut record: Attendance = from_js(value, "attendance")?;
         touched.add(record.activity, record.date);
-        let already_there = by_natural_key
-            .get(natural_key(kept, record.activity, record.date))
-            .await
-            .map_err(StoreError::database(action))?
-            .is_some();
-        if already_there {
-            let duplicate_events = events_by_attendance
-                .get_all_keys(Some(only(&record.id.to_string().into(), action)?), None)
-                .await
-                .map_err(StoreError::database(action))?;
-            for key in duplicate_events {
-                events.delete(key).await.map_err(StoreError::database(action))?;
+        let kept_there = check_in_at(attendance, kept, record.occurrence(), action).await?;
+        match rules::attendance::merged_check_in(record.id, kept, kept_there) {
+            MergedCheckIn::Move { to, .. } => {
+                record.participant = to;
+                attendance
+                    .put(&to_js(&record), None)
+                    .await
+                    .map_err(StoreError::database(action))?;
             }
-            attendance
-                .delete(record.id.to_string().into())
-                .await
-                .map_err(StoreError::database(action))?;
-        } else {
-            record.participant = kept;
-            attendance
-                .put(&to_js(&record), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            MergedCheckIn::Fold(fold) => fold_check_in(attendance, events, fold, action).await?,
         }
     }
     participants
@@ -305,6 +287,63 @@ pub(super) async fn merge_in(
         .await
         .map_err(StoreError::database(action))?;
     Ok(())
+}
+
+/// Carries out a fold of one check-in into another (spor-core's `rules::attendance::Fold`): the
+/// copy goes and its events move to the one that stays.
+pub(super) async fn fold_check_in(
+    attendance: &rexie::Store,
+    events: &rexie::Store,
+    fold: Fold,
+    action: &'static str,
+) -> Result<(), StoreError> {
+    let moved = events
+        .index(BY_ATTENDANCE)
+        .map_err(StoreError::database(action))?
+        .get_all(Some(only(&fold.copy.to_string().into(), action)?), None)
+        .await
+        .map_err(StoreError::database(action))?;
+    for value in moved {
+        let event: AttendanceEvent = from_js(value, "attendance event")?;
+        let event = rules::attendance::event_for(&event, Some(fold.into));
+        events
+            .put(&to_js(&event), None)
+            .await
+            .map_err(StoreError::database(action))?;
+    }
+    attendance
+        .delete(fold.copy.to_string().into())
+        .await
+        .map_err(StoreError::database(action))?;
+    Ok(())
+}
+
+/// The check-in of `participant` at an occurrence, if this device holds one.
+pub(super) async fn check_in_at(
+    attendance: &rexie::Store,
+    participant: ParticipantId,
+    occurrence: Occurrence,
+    action: &'static str,
+) -> Result<Option<AttendanceId>, StoreError> {
+    let key = natural_key(participant, occurrence.activity, occurrence.date);
+    let found = attendance
+        .index(BY_NATURAL_KEY)
+        .map_err(StoreError::database(action))?
+        .get_all_keys(Some(only(&key, action)?), Some(1))
+        .await
+        .map_err(StoreError::database(action))?;
+    found.first().map(attendance_id).transpose()
+}
+
+/// An attendance id as IndexedDB keeps it (its text).
+fn attendance_id(key: &JsValue) -> Result<AttendanceId, StoreError> {
+    key.as_string()
+        .and_then(|text| text.parse().ok())
+        .map(AttendanceId)
+        .ok_or_else(|| StoreError::Corrupt {
+            what: "attendance id",
+            detail: format!("{key:?}"),
+        })
 }
 
 /// Queues this device's erasure of `participant`, stamped with its next clock tick.

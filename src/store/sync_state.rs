@@ -12,13 +12,14 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
-use spor_core::attendance::{Attendance, AttendanceEvent};
+use spor_core::attendance::Attendance;
 use spor_core::goal::Goal;
 use spor_core::hlc::Hlc;
-use spor_core::ids::{DeviceId, MutationId, OrganisationId};
+use spor_core::ids::{AttendanceId, DeviceId, MutationId, OrganisationId};
 use spor_core::participant::Participant;
 use spor_core::reflection::Reflection;
 use spor_core::rules;
+use spor_core::rules::attendance::PulledCheckIn;
 use spor_core::rules::fields::FieldDecision;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, MutationResult, Outcome, PullResponse, RejectReason, Stamped,
@@ -28,8 +29,8 @@ use wasm_bindgen::JsValue;
 
 use super::outbox_batch::OutboxBatch;
 use super::records::{
-    ErasureStores, OutboxEntry, erase_in, from_js, from_js_all, merge_in, natural_key, only, read_clock,
-    to_js, write_clock,
+    ErasureStores, OutboxEntry, check_in_at, erase_in, fold_check_in, from_js, from_js_all, merge_in,
+    read_clock, to_js, write_clock,
 };
 use super::schema::*;
 use super::trend_months::StaleMonths;
@@ -267,9 +268,18 @@ impl Store {
                     canonical: Some(canonical),
                 } => {
                     if let Change::CheckIn { attendance: local } = &sent.entry(index)?.mutation.change
-                        && local.id.0 != *canonical
+                        && let Some(fold) =
+                            rules::attendance::answered_duplicate(local, AttendanceId(*canonical))
                     {
-                        repoint_attendance(&attendance, &events, local, *canonical, action).await?;
+                        fold_check_in(&attendance, &events, fold, action).await?;
+                        let stand_in = Attendance {
+                            id: fold.into,
+                            ..local.clone()
+                        };
+                        attendance
+                            .put(&to_js(&stand_in), None)
+                            .await
+                            .map_err(StoreError::database(action))?;
                         touched.add(local.activity, local.date);
                     }
                     acknowledged.done += 1;
@@ -465,7 +475,12 @@ impl Store {
                 }
                 Change::SurveyResponse { response } => {
                     touched.add(response.activity, response.date);
-                    add_if_new(&responses, &response.id.to_string(), to_js(response), action).await?
+                    let linked_to_erased = match response.participant {
+                        Some(participant) => is_erased(&participants, participant, action).await?,
+                        None => false,
+                    };
+                    let response = rules::erasure::arriving_response(response, |_| linked_to_erased);
+                    add_if_new(&responses, &response.id.to_string(), to_js(&response), action).await?
                 }
             };
             applied += usize::from(changed);
@@ -561,79 +576,29 @@ async fn add_if_new(
     Ok(true)
 }
 
-/// Stores a pulled check-in. When this device holds another check-in of the same person at the
-/// same occurrence, the pulled one is canonical (the server had it first) and the local one is
-/// re-pointed to it.
+/// Stores a pulled check-in as spor-core's rule decides: the server's copy is canonical, so this
+/// device's own check-in of the person at the occurrence folds into it.
 async fn add_attendance(
     attendance: &rexie::Store,
     events: &rexie::Store,
     record: &Attendance,
     action: &'static str,
 ) -> Result<bool, StoreError> {
-    if attendance
+    let held = attendance
         .key_exists(record.id.to_string().into())
         .await
-        .map_err(StoreError::database(action))?
-    {
-        return Ok(false);
+        .map_err(StoreError::database(action))?;
+    let local = check_in_at(attendance, record.participant, record.occurrence(), action).await?;
+    match rules::attendance::pulled_check_in(record, held, local) {
+        PulledCheckIn::AlreadyHere => return Ok(false),
+        PulledCheckIn::Store => {}
+        PulledCheckIn::Fold(fold) => fold_check_in(attendance, events, fold, action).await?,
     }
-    let local = attendance
-        .index(BY_NATURAL_KEY)
-        .map_err(StoreError::database(action))?
-        .get(natural_key(record.participant, record.activity, record.date))
+    attendance
+        .add(&to_js(record), None)
         .await
         .map_err(StoreError::database(action))?;
-    match local {
-        Some(local) => {
-            let local: Attendance = from_js(local, "attendance")?;
-            repoint_attendance(attendance, events, &local, record.id.0, action).await?;
-        }
-        None => {
-            attendance
-                .add(&to_js(record), None)
-                .await
-                .map_err(StoreError::database(action))?;
-        }
-    }
     Ok(true)
-}
-
-/// Replaces the local check-in `local` by the canonical one (`canonical`), moving its events.
-async fn repoint_attendance(
-    attendance: &rexie::Store,
-    events: &rexie::Store,
-    local: &Attendance,
-    canonical: uuid::Uuid,
-    action: &'static str,
-) -> Result<(), StoreError> {
-    let key = only(&local.id.to_string().into(), action)?;
-    let moved = events
-        .index(BY_ATTENDANCE)
-        .map_err(StoreError::database(action))?
-        .get_all(Some(key), None)
-        .await
-        .map_err(StoreError::database(action))?;
-    for value in moved {
-        let mut event: AttendanceEvent = from_js(value, "attendance event")?;
-        event.attendance = spor_core::ids::AttendanceId(canonical);
-        events
-            .put(&to_js(&event), None)
-            .await
-            .map_err(StoreError::database(action))?;
-    }
-    attendance
-        .delete(local.id.to_string().into())
-        .await
-        .map_err(StoreError::database(action))?;
-    let canonical_record = Attendance {
-        id: spor_core::ids::AttendanceId(canonical),
-        ..local.clone()
-    };
-    attendance
-        .put(&to_js(&canonical_record), None)
-        .await
-        .map_err(StoreError::database(action))?;
-    Ok(())
 }
 
 /// Applies pulled fields to a mutable record, creating it when it is new here. A record that is not

@@ -42,6 +42,16 @@ pub fn arriving_check_in(
     }
 }
 
+/// What a device does when the server answers its check-in `sent` with `duplicate` and the
+/// canonical id: unless that is its own id, its copy folds into the canonical one. Until the
+/// canonical one is pulled, the copy's record stands in for it under the canonical id.
+pub fn answered_duplicate(sent: &Attendance, canonical: AttendanceId) -> Option<Fold> {
+    (sent.id != canonical).then_some(Fold {
+        copy: sent.id,
+        into: canonical,
+    })
+}
+
 /// What a device does with a check-in it pulls. The server's copy is canonical: it had it first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PulledCheckIn {
@@ -180,6 +190,19 @@ mod tests {
                 into: id(1)
             })
         );
+    }
+
+    #[test]
+    fn a_duplicate_answer_folds_the_sent_copy_unless_it_is_the_canonical_one() {
+        let sent = check_in(7, 10);
+        assert_eq!(
+            answered_duplicate(&sent, id(1)),
+            Some(Fold {
+                copy: id(7),
+                into: id(1)
+            })
+        );
+        assert_eq!(answered_duplicate(&sent, id(7)), None);
     }
 
     #[test]
