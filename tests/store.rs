@@ -968,6 +968,54 @@ mod surveys {
     }
 
     #[wasm_bindgen_test]
+    async fn answers_are_signed_with_the_id_the_server_knows_once_paired_even_those_queued_before() {
+        use spor::store::ServerLink;
+        use spor_core::access::DeviceRole;
+
+        let store = fresh_store("spor-test-recorder").await;
+        let own = DeviceId(store.device_id().await.unwrap());
+        assert_eq!(store.recorder_id().await.unwrap(), own);
+        let before = SurveyResponse {
+            recorded_by: own,
+            ..who5([3, 3, 3, 3, 3])
+        };
+        let collected_elsewhere = who5([2, 2, 2, 2, 2]);
+        store.save_response(&before).await.unwrap();
+        store.save_response(&collected_elsewhere).await.unwrap();
+
+        let paired_as = DeviceId::generate();
+        store
+            .save_server_link(&ServerLink {
+                device: paired_as,
+                token: "id.secret".into(),
+                role: DeviceRole::Kiosk,
+                organisation: OrganisationId::generate(),
+                organisation_name: "Café Nord".into(),
+                paired_at: Utc::now(),
+            })
+            .await
+            .unwrap();
+
+        assert_eq!(store.recorder_id().await.unwrap(), paired_as);
+        let signed: Vec<DeviceId> = store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|entry| match entry.mutation.change {
+                Change::SurveyResponse { response } => response.recorded_by,
+                other => panic!("only answers were queued, got {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            signed,
+            vec![paired_as, collected_elsewhere.recorded_by],
+            "this device's own answers carry its paired id; others' keep theirs"
+        );
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
     async fn editing_an_answered_template_keeps_the_old_version_for_its_responses() {
         use spor_core::language::Texts;
         use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};

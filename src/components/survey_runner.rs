@@ -46,10 +46,10 @@ pub fn SurveyRunner(
     }
 
     let send = move |_| {
-        let device = async { store::shared().await?.device_id().await };
+        let device = async { store::shared().await?.recorder_id().await };
         spawn_local(async move {
             let recorded_by = match device.await {
-                Ok(id) => spor_core::ids::DeviceId(id),
+                Ok(id) => id,
                 Err(failure) => {
                     error.try_set(Some(i18n.store_error(&failure)));
                     return;

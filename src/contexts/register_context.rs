@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use spor_core::Role;
 use spor_core::activity::{Activity, Occurrence};
 use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
-use spor_core::ids::{AttendanceEventId, AttendanceId, DeviceId, HeadcountEventId, ParticipantId};
+use spor_core::ids::{AttendanceEventId, AttendanceId, HeadcountEventId, ParticipantId};
 use spor_core::participant::{Consent, Participant};
 use spor_core::register::Register;
 use spor_core::validation::Context;
@@ -153,7 +153,7 @@ impl RegisterContext {
             date: occurrence.date,
             role,
             recorded_at: Utc::now(),
-            recorded_by: DeviceId(store.device_id().await?),
+            recorded_by: store.recorder_id().await?,
         };
         user_timing::start(CHECK_IN_MEASURE);
         let written = store.check_in(&attendance).await;
@@ -272,7 +272,7 @@ impl RegisterContext {
                     role,
                     delta,
                     recorded_at: Utc::now(),
-                    recorded_by: DeviceId(store.device_id().await?),
+                    recorded_by: store.recorder_id().await?,
                 };
                 store.record_headcount(&event).await?;
                 self.register

@@ -77,13 +77,43 @@ impl Store {
         self.meta_value(SERVER_LINK, "server link").await
     }
 
+    /// The device id what this device records is signed with: the one the server knows it by once
+    /// paired (a kiosk may send only answers it recorded itself), else its own.
+    pub async fn recorder_id(&self) -> Result<DeviceId, StoreError> {
+        match self.server_link().await? {
+            Some(link) => Ok(link.device),
+            None => Ok(DeviceId(self.device_id().await?)),
+        }
+    }
+
     /// Pairs this device: the link is saved and pulling starts from the beginning. The outbox is
-    /// kept, so everything recorded before pairing goes to the organisation on the first sync.
+    /// kept, so everything recorded before pairing goes to the organisation on the first sync; the
+    /// answers in it are signed with the id the server knows this device by (see `recorder_id`).
     pub async fn save_server_link(&self, link: &ServerLink) -> Result<(), StoreError> {
         let action = "save the pairing";
+        let own = DeviceId(self.device_id().await?);
         let transaction = self
-            .transaction(&[META], TransactionMode::ReadWrite, action)
+            .transaction(&[META, OUTBOX], TransactionMode::ReadWrite, action)
             .await?;
+        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
+        let queued: Vec<OutboxEntry> = from_js_all(
+            outbox
+                .get_all(None, None)
+                .await
+                .map_err(StoreError::database(action))?,
+            "outbox entry",
+        )?;
+        for mut entry in queued {
+            if let Change::SurveyResponse { response } = &mut entry.mutation.change
+                && response.recorded_by == own
+            {
+                response.recorded_by = link.device;
+                outbox
+                    .put(&to_js(&entry), None)
+                    .await
+                    .map_err(StoreError::database(action))?;
+            }
+        }
         let meta = transaction.store(META).map_err(StoreError::database(action))?;
         meta.put(&to_js(link), Some(&SERVER_LINK.into()))
             .await

@@ -448,10 +448,14 @@ async fn push(
         today: now.date_naive(),
     };
     let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+    let sender = rules::Sender {
+        role: device.role,
+        device: device.id,
+    };
     let mut refused = Vec::new();
     let mut accepted = Vec::with_capacity(count);
     for (position, mutation) in request.mutations.into_iter().enumerate() {
-        match rules::admit(device.role, &mutation.change, context, now_ms) {
+        match rules::admit(sender, &mutation.change, context, now_ms) {
             Err(reason) => refused.push((
                 position,
                 MutationResult {

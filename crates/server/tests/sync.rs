@@ -255,6 +255,14 @@ fn patch(kind: EntityKind, id: Uuid, field: &str, value: serde_json::Value, stam
 }
 
 fn who5_response(activity: ActivityId, participant: Option<ParticipantId>) -> Change {
+    who5_response_by(activity, participant, DeviceId(Uuid::now_v7()))
+}
+
+fn who5_response_by(
+    activity: ActivityId,
+    participant: Option<ParticipantId>,
+    recorded_by: DeviceId,
+) -> Change {
     let template = Instrument::Who5.template();
     Change::SurveyResponse {
         response: SurveyResponse {
@@ -272,7 +280,7 @@ fn who5_response(activity: ActivityId, participant: Option<ParticipantId>) -> Ch
             mode: AdministrationMode::default(),
             language: Language::Da,
             recorded_at: Utc::now(),
-            recorded_by: DeviceId(Uuid::now_v7()),
+            recorded_by,
         },
     }
 }
@@ -646,7 +654,8 @@ async fn each_role_pushes_and_pulls_only_what_it_may(backend: Backend) {
         json!("Café"),
         stamp(1, coordinator.device()),
     ));
-    let answer = mutation(who5_response(cafe, None));
+    let answer = mutation(who5_response_by(cafe, None, kiosk.device()));
+    let someone_elses = mutation(who5_response_by(cafe, None, coordinator.device()));
     let person = ParticipantId(Uuid::now_v7());
     coordinator
         .push(&[
@@ -655,10 +664,11 @@ async fn each_role_pushes_and_pulls_only_what_it_may(backend: Backend) {
         ])
         .await;
 
-    // The kiosk sends survey responses only.
+    // The kiosk sends survey responses it recorded itself only.
     let outcomes = kiosk
         .push(&[
             answer.clone(),
+            someone_elses,
             mutation(check_in(person, cafe, kiosk.device())),
             mutation(headcount(cafe, 1)),
         ])
@@ -1700,9 +1710,10 @@ async fn hostile_changes_are_refused_with_their_reason_and_nothing_is_stored(bac
             reason: RejectReason::Forbidden
         }]
     );
-    let linked = mutation(who5_response(
+    let linked = mutation(who5_response_by(
         ActivityId(Uuid::now_v7()),
         Some(ParticipantId(person)),
+        kiosk.device(),
     ));
     assert_eq!(
         kiosk.push(&[linked]).await,

@@ -22,6 +22,7 @@ pub mod pull;
 
 use crate::access::DeviceRole;
 use crate::hlc::Hlc;
+use crate::ids::DeviceId;
 use crate::sync::{Change, RejectReason};
 use crate::validation::Context;
 
@@ -59,14 +60,32 @@ pub fn restamp(change: &Change, latest_ms: u64, device_now_ms: u64) -> Change {
     restamped
 }
 
-/// Whether a device with `role` may send `change`, and whether the change itself holds, checked
-/// where the clock reads `now_ms` and the date is `context.today`. The role is checked first, so a
-/// forbidden change is refused without reading it further.
-pub fn admit(role: DeviceRole, change: &Change, context: Context, now_ms: u64) -> Result<(), RejectReason> {
-    if !role.may_push(change) {
+/// The device a change came from, as the receiver knows it (its token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sender {
+    pub role: DeviceRole,
+    pub device: DeviceId,
+}
+
+/// Whether `sender` may send `change`, and whether the change itself holds, checked where the
+/// clock reads `now_ms` and the date is `context.today`. The role is checked first, so a forbidden
+/// change is refused without reading it further.
+pub fn admit(sender: Sender, change: &Change, context: Context, now_ms: u64) -> Result<(), RejectReason> {
+    if !sender.role.may_push(change) || !vouches_for(sender, change) {
         return Err(RejectReason::Forbidden);
     }
     check(change, context, now_ms)
+}
+
+/// A kiosk is a shared tablet nobody signs for: it may send only what it recorded itself, so a
+/// kiosk's token cannot pass answers off as another device's.
+fn vouches_for(sender: Sender, change: &Change) -> bool {
+    match change {
+        Change::SurveyResponse { response } if sender.role == DeviceRole::Kiosk => {
+            response.recorded_by == sender.device
+        }
+        _ => true,
+    }
 }
 
 /// The checks every receiver makes of a change, whoever sent it: its own validity, its patch
@@ -144,13 +163,25 @@ mod tests {
                 mode: AdministrationMode::SelfCompleted,
                 language: Language::Da,
                 recorded_at: DateTime::from_timestamp_millis(NOW_MS as i64).unwrap(),
-                recorded_by: DeviceId(Uuid::from_u128(1)),
+                recorded_by: recorder(),
             },
         }
     }
 
+    /// The device that recorded the test's changes.
+    fn recorder() -> DeviceId {
+        DeviceId(Uuid::from_u128(1))
+    }
+
+    fn sent_by(role: DeviceRole) -> Sender {
+        Sender {
+            role,
+            device: recorder(),
+        }
+    }
+
     fn admit_volunteer(change: &Change) -> Result<(), RejectReason> {
-        admit(DeviceRole::Volunteer, change, context(), NOW_MS)
+        admit(sent_by(DeviceRole::Volunteer), change, context(), NOW_MS)
     }
 
     fn invalid(problem: Problem) -> Result<(), RejectReason> {
@@ -223,9 +254,27 @@ mod tests {
     }
 
     #[test]
-    fn a_kiosk_sends_anonymous_answers_only() {
-        let kiosk = |change: &Change| admit(DeviceRole::Kiosk, change, context(), NOW_MS);
+    fn a_kiosk_sends_anonymous_answers_it_recorded_itself_only() {
+        let kiosk = |change: &Change| admit(sent_by(DeviceRole::Kiosk), change, context(), NOW_MS);
         assert_eq!(kiosk(&response(None)), Ok(()));
+        let another_kiosk = Sender {
+            role: DeviceRole::Kiosk,
+            device: DeviceId(Uuid::from_u128(2)),
+        };
+        assert_eq!(
+            admit(another_kiosk, &response(None), context(), NOW_MS),
+            Err(RejectReason::Forbidden),
+            "answers recorded by another device"
+        );
+        let coordinator = Sender {
+            role: DeviceRole::Coordinator,
+            device: DeviceId(Uuid::from_u128(2)),
+        };
+        assert_eq!(
+            admit(coordinator, &response(None), context(), NOW_MS),
+            Ok(()),
+            "a coordinator's phone sends on what others collected (a restored backup)"
+        );
         assert_eq!(
             kiosk(&response(Some(ParticipantId(Uuid::from_u128(5))))),
             Err(RejectReason::Forbidden)
@@ -253,7 +302,7 @@ mod tests {
         };
         assert_eq!(admit_volunteer(&template), Err(RejectReason::Forbidden));
         assert_eq!(
-            admit(DeviceRole::Coordinator, &template, context(), NOW_MS),
+            admit(sent_by(DeviceRole::Coordinator), &template, context(), NOW_MS),
             invalid(Problem::WrongFieldValue { name: "v1".into() })
         );
     }

@@ -91,7 +91,15 @@ impl Replica {
     /// Applies `change` if the rulebook admits it; the server also checks the sender's role.
     pub fn receive(&mut self, change: &Change, sender: Option<DeviceRole>) {
         let admitted = match sender {
-            Some(role) => rules::admit(role, change, context(), NOW_MS),
+            Some(role) => rules::admit(
+                rules::Sender {
+                    role,
+                    device: device(0),
+                },
+                change,
+                context(),
+                NOW_MS,
+            ),
             None => rules::check(change, context(), NOW_MS),
         };
         if admitted.is_err() {
