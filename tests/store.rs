@@ -1754,3 +1754,220 @@ mod upgrades {
         Store::delete(name).await.unwrap();
     }
 }
+
+/// spor-core's reference scenarios through the real store, with fixed seeds: a phone pulls what
+/// three devices made, in pages in the order one server logs them, with a page pulled twice. It
+/// ends in the state the reference model reaches, and no erased participant's name is anywhere on
+/// it, not in a backup either.
+mod reference_scenarios {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::fresh_store;
+    use chrono::NaiveDate;
+    use serde_json::Value;
+    use spor::store::Store;
+    use spor_core::Role;
+    use spor_core::access::DeviceRole;
+    use spor_core::activity::Occurrence;
+    use spor_core::attendance::Attendance;
+    use spor_core::hlc::Hlc;
+    use spor_core::ids::{DeviceId, ParticipantId};
+    use spor_core::participant::{Consent, Participant};
+    use spor_core::rules::model::{self, Made, Replica, View};
+    use spor_core::sync::{Change, EntityKind, EntityRef, PullResponse, PulledChange, Stamped};
+    use uuid::Uuid;
+    use wasm_bindgen_test::*;
+
+    /// Every scenario person as a whole record, written before the scenario's own changes: a
+    /// phone stores a participant only once all of its fields have arrived.
+    fn people() -> Vec<Change> {
+        (0..model::PEOPLE)
+            .map(|n| {
+                let participant = Participant {
+                    id: model::person(n),
+                    pseudonym: format!("Person {n}"),
+                    birth_decade: None,
+                    default_role: Role::Bruger,
+                    consent: Consent::default(),
+                    activities: vec![model::activity()],
+                    erased: false,
+                    merged_into: None,
+                };
+                let stamp = Hlc {
+                    wall_ms: model::NOW_MS - 1_000_000,
+                    counter: 0,
+                    device: DeviceId(Uuid::from_u128(99)),
+                };
+                let Value::Object(fields) = serde_json::to_value(&participant).unwrap() else {
+                    unreachable!("a participant is an object")
+                };
+                Change::Patch {
+                    entity: EntityRef {
+                        kind: EntityKind::Participant,
+                        id: participant.id.0,
+                    },
+                    fields: fields
+                        .into_iter()
+                        .filter(|(name, _)| name != "id" && name != "merged_into")
+                        .map(|(name, value)| (name, Stamped { value, stamp }))
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    fn page(changes: &[Change], first_seq: u64) -> PullResponse {
+        PullResponse {
+            changes: changes
+                .iter()
+                .enumerate()
+                .map(|(index, change)| PulledChange {
+                    seq: first_seq + index as u64,
+                    change: change.clone(),
+                })
+                .collect(),
+            cursor: first_seq + changes.len() as u64,
+            has_more: true,
+        }
+    }
+
+    /// Who a stored participant is now: merges followed to their end.
+    fn current(people: &[Participant], mut who: ParticipantId) -> ParticipantId {
+        for _ in 0..people.len() {
+            match people.iter().find(|p| p.id == who).and_then(|p| p.merged_into) {
+                Some(into) => who = into,
+                None => break,
+            }
+        }
+        who
+    }
+
+    /// Per person and day, whether their attendance is withdrawn, as the phone holds it.
+    async fn withdrawals(
+        store: &Store,
+        people: &[Participant],
+    ) -> BTreeMap<(ParticipantId, NaiveDate), bool> {
+        let check_ins: Vec<Attendance> = store.attendance_at(model::activity()).await.unwrap();
+        let dates: BTreeSet<NaiveDate> = check_ins.iter().map(|check_in| check_in.date).collect();
+        let mut withdrawn = BTreeMap::new();
+        for date in dates {
+            let records = store
+                .occurrence_records(Occurrence {
+                    activity: model::activity(),
+                    date,
+                })
+                .await
+                .unwrap();
+            for check_in in &records.attendances {
+                let key = (current(people, check_in.participant), date);
+                assert!(
+                    withdrawn
+                        .insert(key, check_in.state(&records.events).withdrawn)
+                        .is_none(),
+                    "{key:?} is checked in twice"
+                );
+            }
+        }
+        withdrawn
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_phone_ends_where_the_reference_model_does_and_keeps_no_erased_name() {
+        let (mut erased_somewhere, mut merged_somewhere) = (false, false);
+        for seed in 11..31u64 {
+            let store = fresh_store(&format!("spor-test-scenario-{seed}")).await;
+            let changes = model::changes(&Made::draw(40, seed));
+            // The server, as the model has it: the people first, then what the devices made,
+            // arriving in some order with repeats and retried drops.
+            let mut server = Replica::default();
+            for change in people().iter().chain(
+                model::delivery(changes.len(), seed)
+                    .into_iter()
+                    .map(|index| &changes[index]),
+            ) {
+                server.receive(change, Some(DeviceRole::Coordinator));
+            }
+            let View {
+                fields,
+                erased,
+                attendance,
+            } = server.view();
+
+            let mut seq = 1;
+            for (number, chunk) in server.log().chunks(1 + seed as usize % 7).enumerate() {
+                store.apply_pulled(&page(chunk, seq)).await.unwrap();
+                if number == 2 {
+                    // The answer was lost on the way: the same page again.
+                    store.apply_pulled(&page(chunk, seq)).await.unwrap();
+                }
+                seq += chunk.len() as u64;
+            }
+
+            let people = store.participants().await.unwrap();
+            let here_erased: BTreeSet<ParticipantId> =
+                people.iter().filter(|p| p.erased).map(|p| p.id).collect();
+            assert_eq!(here_erased, erased, "seed {seed}: who is erased");
+            for person in people.iter().filter(|p| !p.erased) {
+                let name = &fields[&(
+                    EntityRef {
+                        kind: EntityKind::Participant,
+                        id: person.id.0,
+                    },
+                    "pseudonym".to_owned(),
+                )];
+                assert_eq!(
+                    Value::from(person.pseudonym.clone()),
+                    *name,
+                    "seed {seed}: {:?}'s name",
+                    person.id
+                );
+            }
+            let expected: BTreeMap<(ParticipantId, NaiveDate), bool> = attendance
+                .into_iter()
+                .map(|(key, (_, withdrawn))| (key, withdrawn))
+                .collect();
+            assert_eq!(
+                withdrawals(&store, &people).await,
+                expected,
+                "seed {seed}: attendance"
+            );
+
+            let names_ever: BTreeSet<String> = changes
+                .iter()
+                .filter_map(|change| match change {
+                    Change::Patch { entity, fields } if erased.contains(&ParticipantId(entity.id)) => fields
+                        .get("pseudonym")
+                        .and_then(|field| field.value.as_str().map(str::to_owned)),
+                    _ => None,
+                })
+                .collect();
+            let kept_names: BTreeSet<&str> = people.iter().map(|p| p.pseudonym.as_str()).collect();
+            let backup = serde_json::to_string(&store.export_backup().await.unwrap()).unwrap();
+            for name in &names_ever {
+                // A name an erased person once had may be another's name now; only theirs must go.
+                if !kept_names.contains(name.as_str()) {
+                    assert!(
+                        !backup.contains(&format!("\"{name}\"")),
+                        "seed {seed}: {name} is in the backup"
+                    );
+                }
+            }
+            assert!(
+                !people.iter().any(|p| p.erased
+                    && !p.pseudonym.is_empty()
+                    && kept_names.contains(p.pseudonym.as_str())),
+                "seed {seed}: an erased record keeps a name"
+            );
+            erased_somewhere |= !erased.is_empty();
+            merged_somewhere |= people.iter().any(|p| p.merged_into.is_some());
+            store.close();
+            Store::delete(&format!("spor-test-scenario-{seed}"))
+                .await
+                .unwrap();
+        }
+        assert!(
+            erased_somewhere && merged_somewhere,
+            "the seeds erase and merge someone"
+        );
+    }
+}

@@ -247,22 +247,26 @@ pub(super) async fn merge_in(
     touched: &mut StaleMonths,
     action: &'static str,
 ) -> Result<(), StoreError> {
-    let read = |id: ParticipantId| async move {
-        let value = participants
-            .get(id.to_string().into())
+    // Whom `kept` is now: a phone that had not heard of a later merge of them names someone
+    // merged away since (spor-core's rule).
+    let people: Vec<Participant> = from_js_all(
+        participants
+            .get_all(None, None)
             .await
-            .map_err(StoreError::database(action))?
-            .ok_or(StoreError::Refused {
-                problem: spor_core::validation::Problem::MergeOfFormerParticipant,
-            })?;
-        from_js::<Participant>(value, "participant")
+            .map_err(StoreError::database(action))?,
+        "participant",
+    )?;
+    let merged_into = |who: ParticipantId| {
+        people
+            .iter()
+            .find(|person| person.id == who)
+            .and_then(|person| person.merged_into)
     };
-    let mut kept_record = read(kept).await?;
-    let mut merged_record = read(merged).await?;
-    kept_record
-        .absorb(&mut merged_record)
-        .map_err(|problem| StoreError::Refused { problem })?;
-
+    let kept = rules::merges::kept_by_merge(merged, kept, merged_into).ok_or(StoreError::Refused {
+        problem: spor_core::validation::Problem::MergeOfFormerParticipant,
+    })?;
+    // The check-ins move even when the records cannot be joined (one of the two was erased, or
+    // this phone merged them already), as on the server: the visits count for one person.
     for value in of_participant(attendance, merged, action).await? {
         let mut record: Attendance = from_js(value, "attendance")?;
         touched.add(record.activity, record.date);
@@ -278,14 +282,36 @@ pub(super) async fn merge_in(
             MergedCheckIn::Fold(fold) => fold_check_in(attendance, events, fold, action).await?,
         }
     }
-    participants
-        .put(&to_js(&kept_record), None)
-        .await
-        .map_err(StoreError::database(action))?;
-    participants
-        .put(&to_js(&merged_record), None)
-        .await
-        .map_err(StoreError::database(action))?;
+    let record = |id: ParticipantId| people.iter().find(|person| person.id == id).cloned();
+    let joined = match (record(kept), record(merged)) {
+        (Some(mut kept_record), Some(mut merged_record)) => {
+            kept_record
+                .absorb(&mut merged_record)
+                .map_err(|problem| StoreError::Refused { problem })?;
+            vec![kept_record, merged_record]
+        }
+        // Heard of the merge without the merged-away person (erased since, and scrubbed from
+        // what the server passes on): their id is kept with whom they became, so an erasure of
+        // that person reaches them here too.
+        (kept_record, None) if kept_record.as_ref().is_none_or(Participant::is_current) => {
+            vec![Participant::merged_away(merged, kept)]
+        }
+        (None, Some(mut merged_record)) if merged_record.is_current() => {
+            merged_record.merged_into = Some(kept);
+            vec![merged_record]
+        }
+        _ => {
+            return Err(StoreError::Refused {
+                problem: spor_core::validation::Problem::MergeOfFormerParticipant,
+            });
+        }
+    };
+    for participant in joined {
+        participants
+            .put(&to_js(&participant), None)
+            .await
+            .map_err(StoreError::database(action))?;
+    }
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
-use spor_core::attendance::Attendance;
+use spor_core::attendance::{Attendance, AttendanceEvent};
 use spor_core::goal::Goal;
 use spor_core::hlc::Hlc;
 use spor_core::ids::{AttendanceId, DeviceId, MutationId, OrganisationId};
@@ -414,7 +414,24 @@ impl Store {
                         let of: Attendance = from_js(of, "attendance")?;
                         touched.add(of.activity, of.date);
                     }
-                    add_if_new(&events, &event.id.to_string(), to_js(event), action).await?
+                    // Heard again, an event may aim at another check-in now (the server found
+                    // its own a duplicate later): it replaces what was stored of it.
+                    let stored = events
+                        .get(event.id.to_string().into())
+                        .await
+                        .map_err(StoreError::database(action))?
+                        .filter(|value| !value.is_undefined())
+                        .map(|value| from_js::<AttendanceEvent>(value, "attendance event"))
+                        .transpose()?;
+                    if stored.as_ref() == Some(event) {
+                        false
+                    } else {
+                        events
+                            .put(&to_js(event), None)
+                            .await
+                            .map_err(StoreError::database(action))?;
+                        true
+                    }
                 }
                 Change::Headcount { event } => {
                     touched.add(event.activity, event.date);
@@ -477,8 +494,7 @@ impl Store {
                 }
                 Change::MergeParticipants { merged, into, stamp } => {
                     newest_stamp = newest_stamp.max(adoptable(*stamp));
-                    // Already merged here (this device's own merge, or pulled before): nothing to do.
-                    match merge_in(
+                    let joined = match merge_in(
                         &participants,
                         &attendance,
                         &events,
@@ -490,17 +506,18 @@ impl Store {
                     .await
                     {
                         Ok(()) => true,
-                        Err(StoreError::Refused { .. }) => {
-                            let into_is_erased = is_erased(&participants, *into, action).await?;
-                            match rules::erasure::erased_by_merge(*merged, into_is_erased) {
-                                Some(erased) => {
-                                    erase_in(&erasure, erased, action).await?;
-                                    true
-                                }
-                                None => false,
-                            }
-                        }
+                        // Already merged here (this device's own merge, or pulled before), or
+                        // one of the two is erased: the check-ins moved, the records stay.
+                        Err(StoreError::Refused { .. }) => false,
                         Err(error) => return Err(error),
+                    };
+                    let into_is_erased = is_erased(&participants, *into, action).await?;
+                    match rules::erasure::erased_by_merge(*merged, into_is_erased) {
+                        Some(erased) => {
+                            erase_in(&erasure, erased, action).await?;
+                            true
+                        }
+                        None => joined,
                     }
                 }
                 Change::SurveyResponse { response } => {

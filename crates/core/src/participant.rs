@@ -70,7 +70,23 @@ impl Participant {
     /// What a device keeps of a participant erased before it ever held them: the id alone, marked
     /// erased, so no later pull, import or merge can bring a name back under it.
     pub fn erased(id: ParticipantId) -> Participant {
-        let mut participant = Participant {
+        let mut participant = Participant::bare(id);
+        participant.erase();
+        participant
+    }
+
+    /// What a device keeps of a participant it hears was merged into `into` before it held them:
+    /// the id and whom they became, nothing personal, so an erasure of `into` reaches them too.
+    pub fn merged_away(id: ParticipantId, into: ParticipantId) -> Participant {
+        Participant {
+            merged_into: Some(into),
+            ..Participant::bare(id)
+        }
+    }
+
+    /// A participant known by id alone.
+    fn bare(id: ParticipantId) -> Participant {
+        Participant {
             id,
             pseudonym: String::new(),
             birth_decade: None,
@@ -79,9 +95,7 @@ impl Participant {
             activities: Vec::new(),
             erased: false,
             merged_into: None,
-        };
-        participant.erase();
-        participant
+        }
     }
 
     /// Removes every personal field, keeping only the id so attendance stays as anonymous counts.
@@ -101,7 +115,10 @@ impl Participant {
             }
             return problems.into_result();
         }
-        problems.required_text(Field::Pseudonym, &self.pseudonym, limits::PSEUDONYM);
+        // Someone merged away, known here by id alone (`merged_away`), has no name on this device.
+        if self.merged_into.is_none() || !self.pseudonym.is_empty() {
+            problems.required_text(Field::Pseudonym, &self.pseudonym, limits::PSEUDONYM);
+        }
         if let Some(decade) = self.birth_decade {
             let current_decade = u16::try_from(context.today.year()).unwrap_or(u16::MAX) / 10 * 10;
             if decade % 10 != 0 || !(1900..=current_decade).contains(&decade) {
@@ -121,6 +138,21 @@ mod tests {
         Context {
             today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         }
+    }
+
+    #[test]
+    fn a_person_heard_of_only_as_merged_away_is_valid_without_a_name_and_on_no_roster() {
+        let into = ParticipantId::generate();
+        let placeholder = Participant::merged_away(ParticipantId::generate(), into);
+        assert_eq!(placeholder.validate(context()), Ok(()));
+        assert!(!placeholder.is_current());
+        assert_eq!(placeholder.merged_into, Some(into));
+        let mut nameless = placeholder;
+        nameless.merged_into = None;
+        assert!(
+            nameless.validate(context()).is_err(),
+            "anyone else needs a pseudonym"
+        );
     }
 
     fn soren() -> Participant {

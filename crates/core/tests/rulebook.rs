@@ -38,6 +38,12 @@ proptest! {
             server.receive(&changes[index], Some(DeviceRole::Coordinator));
         }
         let expected = server.view();
+        // What the server passes on brings a phone that hears only that to the same state.
+        let mut listener = Replica::default();
+        for logged in server.log() {
+            listener.receive(logged, None);
+        }
+        prop_assert_eq!(&listener.view(), &expected, "a phone pulling the server's log differs");
         for (number, seed) in seeds[1..].iter().enumerate() {
             let mut phone = Replica::default();
             for index in delivery(changes.len(), *seed) {

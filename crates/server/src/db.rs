@@ -553,6 +553,7 @@ impl Storage for Database {
             device: device.0.to_string(),
             received_at: timestamp(now),
             merges_exist,
+            merges: None,
             context: Context {
                 today: now.date_naive(),
             },
@@ -711,6 +712,8 @@ struct Push<'a> {
     /// Whether any participant of the organisation was merged: most never are, and then a check-in
     /// needs no lookup.
     merges_exist: bool,
+    /// The organisation's merges, once read (see `merges`).
+    merges: Option<BTreeMap<ParticipantId, ParticipantId>>,
     /// The server's date, for checking answers against custom templates.
     context: Context,
     dialect: Dialect,
@@ -877,6 +880,7 @@ impl Push<'_> {
                         .bind(canonical.0.to_string())
                         .execute(&mut *self.connection)
                         .await?;
+                        self.reaim_logged_events(alias, canonical).await?;
                     }
                     self.remember_canonical(mutation, canonical.0).await?;
                     return Ok(Outcome::Duplicate {
@@ -989,7 +993,6 @@ impl Push<'_> {
             }
             Change::MergeParticipants { merged, into, .. } => {
                 self.merge(*merged, *into).await?;
-                self.merges_exist = true;
                 self.log(Topic::Participant, merged.0, &mutation.change).await?;
                 Outcome::Applied
             }
@@ -1066,6 +1069,51 @@ impl Push<'_> {
         Ok(())
     }
 
+    /// Events logged for `alias` before it was found a duplicate (an event can overtake its
+    /// check-in, as when the check-in was refused once for its clock) go to the end of the log
+    /// aimed at `canonical`, as spor-core's rule has it, so phones that never held the alias
+    /// count them. They keep the device that sent them.
+    async fn reaim_logged_events(
+        &mut self,
+        alias: AttendanceId,
+        canonical: AttendanceId,
+    ) -> Result<(), StorageError> {
+        let logged = sqlx::query(
+            "SELECT seq, change, device, received_at FROM changes \
+             WHERE organisation = $1 AND topic = $2 AND subject = $3 ORDER BY seq",
+        )
+        .bind(&self.organisation)
+        .bind(Topic::Attendance.as_str())
+        .bind(alias.0.to_string())
+        .fetch_all(&mut *self.connection)
+        .await?;
+        for row in logged {
+            let Change::AttendanceEvent { event } =
+                serde_json::from_str(row.get("change")).map_err(|_| StorageError::Corrupt("change"))?
+            else {
+                continue;
+            };
+            let event = rules::attendance::event_for(&event, Some(canonical));
+            sqlx::query("DELETE FROM changes WHERE seq = $1")
+                .bind(row.get::<i64, _>("seq"))
+                .execute(&mut *self.connection)
+                .await?;
+            sqlx::query(
+                "INSERT INTO changes (organisation, topic, subject, change, device, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&self.organisation)
+            .bind(Topic::Attendance.as_str())
+            .bind(canonical.0.to_string())
+            .bind(to_json(&Change::AttendanceEvent { event }))
+            .bind(row.get::<String, _>("device"))
+            .bind(row.get::<String, _>("received_at"))
+            .execute(&mut *self.connection)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// The check-in stored under `check_in`'s id, or else of `counts_for` at its occurrence.
     async fn stored_check_in(
         &mut self,
@@ -1099,7 +1147,7 @@ impl Push<'_> {
         canonical.as_deref().map(attendance_id).transpose()
     }
 
-    /// The participant a check-in counts for: the kept one when `participant` was merged away.
+    /// The participant a check-in counts for: whom `participant` is now, through every merge.
     async fn current_participant(
         &mut self,
         participant: ParticipantId,
@@ -1107,17 +1155,10 @@ impl Push<'_> {
         if !self.merges_exist {
             return Ok(participant);
         }
-        let into: Option<String> = sqlx::query_scalar(
-            "SELECT into_participant FROM participant_merges WHERE organisation = $1 AND merged = $2",
-        )
-        .bind(&self.organisation)
-        .bind(participant.0.to_string())
-        .fetch_optional(&mut *self.connection)
-        .await?;
-        match into {
-            Some(into) => Ok(ParticipantId(parse_uuid(&into, "participant id")?)),
-            None => Ok(participant),
-        }
+        let merges = self.merges().await?;
+        Ok(rules::merges::current(participant, |who| {
+            merges.get(&who).copied()
+        }))
     }
 
     async fn is_erased(&mut self, participant: ParticipantId) -> Result<bool, StorageError> {
@@ -1349,28 +1390,35 @@ impl Push<'_> {
     async fn erase(&mut self, participant: ParticipantId) -> Result<(), StorageError> {
         self.erased = true;
         let merges = self.merges().await?;
-        let reached = rules::erasure::erasure_reach(participant, merges.iter().copied());
+        let reached =
+            rules::erasure::erasure_reach(participant, merges.iter().map(|(merged, into)| (*merged, *into)));
         for person in &reached {
             self.erase_one(*person, &reached).await?;
         }
         Ok(())
     }
 
-    /// Every merge of the organisation, as (merged, into).
-    async fn merges(&mut self) -> Result<Vec<(ParticipantId, ParticipantId)>, StorageError> {
-        let rows =
-            sqlx::query("SELECT merged, into_participant FROM participant_merges WHERE organisation = $1")
-                .bind(&self.organisation)
-                .fetch_all(&mut *self.connection)
-                .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    ParticipantId(parse_uuid(row.get("merged"), "participant id")?),
-                    ParticipantId(parse_uuid(row.get("into_participant"), "participant id")?),
-                ))
-            })
-            .collect()
+    /// Every merge of the organisation, merged → into, read once per push when first needed.
+    async fn merges(&mut self) -> Result<&BTreeMap<ParticipantId, ParticipantId>, StorageError> {
+        if self.merges.is_none() {
+            let rows = sqlx::query(
+                "SELECT merged, into_participant FROM participant_merges WHERE organisation = $1",
+            )
+            .bind(&self.organisation)
+            .fetch_all(&mut *self.connection)
+            .await?;
+            let merges = rows
+                .iter()
+                .map(|row| {
+                    Ok((
+                        ParticipantId(parse_uuid(row.get("merged"), "participant id")?),
+                        ParticipantId(parse_uuid(row.get("into_participant"), "participant id")?),
+                    ))
+                })
+                .collect::<Result<_, StorageError>>()?;
+            self.merges = Some(merges);
+        }
+        Ok(self.merges.get_or_insert_default())
     }
 
     async fn erase_one(
@@ -1434,6 +1482,15 @@ impl Push<'_> {
     /// `merged` points to `into` from now on: its check-ins move, and where both were checked in at
     /// one occurrence the kept one's stands and the other becomes its alias.
     async fn merge(&mut self, merged: ParticipantId, into: ParticipantId) -> Result<(), StorageError> {
+        let merges = self.merges().await?;
+        let Some(kept) = rules::merges::kept_by_merge(merged, into, |who| merges.get(&who).copied()) else {
+            // The two were made one the other way round already.
+            return Ok(());
+        };
+        self.merges_exist = true;
+        if let Some(merges) = &mut self.merges {
+            merges.insert(merged, into);
+        }
         sqlx::query(
             "INSERT INTO participant_merges (organisation, merged, into_participant) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
@@ -1460,13 +1517,13 @@ impl Push<'_> {
                 "SELECT id FROM attendance WHERE organisation = $1 AND participant = $2 AND activity = $3 AND date = $4",
             )
             .bind(&self.organisation)
-            .bind(into.0.to_string())
+            .bind(kept.0.to_string())
             .bind(&activity)
             .bind(&date)
             .fetch_optional(&mut *self.connection)
             .await?;
             let kept_there = kept_there.as_deref().map(attendance_id).transpose()?;
-            match rules::attendance::merged_check_in(check_in, into, kept_there) {
+            match rules::attendance::merged_check_in(check_in, kept, kept_there) {
                 MergedCheckIn::Move { check_in, to } => {
                     sqlx::query("UPDATE attendance SET participant = $1 WHERE organisation = $2 AND id = $3")
                         .bind(to.0.to_string())

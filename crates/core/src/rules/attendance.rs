@@ -15,7 +15,9 @@ pub enum ArrivingCheckIn {
     /// they are now (the kept one, if they were merged away).
     Store(Attendance),
     /// The person is checked in there already (`canonical`); a different id becomes its alias, so
-    /// events sent for it count for the canonical one.
+    /// events sent for it count for the canonical one. Events stored for the alias before (an event
+    /// can overtake its check-in) move to the canonical one and are passed on again: see
+    /// [`event_for`].
     Duplicate {
         canonical: AttendanceId,
         alias: Option<AttendanceId>,
@@ -111,6 +113,7 @@ pub fn merged_check_in(
 }
 
 /// An event as it is stored: aimed at the canonical check-in when its own was folded (`alias_of`).
+/// An event heard again replaces what was stored of it, as its aim may have moved since.
 pub fn event_for(event: &AttendanceEvent, alias_of: Option<AttendanceId>) -> AttendanceEvent {
     AttendanceEvent {
         attendance: alias_of.unwrap_or(event.attendance),

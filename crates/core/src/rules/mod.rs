@@ -7,6 +7,7 @@
 //!   patch fields, its stamps)? Every refusal is a typed [`RejectReason`].
 //! - [`attendance`]: one check-in per person per occurrence; what a duplicate, a pulled copy and a
 //!   merge do to check-ins and their events.
+//! - [`merges`]: whom a participant is now, through chains of merges heard in any order.
 //! - [`fields`]: per field, the write with the highest stamp wins; a tombstone wins over older writes.
 //! - [`erasure`]: what an erasure reaches (the participant and everyone merged into them).
 //! - [`pull`]: what one pull answer holds (a byte budget) and where its cursor goes.
@@ -15,6 +16,7 @@
 pub mod attendance;
 pub mod erasure;
 pub mod fields;
+pub mod merges;
 #[cfg(feature = "model")]
 pub mod model;
 pub mod patch;

@@ -24,7 +24,8 @@ use crate::attendance::{Attendance, AttendanceChange, AttendanceEvent};
 use crate::hlc::Hlc;
 use crate::ids::{ActivityId, AttendanceEventId, AttendanceId, DeviceId, ParticipantId};
 use crate::rules::attendance::{self, ArrivingCheckIn, Fold, MergedCheckIn};
-use crate::rules::{self, erasure, fields::FieldDecision};
+use crate::rules::erasure::{self, Scrub};
+use crate::rules::{self, fields::FieldDecision, merges};
 use crate::sync::{Change, EntityKind, EntityRef, Stamped};
 use crate::validation::Context;
 
@@ -53,7 +54,8 @@ pub fn device(n: u8) -> DeviceId {
     DeviceId(Uuid::from_u128(u128::from(n) + 1))
 }
 
-fn activity() -> ActivityId {
+/// The one activity the scenarios' check-ins are at.
+pub fn activity() -> ActivityId {
     ActivityId(Uuid::from_u128(77))
 }
 
@@ -77,6 +79,10 @@ pub struct Replica {
     /// Check-ins folded into another of the same person at the same occurrence: (copy, into).
     aliases: BTreeMap<AttendanceId, AttendanceId>,
     events: BTreeMap<AttendanceEventId, AttendanceEvent>,
+    /// What this replica passes on, as the server's change log does: each change as it was
+    /// applied (a patch with the fields that won, a check-in under whom it counts for, an event
+    /// aimed at the canonical check-in), never a duplicate, scrubbed by erasures.
+    log: Vec<Change>,
 }
 
 /// What two replicas must agree on.
@@ -105,11 +111,24 @@ impl Replica {
         if admitted.is_err() {
             return;
         }
+        if let Some(applied) = self.apply(change) {
+            self.log.push(applied);
+        }
+    }
+
+    /// What this replica passes on (see `log`), in the order it applied it.
+    pub fn log(&self) -> &[Change] {
+        &self.log
+    }
+
+    /// Applies an admitted change; answers it as applied, or nothing when it changed nothing.
+    fn apply(&mut self, change: &Change) -> Option<Change> {
         match change {
             Change::Patch { entity, fields } => {
                 if erasure::check_patch_target(*entity, |who| self.erased.contains(&who)).is_err() {
-                    return;
+                    return None;
                 }
+                let mut applied = BTreeMap::new();
                 for (name, field) in fields {
                     let key = (*entity, name.clone());
                     let decision = rules::fields::decide_field(
@@ -119,8 +138,13 @@ impl Replica {
                     );
                     if decision == FieldDecision::Applied {
                         self.fields.insert(key, (field.stamp, field.value.clone()));
+                        applied.insert(name.clone(), field.clone());
                     }
                 }
+                return (!applied.is_empty()).then_some(Change::Patch {
+                    entity: *entity,
+                    fields: applied,
+                });
             }
             Change::Delete { entity, stamp } => {
                 let tombstone = self.tombstones.entry(*entity).or_insert(*stamp);
@@ -131,11 +155,15 @@ impl Replica {
             }
             Change::EraseParticipant { participant, .. } => self.erase(*participant),
             Change::MergeParticipants { merged, into, .. } => {
+                let Some(kept) = merges::kept_by_merge(*merged, *into, |who| self.merges.get(&who).copied())
+                else {
+                    // The two were made one the other way round already: nothing moves.
+                    return Some(change.clone());
+                };
                 self.merges.insert(*merged, *into);
                 if let Some(erased) = erasure::erased_by_merge(*merged, self.erased.contains(into)) {
                     self.erase(erased);
                 }
-                let kept = self.current(*into);
                 let moving: Vec<Attendance> = self
                     .check_ins
                     .values()
@@ -162,24 +190,43 @@ impl Replica {
                     } else {
                         self.check_in_of(counts_for, check_in.date)
                     };
-                match attendance::arriving_check_in(check_in, counts_for, stored) {
+                return match attendance::arriving_check_in(check_in, counts_for, stored) {
                     ArrivingCheckIn::Store(stored) => {
-                        self.check_ins.insert(stored.id, stored);
+                        self.check_ins.insert(stored.id, stored.clone());
+                        Some(Change::CheckIn { attendance: stored })
                     }
                     ArrivingCheckIn::Duplicate { canonical, alias } => {
                         if let Some(copy) = alias {
                             self.aliases.insert(copy, canonical);
+                            // Events that came before their check-in was found a duplicate are
+                            // passed on again, aimed at the canonical one.
+                            let moved: Vec<AttendanceEvent> = self
+                                .events
+                                .values()
+                                .filter(|event| event.attendance == copy)
+                                .map(|event| attendance::event_for(event, Some(canonical)))
+                                .collect();
+                            for event in moved {
+                                self.events.insert(event.id, event.clone());
+                                self.log.push(Change::AttendanceEvent { event });
+                            }
                         }
+                        None
                     }
-                }
+                };
             }
             Change::AttendanceEvent { event } => {
                 let canonical = self.canonical(event.attendance);
                 let event = attendance::event_for(event, Some(canonical));
-                self.events.insert(event.id, event);
+                if self.events.get(&event.id) == Some(&event) {
+                    return None;
+                }
+                self.events.insert(event.id, event.clone());
+                return Some(Change::AttendanceEvent { event });
             }
             Change::Headcount { .. } | Change::SurveyResponse { .. } => {}
         }
+        Some(change.clone())
     }
 
     fn erase(&mut self, participant: ParticipantId) {
@@ -192,6 +239,14 @@ impl Replica {
         self.fields.retain(|(of, _), _| {
             of.kind != EntityKind::Participant || !reached.contains(&ParticipantId(of.id))
         });
+        self.log = std::mem::take(&mut self.log)
+            .into_iter()
+            .filter_map(|logged| match erasure::scrub(&logged, &reached) {
+                Scrub::Keep => Some(logged),
+                Scrub::Drop => None,
+                Scrub::Rewrite(unlinked) => Some(unlinked),
+            })
+            .collect();
         self.erased.extend(reached);
     }
 
@@ -225,14 +280,8 @@ impl Replica {
     }
 
     /// Who a participant is now: merges followed to their end.
-    fn current(&self, mut participant: ParticipantId) -> ParticipantId {
-        for _ in 0..=self.merges.len() {
-            match self.merges.get(&participant) {
-                Some(into) => participant = *into,
-                None => break,
-            }
-        }
-        participant
+    fn current(&self, participant: ParticipantId) -> ParticipantId {
+        merges::current(participant, |who| self.merges.get(&who).copied())
     }
 
     pub fn view(&self) -> View {
