@@ -17,9 +17,7 @@ use spor_core::protocol::{
     PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
 };
 use spor_core::rules;
-use spor_core::sync::{
-    EntityKind, MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse,
-};
+use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse};
 use spor_core::validation::Context;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -110,52 +108,9 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
 #[openapi(
     info(title = "Spor API", description = "Pairing, devices and sync for the Spor app (DESIGN.md section 4)."),
     paths(health, pair, create_pairing_code, devices, revoke_device, push, pull),
-    modifiers(&BearerToken, &PatchFields),
+    modifiers(&BearerToken),
 )]
 pub struct ApiDocument;
-
-/// Writes spor-core's patch field lists into the push body's schema, so the document tells the
-/// same rules the server enforces.
-struct PatchFields;
-
-impl utoipa::Modify for PatchFields {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{RefOr, schema::Schema};
-        let Some(RefOr::T(Schema::Object(push))) = openapi
-            .components
-            .as_mut()
-            .and_then(|components| components.schemas.get_mut("PushRequest"))
-        else {
-            return;
-        };
-        let kinds = [
-            EntityKind::Organisation,
-            EntityKind::Activity,
-            EntityKind::Participant,
-            EntityKind::Goal,
-            EntityKind::Reflection,
-        ]
-        .map(|kind| {
-            let name = serde_json::to_value(kind).unwrap_or_default();
-            format!(
-                "{}: {}",
-                name.as_str().unwrap_or_default(),
-                rules::patch::field_names(kind).join(", ")
-            )
-        })
-        .join("; ");
-        push.description = Some(format!(
-            "Up to {MAX_PUSH_BATCH} mutations. A patch names only its kind's fields ({kinds}; \
-             template: v1, v2, ... up to v{max_version}, each one whole version of that template), \
-             never `id` or `merged_into`; `erased` only as false; at most {patch} bytes of values \
-             ({template} per template version); the record after the patch must validate. Stamps \
-             more than a day ahead of the server's clock are refused (`clock_ahead`).",
-            max_version = rules::patch::MAX_TEMPLATE_VERSION,
-            patch = rules::patch::MAX_PATCH_BYTES,
-            template = rules::patch::MAX_TEMPLATE_VERSION_BYTES,
-        ));
-    }
-}
 
 struct BearerToken;
 
@@ -177,9 +132,9 @@ impl utoipa::Modify for BearerToken {
 async fn openapi_document(
     address: ClientAddress,
     State(state): State<AppState>,
-) -> Result<Json<utoipa::openapi::OpenApi>, ApiError> {
+) -> Result<Json<serde_json::Value>, ApiError> {
     address.limit(&state)?;
-    Ok(Json(ApiDocument::openapi()))
+    Ok(Json(crate::contract::document(ApiDocument::openapi())))
 }
 
 #[utoipa::path(

@@ -62,6 +62,9 @@ pub fn secret_matches(secret: &str, stored_hash: &[u8]) -> bool {
     hash(secret.as_bytes()).ct_eq(stored_hash).into()
 }
 
+/// What a new pairing code looks like, as a regular expression (for the API document).
+pub const PAIRING_CODE_PATTERN: &str = "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$";
+
 /// A new pairing code, shown as `ABCD-EFGH`.
 pub fn new_pairing_code() -> String {
     let bytes = random_bytes::<CODE_LENGTH>();

@@ -997,7 +997,7 @@ async fn the_openapi_document_describes_every_route_and_what_it_really_answers(b
             activity,
             coordinator.device(),
         )),
-        mutation(headcount(activity, 9)),
+        mutation(headcount(activity, 1)),
         mutation(patch(
             EntityKind::Activity,
             activity.0,
@@ -1059,6 +1059,59 @@ async fn the_openapi_document_describes_every_route_and_what_it_really_answers(b
     let root = json!({"$ref": "#/components/schemas/PushResponse", "components": document["components"]});
     let validator = jsonschema::validator_for(&root).unwrap();
     assert!(!validator.is_valid(&json!({"results": [{"id": "x", "outcome": {"status": "maybe"}}]})));
+
+    // What the server refuses, the document refuses too: a patch of a field its kind does not
+    // have, a headcount of 9, a stamp past what a clock can say, a change with a member of its own.
+    let root = json!({"$ref": "#/components/schemas/PushRequest", "components": document["components"]});
+    let request_schema = jsonschema::validator_for(&root).unwrap();
+    let body = |change: Change| {
+        serde_json::to_value(PushRequest {
+            mutations: vec![mutation(change)],
+        })
+        .unwrap()
+    };
+    let nickname = body(patch(
+        EntityKind::Participant,
+        Uuid::now_v7(),
+        "nickname",
+        json!("Bo"),
+        stamp(3, coordinator.device()),
+    ));
+    let nine = body(headcount(activity, 9));
+    let mut far_ahead = body(patch(
+        EntityKind::Activity,
+        activity.0,
+        "name",
+        json!("Café"),
+        stamp(3, coordinator.device()),
+    ));
+    far_ahead["mutations"][0]["change"]["fields"]["name"]["stamp"]["wall_ms"] = json!(1u64 << 60);
+    let mut extra_member = body(headcount(activity, 1));
+    extra_member["mutations"][0]["change"]["note"] = json!("hi");
+    for (refused, what) in [
+        (&nickname, "an unknown field"),
+        (&nine, "a headcount of 9"),
+        (&far_ahead, "a stamp past 2^53"),
+        (&extra_member, "an unknown member"),
+    ] {
+        assert!(
+            !request_schema.is_valid(refused),
+            "the document lets {what} through"
+        );
+        let answer = coordinator
+            .request(reqwest::Method::POST, "/sync/push")
+            .json(refused)
+            .send()
+            .await
+            .unwrap();
+        let refused_by_server = if answer.status() == StatusCode::OK {
+            let answer: PushResponse = answer.json().await.unwrap();
+            matches!(answer.results[0].outcome, Outcome::Rejected { .. })
+        } else {
+            answer.status() == StatusCode::UNPROCESSABLE_ENTITY
+        };
+        assert!(refused_by_server, "the server takes {what}");
+    }
 }
 
 async fn answers_to_a_custom_template_are_checked_against_the_version_they_name(backend: Backend) {
