@@ -972,16 +972,28 @@ impl Push<'_> {
             }
             Change::Patch { .. } => unreachable!("patches go through apply_patches"),
             Change::Delete { entity, stamp } => {
-                sqlx::query(
-                    "INSERT INTO tombstones (organisation, kind, id, stamp) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (organisation, kind, id) DO UPDATE SET stamp = excluded.stamp WHERE excluded.stamp > tombstones.stamp",
+                let stored: Option<String> = sqlx::query_scalar(
+                    "SELECT stamp FROM tombstones WHERE organisation = $1 AND kind = $2 AND id = $3",
                 )
                 .bind(&self.organisation)
                 .bind(kind_name(entity.kind))
                 .bind(entity.id.to_string())
-                .bind(stamp_key(stamp))
-                .execute(&mut *self.connection)
+                .fetch_optional(&mut *self.connection)
                 .await?;
+                // A tombstone is a write like a field's: the later of two deletions stands.
+                let stamp = stamp_key(stamp);
+                if rules::fields::decide_field(stored.as_ref(), None, &stamp) == FieldDecision::Applied {
+                    sqlx::query(
+                        "INSERT INTO tombstones (organisation, kind, id, stamp) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (organisation, kind, id) DO UPDATE SET stamp = excluded.stamp",
+                    )
+                    .bind(&self.organisation)
+                    .bind(kind_name(entity.kind))
+                    .bind(entity.id.to_string())
+                    .bind(stamp)
+                    .execute(&mut *self.connection)
+                    .await?;
+                }
                 self.log(entity.kind.into(), entity.id, &mutation.change).await?;
                 Outcome::Applied
             }
