@@ -24,7 +24,7 @@ use spor_core::protocol::{PROTOCOL_HEADER, PairResponse};
 use spor_core::sync::{Change, Mutation, Outcome, PushRequest, PushResponse};
 use spor_server::db::Database;
 use spor_server::rate_limit::RateLimit;
-use spor_server::storage::{NewPairingCode, Storage};
+use spor_server::storage::Storage;
 use spor_server::{AppState, Settings, auth, bind, create_organisation, router};
 use tokio::sync::Mutex;
 
@@ -109,16 +109,9 @@ async fn pair_devices(
     let (organisation, _) = create_organisation(db, "Belastning").await.unwrap();
     let mut devices = Vec::new();
     for _ in 0..count {
-        let code = auth::new_pairing_code();
-        db.add_pairing_code(NewPairingCode {
-            code_hash: auth::pairing_code_hash(&code),
-            organisation,
-            role,
-            expires_at: Utc::now() + chrono::TimeDelta::hours(1),
-            created_by: None,
-        })
-        .await
-        .unwrap();
+        let (code, stored) =
+            auth::issue_pairing_code(organisation, role, Utc::now() + chrono::TimeDelta::hours(1), None);
+        db.add_pairing_code(stored).await.unwrap();
         let paired: PairResponse = http
             .post(format!("{url}/api/v1/pair"))
             .header(PROTOCOL_HEADER, "1")

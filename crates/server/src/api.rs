@@ -26,7 +26,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{self, ClientAddress, Device, Protocol};
 use crate::error::ApiError;
-use crate::storage::{NewDevice, NewPairingCode};
+use crate::storage::NewDevice;
 
 /// The largest request body, in bytes: a full batch of survey responses fits many times over.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -203,7 +203,7 @@ async fn pair(
     let paired = state
         .storage
         .redeem_pairing_code(
-            &auth::pairing_code_hash(&pairing.code),
+            &pairing.code,
             NewDevice {
                 id: device,
                 name,
@@ -250,18 +250,10 @@ async fn create_pairing_code(
     if !device.role.manages_devices() {
         return Err(ApiError::Forbidden);
     }
-    let code = auth::new_pairing_code();
     let expires_at = Utc::now() + state.settings.pairing_code_lifetime;
-    state
-        .storage
-        .add_pairing_code(NewPairingCode {
-            code_hash: auth::pairing_code_hash(&code),
-            organisation: device.organisation,
-            role: request.role,
-            expires_at,
-            created_by: Some(device.id),
-        })
-        .await?;
+    let (code, stored) =
+        auth::issue_pairing_code(device.organisation, request.role, expires_at, Some(device.id));
+    state.storage.add_pairing_code(stored).await?;
     Ok(Json(PairingCodeResponse {
         link: state.settings.pairing_link(&code),
         code,

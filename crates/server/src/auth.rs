@@ -13,6 +13,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use spor_core::access::DeviceRole;
 use spor_core::ids::{DeviceId, OrganisationId};
@@ -22,6 +23,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::storage::NewPairingCode;
 
 /// Crockford's base 32: no I, L, O or U; a typed O counts as 0 and I or L as 1.
 const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -66,7 +68,7 @@ pub fn secret_matches(secret: &str, stored_hash: &[u8]) -> bool {
 pub const PAIRING_CODE_PATTERN: &str = "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$";
 
 /// A new pairing code, shown as `ABCD-EFGH`.
-pub fn new_pairing_code() -> String {
+fn new_pairing_code() -> String {
     let bytes = random_bytes::<CODE_LENGTH>();
     let letters: String = bytes
         .iter()
@@ -75,9 +77,38 @@ pub fn new_pairing_code() -> String {
     format!("{}-{}", &letters[..4], &letters[4..])
 }
 
-/// The hash a pairing code is stored and looked up by: case, spaces, dashes and the look-alikes
-/// O/0 and I/L/1 do not matter.
-pub fn pairing_code_hash(code: &str) -> Vec<u8> {
+/// A new pairing code for `organisation`: the code to show once, and what is stored of it (a hash
+/// with a salt of its own, so a copy of the database does not give its codes away to a table of
+/// all 40-bit hashes).
+pub fn issue_pairing_code(
+    organisation: OrganisationId,
+    role: DeviceRole,
+    expires_at: DateTime<Utc>,
+    created_by: Option<DeviceId>,
+) -> (String, NewPairingCode) {
+    let code = new_pairing_code();
+    let salt = random_bytes::<16>().to_vec();
+    let stored = NewPairingCode {
+        id: Uuid::now_v7(),
+        code_hash: pairing_code_hash(&code, Some(&salt)),
+        salt,
+        organisation,
+        role,
+        expires_at,
+        created_by,
+    };
+    (code, stored)
+}
+
+/// Whether `typed` is the code stored as `stored_hash` with `salt` (none for codes stored before
+/// codes had salts).
+pub fn pairing_code_matches(typed: &str, salt: Option<&[u8]>, stored_hash: &[u8]) -> bool {
+    pairing_code_hash(typed, salt).ct_eq(stored_hash).into()
+}
+
+/// The hash a pairing code is stored by: case, spaces, dashes and the look-alikes O/0 and I/L/1
+/// do not matter.
+fn pairing_code_hash(code: &str, salt: Option<&[u8]>) -> Vec<u8> {
     let normalised: String = code
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -87,7 +118,10 @@ pub fn pairing_code_hash(code: &str) -> Vec<u8> {
             other => other,
         })
         .collect();
-    hash(normalised.as_bytes())
+    match salt {
+        Some(salt) => hash(&[salt, normalised.as_bytes()].concat()),
+        None => hash(normalised.as_bytes()),
+    }
 }
 
 /// How often a device's "last seen" is written: a write on every request would queue each
@@ -282,8 +316,41 @@ mod tests {
                 .all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8)))
         );
         let typed = code.to_lowercase().replace('-', " ");
-        assert_eq!(pairing_code_hash(&typed), pairing_code_hash(&code));
-        assert_eq!(pairing_code_hash("O1ab-cdef"), pairing_code_hash("0LAB CDEF"));
-        assert_ne!(pairing_code_hash(&new_pairing_code()), pairing_code_hash(&code));
+        assert_eq!(pairing_code_hash(&typed, None), pairing_code_hash(&code, None));
+        assert_eq!(
+            pairing_code_hash("O1ab-cdef", None),
+            pairing_code_hash("0LAB CDEF", None)
+        );
+        assert_ne!(
+            pairing_code_hash(&new_pairing_code(), None),
+            pairing_code_hash(&code, None)
+        );
+    }
+
+    #[test]
+    fn a_code_is_stored_with_a_salt_of_its_own_and_matches_only_itself() {
+        let organisation = OrganisationId(Uuid::now_v7());
+        let expires_at = Utc::now();
+        let (code, stored) = issue_pairing_code(organisation, DeviceRole::Volunteer, expires_at, None);
+        let (other_code, other) = issue_pairing_code(organisation, DeviceRole::Volunteer, expires_at, None);
+        assert_ne!(stored.salt, other.salt);
+        assert_ne!(
+            stored.code_hash,
+            pairing_code_hash(&code, None),
+            "the hash is salted"
+        );
+        let typed = code.to_lowercase().replace('-', " ");
+        assert!(pairing_code_matches(
+            &typed,
+            Some(&stored.salt),
+            &stored.code_hash
+        ));
+        assert!(!pairing_code_matches(
+            &other_code,
+            Some(&stored.salt),
+            &stored.code_hash
+        ));
+        // A code stored before codes had salts still pairs.
+        assert!(pairing_code_matches(&code, None, &pairing_code_hash(&code, None)));
     }
 }

@@ -39,6 +39,7 @@ use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Ro
 use tokio::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
+use crate::auth;
 use crate::error::ServeError;
 use crate::storage::{DeviceRecord, NewDevice, NewPairingCode, Paired, PullError, Storage, StorageError};
 
@@ -384,10 +385,14 @@ impl Storage for Database {
 
     async fn add_pairing_code(&self, code: NewPairingCode) -> Result<(), StorageError> {
         let mut writer = self.writer().await?;
+        delete_expired_codes(&mut writer, Utc::now()).await?;
         sqlx::query(
-            "INSERT INTO pairing_codes (code_hash, organisation, role, expires_at, created_by) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO pairing_codes (id, code_hash, salt, organisation, role, expires_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
+        .bind(code.id.to_string())
         .bind(code.code_hash)
+        .bind(code.salt)
         .bind(code.organisation.0.to_string())
         .bind(code.role.as_str())
         .bind(timestamp(code.expires_at))
@@ -399,24 +404,35 @@ impl Storage for Database {
 
     async fn redeem_pairing_code(
         &self,
-        code_hash: &[u8],
+        typed_code: &str,
         device: NewDevice,
         now: DateTime<Utc>,
     ) -> Result<Option<Paired>, StorageError> {
         let mut writer = self.writer().await?;
         let mut transaction = writer.begin().await?;
-        // Used and expired codes, and codes made by a device revoked since, are left out by the
-        // update itself: one statement, no race.
-        let Some(row) = sqlx::query(
-            "UPDATE pairing_codes SET used_at = $1 \
-             WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \
-             AND (created_by IS NULL OR created_by IN (SELECT id FROM devices WHERE revoked_at IS NULL)) \
-             RETURNING organisation, role",
+        delete_expired_codes(&mut transaction, now).await?;
+        // Each code has a salt of its own, so the typed one is tried against every open code (a
+        // handful: they are few, and expire). Codes made by a device revoked since are left out.
+        let open = sqlx::query(
+            "SELECT id, code_hash, salt FROM pairing_codes WHERE used_at IS NULL \
+             AND (created_by IS NULL OR created_by IN (SELECT id FROM devices WHERE revoked_at IS NULL))",
         )
-        .bind(timestamp(now))
-        .bind(code_hash)
-        .fetch_optional(&mut *transaction)
-        .await?
+        .fetch_all(&mut *transaction)
+        .await?;
+        let Some(id) = open.iter().find_map(|row| {
+            let salt: Option<Vec<u8>> = row.get("salt");
+            let stored: Vec<u8> = row.get("code_hash");
+            auth::pairing_code_matches(typed_code, salt.as_deref(), &stored)
+                .then(|| row.get::<String, _>("id"))
+        }) else {
+            transaction.commit().await?;
+            return Ok(None);
+        };
+        // A used code is not kept; deleting it also makes a second use of it find nothing.
+        let Some(row) = sqlx::query("DELETE FROM pairing_codes WHERE id = $1 RETURNING organisation, role")
+            .bind(&id)
+            .fetch_optional(&mut *transaction)
+            .await?
         else {
             return Ok(None);
         };
@@ -1587,6 +1603,19 @@ struct StoredEntity {
     tombstone: Option<String>,
     /// Per field: the value (JSON) and its stamp.
     fields: HashMap<String, (String, String)>,
+}
+
+/// Deletes the pairing codes that expired by `now`: nothing needs them, and a code not kept cannot
+/// be guessed from a copy of the database.
+async fn delete_expired_codes(
+    connection: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM pairing_codes WHERE expires_at <= $1")
+        .bind(timestamp(now))
+        .execute(connection)
+        .await?;
+    Ok(())
 }
 
 /// A stamp as text that sorts as the stamps do: wall time, counter, then device id (all fixed width).

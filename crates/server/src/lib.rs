@@ -28,7 +28,7 @@ use crate::db::{Database, DatabaseLocation};
 use crate::error::ServeError;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::static_files::AppShell;
-use crate::storage::{NewPairingCode, Storage, StorageError};
+use crate::storage::{Storage, StorageError};
 
 pub struct Config {
     pub addr: IpAddr,
@@ -103,17 +103,20 @@ pub async fn create_organisation(
 ) -> Result<(OrganisationId, String), StorageError> {
     let now = Utc::now();
     let organisation = storage.create_organisation(name, now).await?;
-    let code = auth::new_pairing_code();
-    storage
-        .add_pairing_code(NewPairingCode {
-            code_hash: auth::pairing_code_hash(&code),
-            organisation,
-            role: DeviceRole::Coordinator,
-            expires_at: now + FIRST_CODE_LIFETIME,
-            created_by: None,
-        })
-        .await?;
+    let code = operator_pairing_code(storage, organisation, DeviceRole::Coordinator).await?;
     Ok((organisation, code))
+}
+
+/// A pairing code from the server's operator (`init`, the first start, `pairing-code`): valid for
+/// as long as the first coordinator's, made by no device.
+pub async fn operator_pairing_code(
+    storage: &dyn Storage,
+    organisation: OrganisationId,
+    role: DeviceRole,
+) -> Result<String, StorageError> {
+    let (code, stored) = auth::issue_pairing_code(organisation, role, Utc::now() + FIRST_CODE_LIFETIME, None);
+    storage.add_pairing_code(stored).await?;
+    Ok(code)
 }
 
 /// Prints how the first coordinator pairs, once, for the person who set the server up.

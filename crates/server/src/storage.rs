@@ -14,6 +14,7 @@ use spor_core::ids::{DeviceId, OrganisationId};
 use spor_core::protocol::DeviceInfo;
 use spor_core::sync::{Mutation, MutationResult, PullResponse};
 use thiserror::Error;
+use uuid::Uuid;
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -55,7 +56,10 @@ pub struct DeviceRecord {
 /// A pairing code to store (hashed) until it is used or expires.
 #[derive(Debug, Clone)]
 pub struct NewPairingCode {
+    /// How a coordinator names the code to cancel it (never the code, nor its hash).
+    pub id: Uuid,
     pub code_hash: Vec<u8>,
+    pub salt: Vec<u8>,
     pub organisation: OrganisationId,
     pub role: DeviceRole,
     pub expires_at: DateTime<Utc>,
@@ -95,10 +99,11 @@ pub trait Storage: Send + Sync + 'static {
     async fn add_pairing_code(&self, code: NewPairingCode) -> Result<(), StorageError>;
 
     /// Uses the code (once, before it expires) to pair `device`; `None` when the code is unknown,
-    /// used or expired, which the caller does not tell apart (no oracle for guessing codes).
+    /// used or expired, which the caller does not tell apart (no oracle for guessing codes). A used
+    /// code is deleted, and so is every expired one.
     async fn redeem_pairing_code(
         &self,
-        code_hash: &[u8],
+        typed_code: &str,
         device: NewDevice,
         now: DateTime<Utc>,
     ) -> Result<Option<Paired>, StorageError>;

@@ -1553,6 +1553,39 @@ async fn codes_made_by_a_revoked_device_do_not_pair(backend: Backend) {
     assert_eq!(pair(&server, &code).await.status(), StatusCode::OK);
 }
 
+/// A copy of the database does not give codes away: used and expired codes are gone, and the open
+/// one is kept only as a hash with a salt of its own.
+async fn pairing_codes_are_kept_salted_and_only_while_open(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let used = coordinator.code_for(DeviceRole::Volunteer).await.code;
+    assert_eq!(pair(&server, &used).await.status(), StatusCode::OK);
+    let (expired, stored) = spor_server::auth::issue_pairing_code(
+        server.storage.db.organisations().await.unwrap()[0].0,
+        DeviceRole::Volunteer,
+        Utc::now() - chrono::TimeDelta::minutes(1),
+        None,
+    );
+    server.storage.db.add_pairing_code(stored).await.unwrap();
+    let open = coordinator.code_for(DeviceRole::Kiosk).await.code;
+
+    assert_eq!(
+        pair(&server, &used).await.status(),
+        StatusCode::BAD_REQUEST,
+        "a code pairs once"
+    );
+    assert_eq!(pair(&server, &expired).await.status(), StatusCode::BAD_REQUEST);
+    let mut database = database(&server.storage).await;
+    let kept: Vec<Vec<u8>> = sqlx::query_scalar("SELECT code_hash FROM pairing_codes")
+        .fetch_all(&mut database)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1, "only the open code is kept");
+    let plain = spor_server::auth::hash(open.replace('-', "").as_bytes());
+    assert_ne!(kept[0], plain, "the open code is not kept as its plain hash");
+    assert_eq!(pair(&server, &open).await.status(), StatusCode::OK);
+}
+
 /// Pairing attempts, unknown tokens and health checks are limited per client address: one client's
 /// guessing slows that client alone.
 async fn requests_without_a_device_are_limited_per_client_address(backend: Backend) {
@@ -1942,8 +1975,8 @@ async fn an_erasure_reaches_the_participants_merged_into_the_erased_one(backend:
     assert!(matches!(again[0], Outcome::Rejected { .. }), "{again:?}");
 }
 
-/// The server's receive time of every change it holds, read straight from its database.
-async fn received_times(storage: &TestStorage) -> Vec<chrono::DateTime<Utc>> {
+/// A read-only look straight into the server's database.
+async fn database(storage: &TestStorage) -> sqlx::AnyConnection {
     let url = match &storage.location {
         Location::SqliteDir(dir) => format!(
             "sqlite://{}?mode=ro",
@@ -1951,9 +1984,14 @@ async fn received_times(storage: &TestStorage) -> Vec<chrono::DateTime<Utc>> {
         ),
         Location::PostgresUrl(url) => url.clone(),
     };
-    let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+    <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The server's receive time of every change it holds, read straight from its database.
+async fn received_times(storage: &TestStorage) -> Vec<chrono::DateTime<Utc>> {
+    let mut connection = database(storage).await;
     let times: Vec<String> = sqlx::query_scalar("SELECT received_at FROM changes ORDER BY seq")
         .fetch_all(&mut connection)
         .await
@@ -2008,6 +2046,7 @@ on_both_storages!(
     one_devices_flood_does_not_stall_another_organisations_sync,
     the_reference_scenarios_end_the_same_through_the_real_server,
     codes_made_by_a_revoked_device_do_not_pair,
+    pairing_codes_are_kept_salted_and_only_while_open,
 );
 
 #[tokio::test]
