@@ -8,6 +8,7 @@ use leptos_router::path;
 use crate::components::clock_warning::ClockWarning;
 use crate::components::kiosk_screen::KioskScreen;
 use crate::components::nav_bar::{NavBar, SettingsLink};
+use crate::components::revoked_banner::RevokedBanner;
 use crate::components::status_chip::StatusChip;
 use crate::components::survey_runner::SurveyRunner;
 use crate::components::update_banner::UpdateBanner;
@@ -105,6 +106,7 @@ fn Frame() -> impl IntoView {
             <main id="main" tabindex="-1">
                 {crate::store::demo_mode()
                     .then(|| view! { <p class="demo-banner" data-testid="demo-banner">{i18n.text(Key::DemoBanner)}</p> })}
+                <RevokedBanner />
                 <ClockWarning />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=TodayPage />

@@ -21,6 +21,7 @@ pub mod page;
 pub mod participant_item;
 pub mod radio_choices;
 pub mod reflections_section;
+pub mod revoked_banner;
 pub mod roster_row;
 pub mod stacked_bars;
 pub mod status_chip;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::access::DeviceRole;
-use spor_core::protocol::{DeviceInfo, PairingCodeResponse};
+use spor_core::protocol::{DeviceInfo, OpenPairingCode, PairingCodeResponse};
 
 use crate::components::confirm_notice::ConfirmNotice;
 use crate::contexts::i18n_context::use_i18n;
@@ -29,6 +29,15 @@ pub fn DevicesSection() -> impl IntoView {
             }
         }
     });
+    let open_codes = LocalResource::new(move || {
+        let client = client();
+        async move {
+            match client {
+                Some(client) => client.open_pairing_codes().await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
     let role = RwSignal::new(DeviceRole::Volunteer);
     let code = RwSignal::new(None::<PairingCodeResponse>);
     let error = RwSignal::new(None::<String>);
@@ -39,6 +48,7 @@ pub fn DevicesSection() -> impl IntoView {
                 Ok(created) => {
                     code.try_set(Some(created));
                     error.try_set(None);
+                    open_codes.refetch();
                 }
                 Err(failure) => {
                     error.try_set(Some(i18n.sync_error(&failure)));
@@ -46,6 +56,21 @@ pub fn DevicesSection() -> impl IntoView {
             }
         });
     };
+    let cancel = Callback::new(move |open: OpenPairingCode| {
+        let Some(client) = client() else { return };
+        spawn_local(async move {
+            match client.cancel_pairing_code(open.id).await {
+                Ok(_) => {
+                    // The code on screen may be the one cancelled: it pairs nothing now.
+                    code.try_set(None);
+                    open_codes.refetch();
+                }
+                Err(failure) => {
+                    error.try_set(Some(i18n.sync_error(&failure)));
+                }
+            }
+        });
+    });
     let revoke = Callback::new(move |device: DeviceInfo| {
         let Some(client) = client() else { return };
         spawn_local(async move {
@@ -89,6 +114,21 @@ pub fn DevicesSection() -> impl IntoView {
             </button>
             {move || code.get().map(|created| view! { <PairingCode created /> })}
             <p role="alert" class="error">{move || error.get()}</p>
+            <h3>{i18n.text(Key::DevicesOpenCodes)}</h3>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = open_codes.await.unwrap_or_default();
+                    if list.is_empty() {
+                        return view! { <p class="hint">{i18n.text(Key::DevicesNoOpenCodes)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="device-list" data-testid="open-codes">
+                            {list.into_iter().map(|open| view! { <OpenCodeItem open cancel /> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                })}
+            </Transition>
             <h3>{i18n.text(Key::DevicesList)}</h3>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -157,6 +197,36 @@ fn qr_svg_path(text: &str) -> Option<(i32, String)> {
         }
     }
     Some((qr.size() + 2 * border, path))
+}
+
+#[component]
+fn OpenCodeItem(open: OpenPairingCode, cancel: Callback<OpenPairingCode>) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = i18n.device_role(open.role);
+    let time = open
+        .expires_at
+        .with_timezone(&chrono::Local)
+        .format("%d.%m. %H:%M")
+        .to_string();
+    let made_by = match &open.made_by {
+        Some(name) => i18n.format(Key::DevicesMadeBy, &[("name", name)]),
+        None => i18n.t(Key::DevicesMadeOnServer).to_owned(),
+    };
+    let label = i18n.format(Key::DevicesCancelCodeLabel, &[("role", role), ("time", &time)]);
+    let stored = StoredValue::new(open);
+    view! {
+        <li class="device-item" data-testid="open-code">
+            <p>{i18n.format(Key::DevicesOpenCode, &[("role", role), ("time", &time)])} " · " {made_by}</p>
+            <button
+                type="button"
+                class="button secondary"
+                aria-label=label
+                on:click=move |_| cancel.run(stored.get_value())
+            >
+                {i18n.text(Key::DevicesCancelCode)}
+            </button>
+        </li>
+    }
 }
 
 #[component]

@@ -103,6 +103,11 @@ impl KioskContext {
     }
 }
 
+/// Leaves kiosk mode without the PIN: only for a device whose pairing was revoked and wiped.
+pub fn forget_kiosk_mode() {
+    LocalStorage::delete(STORAGE_KEY);
+}
+
 pub fn provide_kiosk(sync: SyncContext) -> KioskContext {
     let kiosk_device = Memo::new(move |_| {
         sync.link()

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use gloo_storage::Storage as _;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -164,6 +165,10 @@ impl SyncContext {
             }
             Some(Err(SyncError::Revoked)) => {
                 self.status.try_set(SyncStatus::Revoked);
+                // A revoked phone may be lost or stolen: its records go now, not after a tap.
+                spawn_local(async move {
+                    let _ = self.wipe_revoked_device().await;
+                });
             }
             Some(Err(error)) => {
                 let retry = matches!(
@@ -237,11 +242,32 @@ impl SyncContext {
     }
 
     /// After the user was told this device was revoked: delete its data and start afresh.
+    /// Deletes the organisation's records from this revoked device, leaves kiosk mode, and starts
+    /// again with a notice that says why (see `RevokedBanner`).
     pub async fn wipe_revoked_device(self) -> Result<(), SyncError> {
         store::shared().await?.wipe().await?;
+        crate::contexts::kiosk_context::forget_kiosk_mode();
+        remember_wipe();
         let _ = window().location().reload();
         Ok(())
     }
+}
+
+/// Where the app remembers, across the reload after a revoked device's wipe, to say why.
+const WIPED_KEY: &str = "spor.revoked_wipe";
+
+fn remember_wipe() {
+    let _ = gloo_storage::LocalStorage::set(WIPED_KEY, true);
+}
+
+/// Whether this device's records were deleted because it was revoked, and nobody has read that yet.
+pub fn wiped_after_revocation() -> bool {
+    gloo_storage::LocalStorage::get::<bool>(WIPED_KEY).unwrap_or(false)
+}
+
+/// The notice of the wipe was read.
+pub fn dismiss_wipe_notice() {
+    gloo_storage::LocalStorage::delete(WIPED_KEY);
 }
 
 pub fn provide_sync() -> SyncContext {

@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use spor_core::access::DeviceRole;
 use spor_core::ids::DeviceId;
 use spor_core::protocol::{
-    ApiError, DeviceInfo, PROTOCOL_HEADER, PROTOCOL_VERSION, PairRequest, PairResponse, PairingCodeRequest,
-    PairingCodeResponse, SERVER_TIME_HEADER,
+    ApiError, DeviceInfo, OpenPairingCode, PROTOCOL_HEADER, PROTOCOL_VERSION, PairRequest, PairResponse,
+    PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
 };
 use spor_core::sync::{PullResponse, PushResponse};
 use thiserror::Error;
@@ -112,6 +112,20 @@ impl ServerClient {
         )
         .await
         .map(|answer| answer.body)
+    }
+
+    /// The organisation's pairing codes not used yet (coordinators only).
+    pub async fn open_pairing_codes(&self) -> Result<Vec<OpenPairingCode>, SyncError> {
+        self.send("GET", "/api/v1/pairing-codes", None)
+            .await
+            .map(|answer| answer.body)
+    }
+
+    /// Cancels an unused pairing code; answers the codes still open (coordinators only).
+    pub async fn cancel_pairing_code(&self, id: uuid::Uuid) -> Result<Vec<OpenPairingCode>, SyncError> {
+        self.send("POST", &format!("/api/v1/pairing-codes/{id}/cancel"), None)
+            .await
+            .map(|answer| answer.body)
     }
 
     /// The organisation's devices (coordinators only).

@@ -101,6 +101,20 @@ pub struct DeviceInfo {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// `GET /api/v1/pairing-codes` (coordinators): a pairing code not used yet, so a coordinator can
+/// see what could still pair and cancel it. The code itself is never shown again.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenPairingCode {
+    pub id: uuid::Uuid,
+    pub role: DeviceRole,
+    pub expires_at: DateTime<Utc>,
+    /// The name of the device that made it; none when the server's operator made it.
+    #[serde(default)]
+    pub made_by: Option<String>,
+}
+
 /// The server's clock, sent as the `x-spor-server-time` header (RFC 3339) on every API answer, so
 /// the app can warn when its own clock is more than a day off.
 pub const SERVER_TIME_HEADER: &str = "x-spor-server-time";

@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 use spor_core::access::DeviceRole;
 use spor_core::ids::DeviceId;
 use spor_core::protocol::{
-    ApiError as ProtocolError, DeviceInfo, Health, HealthStatus, PROTOCOL_VERSION, PairRequest, PairResponse,
-    PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
+    ApiError as ProtocolError, DeviceInfo, Health, HealthStatus, OpenPairingCode, PROTOCOL_VERSION,
+    PairRequest, PairResponse, PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
 };
 use spor_core::rules;
 use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse};
@@ -52,7 +52,11 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/openapi.json", get(openapi_document))
         .route("/pair", post(pair))
-        .route("/pairing-codes", post(create_pairing_code))
+        .route(
+            "/pairing-codes",
+            post(create_pairing_code).get(open_pairing_codes),
+        )
+        .route("/pairing-codes/{id}/cancel", post(cancel_pairing_code))
         .route("/devices", get(devices))
         .route("/devices/{id}/revoke", post(revoke_device))
         .route("/sync/push", post(push))
@@ -107,7 +111,7 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Spor API", description = "Pairing, devices and sync for the Spor app (DESIGN.md section 4)."),
-    paths(health, pair, create_pairing_code, devices, revoke_device, push, pull),
+    paths(health, pair, create_pairing_code, open_pairing_codes, cancel_pairing_code, devices, revoke_device, push, pull),
     modifiers(&BearerToken),
 )]
 pub struct ApiDocument;
@@ -260,6 +264,75 @@ async fn create_pairing_code(
         role: request.role,
         expires_at,
     }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/pairing-codes",
+    params(("x-spor-protocol" = u32, Header, description = "The sync protocol version")),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The organisation's codes that could still pair, newest first (never the codes themselves)", body = Vec<OpenPairingCode>),
+        (status = 403, description = "Only coordinators see the codes", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 400, description = "No protocol version, or a malformed request", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
+    )
+)]
+async fn open_pairing_codes(
+    device: Device,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<OpenPairingCode>>, ApiError> {
+    if !device.role.manages_devices() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(Json(
+        state
+            .storage
+            .open_pairing_codes(device.organisation, Utc::now())
+            .await?,
+    ))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/pairing-codes/{id}/cancel",
+    params(
+        ("id" = Uuid, Path, description = "The code to cancel (its id from the list)"),
+        ("x-spor-protocol" = u32, Header, description = "The sync protocol version"),
+    ),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "Cancelled; the codes still open after it", body = Vec<OpenPairingCode>),
+        (status = 403, description = "Only coordinators cancel codes", body = ProtocolError),
+        (status = 404, description = "No such open code in this organisation", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 400, description = "No protocol version, or a malformed request", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
+    )
+)]
+async fn cancel_pairing_code(
+    device: Device,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<OpenPairingCode>>, ApiError> {
+    if !device.role.manages_devices() {
+        return Err(ApiError::Forbidden);
+    }
+    if !state.storage.cancel_pairing_code(device.organisation, id).await? {
+        return Err(ApiError::UnknownPairingCode);
+    }
+    tracing::info!(by = %device.id, code = %id, "pairing code cancelled");
+    Ok(Json(
+        state
+            .storage
+            .open_pairing_codes(device.organisation, Utc::now())
+            .await?,
+    ))
 }
 
 #[utoipa::path(

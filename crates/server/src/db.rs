@@ -21,7 +21,7 @@ use spor_core::attendance::Attendance;
 use spor_core::hlc::Hlc;
 use spor_core::ids::{AttendanceId, DeviceId, OrganisationId, ParticipantId};
 use spor_core::instruments::Instrument;
-use spor_core::protocol::DeviceInfo;
+use spor_core::protocol::{DeviceInfo, OpenPairingCode};
 use spor_core::rules;
 use spor_core::rules::attendance::{ArrivingCheckIn, Fold, MergedCheckIn};
 use spor_core::rules::erasure::Scrub;
@@ -459,6 +459,49 @@ impl Storage for Database {
             organisation_name,
             role,
         }))
+    }
+
+    async fn open_pairing_codes(
+        &self,
+        organisation: OrganisationId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OpenPairingCode>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT pairing_codes.id, pairing_codes.role, pairing_codes.expires_at, devices.name AS made_by \
+             FROM pairing_codes LEFT JOIN devices ON devices.id = pairing_codes.created_by \
+             WHERE pairing_codes.organisation = $1 AND pairing_codes.used_at IS NULL AND pairing_codes.expires_at > $2 \
+             AND (pairing_codes.created_by IS NULL OR devices.revoked_at IS NULL) \
+             ORDER BY pairing_codes.expires_at DESC",
+        )
+        .bind(organisation.0.to_string())
+        .bind(timestamp(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(OpenPairingCode {
+                    id: parse_uuid(row.get("id"), "pairing code id")?,
+                    role: DeviceRole::parse(row.get("role")).ok_or(StorageError::Corrupt("device role"))?,
+                    expires_at: parse_time(row.get("expires_at"))?,
+                    made_by: row.get("made_by"),
+                })
+            })
+            .collect()
+    }
+
+    async fn cancel_pairing_code(
+        &self,
+        organisation: OrganisationId,
+        id: Uuid,
+    ) -> Result<bool, StorageError> {
+        let mut writer = self.writer().await?;
+        let deleted = sqlx::query("DELETE FROM pairing_codes WHERE organisation = $1 AND id = $2")
+            .bind(organisation.0.to_string())
+            .bind(id.to_string())
+            .execute(&mut *writer)
+            .await?
+            .rows_affected();
+        Ok(deleted == 1)
     }
 
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StorageError> {

@@ -28,6 +28,8 @@ pub enum ServeError {
         "could not create the data directory {path}: {source}. Choose another with --data-dir or SPOR_DATA_DIR"
     )]
     DataDir { path: PathBuf, source: std::io::Error },
+    #[error("there is no organisation {0} on this server; `spor-server orgs` lists them")]
+    UnknownOrganisation(uuid::Uuid),
     #[error("could not open the database {location}: {source}")]
     Database { location: String, source: sqlx::Error },
     #[error("could not bring the database {location} up to date: {source}")]
@@ -77,6 +79,8 @@ pub enum ApiError {
     InvalidPairingCode,
     #[error("no such device in this organisation")]
     UnknownDevice,
+    #[error("no open pairing code with this id in this organisation")]
+    UnknownPairingCode,
     #[error("a device cannot remove itself; another coordinator's device can")]
     RevokeSelf,
     #[error("{message}")]
@@ -106,6 +110,7 @@ impl ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::InvalidPairingCode => (StatusCode::BAD_REQUEST, "invalid_pairing_code"),
             ApiError::UnknownDevice => (StatusCode::NOT_FOUND, "unknown_device"),
+            ApiError::UnknownPairingCode => (StatusCode::NOT_FOUND, "unknown_pairing_code"),
             ApiError::RevokeSelf => (StatusCode::CONFLICT, "revoke_self"),
             ApiError::BadRequest { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
                 (*status, "payload_too_large")

@@ -119,11 +119,18 @@ pub async fn operator_pairing_code(
     Ok(code)
 }
 
-/// Prints how the first coordinator pairs, once, for the person who set the server up.
+/// Prints how the first coordinator pairs, once, for the person who set the server up: on the
+/// terminal only, never through the log.
 pub fn print_first_code(settings: &Settings, organisation_name: &str, code: &str) {
     println!("Organisation \"{organisation_name}\" is ready.");
+    print_pairing_code(settings, organisation_name, DeviceRole::Coordinator, code);
+}
+
+/// Prints how a device pairs with an operator's code: on the terminal only, never through the log.
+pub fn print_pairing_code(settings: &Settings, organisation_name: &str, role: DeviceRole, code: &str) {
     println!(
-        "Pair the coordinator's device: open {} or enter the code {code} under Indstillinger (valid for {} days).",
+        "Pair the {} device of \"{organisation_name}\": open {} or enter the code {code} under Indstillinger (valid for {} days).",
+        role.as_str(),
         settings.pairing_link(code),
         FIRST_CODE_LIFETIME.num_days()
     );
@@ -211,6 +218,7 @@ pub async fn serve_on(
             .await
             .map_err(ServeError::Io);
     };
+    let app = security::with_strict_transport(app);
     // Another part of the process may have chosen a provider already; either is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.certificate, &tls.key)

@@ -3,12 +3,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use spor_core::access::DeviceRole;
 use spor_server::db::{Database, DatabaseLocation};
 use spor_server::error::ServeError;
 use spor_server::rate_limit::RateLimit;
 use spor_server::storage::Storage;
-use spor_server::{Config, Settings, TlsFiles, create_organisation, print_first_code, serve};
+use spor_server::{
+    Config, Settings, TlsFiles, create_organisation, operator_pairing_code, print_first_code,
+    print_pairing_code, serve,
+};
 use tracing_subscriber::EnvFilter;
+use uuid::Uuid;
 
 #[derive(Parser)]
 #[command(
@@ -84,6 +89,26 @@ enum Command {
         #[arg(long, env = "SPOR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+    /// List the organisations on this server: id and name.
+    Orgs {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Print a one-time pairing code for an existing organisation: how an operator lets in a new
+    /// coordinator when every coordinator's phone was lost or revoked.
+    PairingCode {
+        /// The organisation's id (see `spor-server orgs`).
+        #[arg(long)]
+        org: Uuid,
+        /// coordinator, volunteer or kiosk.
+        #[arg(long, default_value = "coordinator", value_parser = parse_role)]
+        role: DeviceRole,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The address phones use, for the pairing link.
+        #[arg(long, env = "SPOR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
     /// Copy the SQLite database to a file while the server runs (a consistent snapshot).
     Backup {
         /// The file to write; it must not exist yet.
@@ -93,10 +118,16 @@ enum Command {
     },
 }
 
+fn parse_role(text: &str) -> Result<DeviceRole, String> {
+    DeviceRole::parse(text).ok_or_else(|| format!("{text:?} is not a role: coordinator, volunteer or kiosk"))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The log goes to stderr: stdout carries what a command prints for the operator (codes, lists).
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("SPOR_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse().command).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,6 +177,37 @@ async fn run(command: Command) -> Result<(), ServeError> {
                 .await
                 .map_err(ServeError::Storage)?;
             print_first_code(&Settings::new(&public_url), org.trim(), &code);
+            db.close().await;
+            Ok(())
+        }
+        Command::Orgs { database } => {
+            let db = Database::open(&database.location()).await?;
+            let organisations = db.organisations().await.map_err(ServeError::Storage)?;
+            for (id, name) in &organisations {
+                println!("{}  {name}", id.0);
+            }
+            if organisations.is_empty() {
+                println!("No organisations yet: `spor-server init --org NAME` makes one.");
+            }
+            db.close().await;
+            Ok(())
+        }
+        Command::PairingCode {
+            org,
+            role,
+            database,
+            public_url,
+        } => {
+            let db = Database::open(&database.location()).await?;
+            let organisations = db.organisations().await.map_err(ServeError::Storage)?;
+            let Some((organisation, name)) = organisations.into_iter().find(|(id, _)| id.0 == org) else {
+                db.close().await;
+                return Err(ServeError::UnknownOrganisation(org));
+            };
+            let code = operator_pairing_code(&db, organisation, role)
+                .await
+                .map_err(ServeError::Storage)?;
+            print_pairing_code(&Settings::new(&public_url), &name, role, &code);
             db.close().await;
             Ok(())
         }

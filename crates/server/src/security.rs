@@ -38,3 +38,18 @@ pub fn with_security_headers(router: Router, content_security_policy: HeaderValu
         }
     }))
 }
+
+/// How long a browser that saw Spor over HTTPS keeps to HTTPS for its address: a year, so a phone on
+/// a hostile network is not talked down to plain HTTP (sent only when the server speaks TLS itself;
+/// behind a reverse proxy, the proxy sets it).
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+pub fn with_strict_transport(router: Router) -> Router {
+    router.layer(middleware::map_response(|mut response: Response| async move {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+        response
+    }))
+}

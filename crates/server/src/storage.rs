@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use spor_core::access::{DeviceRole, Topic};
 use spor_core::ids::{DeviceId, OrganisationId};
-use spor_core::protocol::DeviceInfo;
+use spor_core::protocol::{DeviceInfo, OpenPairingCode};
 use spor_core::sync::{Mutation, MutationResult, PullResponse};
 use thiserror::Error;
 use uuid::Uuid;
@@ -107,6 +107,17 @@ pub trait Storage: Send + Sync + 'static {
         device: NewDevice,
         now: DateTime<Utc>,
     ) -> Result<Option<Paired>, StorageError>;
+
+    /// The organisation's pairing codes that could still pair at `now`, newest first.
+    async fn open_pairing_codes(
+        &self,
+        organisation: OrganisationId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OpenPairingCode>, StorageError>;
+
+    /// Deletes a pairing code of `organisation` before it is used; false when it has no such code.
+    async fn cancel_pairing_code(&self, organisation: OrganisationId, id: Uuid)
+    -> Result<bool, StorageError>;
 
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>, StorageError>;
 

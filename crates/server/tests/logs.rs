@@ -75,8 +75,15 @@ fn logs_hold_no_tokens_codes_pseudonyms_or_answers() {
         (token, created["code"].as_str().unwrap().to_owned())
     });
 
-    let logs = server.logs();
+    let (printed, logs) = server.output();
     assert!(logs.contains("push"), "the pushes are logged: {logs}");
+    // The first coordinator's code is for the person at the terminal, never in the log.
+    assert!(printed.contains(&code), "{printed}");
+    assert!(
+        !logs.contains(&code),
+        "the first pairing code is in the log:\n{logs}"
+    );
+    let logs = printed.replace(&code, "") + &logs;
     let secret = token.split_once('.').unwrap().1;
     for (what, text) in [
         ("token secret", secret),

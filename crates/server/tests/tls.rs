@@ -44,14 +44,13 @@ async fn the_server_answers_https_with_its_certificate() {
         .resolve("localhost", ([127, 0, 0, 1], port).into())
         .build()
         .unwrap();
-    let health: serde_json::Value = client
-        .get(format!("{url}/api/v1/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = client.get(format!("{url}/api/v1/health")).send().await.unwrap();
+    // Having seen HTTPS, a browser keeps to it for this address.
+    assert_eq!(
+        answer.headers()["strict-transport-security"],
+        spor_server::security::STRICT_TRANSPORT_SECURITY
+    );
+    let health: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(health["status"], "ok");
 
     // A client that does not trust the certificate gets no answer.

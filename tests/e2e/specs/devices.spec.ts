@@ -55,7 +55,7 @@ test("a phone used alone with its clock three days ahead pairs later: all it rec
   await context.close();
 });
 
-test("a removed phone is told so, stops syncing, and deletes its data once its user says so", async ({ browser }) => {
+test("a removed phone deletes the organisation's data at its next sync, without a tap, and says why", async ({ browser }) => {
   const contexts = [await browser.newContext(), await browser.newContext()];
   const [coordinator, volunteer] = await Promise.all(contexts.map(phone));
   await pair(coordinator, server.url, server.coordinatorCode, "Koordinatorens telefon");
@@ -77,30 +77,65 @@ test("a removed phone is told so, stops syncing, and deletes its data once its u
   await coordinator.getByRole("button", { name: "Ja, fjern Lånt telefon" }).click();
   await expect(borrowed).toContainText("fjernet");
 
-  // Offline meanwhile, the phone records one more check-in; back online, it is told, and keeps
-  // everything until its user has read that.
+  // Offline meanwhile, the phone records one more check-in; back online, its next sync is refused,
+  // and the organisation's data goes at once, without anyone touching the phone.
   await contexts[1].setOffline(true);
   await volunteer.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
   await addPerson(volunteer, "Jens");
   await contexts[1].setOffline(false);
-  await expect(volunteer.getByTestId("status-chip")).toHaveText(/Fjernet fra foreningen/);
-  await openSettings(volunteer);
-  const notice = volunteer.getByTestId("sync-section").getByRole("alert");
-  await expect(notice).toContainText("En koordinator har fjernet denne enhed fra foreningen.");
-  let stored = await storedRecords(volunteer, ["participants", "attendance", "outbox"]);
-  expect(stored.participants.map((participant) => participant.pseudonym).sort()).toEqual(["Inge", "Jens"]);
-  expect(stored.outbox).toHaveLength(2);
-
-  await notice.getByRole("button", { name: "Slet data på enheden" }).click();
-  await expect(volunteer.getByTestId("sync-section")).toContainText("Denne enhed gemmer kun data her på enheden.");
-  stored = await storedRecords(volunteer, ["activities", "participants", "attendance", "outbox"]);
+  const banner = volunteer.getByTestId("revoked-banner");
+  await expect(banner).toContainText(
+    "En koordinator har fjernet denne enhed fra foreningen, så Spor har slettet foreningens data fra den.",
+  );
+  const stored = await storedRecords(volunteer, ["activities", "participants", "attendance", "outbox"]);
   expect(Object.values(stored).flat()).toEqual([]);
-  await volunteer.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
-  await expect(volunteer.getByText("Strikkeklub")).toHaveCount(0);
+  for (const [name, page] of [["I dag", "/"], ["Aktiviteter", "/activities"], ["Udvikling", "/trends"]]) {
+    await volunteer.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name }).click();
+    await expect(volunteer).toHaveURL(new RegExp(`${page}$`));
+    for (const gone of ["Strikkeklub", "Inge", "Jens"]) await expect(volunteer.getByText(gone, { exact: true })).toHaveCount(0);
+  }
+  await openSettings(volunteer);
+  await expect(volunteer.getByTestId("sync-section")).toContainText("Denne enhed gemmer kun data her på enheden.");
+
+  // Read once, the notice goes, also after a reload.
+  await banner.getByRole("button", { name: "Forstået" }).click();
+  await expect(banner).toHaveCount(0);
+  await volunteer.reload();
+  await expect(volunteer.getByTestId("sync-section")).toBeVisible();
+  await expect(banner).toHaveCount(0);
 
   // What it synced before it was removed stays with the organisation; what it never sent is gone.
   const names = fieldValues(await serverChanges(server.url, await deviceToken(coordinator)));
   expect(names).toContain("Inge");
   expect(names).not.toContain("Jens");
   for (const context of contexts) await context.close();
+});
+
+test("a coordinator sees the codes not used yet and cancels one, which then pairs nobody", async ({ browser }) => {
+  const context = await browser.newContext();
+  const coordinator = await phone(context);
+  await pair(coordinator, server.url, server.coordinatorCode, "Koordinatorens telefon");
+  await openSettings(coordinator);
+  const section = coordinator.getByTestId("devices-section");
+  await expect(section).toContainText("Ingen åbne koder.");
+
+  await section.getByLabel("Rolle for den nye enhed").selectOption("kiosk");
+  await section.getByRole("button", { name: "Lav en parringskode" }).click();
+  const code = (await section.getByTestId("pairing-code").textContent())!.trim();
+  const open = section.getByTestId("open-code");
+  await expect(open).toHaveCount(1);
+  await expect(open).toContainText("Kode til rollen Kiosk, virker til");
+  await expect(open).toContainText("lavet af Koordinatorens telefon");
+  await expect(open).not.toContainText(code);
+
+  await open.getByRole("button", { name: /^Annullér koden til rollen Kiosk, der virker til/ }).click();
+  await expect(section).toContainText("Ingen åbne koder.");
+  await expect(section.getByTestId("pairing-code")).toHaveCount(0);
+  const answer = await fetch(`${server.url}/api/v1/pair`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-spor-protocol": "1" },
+    body: JSON.stringify({ code }),
+  });
+  expect(answer.status).toBe(400);
+  await context.close();
 });

@@ -64,15 +64,18 @@ impl ServerProcess {
 }
 
 impl ServerProcess {
-    /// Kills the server and returns everything it printed, on stdout and stderr.
-    pub fn logs(mut self) -> String {
+    /// Kills the server and returns what it printed for the operator (stdout) and its log (stderr).
+    pub fn output(mut self) -> (String, String) {
         self.kill();
-        let mut logs = std::mem::take(&mut self.printed);
-        self.stdout.read_to_string(&mut logs).expect("stdout is readable");
+        let mut printed = std::mem::take(&mut self.printed);
+        self.stdout
+            .read_to_string(&mut printed)
+            .expect("stdout is readable");
+        let mut log = String::new();
         if let Some(mut stderr) = self.child.stderr.take() {
-            stderr.read_to_string(&mut logs).expect("stderr is readable");
+            stderr.read_to_string(&mut log).expect("stderr is readable");
         }
-        logs
+        (printed, log)
     }
 }
 
