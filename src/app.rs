@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::clock_warning::ClockWarning;
+use crate::components::hold_button::HoldButton;
 use crate::components::kiosk_screen::KioskScreen;
 use crate::components::nav_bar::{NavBar, SettingsLink};
 use crate::components::revoked_banner::RevokedBanner;
@@ -28,6 +29,9 @@ use crate::store;
 /// What fills the screen: the app, or a survey that must show nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
+    /// The device's role is not read yet: nothing of the frame shows before it is known (a kiosk
+    /// tablet must never flash the full app).
+    Starting,
     Frame,
     Kiosk,
     Handover,
@@ -44,9 +48,13 @@ pub fn App() -> impl IntoView {
     });
     let mode = Memo::new(move |_| {
         if kiosk.active() {
+            // Kiosk mode set on this device is known at once, from localStorage.
             Mode::Kiosk
-        } else if kiosk.handover.with(Option::is_some) {
+        } else if kiosk.handover().with(Option::is_some) {
             Mode::Handover
+        } else if !sync.link_known().get() {
+            // A device paired as a kiosk is known as one only once its pairing is read.
+            Mode::Starting
         } else {
             Mode::Frame
         }
@@ -56,6 +64,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             {move || match mode.get() {
+                Mode::Starting => ().into_any(),
                 Mode::Kiosk => view! { <KioskScreen /> }.into_any(),
                 Mode::Handover => view! { <HandoverScreen /> }.into_any(),
                 Mode::Frame => view! { <Frame /> }.into_any(),
@@ -64,11 +73,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// One participant answering on the volunteer's phone; the thank-you gives the phone back.
+/// One participant answering on the volunteer's phone, until the volunteer holds a button down to
+/// take it back (on the thank-you, or to stop mid-survey): a reload or the back button stays here.
 #[component]
 fn HandoverScreen() -> impl IntoView {
+    let i18n = use_i18n();
     let kiosk = use_kiosk();
-    let handed_over = kiosk.handover.get_untracked();
+    let handed_over = kiosk.handover().get_untracked();
+    let give_back = Callback::new(move |()| kiosk.give_back());
     view! {
         <main id="main" class="kiosk" tabindex="-1">
             {handed_over
@@ -78,11 +90,18 @@ fn HandoverScreen() -> impl IntoView {
                         <SurveyRunner
                             session
                             respondent=handed_over.respondent
-                            on_finished=Callback::new(move |()| kiosk.handover.set(None))
+                            on_finished=give_back
                             finish_label=Key::SurveyGiveBack
+                            guarded=true
                         />
                     }
                 })}
+            <HoldButton
+                label=i18n.t(Key::HandoverStop).to_owned()
+                hint=i18n.t(Key::HandoverHoldHint).to_owned()
+                on_held=give_back
+                test_id="stop-handover"
+            />
         </main>
     }
 }

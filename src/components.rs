@@ -11,6 +11,7 @@ pub mod devices_section;
 pub mod export_section;
 pub mod goals_section;
 pub mod headcount_counter;
+pub mod hold_button;
 pub mod kiosk_screen;
 pub mod mean_chart;
 pub mod nav_bar;

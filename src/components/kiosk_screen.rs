@@ -21,11 +21,14 @@ const THANKS: Duration = Duration::from_secs(8);
 #[component]
 pub fn KioskScreen() -> impl IntoView {
     let kiosk = use_kiosk();
+    // Only whether the kiosk is set up chooses the screen: a wrong PIN (which counts a miss in the
+    // settings) must not rebuild the start screen under the volunteer's fingers.
+    let set_up = Memo::new(move |_| kiosk.settings().with(Option::is_some));
     view! {
         <main id="main" class="kiosk" tabindex="-1">
-            {move || match kiosk.settings().get() {
-                Some(_) => view! { <KioskStart /> }.into_any(),
-                None => view! { <KioskDeviceSetup /> }.into_any(),
+            {move || match set_up.get() {
+                true => view! { <KioskStart /> }.into_any(),
+                false => view! { <KioskDeviceSetup /> }.into_any(),
             }}
         </main>
     }
@@ -42,8 +45,13 @@ fn KioskStart() -> impl IntoView {
         on_idle: Callback::new(move |()| session.set(None)),
     });
     // The survey as it is now: a built-in, or the newest version of the organisation's own.
+    let chosen = Memo::new(move |_| {
+        kiosk
+            .settings()
+            .with(|settings| settings.as_ref().map(|s| s.template))
+    });
     let loaded = LocalResource::new(move || {
-        let chosen = kiosk.settings().get().map(|settings| settings.template);
+        let chosen = chosen.get();
         async move {
             match chosen {
                 Some(id) => store::shared().await.ok()?.template(id).await.ok().flatten(),
@@ -115,16 +123,18 @@ fn LeaveKiosk() -> impl IntoView {
     let kiosk = use_kiosk();
     let open = RwSignal::new(false);
     let pin = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Key>);
+    let problem = RwSignal::new(None::<String>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        match kiosk.leave(&pin.get_untracked()) {
-            Ok(()) => problem.set(None),
-            Err(PinProblem::Wrong | PinProblem::Format) => {
-                pin.set(String::new());
-                problem.set(Some(Key::KioskWrongPin));
+        let outcome = kiosk.leave(&pin.get_untracked(), js_sys::Date::now());
+        pin.set(String::new());
+        problem.set(match outcome {
+            Ok(()) => None,
+            Err(PinProblem::Wrong | PinProblem::Format) => Some(i18n.t(Key::KioskWrongPin).to_owned()),
+            Err(PinProblem::Wait { seconds }) => {
+                Some(i18n.format(Key::KioskPinWait, &[("seconds", &seconds.to_string())]))
             }
-        }
+        });
     };
     view! {
         <div class="kiosk-leave">
@@ -148,7 +158,7 @@ fn LeaveKiosk() -> impl IntoView {
                         prop:value=move || pin.get()
                         on:input=move |event| pin.set(event_target_value(&event))
                     />
-                    <p role="alert" class="error">{move || problem.get().map(|key| i18n.t(key))}</p>
+                    <p role="alert" class="error">{move || problem.get()}</p>
                     <div class="button-row">
                         <button type="submit" class="button">{i18n.text(Key::KioskLeaveConfirm)}</button>
                         <button type="button" class="button secondary" on:click=move |_| open.set(false)>

@@ -4,6 +4,7 @@ use spor_core::Language;
 use spor_core::survey::{Answer, Question, QuestionKind};
 use spor_core::survey_session::{Screen, SurveySession};
 
+use crate::components::hold_button::HoldButton;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_speech::{UseSpeechOptions, UseSpeechReturn, use_speech};
 use crate::i18n::{Key, fill};
@@ -28,6 +29,9 @@ pub fn SurveyRunner(
     /// In a kiosk: after the thank-you has shown this long, return by itself.
     #[prop(default = None)]
     return_after: Option<std::time::Duration>,
+    /// On a handed-over phone: the thank-you's way back is held down by the volunteer, not tapped.
+    #[prop(optional)]
+    guarded: bool,
 ) -> impl IntoView {
     let respondent = StoredValue::new(respondent);
     let i18n = use_i18n();
@@ -102,9 +106,25 @@ pub fn SurveyRunner(
                             <p class="thanks-face" aria-hidden="true">"🙂"</p>
                             <h1>{text(Key::SurveyThanks)}</h1>
                             <p>{text(Key::SurveyThanksMore)}</p>
-                            <button type="button" class="button answer" on:click=move |_| on_finished.run(())>
-                                {text(finish_label)}
-                            </button>
+                            {if guarded {
+                                view! {
+                                    <p class="give-back">{text(finish_label)}</p>
+                                    <HoldButton
+                                        label=i18n.t(Key::HandoverTakeBack).to_owned()
+                                        hint=i18n.t(Key::HandoverHoldHint).to_owned()
+                                        on_held=on_finished
+                                        test_id="take-back"
+                                    />
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <button type="button" class="button answer" on:click=move |_| on_finished.run(())>
+                                        {text(finish_label)}
+                                    </button>
+                                }
+                                    .into_any()
+                            }}
                         </section>
                     }
                         .into_any();

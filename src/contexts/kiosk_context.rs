@@ -2,8 +2,9 @@
 //! stays in the survey until a volunteer's PIN lets it out; a device paired as a kiosk is always in
 //! it) and a single handover (one participant answers, then the phone goes back).
 //!
-//! The kiosk settings live in localStorage, so a reload, the back button or a deep link lands in
-//! the kiosk again. The PIN is kept only as a salted SHA-256.
+//! The kiosk settings and a handover live in localStorage, so a reload, the back button or a deep
+//! link lands in the kiosk or the handed-over survey again. The PIN is kept only as a salted
+//! SHA-256, and wrong PINs make the next try wait (spor-core's `kiosk::wait_after`).
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use spor_core::survey_session::SurveySession;
 use crate::contexts::sync_context::SyncContext;
 
 const STORAGE_KEY: &str = "spor.kiosk";
+const HANDOVER_KEY: &str = "spor.handover";
 const PIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=8;
 
 /// What a volunteer set when starting the kiosk.
@@ -25,11 +27,16 @@ pub struct KioskSettings {
     pub template: TemplateId,
     pub salt: String,
     pub pin_hash: String,
+    /// Wrong PINs in a row, and until when (ms since the epoch) the next try has to wait.
+    #[serde(default)]
+    pub misses: u32,
+    #[serde(default)]
+    pub wait_until_ms: f64,
 }
 
 /// A survey on a handed-over phone, and the pseudonym of the participant it is linked to (the only
-/// one they see).
-#[derive(Debug, Clone, PartialEq)]
+/// one they see). Kept across a reload as it was handed over: answers given so far are not kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HandedOver {
     pub session: SurveySession,
     pub respondent: Option<String>,
@@ -40,13 +47,17 @@ pub enum PinProblem {
     /// 4 to 8 digits.
     Format,
     Wrong,
+    /// Too many wrong PINs: the next try waits this many seconds more.
+    Wait {
+        seconds: u64,
+    },
 }
 
 #[derive(Clone, Copy)]
 pub struct KioskContext {
     settings: RwSignal<Option<KioskSettings>>,
     /// A survey handed over for one response, outside kiosk mode.
-    pub handover: RwSignal<Option<HandedOver>>,
+    handover: RwSignal<Option<HandedOver>>,
     /// Whether this device was paired as a kiosk (then it is always in kiosk mode).
     kiosk_device: Memo<bool>,
 }
@@ -80,6 +91,8 @@ impl KioskContext {
             template,
             pin_hash: pin_hash(&salt, pin),
             salt,
+            misses: 0,
+            wait_until_ms: 0.0,
         };
         // Private browsing may refuse storage: the kiosk then lasts until the page is closed.
         let _ = LocalStorage::set(STORAGE_KEY, &settings);
@@ -87,25 +100,60 @@ impl KioskContext {
         Ok(())
     }
 
-    /// Leaves kiosk mode when `pin` is the one it was started with.
-    pub fn leave(self, pin: &str) -> Result<(), PinProblem> {
-        let matches = self.settings.with_untracked(|settings| {
-            settings
-                .as_ref()
-                .is_some_and(|settings| pin_hash(&settings.salt, pin) == settings.pin_hash)
-        });
-        if !matches {
+    /// Leaves kiosk mode when `pin` is the one it was started with, at `now_ms`. After a few
+    /// wrong PINs the next try waits, longer after each miss, also across a reload.
+    pub fn leave(self, pin: &str, now_ms: f64) -> Result<(), PinProblem> {
+        let Some(mut settings) = self.settings.get_untracked() else {
             return Err(PinProblem::Wrong);
+        };
+        if now_ms < settings.wait_until_ms {
+            return Err(PinProblem::Wait {
+                seconds: ((settings.wait_until_ms - now_ms) / 1000.0).ceil() as u64,
+            });
         }
-        LocalStorage::delete(STORAGE_KEY);
-        self.settings.set(None);
-        Ok(())
+        if pin_hash(&settings.salt, pin) == settings.pin_hash {
+            LocalStorage::delete(STORAGE_KEY);
+            self.settings.set(None);
+            return Ok(());
+        }
+        settings.misses = settings.misses.saturating_add(1);
+        let wait = spor_core::kiosk::wait_after(settings.misses);
+        settings.wait_until_ms = now_ms + wait.as_millis() as f64;
+        let _ = LocalStorage::set(STORAGE_KEY, &settings);
+        self.settings.set(Some(settings));
+        if wait.is_zero() {
+            Err(PinProblem::Wrong)
+        } else {
+            Err(PinProblem::Wait {
+                seconds: wait.as_secs(),
+            })
+        }
+    }
+
+    /// The survey handed over, if one is.
+    pub fn handover(self) -> ReadSignal<Option<HandedOver>> {
+        self.handover.read_only()
+    }
+
+    /// Hands the phone over for one survey: the app shows only the survey until it is given back,
+    /// also after a reload.
+    pub fn hand_over(self, handed_over: HandedOver) {
+        let _ = LocalStorage::set(HANDOVER_KEY, &handed_over);
+        self.handover.set(Some(handed_over));
+    }
+
+    /// The phone is back with the volunteer.
+    pub fn give_back(self) {
+        LocalStorage::delete(HANDOVER_KEY);
+        self.handover.set(None);
     }
 }
 
-/// Leaves kiosk mode without the PIN: only for a device whose pairing was revoked and wiped.
+/// Leaves kiosk mode and any handover without the PIN: only for a device whose pairing was revoked
+/// and wiped.
 pub fn forget_kiosk_mode() {
     LocalStorage::delete(STORAGE_KEY);
+    LocalStorage::delete(HANDOVER_KEY);
 }
 
 pub fn provide_kiosk(sync: SyncContext) -> KioskContext {
@@ -115,7 +163,7 @@ pub fn provide_kiosk(sync: SyncContext) -> KioskContext {
     });
     let kiosk = KioskContext {
         settings: RwSignal::new(LocalStorage::get(STORAGE_KEY).ok()),
-        handover: RwSignal::new(None),
+        handover: RwSignal::new(LocalStorage::get(HANDOVER_KEY).ok()),
         kiosk_device,
     };
     provide_context(kiosk);

@@ -49,6 +49,8 @@ pub struct SyncContext {
     pending: RwSignal<u32>,
     last_synced: RwSignal<Option<DateTime<Utc>>>,
     link: RwSignal<Option<ServerLink>>,
+    /// Whether the pairing has been read from storage: until then the role is not known.
+    link_known: RwSignal<bool>,
     pulled_changes: RwSignal<u64>,
     clock_offset: RwSignal<Option<TimeDelta>>,
     scheduler: StoredValue<Scheduler, LocalStorage>,
@@ -70,6 +72,11 @@ impl SyncContext {
 
     pub fn link(self) -> ReadSignal<Option<ServerLink>> {
         self.link.read_only()
+    }
+
+    /// Whether the pairing (and so this device's role) has been read from storage.
+    pub fn link_known(self) -> ReadSignal<bool> {
+        self.link_known.read_only()
     }
 
     /// Whether this device's role allows `rule` (spor-core's `DeviceRole` rules); a device used
@@ -276,6 +283,7 @@ pub fn provide_sync() -> SyncContext {
         pending: RwSignal::new(0),
         last_synced: RwSignal::new(None),
         link: RwSignal::new(None),
+        link_known: RwSignal::new(false),
         pulled_changes: RwSignal::new(0),
         clock_offset: RwSignal::new(None),
         scheduler: StoredValue::new_local(Scheduler::default()),
@@ -283,11 +291,14 @@ pub fn provide_sync() -> SyncContext {
     provide_context(sync);
     spawn_local(async move {
         let Ok(store) = store::shared().await else {
+            // No storage (the app says so): a device used alone, as far as anyone can tell.
+            sync.link_known.set(true);
             return;
         };
         let link = store.server_link().await.ok().flatten();
         let paired = link.is_some();
         sync.link.set(link);
+        sync.link_known.set(true);
         sync.refresh_pending().await;
         if paired {
             sync.status.set(SyncStatus::Idle);

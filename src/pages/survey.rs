@@ -60,7 +60,7 @@ pub fn SurveyPage() -> impl IntoView {
                     mode: chosen.mode,
                 },
             );
-            kiosk.handover.try_set(Some(HandedOver { session, respondent }));
+            kiosk.hand_over(HandedOver { session, respondent });
         });
     };
     view! {

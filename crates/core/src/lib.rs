@@ -12,6 +12,7 @@ pub mod goal;
 pub mod hlc;
 pub mod ids;
 pub mod instruments;
+pub mod kiosk;
 pub mod language;
 pub mod month_pack;
 pub mod organisation;

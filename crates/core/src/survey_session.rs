@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{ActivityId, DeviceId, ParticipantId, ResponseId};
 use crate::language::Language;
@@ -12,7 +13,7 @@ use crate::survey::{AdministrationMode, Answer, Question, SurveyResponse, Survey
 use crate::validation::Problem;
 
 /// Where the participant is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Screen {
     /// Dansk or English, per respondent.
     Language,
@@ -23,7 +24,7 @@ pub enum Screen {
 }
 
 /// What the volunteer set up before handing over.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Handover {
     pub activity: ActivityId,
     pub date: NaiveDate,
@@ -32,7 +33,8 @@ pub struct Handover {
     pub mode: AdministrationMode,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Serialisable, so a handed-over phone stays in the survey across a reload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SurveySession {
     template: SurveyTemplate,
     handover: Handover,

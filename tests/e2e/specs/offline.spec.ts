@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { launchOptions } from "../support/browser";
 import { expect, serviceWorkerInControl, test } from "../support/fixtures";
+import { takeBack } from "../support/handover";
 import { storedRecords } from "../support/idb";
 import { createActivity } from "../support/register";
 import { startServer } from "../support/server";
@@ -88,7 +89,7 @@ test("a new version waits, while a survey is being answered, for the tap before 
     await page.getByRole("button", { name: "Glad", exact: true }).click();
     await page.getByRole("button", { name: "Send mine svar" }).click();
     await expect(page.getByRole("heading", { name: "Tak for dine svar!" })).toBeVisible();
-    await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+    await takeBack(page);
     // One response, with all three answers.
     const answered = async () => (await storedRecords(page, ["responses"])).responses.map((response) => Object.keys(response.answers).length);
     expect(await answered()).toEqual([3]);

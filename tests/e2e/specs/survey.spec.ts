@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, serviceWorkerInControl, test } from "../support/fixtures";
+import { holdDown, takeBack } from "../support/handover";
 import { type StoredRecord, storedRecords } from "../support/idb";
 import { addPerson, createActivity } from "../support/register";
 
@@ -98,14 +99,30 @@ test("a full WHO-5 in kiosk mode, offline, in Danish: stored once, timed out whe
   await expect(start).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toHaveCount(0);
 
-  // Only the volunteer's PIN lets the device out.
+  // Only the volunteer's PIN lets the device out, and guessing it slows down: after five wrong
+  // PINs even the right one waits 30 s, also after a reload.
+  const pin = page.getByLabel("Den frivilliges PIN-kode");
+  const leave = page.getByRole("button", { name: "Afslut", exact: true });
   await start.getByRole("button", { name: "Afslut kiosken" }).click();
-  await page.getByLabel("Den frivilliges PIN-kode").fill("1111");
-  await page.getByRole("button", { name: "Afslut", exact: true }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Forkert PIN-kode." })).toBeVisible();
+  for (const guess of ["1111", "2222", "3333", "4444"]) {
+    await pin.fill(guess);
+    await leave.click();
+    await expect(page.getByRole("alert").filter({ hasText: "Forkert PIN-kode." })).toBeVisible();
+  }
+  await pin.fill("5555");
+  await leave.click();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "For mange forkerte PIN-koder. Prøv igen om 30 sekunder." }),
+  ).toBeVisible();
+  await page.reload();
+  await start.getByRole("button", { name: "Afslut kiosken" }).click();
+  await pin.fill("2468");
+  await leave.click();
+  await expect(page.getByRole("alert").filter({ hasText: /Prøv igen om \d+ sekunder/ })).toBeVisible();
   await expect(start).toBeVisible();
-  await page.getByLabel("Den frivilliges PIN-kode").fill("2468");
-  await page.getByRole("button", { name: "Afslut", exact: true }).click();
+  await page.clock.fastForward("00:31");
+  await pin.fill("2468");
+  await leave.click();
   await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toBeVisible();
 });
 
@@ -128,7 +145,8 @@ test("a handed-over phone: the participant answers in English, skips a question,
   await page.getByRole("button", { name: "Happy", exact: true }).click();
   await page.getByRole("button", { name: "Send my answers" }).click();
   await expect(page.getByRole("heading", { name: "Thank you for your answers!" })).toBeVisible();
-  await page.getByRole("button", { name: "Hand the phone back" }).click();
+  await expect(page.getByText("Hand the phone back", { exact: true })).toBeVisible();
+  await takeBack(page);
   await expect(page.getByRole("heading", { level: 1, name: "Spørgeskema" })).toBeVisible();
 
   const [response] = await storedResponses(page);
@@ -183,7 +201,7 @@ test("a coordinator builds a survey, answers it, edits it and answers the new ve
     for (const reply of replies) await page.getByRole("button", { name: reply, exact: true }).click();
     await page.getByRole("button", { name: "Send mine svar" }).click();
     await expect(page.getByRole("heading", { name: "Tak for dine svar!" })).toBeVisible();
-    await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+    await takeBack(page);
   }
   await answer(["Glad"]);
 
@@ -226,7 +244,7 @@ test("a survey attached to an activity every 4 weeks is suggested on Today until
   await page.getByRole("button", { name: "Dansk" }).click();
   for (const [, answer] of WHO5) await page.getByRole("button", { name: answer, exact: true }).click();
   await page.getByRole("button", { name: "Send mine svar" }).click();
-  await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+  await takeBack(page);
 
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
   await expect(page.getByRole("heading", { level: 2, name: "Hvem kom?" })).toBeVisible();
@@ -255,7 +273,48 @@ test("answers linked to a participant who agreed show that participant only thei
   await page.getByRole("button", { name: "Dansk" }).click();
   for (const [, answer] of WHO5) await page.getByRole("button", { name: answer, exact: true }).click();
   await page.getByRole("button", { name: "Send mine svar" }).click();
-  await page.getByRole("button", { name: "Giv telefonen tilbage" }).click();
+  await takeBack(page);
   const [response] = await storedResponses(page);
   expect(response.participant).toEqual(expect.any(String));
+});
+
+test("a handed-over phone stays in the survey after a reload, the back button and a tap; the volunteer holds to take it back", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await createActivity(page, "Gåtur");
+  await addPerson(page, "Søren");
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+  await page.getByRole("button", { name: "Giv telefonen videre" }).click();
+  await page.getByRole("button", { name: "Dansk" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(WHO5[0][0]);
+
+  // Mid-survey: a reload and the back button land in the survey again, never in the app.
+  await page.reload();
+  await expect(page.getByTestId("survey-runner")).toBeVisible();
+  await page.goBack();
+  await expect(page.getByTestId("survey-runner")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toHaveCount(0);
+  await expect(page.getByText("Søren", { exact: true })).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Dansk" }).click();
+  for (const [, answer] of WHO5) await page.getByRole("button", { name: answer, exact: true }).click();
+  await page.getByRole("button", { name: "Send mine svar" }).click();
+  await expect(page.getByRole("heading", { name: "Tak for dine svar!" })).toBeVisible();
+
+  // A tap on the way back does nothing but say it is the volunteer's, and a reload stays too.
+  const hint = page.locator("#hold-hint-take-back");
+  await expect(hint).toHaveText("Kun for den frivillige: hold knappen nede i 2 sekunder.");
+  await expect(hint).toHaveClass(/visually-hidden/);
+  await page.getByTestId("take-back").click();
+  await expect(hint).not.toHaveClass(/visually-hidden/);
+  await expect(page.getByTestId("survey-runner")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("survey-runner")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toHaveCount(0);
+
+  // Held down by the volunteer, the phone is back in the app; the one response is stored.
+  await holdDown(page, "stop-handover");
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toBeVisible();
+  expect(await storedResponses(page)).toHaveLength(1);
 });
