@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use spor_core::survey_session::SurveySession;
 
 use crate::components::clock_warning::ClockWarning;
 use crate::components::hold_button::HoldButton;
@@ -81,21 +82,29 @@ fn HandoverScreen() -> impl IntoView {
     let kiosk = use_kiosk();
     let handed_over = kiosk.handover().get_untracked();
     let give_back = Callback::new(move |()| kiosk.give_back());
+    let template = handed_over.as_ref().map(|handed_over| handed_over.template);
+    let loaded = LocalResource::new(move || async move {
+        match template {
+            Some(id) => store::shared().await.ok()?.template(id).await.ok().flatten(),
+            None => None,
+        }
+    });
     view! {
         <main id="main" class="kiosk" tabindex="-1">
-            {handed_over
-                .map(|handed_over| {
-                    let session = RwSignal::new(handed_over.session);
-                    view! {
-                        <SurveyRunner
-                            session
-                            respondent=handed_over.respondent
-                            on_finished=give_back
-                            finish_label=Key::SurveyGiveBack
-                            guarded=true
-                        />
-                    }
-                })}
+            {move || {
+                let template = loaded.get().flatten()?;
+                let handed_over = handed_over.clone()?;
+                let session = RwSignal::new(SurveySession::new(template, handed_over.setup));
+                Some(view! {
+                    <SurveyRunner
+                        session
+                        respondent=handed_over.respondent
+                        on_finished=give_back
+                        finish_label=Key::SurveyGiveBack
+                        guarded=true
+                    />
+                })
+            }}
             <HoldButton
                 label=i18n.t(Key::HandoverStop).to_owned()
                 hint=i18n.t(Key::HandoverHoldHint).to_owned()

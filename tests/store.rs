@@ -1016,6 +1016,47 @@ mod surveys {
     }
 
     #[wasm_bindgen_test]
+    async fn an_answer_leaves_a_volunteers_phone_once_the_server_has_it_and_stays_on_a_coordinators() {
+        use spor::store::ServerLink;
+        use spor_core::access::DeviceRole;
+        use spor_core::sync::{MutationResult, Outcome};
+
+        for (role, kept) in [(DeviceRole::Volunteer, 0), (DeviceRole::Coordinator, 1)] {
+            let store = fresh_store(&format!("spor-test-minimise-{}", role.as_str())).await;
+            store
+                .save_server_link(&ServerLink {
+                    device: DeviceId::generate(),
+                    token: "id.secret".into(),
+                    role,
+                    organisation: OrganisationId::generate(),
+                    organisation_name: "Café Nord".into(),
+                    paired_at: Utc::now(),
+                })
+                .await
+                .unwrap();
+            let id = store.save_response(&who5([4, 4, 4, 4, 4])).await.unwrap();
+            assert_eq!(
+                store.responses().await.unwrap().len(),
+                1,
+                "kept until the server has it"
+            );
+            let sent = store.outbox_batch(None, 10).await.unwrap();
+            store
+                .acknowledge(
+                    &sent,
+                    &[MutationResult {
+                        id,
+                        outcome: Outcome::Applied,
+                    }],
+                )
+                .await
+                .unwrap();
+            assert_eq!(store.responses().await.unwrap().len(), kept, "{role:?}");
+            store.close();
+        }
+    }
+
+    #[wasm_bindgen_test]
     async fn editing_an_answered_template_keeps_the_old_version_for_its_responses() {
         use spor_core::language::Texts;
         use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};

@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use spor_core::access::DeviceRole;
 use spor_core::export::{Export, Records, Selection, Separator};
 use spor_core::trends::Query;
 
 use crate::components::outcome_message::OutcomeMessage;
 use crate::components::radio_choices::RadioChoices;
 use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
@@ -27,6 +29,7 @@ enum Download {
 #[component]
 pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
     let i18n = use_i18n();
+    let shows_answers = use_sync().role_allows(DeviceRole::keeps_answers);
     let separator = RwSignal::new(Separator::Semicolon);
     let working = RwSignal::new(false);
     let message = RwSignal::new(None::<(bool, String)>);
@@ -124,6 +127,8 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
                     (Download::Workbook, Key::ExportXlsx),
                 ]
                     .into_iter()
+                    // Answers are exported by coordinators only (a volunteer's device holds none).
+                    .filter(move |(download, _)| *download != Download::ResponsesCsv || shows_answers.get_untracked())
                     .map(|(download, key)| {
                         view! {
                             <button

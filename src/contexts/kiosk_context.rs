@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use spor_core::access::DeviceRole;
 use spor_core::ids::{ActivityId, TemplateId};
-use spor_core::survey_session::SurveySession;
+use spor_core::survey_session::Handover;
 
 use crate::contexts::sync_context::SyncContext;
 
@@ -34,11 +34,13 @@ pub struct KioskSettings {
     pub wait_until_ms: f64,
 }
 
-/// A survey on a handed-over phone, and the pseudonym of the participant it is linked to (the only
-/// one they see). Kept across a reload as it was handed over: answers given so far are not kept.
+/// A survey handed over on a volunteer's phone: which survey, as the volunteer set it up, and the
+/// pseudonym of the participant it is linked to (the only one they see). Kept across a reload; the
+/// survey then starts again (answers given so far are not kept anywhere).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HandedOver {
-    pub session: SurveySession,
+    pub template: TemplateId,
+    pub setup: Handover,
     pub respondent: Option<String>,
 }
 

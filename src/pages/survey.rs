@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::access::DeviceRole;
-use spor_core::survey_session::{Handover, SurveySession};
+use spor_core::survey_session::Handover;
 
 use crate::components::kiosk_screen::KioskPinForm;
 use crate::components::page::Page;
@@ -51,16 +51,16 @@ pub fn SurveyPage() -> impl IntoView {
             let Ok((Some(template), respondent)) = found.await else {
                 return;
             };
-            let session = SurveySession::new(
-                template,
-                Handover {
+            kiosk.hand_over(HandedOver {
+                template: template.id,
+                setup: Handover {
                     activity: chosen.activity,
                     date: chrono::Local::now().date_naive(),
                     participant: chosen.participant,
                     mode: chosen.mode,
                 },
-            );
-            kiosk.hand_over(HandedOver { session, respondent });
+                respondent,
+            });
         });
     };
     view! {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{Datelike, Local, Months, NaiveDate};
 use leptos::prelude::*;
 use spor_core::Language;
+use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
 use spor_core::goal::{Goal, GoalMetric};
 use spor_core::ids::ActivityId;
@@ -80,7 +81,10 @@ const GRANULARITIES: [(Granularity, Key); 3] = [
 #[component]
 pub fn TrendsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let pulled = use_sync().pulled_changes();
+    let sync = use_sync();
+    let pulled = sync.pulled_changes();
+    // A volunteer's phone or a kiosk shows attendance only: survey figures are the coordinators'.
+    let shows_answers = sync.role_allows(DeviceRole::keeps_answers);
     let dataset = LocalResource::new(move || {
         pulled.track();
         async {
@@ -186,6 +190,14 @@ pub fn TrendsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match (dataset.await, activities.await) {
                         (Ok(dataset), Ok(activities)) => {
+                            let dataset = if shows_answers.get() {
+                                dataset
+                            } else {
+                                Arc::new(Dataset {
+                                    responses: Vec::new(),
+                                    ..(*dataset).clone()
+                                })
+                            };
                             let computed = dataset.clone();
                             let trends = Memo::new(move |_| {
                                 query.get().map(|query| {

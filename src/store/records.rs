@@ -695,9 +695,12 @@ impl Store {
     }
 
     /// Everything this device holds, as a backup file's contents.
+    /// Everything on this device, as far as its role may hold it (`Backup::for_role`): a volunteer's
+    /// backup and exports carry no survey answers.
     pub async fn export_backup(&self) -> Result<Backup, StoreError> {
         let action = "read everything for the backup";
         let device = self.device_id().await?;
+        let role = self.server_link().await?.map(|link| link.role);
         let stores = RECORD_STORES;
         let transaction = self
             .transaction(&stores, TransactionMode::ReadOnly, action)
@@ -712,7 +715,7 @@ impl Store {
                 .map_err(StoreError::database(action))?;
             contents.push(js_sys::Array::from_iter(values));
         }
-        Ok(Backup {
+        let backup = Backup {
             format: BACKUP_FORMAT.to_owned(),
             version: BACKUP_VERSION,
             exported_at: Utc::now(),
@@ -726,6 +729,10 @@ impl Store {
             responses: from_js(contents[6].clone().into(), "survey response")?,
             goals: from_js(contents[7].clone().into(), "goal")?,
             reflections: from_js(contents[8].clone().into(), "reflection")?,
+        };
+        Ok(match role {
+            Some(role) => backup.for_role(role),
+            None => backup,
         })
     }
 

@@ -246,19 +246,31 @@ impl Store {
             .enumerate()
             .map(|(index, (seq, id))| (*id, (index, *seq)))
             .collect();
+        let keeps_answers = self
+            .server_link()
+            .await?
+            .is_none_or(|link| link.role.keeps_answers());
         let transaction = self
             .transaction(
-                &[OUTBOX, DEAD_LETTERS, ATTENDANCE, ATTENDANCE_EVENTS, TREND_STALE],
+                &[
+                    OUTBOX,
+                    DEAD_LETTERS,
+                    ATTENDANCE,
+                    ATTENDANCE_EVENTS,
+                    RESPONSES,
+                    TREND_STALE,
+                ],
                 TransactionMode::ReadWrite,
                 action,
             )
             .await?;
         let store = |name| transaction.store(name).map_err(StoreError::database(action));
-        let (outbox, dead_letters, attendance, events) = (
+        let (outbox, dead_letters, attendance, events, responses) = (
             store(OUTBOX)?,
             store(DEAD_LETTERS)?,
             store(ATTENDANCE)?,
             store(ATTENDANCE_EVENTS)?,
+            store(RESPONSES)?,
         );
         let mut touched = StaleMonths::default();
         let mut acknowledged = Acknowledged::default();
@@ -315,6 +327,17 @@ impl Store {
                     acknowledged.done += 1;
                 }
                 Outcome::Applied | Outcome::Duplicate { canonical: None } | Outcome::Conflict { .. } => {
+                    // Safely on the server, an answer leaves a device whose role does not keep
+                    // answers (a volunteer's phone, a kiosk): data minimisation.
+                    if !keeps_answers
+                        && let Change::SurveyResponse { response } = &sent.entry(index)?.mutation.change
+                    {
+                        responses
+                            .delete(response.id.to_string().into())
+                            .await
+                            .map_err(StoreError::database(action))?;
+                        touched.add(response.activity, response.date);
+                    }
                     acknowledged.done += 1;
                 }
             }

@@ -79,6 +79,13 @@ impl DeviceRole {
         self == DeviceRole::Coordinator
     }
 
+    /// Whether a device with this role keeps survey answers once the server has them, and shows
+    /// survey figures: only a role that may read answers back (a coordinator). A volunteer's phone
+    /// or a kiosk holds an answer only until it is safely on the server (data minimisation).
+    pub fn keeps_answers(self) -> bool {
+        self.may_pull(Topic::SurveyResponse)
+    }
+
     /// Whether this role may create pairing codes, list devices and revoke them.
     pub fn manages_devices(self) -> bool {
         self == DeviceRole::Coordinator

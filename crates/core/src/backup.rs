@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::access::{DeviceRole, Topic};
 use crate::activity::Activity;
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::goal::Goal;
@@ -99,6 +100,39 @@ impl BackupError {
 }
 
 impl Backup {
+    /// What a device with `role` puts in its backup: only what that role may pull from the
+    /// organisation (a volunteer's backup holds no survey answers and no reflections), so a backup
+    /// file never holds more than the phone may show.
+    pub fn for_role(mut self, role: DeviceRole) -> Backup {
+        let may = |topic| role.may_pull(topic);
+        if !may(Topic::Activity) {
+            self.activities.clear();
+        }
+        if !may(Topic::Participant) {
+            self.participants.clear();
+        }
+        if !may(Topic::Attendance) {
+            self.attendance.clear();
+            self.attendance_events.clear();
+        }
+        if !may(Topic::Headcount) {
+            self.headcounts.clear();
+        }
+        if !may(Topic::Template) {
+            self.templates.clear();
+        }
+        if !may(Topic::SurveyResponse) {
+            self.responses.clear();
+        }
+        if !may(Topic::Goal) {
+            self.goals.clear();
+        }
+        if !may(Topic::Reflection) {
+            self.reflections.clear();
+        }
+        self
+    }
+
     /// Reads and checks a backup file: the format, the version, and every record's rules.
     pub fn parse(text: &str, context: Context) -> Result<Backup, BackupError> {
         let value: serde_json::Value =
@@ -497,6 +531,50 @@ mod tests {
         assert!(plan.attendance.is_empty());
         assert_eq!(plan.attendance_events.len(), 1);
         assert_eq!(plan.attendance_events[0].attendance, local.id);
+    }
+
+    #[test]
+    fn a_backup_holds_only_what_the_devices_role_may_pull() {
+        use crate::ids::ReflectionId;
+        let activity = ActivityId::generate();
+        let soren = person("Søren");
+        let mut backup = empty();
+        backup.attendance.push(attend(soren.id, activity));
+        backup.participants.push(soren);
+        let template = Instrument::Who5.template();
+        backup.responses.push(SurveyResponse {
+            id: crate::ids::ResponseId::generate(),
+            template: template.id,
+            template_version: template.version,
+            activity,
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            participant: None,
+            answers: Default::default(),
+            mode: Default::default(),
+            language: Language::Da,
+            recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: DeviceId::generate(),
+        });
+        backup.reflections.push(Reflection {
+            id: ReflectionId::generate(),
+            activity,
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+            text: "Flere kom.".into(),
+            written_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        });
+
+        assert_eq!(backup.clone().for_role(DeviceRole::Coordinator), backup);
+        let volunteer = backup.clone().for_role(DeviceRole::Volunteer);
+        assert_eq!(volunteer.participants, backup.participants);
+        assert_eq!(volunteer.attendance, backup.attendance);
+        assert!(
+            volunteer.responses.is_empty(),
+            "no answers in a volunteer's backup"
+        );
+        assert!(volunteer.reflections.is_empty());
+        let kiosk = backup.clone().for_role(DeviceRole::Kiosk);
+        assert!(kiosk.participants.is_empty() && kiosk.attendance.is_empty() && kiosk.responses.is_empty());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::survey::{AdministrationMode, Answer, Question, SurveyResponse, Survey
 use crate::validation::Problem;
 
 /// Where the participant is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     /// Dansk or English, per respondent.
     Language,
@@ -23,7 +23,7 @@ pub enum Screen {
     Review,
 }
 
-/// What the volunteer set up before handing over.
+/// What the volunteer set up before handing over (kept across a reload of a handed-over phone).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Handover {
     pub activity: ActivityId,
@@ -33,8 +33,7 @@ pub struct Handover {
     pub mode: AdministrationMode,
 }
 
-/// Serialisable, so a handed-over phone stays in the survey across a reload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SurveySession {
     template: SurveyTemplate,
     handover: Handover,

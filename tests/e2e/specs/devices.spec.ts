@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
+import { takeBack } from "../support/handover";
 import { storedRecords } from "../support/idb";
 import { addPerson, createActivity, localDate } from "../support/register";
 import { type RunningServer, startServer } from "../support/server";
@@ -95,7 +96,7 @@ test("a removed phone deletes the organisation's data at its next sync, without 
     for (const gone of ["Strikkeklub", "Inge", "Jens"]) await expect(volunteer.getByText(gone, { exact: true })).toHaveCount(0);
   }
   await openSettings(volunteer);
-  await expect(volunteer.getByTestId("sync-section")).toContainText("Denne enhed gemmer kun data her på enheden.");
+  await expect(volunteer.getByTestId("sync-section")).toContainText("Denne enhed gemmer kun data her på enheden, også svar på spørgeskemaer.");
 
   // Read once, the notice goes, also after a reload.
   await banner.getByRole("button", { name: "Forstået" }).click();
@@ -138,4 +139,45 @@ test("a coordinator sees the codes not used yet and cancels one, which then pair
   });
   expect(answer.status).toBe(400);
   await context.close();
+});
+
+test("a volunteer's phone keeps an answer only until the server has it, and shows and exports no survey figures", async ({
+  browser,
+}) => {
+  const contexts = [await browser.newContext(), await browser.newContext()];
+  const [coordinator, volunteer] = await Promise.all(contexts.map(phone));
+  await pair(coordinator, server.url, server.coordinatorCode, "Koordinatorens telefon");
+  await pair(volunteer, server.url, await pairingCode(server.url, await deviceToken(coordinator), "volunteer"), "Frivilligs telefon");
+
+  // Someone came, and a participant answers the WHO-5 on the volunteer's phone.
+  await createActivity(volunteer, "Strikkeklub");
+  await addPerson(volunteer, "Inge");
+  await volunteer.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
+  await volunteer.getByRole("button", { name: "Giv telefonen videre" }).click();
+  await volunteer.getByRole("button", { name: "Dansk" }).click();
+  const answers = ["Hele tiden", "Det meste af tiden", "Lidt mere end halvdelen af tiden", "Lidt af tiden", "Lidt af tiden"];
+  for (const answer of answers) {
+    await volunteer.getByRole("button", { name: answer, exact: true }).click();
+  }
+  await volunteer.getByRole("button", { name: "Send mine svar" }).click();
+  await takeBack(volunteer);
+
+  // Once the server has it, it is gone from the phone; the coordinator has it.
+  await openSettings(volunteer);
+  await volunteer.getByRole("button", { name: "Synkronisér nu" }).click();
+  await expect(volunteer.getByTestId("sync-waiting")).toHaveText("0 ændringer");
+  await expect.poll(async () => (await storedRecords(volunteer, ["responses"])).responses).toEqual([]);
+  const changes = await serverChanges(server.url, await deviceToken(coordinator));
+  expect(changes.filter((change) => change.type === "survey_response")).toHaveLength(1);
+
+  // The coordinator sees the WHO-5 in Trends and may export answers; the volunteer sees neither.
+  await coordinator.reload();
+  await coordinator.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
+  await expect(coordinator.getByTestId("chart-who5")).toHaveCount(1);
+  await expect(coordinator.getByRole("button", { name: "Besvarelser som CSV" })).toBeVisible();
+  await volunteer.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
+  await expect(volunteer.getByTestId("chart-participants")).toBeVisible();
+  await expect(volunteer.getByTestId("chart-who5")).toHaveCount(0);
+  await expect(volunteer.getByRole("button", { name: "Besvarelser som CSV" })).toHaveCount(0);
+  for (const context of contexts) await context.close();
 });
