@@ -1,21 +1,56 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::Language;
 use spor_core::Role;
 use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
+use spor_core::export::Records;
 use spor_core::ids::ParticipantId;
 use spor_core::participant::{Consent, Participant};
+use spor_core::participant_report::participant_report;
 use spor_core::validation::Context;
 
 use crate::components::confirm_notice::ConfirmNotice;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
+use crate::download::offer_file;
 use crate::i18n::Key;
+use crate::store;
 
 /// A request to merge `merged` into `kept`: the same person registered twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MergeRequest {
     pub merged: ParticipantId,
     pub kept: ParticipantId,
+}
+
+/// Offers the file of everything Spor holds about `participant` (their right of access, GDPR art.
+/// 15), from this coordinator's device: their record, visits and linked answers, nobody else's.
+fn export_everything(participant: Participant, language: Language) {
+    spawn_local(async move {
+        let Ok(backup) = async { store::shared().await?.export_backup().await }.await else {
+            return;
+        };
+        let records = Records {
+            activities: &backup.activities,
+            templates: &backup.templates,
+            attendance: &backup.attendance,
+            events: &backup.attendance_events,
+            headcounts: &backup.headcounts,
+            responses: &backup.responses,
+        };
+        let report = participant_report(
+            &participant,
+            &records,
+            language,
+            chrono::Local::now().date_naive(),
+        );
+        let _ = offer_file(
+            &format!("spor-{}.txt", participant.pseudonym),
+            "text/plain;charset=utf-8",
+            report.as_bytes(),
+        );
+    });
 }
 
 /// One participant on the Activities page: shown, edited (pseudonym, default role, consent, rosters),
@@ -80,6 +115,14 @@ pub fn ParticipantItem(
                                 </button>
                                 <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
                                     {i18n.text(Key::ParticipantsErase)}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="button secondary"
+                                    aria-label=i18n.format(Key::ParticipantsExportLabel, &[("name", &name)])
+                                    on:click=move |_| export_everything(stored.get_value(), i18n.language.get_untracked())
+                                >
+                                    {i18n.text(Key::ParticipantsExport)}
                                 </button>
                             </Show>
                         </div>

@@ -17,6 +17,7 @@ pub mod language;
 pub mod month_pack;
 pub mod organisation;
 pub mod participant;
+pub mod participant_report;
 pub mod period;
 pub mod protocol;
 pub mod reflection;

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, serviceWorkerInControl, test } from "../support/fixtures";
@@ -276,6 +277,21 @@ test("answers linked to a participant who agreed show that participant only thei
   await takeBack(page);
   const [response] = await storedResponses(page);
   expect(response.participant).toEqual(expect.any(String));
+
+  // Søren asks what Spor holds about him: his record, his visit and his linked answers, nobody else's.
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Hent alt, Spor har registreret om Søren" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("spor-Søren.txt");
+  const report = readFileSync(await download.path(), "utf8");
+  expect(report).toContain("Det, Spor har registreret om Søren");
+  expect(report).toContain("Svar må knyttes til kaldenavnet: ja");
+  expect(report).toMatch(/Fremmøde \(1\)\n- \d\d\.\d\d\.\d{4} · Cykelværksted · Bruger/);
+  expect(report).toContain("Spørgeskemasvar knyttet til kaldenavnet (1)");
+  for (const [question, answer] of WHO5) expect(report).toContain(`${question}: ${answer}`);
+  expect(report).not.toContain("Åse");
 });
 
 test("a handed-over phone stays in the survey after a reload, the back button and a tap; the volunteer holds to take it back", async ({
