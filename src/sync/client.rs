@@ -6,13 +6,18 @@ use serde::de::DeserializeOwned;
 use spor_core::access::DeviceRole;
 use spor_core::ids::DeviceId;
 use spor_core::protocol::{
-    ApiError, DeviceInfo, OpenPairingCode, PROTOCOL_HEADER, PROTOCOL_VERSION, PairRequest, PairResponse,
-    PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
+    API_PREFIX, ApiError, DeviceInfo, ErrorCode, OpenPairingCode, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    PairRequest, PairResponse, PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER, api_route,
 };
 use spor_core::sync::{PullResponse, PushResponse};
 use thiserror::Error;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+
+/// The full path of an API route without parameters.
+fn api(route: &str) -> String {
+    format!("{API_PREFIX}{route}")
+}
 
 /// How long one request may take before it counts as a network failure.
 const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -98,7 +103,7 @@ impl ServerClient {
             code: code.to_owned(),
             device_name: device_name.to_owned(),
         };
-        self.send("POST", "/api/v1/pair", Some(&JsonBody::new(&request)))
+        self.send("POST", &api(api_route::PAIR), Some(&JsonBody::new(&request)))
             .await
             .map(|answer| answer.body)
     }
@@ -107,7 +112,7 @@ impl ServerClient {
     pub async fn create_pairing_code(&self, role: DeviceRole) -> Result<PairingCodeResponse, SyncError> {
         self.send(
             "POST",
-            "/api/v1/pairing-codes",
+            &api(api_route::PAIRING_CODES),
             Some(&JsonBody::new(&PairingCodeRequest { role })),
         )
         .await
@@ -116,39 +121,47 @@ impl ServerClient {
 
     /// The organisation's pairing codes not used yet (coordinators only).
     pub async fn open_pairing_codes(&self) -> Result<Vec<OpenPairingCode>, SyncError> {
-        self.send("GET", "/api/v1/pairing-codes", None)
+        self.send("GET", &api(api_route::PAIRING_CODES), None)
             .await
             .map(|answer| answer.body)
     }
 
     /// Cancels an unused pairing code; answers the codes still open (coordinators only).
     pub async fn cancel_pairing_code(&self, id: uuid::Uuid) -> Result<Vec<OpenPairingCode>, SyncError> {
-        self.send("POST", &format!("/api/v1/pairing-codes/{id}/cancel"), None)
-            .await
-            .map(|answer| answer.body)
+        self.send(
+            "POST",
+            &api_route::with_id(api_route::CANCEL_PAIRING_CODE, id),
+            None,
+        )
+        .await
+        .map(|answer| answer.body)
     }
 
     /// The organisation's devices (coordinators only).
     pub async fn devices(&self) -> Result<Vec<DeviceInfo>, SyncError> {
-        self.send("GET", "/api/v1/devices", None)
+        self.send("GET", &api(api_route::DEVICES), None)
             .await
             .map(|answer| answer.body)
     }
 
     /// Removes a device from the organisation; answers the device list after it (coordinators only).
     pub async fn revoke(&self, device: DeviceId) -> Result<Vec<DeviceInfo>, SyncError> {
-        self.send("POST", &format!("/api/v1/devices/{}/revoke", device.0), None)
-            .await
-            .map(|answer| answer.body)
+        self.send(
+            "POST",
+            &api_route::with_id(api_route::REVOKE_DEVICE, device.0),
+            None,
+        )
+        .await
+        .map(|answer| answer.body)
     }
 
     /// Sends a `PushRequest` serialised beforehand.
     pub async fn push(&self, push: &JsonBody) -> Result<Answer<PushResponse>, SyncError> {
-        self.send("POST", "/api/v1/sync/push", Some(push)).await
+        self.send("POST", &api(api_route::PUSH), Some(push)).await
     }
 
     pub async fn pull(&self, since: u64) -> Result<Answer<PullResponse>, SyncError> {
-        self.send("GET", &format!("/api/v1/sync/pull?since={since}"), None)
+        self.send("GET", &format!("{}?since={since}", api(api_route::PULL)), None)
             .await
     }
 
@@ -209,16 +222,17 @@ impl ServerClient {
             return Ok(Answer { body, server_time });
         }
         let error: Option<ApiError> = serde_json::from_slice(&bytes).ok();
-        let code = error.as_ref().map(|error| error.error.as_str()).unwrap_or("");
+        // `None`: not our server's answer (a captive portal or a proxy's error page); `Some(None)`:
+        // a code this version does not know.
+        let code = error.as_ref().map(|error| ErrorCode::parse(&error.error));
         Err(match (status, code) {
-            (401, "device_revoked") => SyncError::Revoked,
+            (401, Some(Some(ErrorCode::DeviceRevoked))) => SyncError::Revoked,
             (401, _) => SyncError::Unauthorized,
             (426, _) => SyncError::UpdateRequired,
             (410, _) => SyncError::CursorGone,
-            (400, "invalid_pairing_code") => SyncError::InvalidCode,
+            (400, Some(Some(ErrorCode::InvalidPairingCode))) => SyncError::InvalidCode,
             (500.., _) | (408, _) | (429, _) => SyncError::Server { status },
-            // Not our server (e.g. a captive portal or a proxy's error page).
-            (_, "") => SyncError::Server { status },
+            (_, None) => SyncError::Server { status },
             _ => SyncError::Refused {
                 status,
                 message: error.map(|error| error.message).unwrap_or_default(),

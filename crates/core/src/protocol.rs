@@ -33,6 +33,106 @@ pub enum HealthStatus {
     DatabaseUnavailable,
 }
 
+/// The stable, machine-readable codes of the API's error answers (`ApiError::error`): one list
+/// for the server that sends them and the app that reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    NotFound,
+    MethodNotAllowed,
+    DatabaseUnavailable,
+    MissingProtocol,
+    UnsupportedProtocol,
+    Unauthorized,
+    DeviceRevoked,
+    Forbidden,
+    InvalidPairingCode,
+    UnknownDevice,
+    UnknownPairingCode,
+    RevokeSelf,
+    PayloadTooLarge,
+    BadRequest,
+    BatchTooLarge,
+    CursorGone,
+    RateLimited,
+    TimedOut,
+    StorageFailed,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 19] = [
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::DatabaseUnavailable,
+        ErrorCode::MissingProtocol,
+        ErrorCode::UnsupportedProtocol,
+        ErrorCode::Unauthorized,
+        ErrorCode::DeviceRevoked,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidPairingCode,
+        ErrorCode::UnknownDevice,
+        ErrorCode::UnknownPairingCode,
+        ErrorCode::RevokeSelf,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::BadRequest,
+        ErrorCode::BatchTooLarge,
+        ErrorCode::CursorGone,
+        ErrorCode::RateLimited,
+        ErrorCode::TimedOut,
+        ErrorCode::StorageFailed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::DatabaseUnavailable => "database_unavailable",
+            ErrorCode::MissingProtocol => "missing_protocol",
+            ErrorCode::UnsupportedProtocol => "unsupported_protocol",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::DeviceRevoked => "device_revoked",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::InvalidPairingCode => "invalid_pairing_code",
+            ErrorCode::UnknownDevice => "unknown_device",
+            ErrorCode::UnknownPairingCode => "unknown_pairing_code",
+            ErrorCode::RevokeSelf => "revoke_self",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::BatchTooLarge => "batch_too_large",
+            ErrorCode::CursorGone => "cursor_gone",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::TimedOut => "timed_out",
+            ErrorCode::StorageFailed => "storage_failed",
+        }
+    }
+
+    /// The code an answer names; `None` for one this version does not know (a newer server's).
+    pub fn parse(text: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|code| code.as_str() == text)
+    }
+}
+
+/// Where the API lives: the server nests its routes (`api_route`) under it, the app prefixes them.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// The API's routes below [`API_PREFIX`], written once for the server's router and the app's client.
+/// `{id}` stands for a path parameter.
+pub mod api_route {
+    pub const HEALTH: &str = "/health";
+    pub const OPENAPI: &str = "/openapi.json";
+    pub const PAIR: &str = "/pair";
+    pub const PAIRING_CODES: &str = "/pairing-codes";
+    pub const CANCEL_PAIRING_CODE: &str = "/pairing-codes/{id}/cancel";
+    pub const DEVICES: &str = "/devices";
+    pub const REVOKE_DEVICE: &str = "/devices/{id}/revoke";
+    pub const PUSH: &str = "/sync/push";
+    pub const PULL: &str = "/sync/pull";
+
+    /// The full path of `route` with `{id}` filled in, as a client requests it.
+    pub fn with_id(route: &str, id: impl std::fmt::Display) -> String {
+        format!("{}{}", super::API_PREFIX, route.replace("{id}", &id.to_string()))
+    }
+}
+
 /// The body of every error the API answers with, so the app can show a clear message.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +221,22 @@ pub const SERVER_TIME_HEADER: &str = "x-spor-server-time";
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_error_code_reads_back_as_itself_and_no_two_share_a_name() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        assert_eq!(ErrorCode::parse("newer_than_this_app"), None);
+        assert_eq!(
+            api_route::with_id(api_route::REVOKE_DEVICE, 7),
+            "/api/v1/devices/7/revoke"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -12,9 +12,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use spor_core::access::DeviceRole;
 use spor_core::ids::DeviceId;
+use spor_core::protocol::api_route;
 use spor_core::protocol::{
-    ApiError as ProtocolError, DeviceInfo, Health, HealthStatus, OpenPairingCode, PROTOCOL_VERSION,
-    PairRequest, PairResponse, PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
+    API_PREFIX, ApiError as ProtocolError, DeviceInfo, Health, HealthStatus, OpenPairingCode,
+    PROTOCOL_VERSION, PairRequest, PairResponse, PairingCodeRequest, PairingCodeResponse, SERVER_TIME_HEADER,
 };
 use spor_core::rules;
 use spor_core::sync::{MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest, PushResponse};
@@ -49,18 +50,18 @@ pub const PULL_LIMIT: u32 = 1000;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/health", get(health))
-        .route("/openapi.json", get(openapi_document))
-        .route("/pair", post(pair))
+        .route(api_route::HEALTH, get(health))
+        .route(api_route::OPENAPI, get(openapi_document))
+        .route(api_route::PAIR, post(pair))
         .route(
-            "/pairing-codes",
+            api_route::PAIRING_CODES,
             post(create_pairing_code).get(open_pairing_codes),
         )
-        .route("/pairing-codes/{id}/cancel", post(cancel_pairing_code))
-        .route("/devices", get(devices))
-        .route("/devices/{id}/revoke", post(revoke_device))
-        .route("/sync/push", post(push))
-        .route("/sync/pull", get(pull))
+        .route(api_route::CANCEL_PAIRING_CODE, post(cancel_pairing_code))
+        .route(api_route::DEVICES, get(devices))
+        .route(api_route::REVOKE_DEVICE, post(revoke_device))
+        .route(api_route::PUSH, post(push))
+        .route(api_route::PULL, get(pull))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -68,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(time_limit))
         .layer(axum::middleware::map_response(no_store));
     Router::new()
-        .nest("/api/v1", api)
+        .nest(API_PREFIX, api)
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
 }
 

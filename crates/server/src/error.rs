@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use spor_core::protocol;
+use spor_core::protocol::{self, ErrorCode};
 use thiserror::Error;
 
 use crate::storage::{PullError, StorageError};
@@ -98,29 +98,33 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::MethodNotAllowed { .. } => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            ApiError::DatabaseUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
-            ApiError::MissingProtocol => (StatusCode::BAD_REQUEST, "missing_protocol"),
-            ApiError::UnsupportedProtocol => (StatusCode::UPGRADE_REQUIRED, "unsupported_protocol"),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            ApiError::DeviceRevoked => (StatusCode::UNAUTHORIZED, "device_revoked"),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::InvalidPairingCode => (StatusCode::BAD_REQUEST, "invalid_pairing_code"),
-            ApiError::UnknownDevice => (StatusCode::NOT_FOUND, "unknown_device"),
-            ApiError::UnknownPairingCode => (StatusCode::NOT_FOUND, "unknown_pairing_code"),
-            ApiError::RevokeSelf => (StatusCode::CONFLICT, "revoke_self"),
-            ApiError::BadRequest { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
-                (*status, "payload_too_large")
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            ApiError::MethodNotAllowed { .. } => {
+                (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed)
             }
-            ApiError::BadRequest { status, .. } => (*status, "bad_request"),
-            ApiError::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"),
-            ApiError::CursorGone { .. } => (StatusCode::GONE, "cursor_gone"),
-            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            ApiError::TimedOut { .. } => (StatusCode::SERVICE_UNAVAILABLE, "timed_out"),
-            ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_failed"),
+            ApiError::DatabaseUnavailable => {
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::DatabaseUnavailable)
+            }
+            ApiError::MissingProtocol => (StatusCode::BAD_REQUEST, ErrorCode::MissingProtocol),
+            ApiError::UnsupportedProtocol => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UnsupportedProtocol),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            ApiError::DeviceRevoked => (StatusCode::UNAUTHORIZED, ErrorCode::DeviceRevoked),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            ApiError::InvalidPairingCode => (StatusCode::BAD_REQUEST, ErrorCode::InvalidPairingCode),
+            ApiError::UnknownDevice => (StatusCode::NOT_FOUND, ErrorCode::UnknownDevice),
+            ApiError::UnknownPairingCode => (StatusCode::NOT_FOUND, ErrorCode::UnknownPairingCode),
+            ApiError::RevokeSelf => (StatusCode::CONFLICT, ErrorCode::RevokeSelf),
+            ApiError::BadRequest { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
+                (*status, ErrorCode::PayloadTooLarge)
+            }
+            ApiError::BadRequest { status, .. } => (*status, ErrorCode::BadRequest),
+            ApiError::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BatchTooLarge),
+            ApiError::CursorGone { .. } => (StatusCode::GONE, ErrorCode::CursorGone),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            ApiError::TimedOut { .. } => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TimedOut),
+            ApiError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StorageFailed),
         }
     }
 }
@@ -150,7 +154,7 @@ impl IntoResponse for ApiError {
             tracing::error!(%error, "storage failed");
         }
         let body = protocol::ApiError {
-            error: code.to_owned(),
+            error: code.as_str().to_owned(),
             message: self.to_string(),
         };
         let mut response = (status, Json(body)).into_response();
