@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::access::DeviceRole;
-use spor_core::export::{Export, Records, Selection, Separator};
+use spor_core::export::{Export, Selection, Separator};
 use spor_core::trends::Query;
 
 use crate::components::outcome_message::OutcomeMessage;
@@ -48,14 +48,7 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
             let outcome = read
                 .map_err(|error: StoreError| i18n.store_error(&error))
                 .and_then(|backup| {
-                    let records = Records {
-                        activities: &backup.activities,
-                        templates: &backup.templates,
-                        attendance: &backup.attendance,
-                        events: &backup.attendance_events,
-                        headcounts: &backup.headcounts,
-                        responses: &backup.responses,
-                    };
+                    let records = backup.records();
                     let selection = Selection {
                         from: query.from,
                         to: query.to,

@@ -4,7 +4,6 @@ use spor_core::Language;
 use spor_core::Role;
 use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
-use spor_core::export::Records;
 use spor_core::ids::ParticipantId;
 use spor_core::participant::{Consent, Participant};
 use spor_core::participant_report::participant_report;
@@ -31,14 +30,7 @@ fn export_everything(participant: Participant, language: Language) {
         let Ok(backup) = async { store::shared().await?.export_backup().await }.await else {
             return;
         };
-        let records = Records {
-            activities: &backup.activities,
-            templates: &backup.templates,
-            attendance: &backup.attendance,
-            events: &backup.attendance_events,
-            headcounts: &backup.headcounts,
-            responses: &backup.responses,
-        };
+        let records = backup.records();
         let report = participant_report(
             &participant,
             &records,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{DeviceRole, Topic};
 use crate::activity::Activity;
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
+use crate::export::Records;
 use crate::goal::Goal;
 use crate::hlc::Hlc;
 use crate::ids::{AttendanceId, DeviceId, ParticipantId};
@@ -100,6 +101,18 @@ impl BackupError {
 }
 
 impl Backup {
+    /// The records the exports read (funders' tables, a participant's own report).
+    pub fn records(&self) -> Records<'_> {
+        Records {
+            activities: &self.activities,
+            templates: &self.templates,
+            attendance: &self.attendance,
+            events: &self.attendance_events,
+            headcounts: &self.headcounts,
+            responses: &self.responses,
+        }
+    }
+
     /// What a device with `role` puts in its backup: only what that role may pull from the
     /// organisation (a volunteer's backup holds no survey answers and no reflections), so a backup
     /// file never holds more than the phone may show.
