@@ -87,8 +87,9 @@ impl Store {
     }
 
     /// Pairs this device: the link is saved and pulling starts from the beginning. The outbox is
-    /// kept, so everything recorded before pairing goes to the organisation on the first sync; the
-    /// answers in it are signed with the id the server knows this device by (see `recorder_id`).
+    /// kept, so everything recorded before pairing goes to the organisation on the first sync; on a
+    /// device paired as a kiosk, which may send only answers it recorded itself, the answers in it
+    /// are signed with the id the server knows it by (see `recorder_id`).
     pub async fn save_server_link(&self, link: &ServerLink) -> Result<(), StoreError> {
         let action = "save the pairing";
         let own = DeviceId(self.device_id().await?);
@@ -96,13 +97,19 @@ impl Store {
             .transaction(&[META, OUTBOX], TransactionMode::ReadWrite, action)
             .await?;
         let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
-        let queued: Vec<OutboxEntry> = from_js_all(
-            outbox
-                .get_all(None, None)
-                .await
-                .map_err(StoreError::database(action))?,
-            "outbox entry",
-        )?;
+        // Only a kiosk needs it: reading a whole outbox (tens of thousands of entries after a
+        // backup is imported) would slow every other pairing.
+        let queued: Vec<OutboxEntry> = if link.role.sends_only_its_own_answers() {
+            from_js_all(
+                outbox
+                    .get_all(None, None)
+                    .await
+                    .map_err(StoreError::database(action))?,
+                "outbox entry",
+            )?
+        } else {
+            Vec::new()
+        };
         for mut entry in queued {
             if let Change::SurveyResponse { response } = &mut entry.mutation.change
                 && response.recorded_by == own

@@ -86,6 +86,12 @@ impl DeviceRole {
         self.may_pull(Topic::SurveyResponse)
     }
 
+    /// Whether a device with this role may send only answers it recorded itself (signed with its
+    /// own device id): a kiosk, a shared tablet nobody signs for.
+    pub fn sends_only_its_own_answers(self) -> bool {
+        self == DeviceRole::Kiosk
+    }
+
     /// Whether this role may create pairing codes, list devices and revoke them.
     pub fn manages_devices(self) -> bool {
         self == DeviceRole::Coordinator

@@ -79,11 +79,11 @@ pub fn admit(sender: Sender, change: &Change, context: Context, now_ms: u64) -> 
     check(change, context, now_ms)
 }
 
-/// A kiosk is a shared tablet nobody signs for: it may send only what it recorded itself, so a
-/// kiosk's token cannot pass answers off as another device's.
+/// A kiosk may send only what it recorded itself, so a kiosk's token cannot pass answers off as
+/// another device's (`DeviceRole::sends_only_its_own_answers`).
 fn vouches_for(sender: Sender, change: &Change) -> bool {
     match change {
-        Change::SurveyResponse { response } if sender.role == DeviceRole::Kiosk => {
+        Change::SurveyResponse { response } if sender.role.sends_only_its_own_answers() => {
             response.recorded_by == sender.device
         }
         _ => true,
