@@ -245,16 +245,16 @@ impl Export {
 }
 
 /// Every template version a response may refer to: the built-ins and the organisation's own.
-struct Templates<'a> {
+pub(crate) struct Templates<'a> {
     own: &'a [SurveyTemplate],
 }
 
 impl<'a> Templates<'a> {
-    fn new(own: &'a [SurveyTemplate]) -> Templates<'a> {
+    pub(crate) fn new(own: &'a [SurveyTemplate]) -> Templates<'a> {
         Templates { own }
     }
 
-    fn version(&self, id: TemplateId, version: u32) -> Option<&'a SurveyTemplate> {
+    pub(crate) fn version(&self, id: TemplateId, version: u32) -> Option<&'a SurveyTemplate> {
         match Instrument::from_template_id(id) {
             Some(instrument) => Some(instrument.template()),
             None => self.own.iter().find(|t| t.id == id && t.version == version),

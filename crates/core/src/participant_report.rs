@@ -6,11 +6,10 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use crate::export::Records;
-use crate::instruments::Instrument;
+use crate::export::{Records, Templates};
 use crate::language::Language;
 use crate::participant::Participant;
-use crate::survey::{Answer, QuestionKind, SurveyTemplate};
+use crate::survey::{Answer, QuestionKind};
 
 /// The report for `participant` from `records`, in `language`, dated `printed_on`.
 pub fn participant_report(
@@ -109,7 +108,8 @@ pub fn participant_report(
         answered.len()
     );
     for response in answered {
-        let template = template_version(records.templates, response.template, response.template_version);
+        let template =
+            Templates::new(records.templates).version(response.template, response.template_version);
         let _ = writeln!(
             text,
             "- {} · {} · {}",
@@ -128,19 +128,6 @@ pub fn participant_report(
         }
     }
     text
-}
-
-fn template_version(
-    own: &[SurveyTemplate],
-    id: crate::ids::TemplateId,
-    version: u32,
-) -> Option<&SurveyTemplate> {
-    match Instrument::from_template_id(id) {
-        Some(instrument) => Some(instrument.template()),
-        None => own
-            .iter()
-            .find(|template| template.id == id && template.version == version),
-    }
 }
 
 fn answer_text(answer: &Answer, kind: Option<&QuestionKind>, language: Language) -> String {
@@ -173,6 +160,7 @@ mod tests {
     use crate::activity::Activity;
     use crate::attendance::Attendance;
     use crate::ids::{ActivityId, AttendanceId, DeviceId, ParticipantId, ResponseId};
+    use crate::instruments::Instrument;
     use crate::participant::Consent;
     use crate::survey::{AdministrationMode, SurveyResponse};
 
