@@ -283,29 +283,8 @@ pub(super) async fn merge_in(
         }
     }
     let record = |id: ParticipantId| people.iter().find(|person| person.id == id).cloned();
-    let joined = match (record(kept), record(merged)) {
-        (Some(mut kept_record), Some(mut merged_record)) => {
-            kept_record
-                .absorb(&mut merged_record)
-                .map_err(|problem| StoreError::Refused { problem })?;
-            vec![kept_record, merged_record]
-        }
-        // Heard of the merge without the merged-away person (erased since, and scrubbed from
-        // what the server passes on): their id is kept with whom they became, so an erasure of
-        // that person reaches them here too.
-        (kept_record, None) if kept_record.as_ref().is_none_or(Participant::is_current) => {
-            vec![Participant::merged_away(merged, kept)]
-        }
-        (None, Some(mut merged_record)) if merged_record.is_current() => {
-            merged_record.merged_into = Some(kept);
-            vec![merged_record]
-        }
-        _ => {
-            return Err(StoreError::Refused {
-                problem: spor_core::validation::Problem::MergeOfFormerParticipant,
-            });
-        }
-    };
+    let joined = rules::merges::merged_records(merged, kept, record(merged), record(kept))
+        .map_err(|problem| StoreError::Refused { problem })?;
     for participant in joined {
         participants
             .put(&to_js(&participant), None)

@@ -3,6 +3,8 @@
 //! order, so whom a participant is now is always found by following merges to their end.
 
 use crate::ids::ParticipantId;
+use crate::participant::Participant;
+use crate::validation::Problem;
 
 /// Who `participant` is now: merges followed to their end. `merged_into` answers whom a
 /// participant was merged into, if anyone. A cycle (two devices merging two people into each
@@ -34,6 +36,33 @@ pub fn kept_by_merge(
     (kept != merged).then_some(kept)
 }
 
+/// The participant records a merge of `merged` into `kept` writes on a device, from the records
+/// it holds of the two. Both held: `kept` absorbs `merged`. The merged-away person not held
+/// (erased since, and scrubbed from what the server passes on): their id is kept with whom they
+/// became, so an erasure of that person reaches them too. Refused when either is no longer
+/// current (already merged here, or erased).
+pub fn merged_records(
+    merged: ParticipantId,
+    kept: ParticipantId,
+    merged_record: Option<Participant>,
+    kept_record: Option<Participant>,
+) -> Result<Vec<Participant>, Problem> {
+    match (kept_record, merged_record) {
+        (Some(mut kept_record), Some(mut merged_record)) => {
+            kept_record.absorb(&mut merged_record)?;
+            Ok(vec![kept_record, merged_record])
+        }
+        (kept_record, None) if kept_record.as_ref().is_none_or(Participant::is_current) => {
+            Ok(vec![Participant::merged_away(merged, kept)])
+        }
+        (None, Some(mut merged_record)) if merged_record.is_current() => {
+            merged_record.merged_into = Some(kept);
+            Ok(vec![merged_record])
+        }
+        _ => Err(Problem::MergeOfFormerParticipant),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -44,6 +73,40 @@ mod tests {
 
     fn person(n: u128) -> ParticipantId {
         ParticipantId(Uuid::from_u128(n))
+    }
+
+    fn named(n: u128) -> Participant {
+        Participant {
+            pseudonym: format!("Person {n}"),
+            merged_into: None,
+            ..Participant::merged_away(person(n), person(0))
+        }
+    }
+
+    #[test]
+    fn a_merge_writes_both_records_or_keeps_a_merged_away_id_it_never_held() {
+        let joined = merged_records(person(1), person(2), Some(named(1)), Some(named(2))).unwrap();
+        assert_eq!(joined[0].id, person(2));
+        assert_eq!(joined[1].merged_into, Some(person(2)));
+
+        let unheld = merged_records(person(1), person(2), None, Some(named(2))).unwrap();
+        assert_eq!(unheld, vec![Participant::merged_away(person(1), person(2))]);
+        let neither = merged_records(person(1), person(2), None, None).unwrap();
+        assert_eq!(neither, vec![Participant::merged_away(person(1), person(2))]);
+
+        let kept_unheld = merged_records(person(1), person(2), Some(named(1)), None).unwrap();
+        assert_eq!(kept_unheld.len(), 1);
+        assert_eq!(kept_unheld[0].merged_into, Some(person(2)));
+
+        let erased_kept = merged_records(person(1), person(2), None, Some(Participant::erased(person(2))));
+        assert_eq!(erased_kept, Err(Problem::MergeOfFormerParticipant));
+        let again = merged_records(
+            person(1),
+            person(2),
+            Some(Participant::merged_away(person(1), person(2))),
+            Some(named(2)),
+        );
+        assert_eq!(again, Err(Problem::MergeOfFormerParticipant));
     }
 
     #[test]
