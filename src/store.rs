@@ -25,7 +25,7 @@ use wasm_bindgen_futures::JsFuture;
 
 pub use error::StoreError;
 pub use outbox_batch::OutboxBatch;
-pub use records::{OccurrenceRecords, OutboxEntry};
+pub use records::{MergeState, OccurrenceRecords, OutboxEntry};
 pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
 pub use sync_state::{Acknowledged, DeadLetter, ServerLink};
 

@@ -338,7 +338,11 @@ mod erasure_and_merge {
             .await
             .unwrap();
 
-        store.merge_participants(merged.id, kept.id).await.unwrap();
+        assert_eq!(
+            store.merge_participants(merged.id, kept.id).await.unwrap(),
+            spor::store::MergeState::Merged,
+            "a device used alone merges at once"
+        );
 
         let on = |date| Occurrence { activity: cafe, date };
         let the_19th = store.occurrence_records(on(day(19))).await.unwrap();
@@ -907,6 +911,81 @@ mod sync_steps {
         ];
         assert_eq!(store.apply_pulled(&pulled(hostile, 3)).await.unwrap(), 0);
         assert_eq!(store.participants().await.unwrap(), vec![mine]);
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_linked_coordinator_merges_when_the_server_passes_the_merge_back_and_not_before() {
+        use spor::store::{MergeState, ServerLink};
+        use spor_core::access::DeviceRole;
+
+        let store = fresh_store("spor-test-linked-merge").await;
+        store
+            .save_server_link(&ServerLink {
+                device: DeviceId::generate(),
+                token: "id.secret".into(),
+                role: DeviceRole::Coordinator,
+                organisation: OrganisationId::generate(),
+                organisation_name: "Café Nord".into(),
+                paired_at: Utc::now(),
+            })
+            .await
+            .unwrap();
+        let person = |pseudonym: &str| Participant {
+            id: ParticipantId::generate(),
+            pseudonym: pseudonym.into(),
+            birth_decade: None,
+            default_role: Role::Bruger,
+            consent: Consent::default(),
+            activities: Vec::new(),
+            merged_into: None,
+            erased: false,
+        };
+        let (soren, soeren, soeren_k) = (person("Soren"), person("Søren"), person("Søren K"));
+        for participant in [&soren, &soeren, &soeren_k] {
+            store.save_participant(participant).await.unwrap();
+        }
+        let activity = ActivityId::generate();
+        store.check_in(&check_in(soren.id, activity)).await.unwrap();
+
+        // This coordinator merges Soren into Søren K while another, earlier, merged him into Søren.
+        assert_eq!(
+            store.merge_participants(soren.id, soeren_k.id).await.unwrap(),
+            MergeState::AwaitingServer
+        );
+        let current = |people: Vec<Participant>| people.iter().filter(|p| p.is_current()).count();
+        assert_eq!(
+            current(store.participants().await.unwrap()),
+            3,
+            "nothing merged yet"
+        );
+        let queued = store.outbox().await.unwrap();
+        let Change::MergeParticipants { stamp, .. } = queued.last().unwrap().mutation.change else {
+            panic!("the merge is queued for the server");
+        };
+
+        // The server took the other merge first and refuses this one; it passes the other back.
+        let first = Change::MergeParticipants {
+            merged: soren.id,
+            into: soeren.id,
+            stamp,
+        };
+        store.apply_pulled(&pulled(vec![first], 5)).await.unwrap();
+        let people = store.participants().await.unwrap();
+        let soren_now = people.iter().find(|p| p.id == soren.id).unwrap();
+        assert_eq!(
+            soren_now.merged_into,
+            Some(soeren.id),
+            "the server's order stands"
+        );
+        let visits = store
+            .occurrence_records(Occurrence {
+                activity,
+                date: day(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(visits.attendances[0].participant, soeren.id);
         store.close();
     }
 }
@@ -1887,6 +1966,7 @@ mod reference_scenarios {
     async fn withdrawals(
         store: &Store,
         people: &[Participant],
+        seed: u64,
     ) -> BTreeMap<(ParticipantId, NaiveDate), bool> {
         let check_ins: Vec<Attendance> = store.attendance_at(model::activity()).await.unwrap();
         let dates: BTreeSet<NaiveDate> = check_ins.iter().map(|check_in| check_in.date).collect();
@@ -1905,7 +1985,7 @@ mod reference_scenarios {
                     withdrawn
                         .insert(key, check_in.state(&records.events).withdrawn)
                         .is_none(),
-                    "{key:?} is checked in twice"
+                    "seed {seed}: {key:?} is checked in twice"
                 );
             }
         }
@@ -1968,7 +2048,7 @@ mod reference_scenarios {
                 .map(|(key, (_, withdrawn))| (key, withdrawn))
                 .collect();
             assert_eq!(
-                withdrawals(&store, &people).await,
+                withdrawals(&store, &people, seed).await,
                 expected,
                 "seed {seed}: attendance"
             );

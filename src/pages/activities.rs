@@ -12,7 +12,7 @@ use crate::components::participant_item::{MergeRequest, ParticipantItem};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
-use crate::store;
+use crate::store::{self, MergeState};
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
@@ -134,7 +134,7 @@ fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
             }
             .await;
             match outcome {
-                Ok(()) => {
+                Ok(state) => {
                     let people = loaded
                         .get_untracked()
                         .and_then(Result::ok)
@@ -147,8 +147,12 @@ fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
                             .map(|p| p.pseudonym.clone())
                             .unwrap_or_default()
                     };
+                    let done = match state {
+                        MergeState::Merged => Key::ParticipantsMerged,
+                        MergeState::AwaitingServer => Key::ParticipantsMergeQueued,
+                    };
                     message.try_set(Some(i18n.format(
-                        Key::ParticipantsMerged,
+                        done,
                         &[("merged", &name(request.merged)), ("kept", &name(request.kept))],
                     )));
                     loaded.refetch();

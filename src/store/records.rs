@@ -17,8 +17,10 @@ use spor_core::register::Register;
 use spor_core::rules;
 use spor_core::rules::attendance::{Fold, MergedCheckIn};
 use spor_core::rules::erasure::Scrub;
+use spor_core::rules::merges::MergeDecision;
 use spor_core::survey::SurveyResponse;
 use spor_core::sync::{Change, EntityKind, EntityRef, Mutation, Stamped};
+use spor_core::validation::Problem;
 use wasm_bindgen::JsValue;
 
 use super::schema::*;
@@ -33,6 +35,15 @@ pub struct OutboxEntry {
     pub seq: Option<u32>,
     pub mutation: Mutation,
     pub queued_at: chrono::DateTime<Utc>,
+}
+
+/// Where a merge stands once asked for ([`Store::merge_participants`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeState {
+    /// Done on this device (one used alone), and queued for a server it may be linked to later.
+    Merged,
+    /// Sent to the server, which orders merges: this device merges the two when it hears it back.
+    AwaitingServer,
 }
 
 /// Everything recorded at one occurrence.
@@ -237,17 +248,17 @@ async fn scrub_waiting<T: Serialize + DeserializeOwned>(
     Ok(())
 }
 
-/// Merges `merged` into `kept` inside the caller's transaction (see [`Store::merge_participants`]).
+/// Merges `merged` into `into` inside the caller's transaction (see [`Store::merge_participants`]).
 pub(super) async fn merge_in(
     participants: &rexie::Store,
     attendance: &rexie::Store,
     events: &rexie::Store,
     merged: ParticipantId,
-    kept: ParticipantId,
+    into: ParticipantId,
     touched: &mut StaleMonths,
     action: &'static str,
-) -> Result<(), StoreError> {
-    // Whom `kept` is now: a phone that had not heard of a later merge of them names someone
+) -> Result<MergeDecision, StoreError> {
+    // Whom `into` is now: a phone that had not heard of a later merge of them names someone
     // merged away since (spor-core's rule).
     let people: Vec<Participant> = from_js_all(
         participants
@@ -262,11 +273,14 @@ pub(super) async fn merge_in(
             .find(|person| person.id == who)
             .and_then(|person| person.merged_into)
     };
-    let kept = rules::merges::kept_by_merge(merged, kept, merged_into).ok_or(StoreError::Refused {
-        problem: spor_core::validation::Problem::MergeOfFormerParticipant,
-    })?;
-    // The check-ins move even when the records cannot be joined (one of the two was erased, or
-    // this phone merged them already), as on the server: the visits count for one person.
+    let decision = rules::merges::decide_merge(merged, into, merged_into)
+        .map_err(|problem| StoreError::Refused { problem })?;
+    let kept = match decision {
+        MergeDecision::Join { kept } | MergeDecision::Again { kept } => kept,
+        MergeDecision::AlreadyOne => return Ok(decision),
+    };
+    // The check-ins move even when the records cannot be joined (one of the two was erased), as
+    // on the server: the visits count for one person.
     for value in of_participant(attendance, merged, action).await? {
         let mut record: Attendance = from_js(value, "attendance")?;
         touched.add(record.activity, record.date);
@@ -282,8 +296,11 @@ pub(super) async fn merge_in(
             MergedCheckIn::Fold(fold) => fold_check_in(attendance, events, fold, action).await?,
         }
     }
+    if decision != (MergeDecision::Join { kept }) {
+        return Ok(decision);
+    }
     let record = |id: ParticipantId| people.iter().find(|person| person.id == id).cloned();
-    let joined = rules::merges::merged_records(merged, kept, record(merged), record(kept))
+    let joined = rules::merges::merged_records(merged, into, record(merged), record(kept))
         .map_err(|problem| StoreError::Refused { problem })?;
     for participant in joined {
         participants
@@ -291,7 +308,7 @@ pub(super) async fn merge_in(
             .await
             .map_err(StoreError::database(action))?;
     }
-    Ok(())
+    Ok(decision)
 }
 
 /// Carries out a fold of one check-in into another (spor-core's `rules::attendance::Fold`): the
@@ -616,14 +633,17 @@ impl Store {
     /// Merges `merged` into `kept` (one person registered twice), in one transaction: `merged`'s
     /// check-ins move to `kept`; where both were checked in at the same occurrence, `kept`'s check-in
     /// stands and the duplicate goes with its events (the person came once); `merged` then points to
-    /// `kept`, and the merge is queued for every other device.
+    /// `kept`, and the merge is queued for every other device. On a device linked to a server the
+    /// merge is only queued: the server orders merges (`rules::ordered_by_the_server`), and this
+    /// device merges the two when the server passes the merge back.
     pub async fn merge_participants(
         &self,
         merged: ParticipantId,
         kept: ParticipantId,
-    ) -> Result<(), StoreError> {
+    ) -> Result<MergeState, StoreError> {
         let action = "merge the participants";
         let device = self.device_id().await?;
+        let linked = self.server_link().await?.is_some();
         let transaction = self
             .transaction(
                 &[
@@ -646,23 +666,34 @@ impl Store {
             store(OUTBOX)?,
             store(META)?,
         );
-        let mut touched = StaleMonths::default();
-        merge_in(
-            &participants,
-            &attendance,
-            &events,
-            merged,
-            kept,
-            &mut touched,
-            action,
-        )
-        .await?;
-        touched.mark(&store(TREND_STALE)?, action).await?;
         let stamp = tick_clock(&meta, device, action).await?;
         let change = Change::MergeParticipants {
             merged,
             into: kept,
             stamp,
+        };
+        let state = if linked && rules::ordered_by_the_server(&change) {
+            MergeState::AwaitingServer
+        } else {
+            let mut touched = StaleMonths::default();
+            let decision = merge_in(
+                &participants,
+                &attendance,
+                &events,
+                merged,
+                kept,
+                &mut touched,
+                action,
+            )
+            .await?;
+            // Asked for a merge made already: there is nothing to send.
+            if matches!(decision, MergeDecision::Again { .. }) {
+                return Err(StoreError::Refused {
+                    problem: Problem::MergeOfFormerParticipant,
+                });
+            }
+            touched.mark(&store(TREND_STALE)?, action).await?;
+            MergeState::Merged
         };
         outbox
             .add(&to_js(&queue(change)), None)
@@ -670,7 +701,7 @@ impl Store {
             .map_err(StoreError::database(action))?;
         super::commit(transaction, action).await?;
         super::notify_local_change();
-        Ok(())
+        Ok(state)
     }
 
     /// Everything this device holds, as a backup file's contents.

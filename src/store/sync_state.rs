@@ -21,6 +21,7 @@ use spor_core::reflection::Reflection;
 use spor_core::rules;
 use spor_core::rules::attendance::PulledCheckIn;
 use spor_core::rules::fields::FieldDecision;
+use spor_core::rules::merges::MergeDecision;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, MutationResult, Outcome, PullResponse, RejectReason, Stamped,
 };
@@ -535,9 +536,10 @@ impl Store {
                     )
                     .await
                     {
-                        Ok(()) => true,
-                        // Already merged here (this device's own merge, or pulled before), or
-                        // one of the two is erased: the check-ins moved, the records stay.
+                        Ok(decision) => decision != MergeDecision::AlreadyOne,
+                        // One of the two is erased (the check-ins moved, the records stay), or
+                        // this device used alone merged the person into someone else before it
+                        // was linked.
                         Err(StoreError::Refused { .. }) => false,
                         Err(error) => return Err(error),
                     };

@@ -1,15 +1,18 @@
 //! A model-based test of spor-core's rulebook (`rules`), on the reference model `rules::model`:
 //! changes made on several devices are delivered to a server replica and to each device's replica
-//! in random orders, with repeats and with drops that are retried later. Each replica decides every
-//! change with the rulebook alone. At the end every replica holds the same state, and no erased
-//! participant's pseudonym is anywhere.
+//! in random orders, with repeats and with drops that are retried later; merges reach phones only
+//! through the server's log, in its order. Each replica decides every change with the rulebook
+//! alone. At the end every replica holds the same state, and no erased participant's pseudonym is
+//! anywhere.
 
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use serde_json::json;
 use spor_core::access::DeviceRole;
-use spor_core::rules::model::{DEVICES, Made, PEOPLE, Replica, changes, delivery, patch, person, stamp};
+use spor_core::rules::model::{
+    DEVICES, Made, PEOPLE, Replica, changes, delivery, linked_phone_order, patch, person, stamp,
+};
 use spor_core::sync::Change;
 
 fn made() -> impl Strategy<Value = Made> {
@@ -46,8 +49,8 @@ proptest! {
         prop_assert_eq!(&listener.view(), &expected, "a phone pulling the server's log differs");
         for (number, seed) in seeds[1..].iter().enumerate() {
             let mut phone = Replica::default();
-            for index in delivery(changes.len(), *seed) {
-                phone.receive(&changes[index], None);
+            for change in linked_phone_order(&changes, &server, *seed) {
+                phone.receive(&change, None);
             }
             prop_assert_eq!(&phone.view(), &expected, "device {} differs from the server", number);
         }
@@ -93,5 +96,57 @@ fn a_merge_after_the_erasure_of_the_one_kept_erases_the_merged_one_in_any_order(
         let view = replica.view();
         assert_eq!(view.erased, BTreeSet::from([person(0), person(1)]));
         assert!(view.fields.is_empty(), "{:?}", view.fields);
+    }
+}
+
+#[test]
+fn two_coordinators_merging_one_person_into_two_people_end_alike_on_every_phone() {
+    // Soren (1) has a check-in; one coordinator merges him into Søren K. (3), another, offline, into
+    // Søren (2), a third merges Søren into Soren, and a late phone checks Soren in on another day.
+    // The server takes them in the order they reach it.
+    let check_ins = changes(&[
+        Made::CheckIn {
+            person: 1,
+            day: 1,
+            device: 1,
+        },
+        Made::CheckIn {
+            person: 1,
+            day: 2,
+            device: 2,
+        },
+    ]);
+    let merge = |merged: u128, into: u128, wall: u64| Change::MergeParticipants {
+        merged: person(merged),
+        into: person(into),
+        stamp: stamp(wall, 0),
+    };
+    let made = [
+        check_ins[0].clone(),
+        merge(1, 3, 5),
+        merge(1, 2, 4),
+        merge(2, 1, 6),
+        check_ins[1].clone(),
+    ];
+    let mut server = Replica::default();
+    for change in &made {
+        server.receive(change, Some(DeviceRole::Coordinator));
+    }
+    let expected = server.view();
+    assert_eq!(
+        expected
+            .attendance
+            .keys()
+            .map(|(who, _)| *who)
+            .collect::<Vec<_>>(),
+        vec![person(3), person(3)],
+        "the first merge the server took stands"
+    );
+    for seed in 1..40 {
+        let mut phone = Replica::default();
+        for change in linked_phone_order(&made, &server, seed) {
+            phone.receive(&change, None);
+        }
+        assert_eq!(phone.view(), expected, "seed {seed}");
     }
 }

@@ -26,12 +26,13 @@ use spor_core::rules;
 use spor_core::rules::attendance::{ArrivingCheckIn, Fold, MergedCheckIn};
 use spor_core::rules::erasure::Scrub;
 use spor_core::rules::fields::FieldDecision;
+use spor_core::rules::merges::MergeDecision;
 use spor_core::rules::pull::PullPage;
 use spor_core::survey::SurveyTemplate;
 use spor_core::sync::{
     Change, EntityKind, Mutation, MutationResult, Outcome, PullResponse, PulledChange, RejectReason,
 };
-use spor_core::validation::Context;
+use spor_core::validation::{Context, Problem};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -44,6 +45,9 @@ use crate::error::ServeError;
 use crate::storage::{DeviceRecord, NewDevice, NewPairingCode, Paired, PullError, Storage, StorageError};
 
 pub const DATABASE_FILE: &str = "spor.sqlite3";
+
+/// The sender logged for a change every device pulls, its sender too: no device has this id.
+const EVERY_DEVICE: &str = "00000000-0000-0000-0000-000000000000";
 
 /// Set on every SQLite connection. Records cannot be collected again, so every commit reaches the
 /// disk before it is acknowledged; an erased name is overwritten in the file, not just unlinked.
@@ -1063,7 +1067,12 @@ impl Push<'_> {
                 Outcome::Applied
             }
             Change::MergeParticipants { merged, into, .. } => {
-                self.merge(*merged, *into).await?;
+                if let Err(problem) = self.merge(*merged, *into).await? {
+                    let reason = RejectReason::Invalid {
+                        problems: vec![problem],
+                    };
+                    return self.refuse(mutation, reason).await;
+                }
                 self.log(Topic::Participant, merged.0, &mutation.change).await?;
                 Outcome::Applied
             }
@@ -1091,14 +1100,20 @@ impl Push<'_> {
         let rows: Vec<[&str; 6]> = changes
             .iter()
             .zip(&texts)
-            .map(|((topic, _, _), (subject, change))| {
+            .map(|((topic, _, logged), (subject, change))| {
+                // A change the server orders goes back to its sender too.
+                let sender = if rules::ordered_by_the_server(logged) {
+                    EVERY_DEVICE
+                } else {
+                    self.device.as_str()
+                };
                 [
-                    &self.organisation,
+                    self.organisation.as_str(),
                     topic.as_str(),
                     subject,
                     change,
-                    &self.device,
-                    &self.received_at,
+                    sender,
+                    self.received_at.as_str(),
                 ]
             })
             .collect();
@@ -1552,12 +1567,8 @@ impl Push<'_> {
 
     /// `merged` points to `into` from now on: its check-ins move, and where both were checked in at
     /// one occurrence the kept one's stands and the other becomes its alias.
-    async fn merge(&mut self, merged: ParticipantId, into: ParticipantId) -> Result<(), StorageError> {
-        let merges = self.merges().await?;
-        let Some(kept) = rules::merges::kept_by_merge(merged, into, |who| merges.get(&who).copied()) else {
-            // The two were made one the other way round already.
-            return Ok(());
-        };
+    /// Keeps that `merged` became `into`, as the merge names it.
+    async fn record_merge(&mut self, merged: ParticipantId, into: ParticipantId) -> Result<(), StorageError> {
         self.merges_exist = true;
         if let Some(merges) = &mut self.merges {
             merges.insert(merged, into);
@@ -1571,6 +1582,26 @@ impl Push<'_> {
         .bind(into.0.to_string())
         .execute(&mut *self.connection)
         .await?;
+        Ok(())
+    }
+
+    /// Carries out a merge as spor-core decides it; answers the problem when it refuses it (the
+    /// person was merged away already).
+    async fn merge(
+        &mut self,
+        merged: ParticipantId,
+        into: ParticipantId,
+    ) -> Result<Result<(), Problem>, StorageError> {
+        let merges = self.merges().await?;
+        let kept = match rules::merges::decide_merge(merged, into, |who| merges.get(&who).copied()) {
+            Ok(MergeDecision::Join { kept }) => {
+                self.record_merge(merged, into).await?;
+                kept
+            }
+            Ok(MergeDecision::Again { kept }) => kept,
+            Ok(MergeDecision::AlreadyOne) => return Ok(Ok(())),
+            Err(problem) => return Ok(Err(problem)),
+        };
         if let Some(erased) = rules::erasure::erased_by_merge(merged, self.is_erased(into).await?) {
             self.erase(erased).await?;
         }
@@ -1606,7 +1637,7 @@ impl Push<'_> {
                 MergedCheckIn::Fold(fold) => self.fold_check_in(fold).await?,
             }
         }
-        Ok(())
+        Ok(Ok(()))
     }
 
     /// Carries out a fold of one check-in into another: the copy goes, and its id and every alias

@@ -25,38 +25,60 @@ pub fn current(
     now
 }
 
-/// Whom a merge of `merged` into `into` gives `merged`'s records to: whom `into` is now, or
-/// nobody when that is `merged` itself (the two were made one the other way round already).
-pub fn kept_by_merge(
+/// What a merge does, decided by [`decide_merge`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeDecision {
+    /// `merged`'s records go to `kept`: whom the merge's `into` is now.
+    Join { kept: ParticipantId },
+    /// This very merge was made before (heard again, or made twice): the two are joined already,
+    /// but check-ins that arrived under `merged`'s id since go to `kept` too.
+    Again { kept: ParticipantId },
+    /// The two were made one the other way round already: nothing moves.
+    AlreadyOne,
+}
+
+/// What a merge of `merged` into `into` does, given the merges applied so far (`merged_into`
+/// answers whom a participant was merged into, as the merge named them). A person is merged away
+/// once: a merge of them into someone else (another coordinator's) is refused. Which of two such
+/// merges stands is the order the server took them in, so a device linked to a server applies
+/// merges only as the server passes them on, its own included.
+pub fn decide_merge(
     merged: ParticipantId,
     into: ParticipantId,
     merged_into: impl Fn(ParticipantId) -> Option<ParticipantId>,
-) -> Option<ParticipantId> {
-    let kept = current(into, merged_into);
-    (kept != merged).then_some(kept)
+) -> Result<MergeDecision, Problem> {
+    let kept = current(into, &merged_into);
+    match merged_into(merged) {
+        Some(earlier) if earlier == into => Ok(MergeDecision::Again { kept }),
+        Some(_) => Err(Problem::MergeOfFormerParticipant),
+        None if kept == merged => Ok(MergeDecision::AlreadyOne),
+        None => Ok(MergeDecision::Join { kept }),
+    }
 }
 
-/// The participant records a merge of `merged` into `kept` writes on a device, from the records
-/// it holds of the two. Both held: `kept` absorbs `merged`. The merged-away person not held
-/// (erased since, and scrubbed from what the server passes on): their id is kept with whom they
-/// became, so an erasure of that person reaches them too. Refused when either is no longer
-/// current (already merged here, or erased).
+/// The participant records a merge of `merged` into `into` writes on a device, from the records
+/// it holds of the two; `kept` is whom `into` is now ([`decide_merge`]), who absorbs `merged`.
+/// `merged` points to `into`, as the merge names it and as the server and every other device keep
+/// it, so an erasure of `into` reaches `merged` on each. The merged-away person not held (erased
+/// since, and scrubbed from what the server passes on): their id is kept with whom they became.
+/// Refused when either is no longer current (already merged here, or erased).
 pub fn merged_records(
     merged: ParticipantId,
-    kept: ParticipantId,
+    into: ParticipantId,
     merged_record: Option<Participant>,
     kept_record: Option<Participant>,
 ) -> Result<Vec<Participant>, Problem> {
     match (kept_record, merged_record) {
         (Some(mut kept_record), Some(mut merged_record)) => {
             kept_record.absorb(&mut merged_record)?;
+            merged_record.merged_into = Some(into);
             Ok(vec![kept_record, merged_record])
         }
         (kept_record, None) if kept_record.as_ref().is_none_or(Participant::is_current) => {
-            Ok(vec![Participant::merged_away(merged, kept)])
+            Ok(vec![Participant::merged_away(merged, into)])
         }
         (None, Some(mut merged_record)) if merged_record.is_current() => {
-            merged_record.merged_into = Some(kept);
+            merged_record.merged_into = Some(into);
             Ok(vec![merged_record])
         }
         _ => Err(Problem::MergeOfFormerParticipant),
@@ -98,6 +120,12 @@ mod tests {
         assert_eq!(kept_unheld.len(), 1);
         assert_eq!(kept_unheld[0].merged_into, Some(person(2)));
 
+        // Into Søren (2), who is Søren K. (3) now: Søren K. absorbs, and the merged one points to
+        // Søren, as the merge names it.
+        let into_former = merged_records(person(1), person(2), Some(named(1)), Some(named(3))).unwrap();
+        assert_eq!(into_former[0].id, person(3));
+        assert_eq!(into_former[1].merged_into, Some(person(2)));
+
         let erased_kept = merged_records(person(1), person(2), None, Some(Participant::erased(person(2))));
         assert_eq!(erased_kept, Err(Problem::MergeOfFormerParticipant));
         let again = merged_records(
@@ -124,14 +152,29 @@ mod tests {
         // Søren (2) was merged into Søren K. (3); a phone that had not heard merges Soren (1) into Søren.
         let merges = BTreeMap::from([(person(2), person(3))]);
         assert_eq!(
-            kept_by_merge(person(1), person(2), |who| merges.get(&who).copied()),
-            Some(person(3))
+            decide_merge(person(1), person(2), |who| merges.get(&who).copied()),
+            Ok(MergeDecision::Join { kept: person(3) })
         );
-        // One phone merged 1 into 2, another 2 into 1: the second closes a cycle and moves nothing.
+        // One coordinator merged 1 into 2, another 2 into 1: the second finds them one already.
         let merges = BTreeMap::from([(person(1), person(2))]);
         assert_eq!(
-            kept_by_merge(person(2), person(1), |who| merges.get(&who).copied()),
-            None
+            decide_merge(person(2), person(1), |who| merges.get(&who).copied()),
+            Ok(MergeDecision::AlreadyOne)
+        );
+    }
+
+    #[test]
+    fn a_person_is_merged_away_once_and_a_second_merge_of_them_is_refused() {
+        // Two coordinators merged Soren (1): one into Søren (2), the other into Søren K. (3).
+        let merges = BTreeMap::from([(person(1), person(2))]);
+        assert_eq!(
+            decide_merge(person(1), person(3), |who| merges.get(&who).copied()),
+            Err(Problem::MergeOfFormerParticipant)
+        );
+        // The same merge heard again joins nothing new; it still sweeps up late check-ins.
+        assert_eq!(
+            decide_merge(person(1), person(2), |who| merges.get(&who).copied()),
+            Ok(MergeDecision::Again { kept: person(2) })
         );
     }
 }

@@ -7,7 +7,8 @@
 //!   patch fields, its stamps)? Every refusal is a typed [`RejectReason`].
 //! - [`attendance`]: one check-in per person per occurrence; what a duplicate, a pulled copy and a
 //!   merge do to check-ins and their events.
-//! - [`merges`]: whom a participant is now, through chains of merges heard in any order.
+//! - [`merges`]: whom a participant is now, through chains of merges; a person is merged away once,
+//!   in the order the server takes merges in ([`ordered_by_the_server`]).
 //! - [`fields`]: per field, the write with the highest stamp wins; a tombstone wins over older writes.
 //! - [`erasure`]: what an erasure reaches (the participant and everyone merged into them).
 //! - [`pull`]: what one pull answer holds (a byte budget) and where its cursor goes.
@@ -105,6 +106,14 @@ pub fn check(change: &Change, context: Context, now_ms: u64) -> Result<(), Rejec
             .map_err(|problems| RejectReason::Invalid { problems })?;
     }
     Ok(())
+}
+
+/// Whether a device linked to a server leaves `change` to the server instead of applying it at
+/// once: the server passes it back to every device, its sender too, in the one order every device
+/// then applies it in. Merges are: which of two coordinators' merges of one person stands depends
+/// on their order (see [`merges::decide_merge`]). Everything else converges in any order.
+pub fn ordered_by_the_server(change: &Change) -> bool {
+    matches!(change, Change::MergeParticipants { .. })
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@
 //! Which of two duplicate check-ins is canonical is the server's to say (devices adopt it through
 //! `duplicate(canonical)`); replicas compare check-ins by their natural key.
 //!
-//! Merges are drawn so that each person is merged away at most once and into someone drawn before
-//! them: two devices merging one person into two different people (or two people into each other)
-//! is not decided by the rulebook yet, and the property test found that it makes replicas differ.
+//! A person is merged away once, and which of two coordinators' merges of them stands is the order
+//! the server took them in: phones apply merges only as the server's log passes them on
+//! ([`linked_phone_order`]), every other change in any order.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,7 +25,8 @@ use crate::hlc::Hlc;
 use crate::ids::{ActivityId, AttendanceEventId, AttendanceId, DeviceId, ParticipantId};
 use crate::rules::attendance::{self, ArrivingCheckIn, Fold, MergedCheckIn};
 use crate::rules::erasure::{self, Scrub};
-use crate::rules::{self, fields::FieldDecision, merges};
+use crate::rules::merges::{self, MergeDecision};
+use crate::rules::{self, fields::FieldDecision};
 use crate::sync::{Change, EntityKind, EntityRef, Stamped};
 use crate::validation::Context;
 
@@ -155,12 +156,15 @@ impl Replica {
             }
             Change::EraseParticipant { participant, .. } => self.erase(*participant),
             Change::MergeParticipants { merged, into, .. } => {
-                let Some(kept) = merges::kept_by_merge(*merged, *into, |who| self.merges.get(&who).copied())
-                else {
-                    // The two were made one the other way round already: nothing moves.
-                    return Some(change.clone());
+                let kept = match merges::decide_merge(*merged, *into, |who| self.merges.get(&who).copied()) {
+                    Ok(MergeDecision::Join { kept }) => {
+                        self.merges.insert(*merged, *into);
+                        kept
+                    }
+                    Ok(MergeDecision::Again { kept }) => kept,
+                    Ok(MergeDecision::AlreadyOne) => return Some(change.clone()),
+                    Err(_) => return None,
                 };
-                self.merges.insert(*merged, *into);
                 if let Some(erased) = erasure::erased_by_merge(*merged, self.erased.contains(into)) {
                     self.erase(erased);
                 }
@@ -394,7 +398,6 @@ pub fn patch(participant: ParticipantId, name: &str, value: Value, stamp: Hlc) -
 /// The changes a scenario's devices made, in the order they made them.
 pub fn changes(made: &[Made]) -> Vec<Change> {
     let mut check_ins: Vec<AttendanceId> = Vec::new();
-    let mut merged_away = BTreeSet::new();
     made.iter()
         .enumerate()
         .filter_map(|(index, made)| {
@@ -445,14 +448,11 @@ pub fn changes(made: &[Made]) -> Vec<Change> {
                         stamp: stamp_of(wall, on, index),
                     },
                 },
-                Made::Merge { merged, into, wall } if merged > into && merged_away.insert(merged) => {
-                    Change::MergeParticipants {
-                        merged: person(merged),
-                        into: person(into),
-                        stamp: stamp_of(wall, 0, index),
-                    }
-                }
-                Made::Merge { .. } => return None,
+                Made::Merge { merged, into, wall } => Change::MergeParticipants {
+                    merged: person(merged),
+                    into: person(into),
+                    stamp: stamp_of(wall, 0, index),
+                },
                 Made::Erase { person: who, wall } => Change::EraseParticipant {
                     participant: person(who),
                     stamp: stamp_of(wall, 0, index),
@@ -501,6 +501,33 @@ pub fn delivery(count: usize, seed: u64) -> Vec<usize> {
     let (mut kept, dropped): (Vec<usize>, Vec<usize>) = order.into_iter().partition(|_| next() % 5 != 0);
     kept.extend(dropped);
     kept
+}
+
+/// What a phone linked to the server hears, in order: every change in the delivery order `seed`
+/// draws (its own at once, others' as they come), except those the server orders (merges), which
+/// come only as the server's log passes them on, in that log's order, at places `seed` draws.
+pub fn linked_phone_order(changes: &[Change], server: &Replica, seed: u64) -> Vec<Change> {
+    let mut heard: Vec<Change> = delivery(changes.len(), seed)
+        .into_iter()
+        .map(|index| changes[index].clone())
+        .filter(|change| !rules::ordered_by_the_server(change))
+        .collect();
+    let mut state = seed.rotate_left(17) | 1;
+    let mut place = 0;
+    for merge in server
+        .log()
+        .iter()
+        .filter(|change| rules::ordered_by_the_server(change))
+    {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        place += (state % 3) as usize;
+        place = place.min(heard.len());
+        heard.insert(place, merge.clone());
+        place += 1;
+    }
+    heard
 }
 
 impl Made {
