@@ -43,8 +43,10 @@ self.addEventListener("message", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  // The API is never cached: sync must see the server, and answers hold personal data.
-  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
+  // The API is never cached: sync must see the server, and answers hold personal data. The
+  // privacy notice page is the server's own (the poster's QR code), never the app.
+  const servers = url.pathname.startsWith("/api/") || url.pathname.startsWith("/privacy/");
+  if (request.method !== "GET" || url.origin !== self.location.origin || servers) {
     return;
   }
   if (request.mode === "navigate") {

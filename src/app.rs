@@ -46,6 +46,10 @@ pub fn App() -> impl IntoView {
     let kiosk = provide_kiosk(sync);
     spawn_local(async {
         store::request_persistence().await;
+        // The retention rule, where it is on: a failure is tried again at the next start.
+        if let Ok(store) = store::shared().await {
+            let _ = store.apply_retention(chrono::Local::now().date_naive()).await;
+        }
     });
     let mode = Memo::new(move |_| {
         if kiosk.active() {

@@ -246,6 +246,95 @@ mod erasure_and_merge {
     use wasm_bindgen_test::*;
 
     #[wasm_bindgen_test]
+    async fn the_retention_rule_erases_those_not_seen_for_the_period_on_a_coordinators_device_only() {
+        use chrono::{NaiveDate, Utc};
+        use spor::store::ServerLink;
+        use spor_core::access::DeviceRole;
+        use spor_core::attendance::Attendance;
+        use spor_core::ids::{AttendanceId, DeviceId, OrganisationId};
+
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        for role in [DeviceRole::Volunteer, DeviceRole::Coordinator] {
+            let store = fresh_store(&format!("spor-test-retention-{}", role.as_str())).await;
+            let activity = ActivityId::generate();
+            // Registered in January 2023: the time is in their UUIDv7 ids.
+            let registered = uuid::Timestamp::from_unix(uuid::NoContext, 1_672_740_000, 0);
+            let person = |pseudonym: &str| Participant {
+                id: ParticipantId(uuid::Uuid::new_v7(registered)),
+                pseudonym: pseudonym.into(),
+                birth_decade: None,
+                default_role: Role::Bruger,
+                consent: Consent::default(),
+                activities: vec![activity],
+                merged_into: None,
+                erased: false,
+            };
+            let (gone, stays) = (person("Åse"), person("Bent"));
+            for (participant, came) in [(&gone, "2024-11-30"), (&stays, "2025-06-01")] {
+                store.save_participant(participant).await.unwrap();
+                store
+                    .check_in(&Attendance {
+                        id: AttendanceId::generate(),
+                        participant: participant.id,
+                        activity,
+                        date: day(came),
+                        role: Role::Bruger,
+                        recorded_at: Utc::now(),
+                        recorded_by: DeviceId::generate(),
+                    })
+                    .await
+                    .unwrap();
+            }
+            store
+                .save_server_link(&ServerLink {
+                    device: DeviceId::generate(),
+                    token: "id.secret".into(),
+                    role,
+                    organisation: OrganisationId::generate(),
+                    organisation_name: "Café Nord".into(),
+                    paired_at: Utc::now(),
+                })
+                .await
+                .unwrap();
+            assert_eq!(
+                store.apply_retention(today).await.unwrap(),
+                vec![],
+                "off by default"
+            );
+            store.set_retention_months(Some(24)).await.unwrap();
+            assert_eq!(store.retention_months().await.unwrap(), Some(24));
+
+            let erased = store.apply_retention(today).await.unwrap();
+            let names: Vec<String> = store
+                .participants()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|p| p.is_current())
+                .map(|p| p.pseudonym)
+                .collect();
+            match role {
+                DeviceRole::Coordinator => {
+                    assert_eq!(erased, vec![gone.id]);
+                    assert_eq!(names, vec!["Bent".to_owned()]);
+                    assert!(store.outbox().await.unwrap().iter().any(|entry| matches!(
+                        entry.mutation.change,
+                        Change::EraseParticipant { participant, .. } if participant == gone.id
+                    )));
+                }
+                _ => {
+                    assert_eq!(erased, vec![], "a volunteer may not erase");
+                    assert_eq!(names.len(), 2);
+                }
+            }
+            store.set_retention_months(None).await.unwrap();
+            assert_eq!(store.retention_months().await.unwrap(), None);
+            store.close();
+        }
+    }
+
+    #[wasm_bindgen_test]
     async fn erasing_removes_the_name_everywhere_on_the_device_and_queues_the_erasure() {
         let store = fresh_store("spor-test-erase").await;
         let mut participant = Participant {
@@ -911,6 +1000,98 @@ mod sync_steps {
         ];
         assert_eq!(store.apply_pulled(&pulled(hostile, 3)).await.unwrap(), 0);
         assert_eq!(store.participants().await.unwrap(), vec![mine]);
+        store.close();
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_privacy_notice_is_pulled_saved_and_queued_and_each_reader_is_remembered() {
+        use spor::store::ServerLink;
+        use spor_core::access::DeviceRole;
+
+        let store = fresh_store("spor-test-privacy-notice").await;
+        let organisation = OrganisationId::generate();
+        store
+            .save_server_link(&ServerLink {
+                device: DeviceId::generate(),
+                token: "id.secret".into(),
+                role: DeviceRole::Coordinator,
+                organisation,
+                organisation_name: "Café Nord".into(),
+                paired_at: Utc::now(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.privacy_notice().await.unwrap(),
+            None,
+            "the standard one until written"
+        );
+
+        let notice = |text: serde_json::Value| Change::Patch {
+            entity: EntityRef {
+                kind: EntityKind::Organisation,
+                id: organisation.0,
+            },
+            fields: [(
+                "privacy_notice".to_owned(),
+                Stamped {
+                    value: text,
+                    stamp: Hlc {
+                        wall_ms: 1,
+                        counter: 0,
+                        device: DeviceId::generate(),
+                    },
+                },
+            )]
+            .into(),
+        };
+        store
+            .apply_pulled(&pulled(vec![notice(json!("Om dine data\n\nKun kaldenavne."))], 3))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.privacy_notice().await.unwrap().as_deref(),
+            Some("Om dine data\n\nKun kaldenavne.")
+        );
+        // One too long for anyone to read is not taken.
+        store
+            .apply_pulled(&pulled(vec![notice(json!("x".repeat(4001)))], 4))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.privacy_notice().await.unwrap().as_deref(),
+            Some("Om dine data\n\nKun kaldenavne.")
+        );
+
+        store
+            .save_privacy_notice(Some("Vores egne ord".into()))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.privacy_notice().await.unwrap().as_deref(),
+            Some("Vores egne ord")
+        );
+        let queued = store.outbox().await.unwrap();
+        assert!(matches!(
+            &queued.last().unwrap().mutation.change,
+            Change::Patch { entity, fields }
+                if entity.kind == EntityKind::Organisation
+                    && entity.id == organisation.0
+                    && fields["privacy_notice"].value == json!("Vores egne ord")
+        ));
+        assert!(
+            store.save_privacy_notice(Some("   ".into())).await.is_err(),
+            "blank is no notice"
+        );
+        store.save_privacy_notice(None).await.unwrap();
+        assert_eq!(store.privacy_notice().await.unwrap(), None);
+
+        let reader = ParticipantId::generate();
+        assert!(!store.notice_shown_to(reader).await.unwrap());
+        store.mark_notice_shown(reader).await.unwrap();
+        store.mark_notice_shown(reader).await.unwrap();
+        assert!(store.notice_shown_to(reader).await.unwrap());
+        assert!(!store.notice_shown_to(ParticipantId::generate()).await.unwrap());
         store.close();
     }
 

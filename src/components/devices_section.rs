@@ -4,6 +4,7 @@ use spor_core::access::DeviceRole;
 use spor_core::protocol::{DeviceInfo, OpenPairingCode, PairingCodeResponse};
 
 use crate::components::confirm_notice::ConfirmNotice;
+use crate::components::qr_code::QrCode;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
@@ -158,45 +159,14 @@ fn PairingCode(created: PairingCodeResponse) -> impl IntoView {
         .with_timezone(&chrono::Local)
         .format("%H:%M")
         .to_string();
-    let qr = qr_svg_path(&created.link);
     view! {
         <div class="pairing-code notice stack">
             <p class="code" data-testid="pairing-code">{created.code.clone()}</p>
-            {qr.map(|(size, path)| {
-                view! {
-                    <svg
-                        class="qr"
-                        role="img"
-                        aria-label=i18n.t(Key::DevicesQrLabel)
-                        viewBox=format!("0 0 {size} {size}")
-                        width="200"
-                        height="200"
-                        shape-rendering="crispEdges"
-                    >
-                        <rect width=size.to_string() height=size.to_string() fill="#fff" />
-                        <path d=path fill="#000" />
-                    </svg>
-                }
-            })}
+            <QrCode text=created.link.clone() label=i18n.t(Key::DevicesQrLabel).to_owned() size_px=200 />
             <p class="hint">{i18n.format(Key::DevicesCodeExplain, &[("time", &until)])}</p>
             <p class="hint link-text">{created.link}</p>
         </div>
     }
-}
-
-/// The QR code of `text` as an SVG path of its dark modules, with the 4-module quiet zone.
-fn qr_svg_path(text: &str) -> Option<(i32, String)> {
-    let qr = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
-    let border = 4;
-    let mut path = String::new();
-    for y in 0..qr.size() {
-        for x in 0..qr.size() {
-            if qr.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
-            }
-        }
-    }
-    Some((qr.size() + 2 * border, path))
 }
 
 #[component]

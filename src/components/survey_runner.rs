@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::Language;
+use spor_core::privacy_notice;
 use spor_core::survey::{Answer, Question, QuestionKind};
 use spor_core::survey_session::{Screen, SurveySession};
 
@@ -41,6 +42,23 @@ pub fn SurveyRunner(
     let error = RwSignal::new(None::<String>);
     let text = move |key: Key| key.text(language.get());
     let screen = Memo::new(move |_| session.with(SurveySession::screen));
+    // Someone answering under their nickname for the first time on this device reads the privacy
+    // notice before the first question.
+    let notice = LocalResource::new(move || {
+        let participant = session
+            .with_untracked(SurveySession::participant)
+            .filter(|_| !preview);
+        async move {
+            let participant = participant?;
+            let store = store::shared().await.ok()?;
+            if store.notice_shown_to(participant).await.unwrap_or(false) {
+                return None;
+            }
+            Some((participant, store.privacy_notice().await.ok().flatten()))
+        }
+    });
+    let notice_read = RwSignal::new(false);
+    let notice_due = move || !notice_read.get() && notice.get().flatten().is_some();
     if let Some(after) = return_after {
         Effect::new(move |_| {
             if sent.get() {
@@ -131,6 +149,19 @@ pub fn SurveyRunner(
                 }
                 match screen.get() {
                     Screen::Language => view! { <LanguageScreen session respondent=respondent.get_value() /> }.into_any(),
+                    Screen::Question(_) if notice_due() => {
+                        let (participant, own) = notice.get().flatten().expect("due only when there is one");
+                        let read = Callback::new(move |()| {
+                            notice_read.set(true);
+                            spawn_local(async move {
+                                // Not remembered (storage failing): it shows again next time, no harm.
+                                if let Ok(store) = store::shared().await {
+                                    let _ = store.mark_notice_shown(participant).await;
+                                }
+                            });
+                        });
+                        view! { <NoticeScreen own language=language.get() read /> }.into_any()
+                    }
                     Screen::Question(_) => view! { <QuestionScreen session available speak /> }.into_any(),
                     Screen::Review => {
                         view! {
@@ -175,6 +206,25 @@ fn LanguageScreen(session: RwSignal<SurveySession>, respondent: Option<String>) 
                     }
                 })
                 .collect_view()}
+        </section>
+    }
+}
+
+/// The organisation's privacy notice (or the standard one), in the respondent's language where it
+/// is the standard one, before their first linked survey.
+#[component]
+fn NoticeScreen(own: Option<String>, language: Language, read: Callback<()>) -> impl IntoView {
+    let notice = privacy_notice::for_participants(own.as_deref(), language).to_owned();
+    let mut paragraphs = privacy_notice::paragraphs(&notice).map(str::to_owned);
+    let heading = paragraphs.next().unwrap_or_default();
+    let body: Vec<String> = paragraphs.collect();
+    view! {
+        <section class="survey-screen notice-screen" data-testid="privacy-notice">
+            <h1>{heading}</h1>
+            {body.into_iter().map(|paragraph| view! { <p>{paragraph}</p> }).collect_view()}
+            <button type="button" class="button answer" on:click=move |_| read.run(())>
+                {Key::SurveyNoticeContinue.text(language)}
+            </button>
         </section>
     }
 }

@@ -1,21 +1,30 @@
 use leptos::prelude::*;
+use spor_core::access::DeviceRole;
 
 use crate::components::backup_section::BackupSection;
 use crate::components::demo_section::DemoSection;
 use crate::components::page::Page;
+use crate::components::privacy_notice_section::PrivacyNoticeSection;
+use crate::components::retention_section::RetentionSection;
 use crate::components::sync_section::SyncSection;
 use crate::contexts::i18n_context::use_i18n;
+use crate::contexts::sync_context::use_sync;
 use crate::i18n::{Key, Language};
 use crate::store;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let may_erase = use_sync().role_allows(DeviceRole::may_merge_and_erase);
     view! {
         <Page title=Key::NavSettings lead=Key::PageSettingsLead>
             <LanguageChoice />
             // Demo data never syncs: no pairing while it is shown.
             {(!store::demo_mode()).then(|| view! { <SyncSection /> })}
             <StorageSection />
+            <Show when=move || may_erase.get()>
+                <RetentionSection />
+                <PrivacyNoticeSection />
+            </Show>
             <BackupSection />
             <DemoSection />
             <DeviceSection />

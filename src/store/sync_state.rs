@@ -170,12 +170,12 @@ impl Store {
         Ok(())
     }
 
-    async fn meta_value<T: serde::de::DeserializeOwned>(
+    pub(super) async fn meta_value<T: serde::de::DeserializeOwned>(
         &self,
         key: &str,
         what: &'static str,
     ) -> Result<Option<T>, StoreError> {
-        let action = "read the sync state";
+        let action = "read a fact about this device";
         let transaction = self
             .transaction(&[META], TransactionMode::ReadOnly, action)
             .await?;
@@ -481,6 +481,10 @@ impl Store {
                     match target {
                         None if entity.kind == EntityKind::Template => {
                             super::templates::add_pulled_versions(&templates, fields, action).await?
+                        }
+                        None if entity.kind == EntityKind::Organisation => {
+                            super::privacy::apply_pulled_notice(&meta, *entity, fields, context, action)
+                                .await?
                         }
                         Some((records, what)) => {
                             // A field this device changed and has not sent yet keeps its value

@@ -34,10 +34,14 @@ pub fn precompress(dist: &Path) -> Result {
 /// Measured 2026-12-06: 782 KB, almost all of it the one wasm file (763 KB). Raised 2026-12-07 from
 /// 800,000 for issue 18's privacy on shared and lost phones (the wipe of a revoked phone, open
 /// pairing codes, the held handover, the kiosk PIN's backoff, answers leaving volunteers' phones):
-/// 800 KB measured. The aim is 300 KB (issue 16: the coordinator's parts loaded only when first
-/// opened). Raise it only on purpose, for a feature whose worth is written in the commit, with the
-/// new figure here and in BENCHMARKS.md.
-pub const FIRST_SCREEN_BUDGET: usize = 805_000;
+/// 800 KB measured. Raised again the next day from 805,000 for the rest of issue 18, a
+/// participant's rights (the retention period that erases those not seen for it, the privacy
+/// notice before a first linked survey, its editor and printable poster): about 826 KB measured.
+/// The aim is 300 KB (issue 16: the coordinator's parts loaded only when first opened), and every
+/// coordinator's feature now costs the volunteer's first visit until that split is made. Raise it
+/// only on purpose, for a feature whose worth is written in the commit, with the new figure here
+/// and in BENCHMARKS.md.
+pub const FIRST_SCREEN_BUDGET: usize = 830_000;
 
 /// Fails when the first screen of the build in `dist` is over [`FIRST_SCREEN_BUDGET`], naming
 /// its files and sizes.

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::OrganisationId;
+use crate::privacy_notice;
 use crate::validation::{Field, Problem, Problems, limits};
 
 /// The tenant: everything belongs to exactly one organisation.
@@ -11,6 +12,10 @@ pub struct Organisation {
     pub name: String,
     #[serde(default)]
     pub reporting: ReportingSettings,
+    /// What participants are told about their data, in the organisation's words; absent, they are
+    /// told [`crate::privacy_notice::standard`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_notice: Option<String>,
 }
 
 /// How reports treat small groups and absences; a coordinator may change them.
@@ -40,6 +45,9 @@ impl Organisation {
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Problems::default();
         problems.required_text(Field::OrganisationName, &self.name, limits::NAME);
+        if let Some(Err(found)) = self.privacy_notice.as_deref().map(privacy_notice::check) {
+            found.into_iter().for_each(|problem| problems.push(problem));
+        }
         let threshold = self.reporting.suppression_threshold;
         if threshold < MIN_SUPPRESSION_THRESHOLD {
             problems.push(Problem::ThresholdTooLow {
@@ -75,6 +83,7 @@ mod tests {
                 suppression_threshold: 1,
                 absence_gap_weeks: 8,
             },
+            privacy_notice: None,
         };
         assert_eq!(
             organisation.validate().unwrap_err(),

@@ -61,6 +61,11 @@ impl SurveySession {
         self.language
     }
 
+    /// Whom the answers are linked to, if anyone.
+    pub fn participant(&self) -> Option<ParticipantId> {
+        self.handover.participant
+    }
+
     pub fn screen(&self) -> Screen {
         self.screen
     }

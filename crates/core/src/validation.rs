@@ -18,6 +18,7 @@ pub mod limits {
     pub const CHOICE_LABEL: usize = 80;
     pub const SHORT_TEXT_ANSWER: usize = 500;
     pub const REFLECTION: usize = 4000;
+    pub const PRIVACY_NOTICE: usize = 4000;
     pub const QUESTIONS_PER_TEMPLATE: usize = 40;
     pub const CHOICES_PER_QUESTION: usize = 12;
 }
@@ -37,11 +38,14 @@ pub enum Field {
     ChoiceLabel,
     TextAnswer,
     Reflection,
+    PrivacyNotice,
 }
 
 impl Field {
     fn name(self, language: Language) -> &'static str {
         match (self, language) {
+            (Field::PrivacyNotice, Language::Da) => "Privatlivserklæringen",
+            (Field::PrivacyNotice, Language::En) => "The privacy notice",
             (Field::OrganisationName, Language::Da) => "Organisationens navn",
             (Field::OrganisationName, Language::En) => "The organisation's name",
             (Field::Pseudonym, Language::Da) => "Kaldenavnet",

@@ -371,6 +371,34 @@ impl Storage for Database {
             .collect()
     }
 
+    async fn privacy_notice(
+        &self,
+        organisation: OrganisationId,
+    ) -> Result<Option<(String, Option<String>)>, StorageError> {
+        let id = organisation.0.to_string();
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+            .bind(&id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        let notice: Option<String> = sqlx::query_scalar(
+            "SELECT value FROM entity_fields WHERE organisation = $1 AND kind = $2 AND id = $1 AND field = 'privacy_notice'",
+        )
+        .bind(&id)
+        .bind(kind_name(EntityKind::Organisation))
+        .fetch_optional(&self.pool)
+        .await?;
+        // Stored as JSON; a notice set back to none is `null`.
+        let notice = notice
+            .map(|value| serde_json::from_str::<Option<String>>(&value))
+            .transpose()
+            .map_err(|_| StorageError::Corrupt("privacy notice"))?
+            .flatten();
+        Ok(Some((name, notice)))
+    }
+
     async fn create_organisation(
         &self,
         name: &str,

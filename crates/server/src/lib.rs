@@ -9,6 +9,7 @@ pub mod auth;
 pub mod contract;
 pub mod db;
 pub mod error;
+pub mod privacy_page;
 pub mod rate_limit;
 pub mod security;
 pub mod static_files;
@@ -138,7 +139,10 @@ pub fn print_pairing_code(settings: &Settings, organisation_name: &str, role: De
 
 /// The whole HTTP surface: the API, then the app (when built), with security headers on everything.
 pub fn router(state: AppState, shell: Option<AppShell>) -> Router {
-    let api = api::router(state);
+    let api = api::router(state.clone()).route(
+        privacy_page::ROUTE,
+        axum::routing::get(privacy_page::privacy_page).with_state(state),
+    );
     let content_security_policy = security::content_security_policy(
         shell
             .as_ref()

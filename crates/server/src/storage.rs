@@ -90,6 +90,13 @@ pub trait Storage: Send + Sync + 'static {
 
     async fn organisations(&self) -> Result<Vec<(OrganisationId, String)>, StorageError>;
 
+    /// An organisation's name and the privacy notice it wrote, if it wrote one; `None` when this
+    /// server holds no such organisation.
+    async fn privacy_notice(
+        &self,
+        organisation: OrganisationId,
+    ) -> Result<Option<(String, Option<String>)>, StorageError>;
+
     async fn create_organisation(
         &self,
         name: &str,

@@ -2097,6 +2097,86 @@ async fn a_person_is_merged_away_once_and_every_device_hears_the_merge(backend: 
     }
 }
 
+/// The page the privacy poster's QR code opens: the standard notice (Danish, or English for an
+/// English browser) until a coordinator writes the organisation's own, which every visitor then
+/// reads, as text (never markup). Nobody else may change it, and an unknown organisation has none.
+async fn the_privacy_page_shows_the_organisations_notice_to_anyone(backend: Backend) {
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
+    let organisation = coordinator.paired.organisation;
+    let page = |language: &'static str| {
+        let url = format!("{}/privacy/{organisation}", server.url);
+        async move {
+            let response = client()
+                .get(url)
+                .header("Accept-Language", language)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert!(
+                response.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html")
+            );
+            response.text().await.unwrap()
+        }
+    };
+    let danish = page("da-DK,da;q=0.9").await;
+    assert!(
+        danish.contains("<h1>Sådan passer vi på dine oplysninger</h1>"),
+        "{danish}"
+    );
+    assert!(danish.contains("Café Nord"));
+    let english = page("en-GB,en;q=0.9,da;q=0.5").await;
+    assert!(
+        english.contains("<h1>How we look after your information</h1>"),
+        "{english}"
+    );
+
+    let notice = |text: &str, by: &Phone| {
+        mutation(patch(
+            EntityKind::Organisation,
+            organisation.0,
+            "privacy_notice",
+            json!(text),
+            stamp(1, by.device()),
+        ))
+    };
+    let own = "Om dine data\n\nVi skriver kun kaldenavne ned. Spørg <Eva> om sletning.";
+    assert!(matches!(
+        volunteer.push(&[notice("Alt må deles", &volunteer)]).await[..],
+        [Outcome::Rejected {
+            reason: RejectReason::Forbidden
+        }]
+    ));
+    assert!(matches!(
+        coordinator.push(&[notice(&"x".repeat(4001), &coordinator)]).await[..],
+        [Outcome::Rejected { .. }]
+    ));
+    assert_eq!(
+        coordinator.push(&[notice(own, &coordinator)]).await,
+        vec![Outcome::Applied]
+    );
+    for language in ["da", "en"] {
+        let shown = page(language).await;
+        assert!(shown.contains("<h1>Om dine data</h1>"), "{shown}");
+        assert!(shown.contains("<p>Vi skriver kun kaldenavne ned. Spørg &lt;Eva&gt; om sletning.</p>"));
+        assert!(!shown.contains("Alt må deles"));
+    }
+
+    for unknown in [Uuid::now_v7().to_string(), "not-an-id".to_owned()] {
+        let response = client()
+            .get(format!("{}/privacy/{unknown}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+}
+
 /// A read-only look straight into the server's database.
 async fn database(storage: &TestStorage) -> sqlx::AnyConnection {
     let url = match &storage.location {
@@ -2171,6 +2251,7 @@ on_both_storages!(
     pairing_codes_are_kept_salted_and_only_while_open,
     a_coordinator_lists_open_codes_and_cancels_one,
     a_person_is_merged_away_once_and_every_device_hears_the_merge,
+    the_privacy_page_shows_the_organisations_notice_to_anyone,
 );
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, serviceWorkerInControl, test } from "../support/fixtures";
+import { storedRecords } from "../support/idb";
 import { addPerson, count, createActivity, expectSummary, localDate, row } from "../support/register";
 
 for (const width of [390, 320]) {
@@ -191,4 +192,67 @@ test("one person registered twice at two activities is merged into one, with all
   await expect(page.getByTestId("roster-row")).toHaveCount(1);
   await expect(row(page, "Søren").getByRole("button", { name: "Søren", exact: true })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByTestId("summary-named")).toHaveText("1");
+});
+
+test("a retention period erases exactly the participants not seen for it, and stays chosen", async ({ page }) => {
+  await page.goto("/");
+  await createActivity(page, "Torsdagscafé");
+  await addPerson(page, "Dorte");
+
+  // Three people registered over three years ago (the time is in their UUIDv7 ids): Åse last came
+  // 30 months ago, Bent 13 months ago, Carla never.
+  await page.evaluate(async () => {
+    const monthsAgo = (months: number) => {
+      const date = new Date();
+      date.setMonth(date.getMonth() - months);
+      return date;
+    };
+    const idAt = (moment: Date, n: number) => {
+      const hex = moment.getTime().toString(16).padStart(12, "0");
+      return `${hex.slice(0, 8)}-${hex.slice(8)}-7000-8000-${n.toString(16).padStart(12, "0")}`;
+    };
+    const registered = monthsAgo(40);
+    const activity = idAt(registered, 99);
+    const person = (n: number, pseudonym: string) => ({ id: idAt(registered, n), pseudonym, default_role: "bruger", activities: [] });
+    const people = [person(1, "Åse"), person(2, "Bent"), person(3, "Carla")];
+    const came = (n: number, months: number) => ({
+      id: idAt(monthsAgo(months), 10 + n),
+      participant: people[n].id,
+      activity,
+      date: monthsAgo(months).toISOString().slice(0, 10),
+      role: "bruger",
+      recorded_at: monthsAgo(months).toISOString(),
+      recorded_by: idAt(registered, 98),
+    });
+    const open = indexedDB.open("spor");
+    await new Promise((resolve, reject) => {
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const transaction = open.result.transaction(["participants", "attendance"], "readwrite");
+        for (const record of people) transaction.objectStore("participants").put(record);
+        for (const record of [came(0, 30), came(1, 13)]) transaction.objectStore("attendance").put(record);
+        transaction.oncomplete = () => resolve(open.result.close());
+        transaction.onerror = () => reject(transaction.error);
+      };
+    });
+  });
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+  await expect(page.getByTestId("participant-item")).toHaveCount(4);
+  await page.getByRole("link", { name: "Indstillinger" }).click();
+  await page.getByLabel("Slet deltagere, der ikke er set i").selectOption({ label: "24 måneder" });
+  await expect(page.getByTestId("retention-message")).toHaveText("Deltagere slettet, fordi de ikke er set i 24 måneder: 2.");
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+  const items = page.getByTestId("participant-item");
+  await expect(items).toHaveCount(2);
+  await expect(items.filter({ hasText: "Bent" })).toHaveCount(1);
+  await expect(items.filter({ hasText: "Dorte" })).toHaveCount(1);
+  const stored = await storedRecords(page, ["participants", "outbox"]);
+  for (const name of ["Åse", "Carla"]) expect(JSON.stringify(stored.participants)).not.toContain(name);
+  expect(stored.outbox.filter((entry) => entry.mutation.change.type === "erase_participant")).toHaveLength(2);
+
+  await page.reload();
+  await page.getByRole("link", { name: "Indstillinger" }).click();
+  await expect(page.getByLabel("Slet deltagere, der ikke er set i")).toHaveValue("24");
 });

@@ -4,7 +4,7 @@ import { takeBack } from "../support/handover";
 import { storedRecords } from "../support/idb";
 import { addPerson, createActivity, localDate } from "../support/register";
 import { type RunningServer, startServer } from "../support/server";
-import { deviceToken, fieldValues, pair, pairingCode, phone, serverChanges } from "../support/sync";
+import { deviceToken, fieldValues, pair, pairingCode, phone, serverChanges, syncNow } from "../support/sync";
 
 // Each test pairs its phones with a server of its own (the first coordinator code is single-use).
 let server: RunningServer;
@@ -180,4 +180,38 @@ test("a volunteer's phone keeps an answer only until the server has it, and show
   await expect(volunteer.getByTestId("chart-who5")).toHaveCount(0);
   await expect(volunteer.getByRole("button", { name: "Besvarelser som CSV" })).toHaveCount(0);
   for (const context of contexts) await context.close();
+});
+
+test("a coordinator writes the privacy notice, and its poster's QR code opens it for anyone, without the app", async ({ browser }) => {
+  const context = await browser.newContext();
+  const coordinator = await phone(context);
+  await pair(coordinator, server.url, server.coordinatorCode, "Koordinatorens telefon");
+  await openSettings(coordinator);
+  const text = coordinator.getByLabel("Erklæringen (afsnit adskilles af en tom linje; det første er overskriften)");
+  await expect(text).toHaveValue(/^Sådan passer vi på dine oplysninger\n\nHvad vi skriver ned:/);
+  await text.fill("Om dine data i Café Nord\n\nVi skriver kun kaldenavne ned. Spørg Eva, hvis du vil have noget slettet.");
+  await coordinator.getByRole("button", { name: "Gem erklæringen" }).click();
+  await expect(coordinator.getByTestId("privacy-message")).toHaveText("Erklæringen er gemt.");
+
+  const poster = coordinator.getByTestId("privacy-poster");
+  await expect(poster).toBeHidden();
+  const link = (await poster.locator(".link-text").textContent())!.trim();
+  expect(link).toMatch(new RegExp(`^${server.url}/privacy/[0-9a-f-]{36}$`));
+  // Printed, the poster is all there is on the page.
+  await coordinator.emulateMedia({ media: "print" });
+  await expect(poster).toBeVisible();
+  await expect(poster.getByRole("heading", { level: 1 })).toHaveText("Om dine data i Café Nord");
+  await expect(poster.getByRole("img", { name: "QR-kode til privatlivserklæringen" })).toBeVisible();
+  await expect(coordinator.getByLabel("Erklæringen (afsnit adskilles af en tom linje; det første er overskriften)")).toBeHidden();
+  await expect(coordinator.getByTestId("sync-section")).toBeHidden();
+  await coordinator.emulateMedia({ media: "screen" });
+  await syncNow(coordinator);
+
+  // A participant's own phone, which never opened Spor: the page the QR code names.
+  const participant = await (await browser.newContext()).newPage();
+  await participant.goto(link);
+  await expect(participant.getByRole("heading", { level: 1 })).toHaveText("Om dine data i Café Nord");
+  await expect(participant.getByText("Vi skriver kun kaldenavne ned.")).toBeVisible();
+  await participant.context().close();
+  await context.close();
 });

@@ -272,11 +272,25 @@ test("answers linked to a participant who agreed show that participant only thei
   await expect(page.getByTestId("respondent")).toHaveText("👤 Søren");
   await expect(page.getByText("Åse")).toHaveCount(0);
   await page.getByRole("button", { name: "Dansk" }).click();
+  // The first time under his nickname, Søren reads what is recorded and why, before any question.
+  const notice = page.getByTestId("privacy-notice");
+  await expect(notice.getByRole("heading", { level: 1 })).toHaveText("Sådan passer vi på dine oplysninger");
+  await expect(notice).toContainText("Du kan når som helst bede om at få det slettet");
+  await notice.getByRole("button", { name: "Videre" }).click();
   for (const [, answer] of WHO5) await page.getByRole("button", { name: answer, exact: true }).click();
   await page.getByRole("button", { name: "Send mine svar" }).click();
   await takeBack(page);
   const [response] = await storedResponses(page);
   expect(response.participant).toEqual(expect.any(String));
+
+  // The next time he goes straight to the questions.
+  await page.getByLabel("Knyt svarene til").selectOption({ label: "Søren" });
+  await page.getByRole("button", { name: "Giv telefonen videre" }).click();
+  await page.getByRole("button", { name: "Dansk" }).click();
+  await expect(page.getByRole("button", { name: WHO5[0][1], exact: true })).toBeVisible();
+  await expect(notice).toHaveCount(0);
+  await holdDown(page, "stop-handover");
+  await expect(page.getByTestId("survey-runner")).toHaveCount(0);
 
   // Søren asks what Spor holds about him: his record, his visit and his linked answers, nobody else's.
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();

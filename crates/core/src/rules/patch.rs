@@ -37,7 +37,7 @@ const RESERVED: [&str; 2] = ["id", "merged_into"];
 /// The fields a patch of `kind` may carry (a template's are its versions, `v1`, `v2`, ...).
 pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
     match kind {
-        EntityKind::Organisation => &["name", "reporting"],
+        EntityKind::Organisation => &["name", "reporting", "privacy_notice"],
         EntityKind::Activity => &[
             "name",
             "description",
@@ -225,6 +225,7 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             id: OrganisationId(id),
             name: "-".into(),
             reporting: ReportingSettings::default(),
+            privacy_notice: Some("-".into()),
         }),
         EntityKind::Activity => serde_json::to_value(Activity {
             id: ActivityId(id),

@@ -1,0 +1,80 @@
+//! Settings: how long participants who no longer come are kept (spor-core's `retention`). The
+//! rule runs on this device at each start, and at once when a period is chosen; the erasures it
+//! makes sync like any other.
+
+use chrono::Local;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use spor_core::retention::PERIODS;
+
+use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::Key;
+use crate::store;
+
+#[component]
+pub fn RetentionSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let stored = LocalResource::new(|| async { store::shared().await?.retention_months().await });
+    let message = RwSignal::new(None::<String>);
+    let choose = move |chosen: Option<u32>| {
+        spawn_local(async move {
+            let outcome = async {
+                let store = store::shared().await?;
+                store.set_retention_months(chosen).await?;
+                match chosen {
+                    Some(months) => {
+                        let today = Local::now().date_naive();
+                        let erased = store.erase_past_retention(months, today).await?;
+                        Ok(i18n.format(
+                            Key::SettingsRetentionErased,
+                            &[
+                                ("months", &months.to_string()),
+                                ("count", &erased.len().to_string()),
+                            ],
+                        ))
+                    }
+                    None => Ok(i18n.t(Key::SettingsRetentionOff).to_owned()),
+                }
+            }
+            .await;
+            message.try_set(Some(
+                outcome.unwrap_or_else(|error: store::StoreError| i18n.store_error(&error)),
+            ));
+        });
+    };
+    view! {
+        <section class="card stack" aria-labelledby="retention-heading">
+            <h2 id="retention-heading">{i18n.text(Key::SettingsRetention)}</h2>
+            <p>{i18n.text(Key::SettingsRetentionLead)}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let current = stored.await.ok().flatten();
+                    view! {
+                        <div class="field">
+                            <label for="retention-period">{i18n.text(Key::SettingsRetentionPeriod)}</label>
+                            <select
+                                id="retention-period"
+                                on:change=move |event| choose(event_target_value(&event).parse().ok())
+                            >
+                                <option value="" selected=current.is_none()>
+                                    {i18n.text(Key::SettingsRetentionNever)}
+                                </option>
+                                {PERIODS
+                                    .into_iter()
+                                    .map(|months| {
+                                        view! {
+                                            <option value=months.to_string() selected=current == Some(months)>
+                                                {move || i18n.format(Key::SettingsRetentionMonths, &[("months", &months.to_string())])}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            </Transition>
+            <p role="status" data-testid="retention-message">{move || message.get()}</p>
+        </section>
+    }
+}
