@@ -34,7 +34,7 @@ pub fn precompress(dist: &Path) -> Result {
 /// Measured 2026-12-06: 782 KB, almost all of it the one wasm file (763 KB). Raised 2026-12-07 from
 /// 800,000 for issue 18's privacy on shared and lost phones (the wipe of a revoked phone, open
 /// pairing codes, the held handover, the kiosk PIN's backoff, answers leaving volunteers' phones):
-/// 800 KB measured. Raised again the next day from 805,000 for the rest of issue 18, a
+/// 800 KB measured. Raised again in the next session from 805,000 for the rest of issue 18, a
 /// participant's rights (the retention period that erases those not seen for it, the privacy
 /// notice before a first linked survey, its editor and printable poster): about 826 KB measured.
 /// The aim is 300 KB (issue 16: the coordinator's parts loaded only when first opened), and every
