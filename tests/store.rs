@@ -12,6 +12,20 @@ pub async fn fresh_store(name: &str) -> Store {
     Store::open(name).await.unwrap()
 }
 
+/// Pairs `store` as `role` with an organisation of its own, as pairing with a server does; the link.
+pub async fn link(store: &Store, role: spor_core::access::DeviceRole) -> spor::store::ServerLink {
+    let link = spor::store::ServerLink {
+        device: spor_core::ids::DeviceId::generate(),
+        token: "id.secret".into(),
+        role,
+        organisation: spor_core::ids::OrganisationId::generate(),
+        organisation_name: "Café Nord".into(),
+        paired_at: chrono::Utc::now(),
+    };
+    store.save_server_link(&link).await.unwrap();
+    link
+}
+
 #[wasm_bindgen_test]
 async fn device_id_is_created_once_and_survives_reopening() {
     let name = "spor-test-device-id";
@@ -237,7 +251,7 @@ mod attendance {
 }
 
 mod erasure_and_merge {
-    use super::fresh_store;
+    use super::{fresh_store, link};
     use spor::store::StoreError;
     use spor_core::Role;
     use spor_core::ids::{ActivityId, ParticipantId};
@@ -248,7 +262,6 @@ mod erasure_and_merge {
     #[wasm_bindgen_test]
     async fn the_retention_rule_erases_those_not_seen_for_the_period_on_a_coordinators_device_only() {
         use chrono::{NaiveDate, Utc};
-        use spor::store::ServerLink;
         use spor_core::access::DeviceRole;
         use spor_core::attendance::Attendance;
         use spor_core::ids::{AttendanceId, DeviceId, OrganisationId};
@@ -286,17 +299,7 @@ mod erasure_and_merge {
                     .await
                     .unwrap();
             }
-            store
-                .save_server_link(&ServerLink {
-                    device: DeviceId::generate(),
-                    token: "id.secret".into(),
-                    role,
-                    organisation: OrganisationId::generate(),
-                    organisation_name: "Café Nord".into(),
-                    paired_at: Utc::now(),
-                })
-                .await
-                .unwrap();
+            link(&store, role).await;
             assert_eq!(
                 store.apply_retention(today).await.unwrap(),
                 vec![],
@@ -473,7 +476,7 @@ mod erasure_and_merge {
 }
 
 mod sync_steps {
-    use super::fresh_store;
+    use super::{fresh_store, link};
     use chrono::{NaiveDate, Utc};
     use serde_json::json;
     use spor_core::Role;
@@ -1005,22 +1008,10 @@ mod sync_steps {
 
     #[wasm_bindgen_test]
     async fn the_privacy_notice_is_pulled_saved_and_queued_and_each_reader_is_remembered() {
-        use spor::store::ServerLink;
         use spor_core::access::DeviceRole;
 
         let store = fresh_store("spor-test-privacy-notice").await;
-        let organisation = OrganisationId::generate();
-        store
-            .save_server_link(&ServerLink {
-                device: DeviceId::generate(),
-                token: "id.secret".into(),
-                role: DeviceRole::Coordinator,
-                organisation,
-                organisation_name: "Café Nord".into(),
-                paired_at: Utc::now(),
-            })
-            .await
-            .unwrap();
+        let organisation = link(&store, DeviceRole::Coordinator).await.organisation;
         assert_eq!(
             store.privacy_notice().await.unwrap(),
             None,
@@ -1097,21 +1088,11 @@ mod sync_steps {
 
     #[wasm_bindgen_test]
     async fn a_linked_coordinator_merges_when_the_server_passes_the_merge_back_and_not_before() {
-        use spor::store::{MergeState, ServerLink};
+        use spor::store::MergeState;
         use spor_core::access::DeviceRole;
 
         let store = fresh_store("spor-test-linked-merge").await;
-        store
-            .save_server_link(&ServerLink {
-                device: DeviceId::generate(),
-                token: "id.secret".into(),
-                role: DeviceRole::Coordinator,
-                organisation: OrganisationId::generate(),
-                organisation_name: "Café Nord".into(),
-                paired_at: Utc::now(),
-            })
-            .await
-            .unwrap();
+        link(&store, DeviceRole::Coordinator).await;
         let person = |pseudonym: &str| Participant {
             id: ParticipantId::generate(),
             pseudonym: pseudonym.into(),
@@ -1172,7 +1153,7 @@ mod sync_steps {
 }
 
 mod surveys {
-    use super::fresh_store;
+    use super::{fresh_store, link};
     use chrono::{NaiveDate, Utc};
     use spor::store::StoreError;
     use spor_core::Language;
@@ -1229,7 +1210,6 @@ mod surveys {
 
     #[wasm_bindgen_test]
     async fn answers_are_signed_with_the_id_the_server_knows_once_paired_even_those_queued_before() {
-        use spor::store::ServerLink;
         use spor_core::access::DeviceRole;
 
         let store = fresh_store("spor-test-recorder").await;
@@ -1243,18 +1223,7 @@ mod surveys {
         store.save_response(&before).await.unwrap();
         store.save_response(&collected_elsewhere).await.unwrap();
 
-        let paired_as = DeviceId::generate();
-        store
-            .save_server_link(&ServerLink {
-                device: paired_as,
-                token: "id.secret".into(),
-                role: DeviceRole::Kiosk,
-                organisation: OrganisationId::generate(),
-                organisation_name: "Café Nord".into(),
-                paired_at: Utc::now(),
-            })
-            .await
-            .unwrap();
+        let paired_as = link(&store, DeviceRole::Kiosk).await.device;
 
         assert_eq!(store.recorder_id().await.unwrap(), paired_as);
         let signed: Vec<DeviceId> = store
@@ -1277,23 +1246,12 @@ mod surveys {
 
     #[wasm_bindgen_test]
     async fn an_answer_leaves_a_volunteers_phone_once_the_server_has_it_and_stays_on_a_coordinators() {
-        use spor::store::ServerLink;
         use spor_core::access::DeviceRole;
         use spor_core::sync::{MutationResult, Outcome};
 
         for (role, kept) in [(DeviceRole::Volunteer, 0), (DeviceRole::Coordinator, 1)] {
             let store = fresh_store(&format!("spor-test-minimise-{}", role.as_str())).await;
-            store
-                .save_server_link(&ServerLink {
-                    device: DeviceId::generate(),
-                    token: "id.secret".into(),
-                    role,
-                    organisation: OrganisationId::generate(),
-                    organisation_name: "Café Nord".into(),
-                    paired_at: Utc::now(),
-                })
-                .await
-                .unwrap();
+            link(&store, role).await;
             let id = store.save_response(&who5([4, 4, 4, 4, 4])).await.unwrap();
             assert_eq!(
                 store.responses().await.unwrap().len(),

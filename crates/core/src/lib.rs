@@ -14,6 +14,7 @@ pub mod ids;
 pub mod instruments;
 pub mod kiosk;
 pub mod language;
+pub mod markup;
 pub mod month_pack;
 pub mod organisation;
 pub mod participant;

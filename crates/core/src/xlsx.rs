@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::export::{Cell, Table};
+use crate::markup::escape;
 
 /// The workbook's bytes.
 pub fn workbook(tables: &[&Table]) -> Vec<u8> {
@@ -114,23 +115,6 @@ fn sheet_name(name: &str) -> String {
     } else {
         cleaned
     }
-}
-
-/// XML text: markup characters escaped, and characters XML 1.0 forbids left out.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\t' | '\n' | '\r' => escaped.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 /// An uncompressed ("stored") ZIP archive.
@@ -290,6 +274,5 @@ mod tests {
             46_351
         );
         assert_eq!(sheet_name("Fremmøde: [2026]"), "Fremmøde 2026");
-        assert_eq!(escape("a<b & \u{1}c"), "a&lt;b &amp; c");
     }
 }

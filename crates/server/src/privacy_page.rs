@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use spor_core::Language;
 use spor_core::ids::OrganisationId;
+use spor_core::markup::escape;
 use spor_core::privacy_notice;
 use uuid::Uuid;
 
@@ -83,19 +84,4 @@ fn page(organisation: &str, notice: &str, language: Language) -> String {
         organisation = escape(organisation),
         heading = escape(heading),
     )
-}
-
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
 }
