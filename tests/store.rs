@@ -264,7 +264,7 @@ mod erasure_and_merge {
         use chrono::{NaiveDate, Utc};
         use spor_core::access::DeviceRole;
         use spor_core::attendance::Attendance;
-        use spor_core::ids::{AttendanceId, DeviceId, OrganisationId};
+        use spor_core::ids::{AttendanceId, DeviceId};
 
         let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         let day = |text: &str| text.parse::<NaiveDate>().unwrap();
