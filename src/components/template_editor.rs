@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::language::Texts;
-use spor_core::survey::{Choice, Question, QuestionId, QuestionKind, SurveyTemplate};
+use spor_core::survey::{Choice, Question, QuestionId, QuestionKind, QuestionShape, SurveyTemplate};
 use spor_core::survey_session::{Handover, SurveySession};
 
 use crate::components::survey_runner::SurveyRunner;
@@ -9,15 +9,17 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store;
 
-/// The kinds the builder offers, by their option value.
-const KINDS: [(&str, Key); 6] = [
-    ("smiley", Key::BuilderKindSmiley),
-    ("agreement", Key::BuilderKindAgreement),
-    ("scale", Key::BuilderKindScale),
-    ("yes_no", Key::BuilderKindYesNo),
-    ("single_choice", Key::BuilderKindSingleChoice),
-    ("short_text", Key::BuilderKindShortText),
-];
+/// How the builder names each kind of question.
+fn shape_label(shape: QuestionShape) -> Key {
+    match shape {
+        QuestionShape::Smiley => Key::BuilderKindSmiley,
+        QuestionShape::Agreement => Key::BuilderKindAgreement,
+        QuestionShape::Scale => Key::BuilderKindScale,
+        QuestionShape::YesNo => Key::BuilderKindYesNo,
+        QuestionShape::SingleChoice => Key::BuilderKindSingleChoice,
+        QuestionShape::ShortText => Key::BuilderKindShortText,
+    }
+}
 
 /// One question being written: texts in both languages, its kind, and whether it must be answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +27,7 @@ struct DraftQuestion {
     /// Kept from the version being edited, so answers compare across versions; new ones get `q<n>`.
     id: QuestionId,
     text: Texts,
-    kind: String,
+    kind: QuestionShape,
     low: Texts,
     high: Texts,
     /// The answers of a single-choice question, in order; they are scored 1, 2, 3 ...
@@ -35,13 +37,9 @@ struct DraftQuestion {
 
 impl DraftQuestion {
     fn from_question(question: &Question) -> DraftQuestion {
-        let (kind, low, high) = match &question.kind {
-            QuestionKind::Smiley => ("smiley", Texts::default(), Texts::default()),
-            QuestionKind::Agreement => ("agreement", Texts::default(), Texts::default()),
-            QuestionKind::Scale { low, high } => ("scale", low.clone(), high.clone()),
-            QuestionKind::YesNo => ("yes_no", Texts::default(), Texts::default()),
-            QuestionKind::SingleChoice { .. } => ("single_choice", Texts::default(), Texts::default()),
-            QuestionKind::ShortText => ("short_text", Texts::default(), Texts::default()),
+        let (low, high) = match &question.kind {
+            QuestionKind::Scale { low, high } => (low.clone(), high.clone()),
+            _ => (Texts::default(), Texts::default()),
         };
         let choices = match &question.kind {
             QuestionKind::SingleChoice { choices } => {
@@ -52,7 +50,7 @@ impl DraftQuestion {
         DraftQuestion {
             id: question.id.clone(),
             text: question.text.clone(),
-            kind: kind.to_owned(),
+            kind: question.kind.shape(),
             low,
             high,
             choices,
@@ -61,14 +59,15 @@ impl DraftQuestion {
     }
 
     fn question(&self) -> Question {
-        let kind = match self.kind.as_str() {
-            "agreement" => QuestionKind::Agreement,
-            "scale" => QuestionKind::Scale {
+        let kind = match self.kind {
+            QuestionShape::Smiley => QuestionKind::Smiley,
+            QuestionShape::Agreement => QuestionKind::Agreement,
+            QuestionShape::Scale => QuestionKind::Scale {
                 low: self.low.clone(),
                 high: self.high.clone(),
             },
-            "yes_no" => QuestionKind::YesNo,
-            "single_choice" => QuestionKind::SingleChoice {
+            QuestionShape::YesNo => QuestionKind::YesNo,
+            QuestionShape::SingleChoice => QuestionKind::SingleChoice {
                 choices: self
                     .choices
                     .iter()
@@ -79,8 +78,7 @@ impl DraftQuestion {
                     })
                     .collect(),
             },
-            "short_text" => QuestionKind::ShortText,
-            _ => QuestionKind::Smiley,
+            QuestionShape::ShortText => QuestionKind::ShortText,
         };
         Question {
             id: self.id.clone(),
@@ -140,7 +138,7 @@ pub fn TemplateEditor(
             drafts.push(DraftQuestion {
                 id: QuestionId::new(id),
                 text: Texts::default(),
-                kind: "smiley".to_owned(),
+                kind: QuestionShape::Smiley,
                 low: Texts::default(),
                 high: Texts::default(),
                 choices: vec![Texts::default(), Texts::default()],
@@ -234,7 +232,19 @@ pub fn TemplateEditor(
                                 }))
                             };
                             let n = (index + 1).to_string();
-                            let kind = field(|q| q.kind.clone());
+                            let kind = Signal::derive(move || {
+                                questions.with(|q| q.get(index).map_or(QuestionShape::Smiley, |draft| draft.kind))
+                            });
+                            let choose_kind = move |event: leptos::ev::Event| {
+                                let chosen = event_target_value(&event).parse::<usize>().ok();
+                                if let Some(&shape) = chosen.and_then(|position| QuestionShape::ALL.get(position)) {
+                                    questions.update(|q| {
+                                        if let Some(draft) = q.get_mut(index) {
+                                            draft.kind = shape;
+                                        }
+                                    });
+                                }
+                            };
                             view! {
                                 <li class="card stack">
                                     <h3>{i18n.format(Key::BuilderQuestion, &[("n", &n)])}</h3>
@@ -242,29 +252,27 @@ pub fn TemplateEditor(
                                     {text_field(format!("q{index}-en"), Key::BuilderTextEn, field(|q| q.text.en.clone()), set(|q, t| q.text.en = t))}
                                     <div class="field">
                                         <label for=format!("q{index}-kind")>{i18n.text(Key::BuilderKind)}</label>
-                                        <select
-                                            id=format!("q{index}-kind")
-                                            on:change=move |event| set(|q, kind| q.kind = kind).run(event_target_value(&event))
-                                        >
-                                            {KINDS
+                                        <select id=format!("q{index}-kind") on:change=choose_kind>
+                                            {QuestionShape::ALL
                                                 .into_iter()
-                                                .map(|(value, label)| {
+                                                .enumerate()
+                                                .map(|(position, shape)| {
                                                     view! {
-                                                        <option value=value selected=move || kind.get() == value>
-                                                            {i18n.text(label)}
+                                                        <option value=position.to_string() selected=move || kind.get() == shape>
+                                                            {i18n.text(shape_label(shape))}
                                                         </option>
                                                     }
                                                 })
                                                 .collect_view()}
                                         </select>
                                     </div>
-                                    <Show when=move || kind.get() == "scale">
+                                    <Show when=move || kind.get() == QuestionShape::Scale>
                                         {text_field(format!("q{index}-low-da"), Key::BuilderLowDa, field(|q| q.low.da.clone()), set(|q, t| q.low.da = t))}
                                         {text_field(format!("q{index}-low-en"), Key::BuilderLowEn, field(|q| q.low.en.clone()), set(|q, t| q.low.en = t))}
                                         {text_field(format!("q{index}-high-da"), Key::BuilderHighDa, field(|q| q.high.da.clone()), set(|q, t| q.high.da = t))}
                                         {text_field(format!("q{index}-high-en"), Key::BuilderHighEn, field(|q| q.high.en.clone()), set(|q, t| q.high.en = t))}
                                     </Show>
-                                    <Show when=move || kind.get() == "single_choice">
+                                    <Show when=move || kind.get() == QuestionShape::SingleChoice>
                                         <ChoiceDrafts questions index />
                                     </Show>
                                     <label class="choice">

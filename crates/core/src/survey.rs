@@ -146,7 +146,40 @@ pub struct SurveyResponse {
     pub recorded_by: DeviceId,
 }
 
+/// A kind of question without its details (labels, choices): what a survey builder offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionShape {
+    Smiley,
+    Agreement,
+    Scale,
+    YesNo,
+    SingleChoice,
+    ShortText,
+}
+
+impl QuestionShape {
+    pub const ALL: [QuestionShape; 6] = [
+        QuestionShape::Smiley,
+        QuestionShape::Agreement,
+        QuestionShape::Scale,
+        QuestionShape::YesNo,
+        QuestionShape::SingleChoice,
+        QuestionShape::ShortText,
+    ];
+}
+
 impl QuestionKind {
+    pub fn shape(&self) -> QuestionShape {
+        match self {
+            QuestionKind::Smiley => QuestionShape::Smiley,
+            QuestionKind::Agreement => QuestionShape::Agreement,
+            QuestionKind::Scale { .. } => QuestionShape::Scale,
+            QuestionKind::YesNo => QuestionShape::YesNo,
+            QuestionKind::SingleChoice { .. } => QuestionShape::SingleChoice,
+            QuestionKind::ShortText => QuestionShape::ShortText,
+        }
+    }
+
     /// The inclusive range of numeric answers, for the numeric kinds.
     pub fn scale(&self) -> Option<(i64, i64)> {
         match self {
