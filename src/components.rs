@@ -21,6 +21,7 @@ pub mod outcome_message;
 pub mod page;
 pub mod participant_item;
 pub mod privacy_notice_section;
+pub mod privacy_notice_text;
 pub mod qr_code;
 pub mod radio_choices;
 pub mod reflections_section;

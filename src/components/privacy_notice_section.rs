@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use spor_core::privacy_notice;
 
+use crate::components::privacy_notice_text::PrivacyNoticeText;
 use crate::components::qr_code::QrCode;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
@@ -85,16 +86,7 @@ pub fn PrivacyNoticeSection() -> impl IntoView {
             </div>
             <p role="status" data-testid="privacy-message">{move || message.get()}</p>
             <div class="privacy-poster" data-testid="privacy-poster">
-                {move || {
-                    let notice = shown();
-                    let mut paragraphs = privacy_notice::paragraphs(&notice).map(str::to_owned);
-                    let heading = paragraphs.next().unwrap_or_default();
-                    let body: Vec<String> = paragraphs.collect();
-                    view! {
-                        <h1>{heading}</h1>
-                        {body.into_iter().map(|paragraph| view! { <p>{paragraph}</p> }).collect_view()}
-                    }
-                }}
+                {move || view! { <PrivacyNoticeText notice=shown() /> }}
                 {move || {
                     page_link()
                         .map(|link| {

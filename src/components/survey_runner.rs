@@ -6,6 +6,7 @@ use spor_core::survey::{Answer, Question, QuestionKind};
 use spor_core::survey_session::{Screen, SurveySession};
 
 use crate::components::hold_button::HoldButton;
+use crate::components::privacy_notice_text::PrivacyNoticeText;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_speech::{UseSpeechOptions, UseSpeechReturn, use_speech};
 use crate::i18n::{Key, fill};
@@ -215,13 +216,9 @@ fn LanguageScreen(session: RwSignal<SurveySession>, respondent: Option<String>) 
 #[component]
 fn NoticeScreen(own: Option<String>, language: Language, read: Callback<()>) -> impl IntoView {
     let notice = privacy_notice::for_participants(own.as_deref(), language).to_owned();
-    let mut paragraphs = privacy_notice::paragraphs(&notice).map(str::to_owned);
-    let heading = paragraphs.next().unwrap_or_default();
-    let body: Vec<String> = paragraphs.collect();
     view! {
         <section class="survey-screen notice-screen" data-testid="privacy-notice">
-            <h1>{heading}</h1>
-            {body.into_iter().map(|paragraph| view! { <p>{paragraph}</p> }).collect_view()}
+            <PrivacyNoticeText notice />
             <button type="button" class="button answer" on:click=move |_| read.run(())>
                 {Key::SurveyNoticeContinue.text(language)}
             </button>

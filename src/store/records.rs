@@ -248,18 +248,24 @@ async fn scrub_waiting<T: Serialize + DeserializeOwned>(
     Ok(())
 }
 
-/// Merges `merged` into `into` inside the caller's transaction (see [`Store::merge_participants`]).
-pub(super) async fn merge_in(
+/// A merge of `merged` into `into` as spor-core decides it on this device
+/// (`rules::merges::decide_merge`), with the participant records it was decided from, which
+/// carrying it out ([`merge_in`]) writes.
+pub(super) struct MergeHere {
+    pub(super) merged: ParticipantId,
+    pub(super) into: ParticipantId,
+    pub(super) decision: MergeDecision,
+    people: Vec<Participant>,
+}
+
+/// Decides a merge from the participant records this device holds; refused when spor-core
+/// refuses it (the person was merged into someone else).
+pub(super) async fn decide_merge_here(
     participants: &rexie::Store,
-    attendance: &rexie::Store,
-    events: &rexie::Store,
     merged: ParticipantId,
     into: ParticipantId,
-    touched: &mut StaleMonths,
     action: &'static str,
-) -> Result<MergeDecision, StoreError> {
-    // Whom `into` is now: a phone that had not heard of a later merge of them names someone
-    // merged away since (spor-core's rule).
+) -> Result<MergeHere, StoreError> {
     let people: Vec<Participant> = from_js_all(
         participants
             .get_all(None, None)
@@ -267,6 +273,8 @@ pub(super) async fn merge_in(
             .map_err(StoreError::database(action))?,
         "participant",
     )?;
+    // Whom `into` is now: a phone that had not heard of a later merge of them names someone
+    // merged away since.
     let merged_into = |who: ParticipantId| {
         people
             .iter()
@@ -275,6 +283,30 @@ pub(super) async fn merge_in(
     };
     let decision = rules::merges::decide_merge(merged, into, merged_into)
         .map_err(|problem| StoreError::Refused { problem })?;
+    Ok(MergeHere {
+        merged,
+        into,
+        decision,
+        people,
+    })
+}
+
+/// Carries out a decided merge inside the caller's transaction (see [`Store::merge_participants`]);
+/// answers the decision.
+pub(super) async fn merge_in(
+    participants: &rexie::Store,
+    attendance: &rexie::Store,
+    events: &rexie::Store,
+    here: MergeHere,
+    touched: &mut StaleMonths,
+    action: &'static str,
+) -> Result<MergeDecision, StoreError> {
+    let MergeHere {
+        merged,
+        into,
+        decision,
+        people,
+    } = here;
     let kept = match decision {
         MergeDecision::Join { kept } | MergeDecision::Again { kept } => kept,
         MergeDecision::AlreadyOne => return Ok(decision),
@@ -675,23 +707,15 @@ impl Store {
         let state = if linked && rules::ordered_by_the_server(&change) {
             MergeState::AwaitingServer
         } else {
-            let mut touched = StaleMonths::default();
-            let decision = merge_in(
-                &participants,
-                &attendance,
-                &events,
-                merged,
-                kept,
-                &mut touched,
-                action,
-            )
-            .await?;
-            // Asked for a merge made already: there is nothing to send.
-            if matches!(decision, MergeDecision::Again { .. }) {
+            let here = decide_merge_here(&participants, merged, kept, action).await?;
+            // Asked for a merge made already: there is nothing to do or send.
+            if matches!(here.decision, MergeDecision::Again { .. }) {
                 return Err(StoreError::Refused {
                     problem: Problem::MergeOfFormerParticipant,
                 });
             }
+            let mut touched = StaleMonths::default();
+            merge_in(&participants, &attendance, &events, here, &mut touched, action).await?;
             touched.mark(&store(TREND_STALE)?, action).await?;
             MergeState::Merged
         };

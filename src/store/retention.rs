@@ -41,14 +41,18 @@ impl Store {
     /// At the app's start: where the rule is on and this device may erase (a coordinator's, or one
     /// used alone), erases the participants past the period; answers whom it erased.
     pub async fn apply_retention(&self, today: NaiveDate) -> Result<Vec<ParticipantId>, StoreError> {
+        // Off (the default) costs one read at start.
+        let Some(months) = self.retention_months().await? else {
+            return Ok(Vec::new());
+        };
         let may_erase = self
             .server_link()
             .await?
             .is_none_or(|link| link.role.may_merge_and_erase());
-        match self.retention_months().await? {
-            Some(months) if may_erase => self.erase_past_retention(months, today).await,
-            _ => Ok(Vec::new()),
+        if !may_erase {
+            return Ok(Vec::new());
         }
+        self.erase_past_retention(months, today).await
     }
 
     /// Erases every participant not seen for more than `months` before `today`, each as an

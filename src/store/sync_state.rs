@@ -30,8 +30,8 @@ use wasm_bindgen::JsValue;
 
 use super::outbox_batch::OutboxBatch;
 use super::records::{
-    ErasureStores, OutboxEntry, check_in_at, erase_in, fold_check_in, from_js, from_js_all, merge_in,
-    read_clock, to_js, write_clock,
+    ErasureStores, OutboxEntry, check_in_at, decide_merge_here, erase_in, fold_check_in, from_js,
+    from_js_all, merge_in, read_clock, to_js, write_clock,
 };
 use super::schema::*;
 use super::trend_months::StaleMonths;
@@ -529,17 +529,13 @@ impl Store {
                 }
                 Change::MergeParticipants { merged, into, stamp } => {
                     newest_stamp = newest_stamp.max(adoptable(*stamp));
-                    let joined = match merge_in(
-                        &participants,
-                        &attendance,
-                        &events,
-                        *merged,
-                        *into,
-                        &mut touched,
-                        action,
-                    )
-                    .await
-                    {
+                    let carried = match decide_merge_here(&participants, *merged, *into, action).await {
+                        Ok(here) => {
+                            merge_in(&participants, &attendance, &events, here, &mut touched, action).await
+                        }
+                        Err(refused) => Err(refused),
+                    };
+                    let joined = match carried {
                         Ok(decision) => decision != MergeDecision::AlreadyOne,
                         // One of the two is erased (the check-ins moved, the records stay), or
                         // this device used alone merged the person into someone else before it

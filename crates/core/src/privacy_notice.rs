@@ -57,8 +57,15 @@ pub fn for_participants(own: Option<&str>, language: Language) -> &str {
         .unwrap_or_else(|| standard(language))
 }
 
-/// The notice's paragraphs, as they are shown and printed.
-pub fn paragraphs(notice: &str) -> impl Iterator<Item = &str> {
+/// The notice as it is shown and printed: its first paragraph as the heading, and the paragraphs
+/// after it.
+pub fn heading_and_body(notice: &str) -> (&str, Vec<&str>) {
+    let mut paragraphs = paragraphs(notice);
+    let heading = paragraphs.next().unwrap_or_default();
+    (heading, paragraphs.collect())
+}
+
+fn paragraphs(notice: &str) -> impl Iterator<Item = &str> {
     notice
         .split("\n\n")
         .map(str::trim)
@@ -71,8 +78,10 @@ mod tests {
 
     #[test]
     fn the_standard_notice_says_what_why_how_long_who_and_how_to_ask_in_both_languages() {
-        let danish: Vec<&str> = paragraphs(standard(Language::Da)).collect();
-        let english: Vec<&str> = paragraphs(standard(Language::En)).collect();
+        let (danish_heading, danish) = heading_and_body(standard(Language::Da));
+        let (english_heading, english) = heading_and_body(standard(Language::En));
+        assert_eq!(danish_heading, "Sådan passer vi på dine oplysninger");
+        assert_eq!(english_heading, "How we look after your information");
         assert_eq!(danish.len(), english.len(), "the same paragraphs in both");
         for (language, heads) in [
             (
@@ -96,7 +105,8 @@ mod tests {
                 ],
             ),
         ] {
-            for (paragraph, head) in language[1..].iter().zip(heads) {
+            assert_eq!(language.len(), heads.len());
+            for (paragraph, head) in language.iter().zip(heads) {
                 assert!(paragraph.starts_with(head), "{paragraph}");
             }
         }

@@ -70,9 +70,9 @@ fn preferred_language(headers: &HeaderMap) -> Language {
 
 /// The notice's first paragraph is its heading.
 fn page(organisation: &str, notice: &str, language: Language) -> String {
-    let mut paragraphs = privacy_notice::paragraphs(notice);
-    let heading = paragraphs.next().unwrap_or_default();
-    let body: String = paragraphs
+    let (heading, body) = privacy_notice::heading_and_body(notice);
+    let body: String = body
+        .into_iter()
         .map(|paragraph| format!("<p>{}</p>\n", escape(paragraph)))
         .collect();
     format!(
