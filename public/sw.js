@@ -1,6 +1,6 @@
 // Spor's service worker: the app shell works offline, and a new release waits for the user.
 //
-// The post_build hook (xtask/precache.py) fills in BUILD_VERSION and PRECACHE from Trunk's output.
+// The post_build hook (xtask/src/precache.rs) fills in BUILD_VERSION and PRECACHE from Trunk's output.
 // The file names carry content hashes, so a new release changes this file, the browser installs the
 // new worker beside the old one, and it precaches into a cache of its own. It activates only when the
 // app asks (the user tapped "reload" in the update banner), never in the middle of a survey.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 use spor_core::survey_session::SurveySession;
 
 use crate::components::clock_warning::ClockWarning;
@@ -46,10 +46,7 @@ pub fn App() -> impl IntoView {
     let kiosk = provide_kiosk(sync);
     spawn_local(async {
         store::request_persistence().await;
-        // The retention rule, where it is on: a failure is tried again at the next start.
-        if let Ok(store) = store::shared().await {
-            let _ = store.apply_retention(chrono::Local::now().date_naive()).await;
-        }
+        apply_retention().await;
     });
     let mode = Memo::new(move |_| {
         if kiosk.active() {
@@ -70,12 +67,37 @@ pub fn App() -> impl IntoView {
         <Router>
             {move || match mode.get() {
                 Mode::Starting => ().into_any(),
-                Mode::Kiosk => view! { <KioskScreen /> }.into_any(),
-                Mode::Handover => view! { <HandoverScreen /> }.into_any(),
+                Mode::Kiosk => view! { <Suspense>{Suspend::new(kiosk_screen())}</Suspense> }.into_any(),
+                Mode::Handover => view! { <Suspense>{Suspend::new(handover_screen())}</Suspense> }.into_any(),
                 Mode::Frame => view! { <Frame /> }.into_any(),
             }}
         </Router>
     }
+}
+
+// What a volunteer's first visit does not need is loaded when it is first needed (issue 16): each
+// `#[lazy]` function and each lazy route's `view` is cut out of the wasm into a part of its own by
+// the build (xtask/src/wasm_split.rs), and the service worker precaches every part, so all of them
+// work offline after the first visit.
+
+/// The retention rule, where it is on: a failure is tried again at the next start.
+#[lazy]
+async fn apply_retention() {
+    if let Ok(store) = store::shared().await {
+        let _ = store.apply_retention(chrono::Local::now().date_naive()).await;
+    }
+}
+
+/// A tablet in kiosk mode: its own part, as a volunteer's phone never needs it.
+#[lazy]
+fn kiosk_screen() -> AnyView {
+    view! { <KioskScreen /> }.into_any()
+}
+
+/// A phone handed to a participant: its own part, loaded on the first handover.
+#[lazy]
+fn handover_screen() -> AnyView {
+    view! { <HandoverScreen /> }.into_any()
 }
 
 /// One participant answering on the volunteer's phone, until the volunteer holds a button down to
@@ -142,11 +164,66 @@ fn Frame() -> impl IntoView {
                 <ClockWarning />
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=TodayPage />
-                    <Route path=path!("/survey") view=SurveyPage />
-                    <Route path=path!("/trends") view=TrendsPage />
-                    <Route path=path!("/activities") view=ActivitiesPage />
-                    <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/survey") view={Lazy::<SurveyRoute>::new()} />
+                    <Route path=path!("/trends") view={Lazy::<TrendsRoute>::new()} />
+                    <Route path=path!("/activities") view={Lazy::<ActivitiesRoute>::new()} />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
                 </Routes>
             </main>
+    }
+}
+
+// The coordinator's pages load the first time they are opened: a volunteer's first visit
+// downloads the frame and Today.
+
+struct SurveyRoute;
+
+#[lazy_route]
+impl LazyRoute for SurveyRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SurveyPage /> }.into_any()
+    }
+}
+
+struct TrendsRoute;
+
+#[lazy_route]
+impl LazyRoute for TrendsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <TrendsPage /> }.into_any()
+    }
+}
+
+struct ActivitiesRoute;
+
+#[lazy_route]
+impl LazyRoute for ActivitiesRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ActivitiesPage /> }.into_any()
+    }
+}
+
+struct SettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for SettingsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SettingsPage /> }.into_any()
     }
 }

@@ -13,7 +13,7 @@ use spor_core::access::DeviceRole;
 use spor_core::sync::backoff_ms;
 
 use crate::store::{self, ServerLink};
-use crate::sync::{ServerClient, SyncError, sync_once, tab_lock};
+use crate::sync::{ServerClient, SyncError, SyncReport, sync_once, tab_lock};
 
 /// How long after a local write sync starts: taps in a burst go in one push.
 const AFTER_WRITE: Duration = Duration::from_secs(2);
@@ -125,21 +125,12 @@ impl SyncContext {
         }
         self.status.set(SyncStatus::Syncing);
         spawn_local(async move {
-            let outcome = tab_lock::with_sync_lock(async {
-                let store = store::shared().await?;
-                let Some(link) = store.server_link().await? else {
-                    return Ok(None);
-                };
-                sync_once(&store, &ServerClient::paired(&link.token))
-                    .await
-                    .map(Some)
-            })
-            .await;
+            let outcome = sync_round().await;
             self.finish(outcome).await;
         });
     }
 
-    async fn finish(self, outcome: Option<Result<Option<crate::sync::SyncReport>, SyncError>>) {
+    async fn finish(self, outcome: Option<Result<Option<SyncReport>, SyncError>>) {
         self.refresh_pending().await;
         let again = self
             .scheduler
@@ -275,6 +266,23 @@ pub fn wiped_after_revocation() -> bool {
 /// The notice of the wipe was read.
 pub fn dismiss_wipe_notice() {
     gloo_storage::LocalStorage::delete(WIPED_KEY);
+}
+
+/// One sync round under the tab lock; `None` while another tab syncs. The sync engine (the
+/// server's answers and the rules that apply them) is a part of the app of its own, loaded at the
+/// first sync rather than before the first screen (xtask/src/wasm_split.rs).
+#[lazy]
+async fn sync_round() -> Option<Result<Option<SyncReport>, SyncError>> {
+    tab_lock::with_sync_lock(async {
+        let store = store::shared().await?;
+        let Some(link) = store.server_link().await? else {
+            return Ok(None);
+        };
+        sync_once(&store, &ServerClient::paired(&link.token))
+            .await
+            .map(Some)
+    })
+    .await
 }
 
 pub fn provide_sync() -> SyncContext {

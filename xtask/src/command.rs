@@ -39,6 +39,10 @@ pub fn wasm_opt_bin_dir() -> PathBuf {
     tools_dir().join("binaryen/node_modules/.bin")
 }
 
+pub fn terser_bin_dir() -> PathBuf {
+    tools_dir().join("terser/node_modules/.bin")
+}
+
 fn cargo_bin_dir() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -49,7 +53,7 @@ fn cargo_bin_dir() -> PathBuf {
 
 /// A command in the workspace root with the project's tools first on PATH and Trunk kept offline.
 pub fn project_command(program: &str) -> Command {
-    let mut path = vec![wasm_opt_bin_dir(), cargo_bin_dir()];
+    let mut path = vec![wasm_opt_bin_dir(), terser_bin_dir(), cargo_bin_dir()];
     path.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));

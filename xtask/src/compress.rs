@@ -31,17 +31,14 @@ pub fn precompress(dist: &Path) -> Result {
 }
 
 /// The most bytes (brotli, as served) the first screen may take before `cargo xtask test` fails.
-/// Measured 2026-12-06: 782 KB, almost all of it the one wasm file (763 KB). Raised 2026-12-07 from
-/// 800,000 for issue 18's privacy on shared and lost phones (the wipe of a revoked phone, open
-/// pairing codes, the held handover, the kiosk PIN's backoff, answers leaving volunteers' phones):
-/// 800 KB measured. Raised again in the next session from 805,000 for the rest of issue 18, a
-/// participant's rights (the retention period that erases those not seen for it, the privacy
-/// notice before a first linked survey, its editor and printable poster): about 826 KB measured.
-/// The aim is 300 KB (issue 16: the coordinator's parts loaded only when first opened), and every
-/// coordinator's feature now costs the volunteer's first visit until that split is made. Raise it
+/// It was raised step by step to 830,000 while every feature went into one wasm (826 KB measured
+/// 2026-12-07). Issue 16's split (xtask/src/wasm_split.rs) moved the coordinator's pages, the kiosk
+/// and handover screens, the sync engine and the retention sweep into parts loaded when first
+/// needed: about 349 KB measured the same day. The aim is 300 KB. A feature a volunteer's first
+/// screen does not need goes behind a split point (src/app.rs) rather than raising this. Raise it
 /// only on purpose, for a feature whose worth is written in the commit, with the new figure here
 /// and in BENCHMARKS.md.
-pub const FIRST_SCREEN_BUDGET: usize = 830_000;
+pub const FIRST_SCREEN_BUDGET: usize = 355_000;
 
 /// Fails when the first screen of the build in `dist` is over [`FIRST_SCREEN_BUDGET`], naming
 /// its files and sizes.

@@ -5,6 +5,7 @@
 //!   cargo xtask reliability                                    the last green test run's figures into docs/RELIABILITY.md
 //!   cargo xtask bench                                          measure, and write docs/BENCHMARKS.md
 //!   cargo xtask soak [--seconds N]                             fuzzing and long fault runs (not in test)
+//!   cargo xtask post-build                                     Trunk's post_build hook: the wasm in parts, sw.js's list
 //!
 //! Each command first installs the tools it needs that are missing (tools.rs), idempotently.
 
@@ -12,11 +13,13 @@ mod app_build;
 mod bench;
 mod command;
 mod compress;
+mod precache;
 mod reliability;
 mod serve;
 mod soak;
 mod test;
 mod tools;
+mod wasm_split;
 
 use std::process::ExitCode;
 
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Some("reliability") => reliability::publish(),
         Some("bench") => bench::run(),
         Some("soak") => soak::run(&rest),
+        Some("post-build") => wasm_split::post_build(),
         _ => Err(Failure::new(
             "usage: cargo xtask <serve [--port N] [--addr A] [--data-dir DIR] | test | reliability | bench | soak [--seconds N]>",
         )),

@@ -10,15 +10,18 @@ use crate::command::{self, Failure, Result, project_command, version_of};
 const TRUNK_VERSION: &str = "0.22.1";
 /// npm `binaryen` 132 is the wasm-opt that Trunk.toml asks for (`wasm_opt = "version_132"`).
 const BINARYEN_VERSION: &str = "132";
+/// npm `terser` minifies the JavaScript the wasm split writes after Trunk's own minifier has run.
+const TERSER_VERSION: &str = "5.39.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// Everything `trunk build` needs: the wasm target, Trunk, wasm-bindgen and wasm-opt.
+/// Everything `trunk build` needs: the wasm target, Trunk, wasm-bindgen, wasm-opt and terser.
 pub fn ensure_app_build_tools() -> Result {
     ensure_wasm_target()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
-    ensure_wasm_opt()
+    ensure_wasm_opt()?;
+    ensure_terser()
 }
 
 fn install(tool: &str, command: &mut std::process::Command, advice: &str) -> Result {
@@ -95,15 +98,27 @@ fn ensure_wasm_opt() -> Result {
     {
         return Ok(());
     }
-    let prefix = command::tools_dir().join("binaryen");
+    npm_install_tool("binaryen", &format!("binaryen@{BINARYEN_VERSION}"))
+}
+
+fn ensure_terser() -> Result {
+    if version_of("terser").is_some_and(|version| version == format!("terser {TERSER_VERSION}")) {
+        return Ok(());
+    }
+    npm_install_tool("terser", &format!("terser@{TERSER_VERSION}"))
+}
+
+/// A command-line tool from npm, kept in `target/tools/<name>` rather than installed globally.
+fn npm_install_tool(name: &str, package: &str) -> Result {
+    let prefix = command::tools_dir().join(name);
     std::fs::create_dir_all(&prefix)
         .map_err(|error| Failure::new(format!("creating {}: {error}", prefix.display())))?;
     install(
-        "wasm-opt (npm binaryen)",
+        &format!("{name} (npm {package})"),
         project_command("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+            .arg(package),
         NETWORK_ADVICE,
     )
 }

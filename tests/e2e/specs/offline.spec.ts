@@ -48,8 +48,14 @@ test("offline, a reload and a deep link still render the app from the service wo
   await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
   await expect(page.getByTestId("status-chip")).toContainText("Offline");
 
+  // The coordinator's pages are parts of the app that this visit never opened online: the
+  // service worker precached them.
   await page.goto("/trends");
   await expect(page.getByRole("heading", { level: 1, name: "Udvikling" })).toBeVisible();
+  await page.goto("/activities");
+  await expect(page.getByRole("heading", { level: 1, name: "Aktiviteter" })).toBeVisible();
+  await page.goto("/survey");
+  await expect(page.getByRole("heading", { level: 1, name: "Spørgeskema" })).toBeVisible();
   await page.goto("/settings");
   await expect(page.getByTestId("device-id")).toHaveText(/^[0-9a-f-]{36}$/);
 

@@ -40,3 +40,19 @@ test("a wasm that cannot be downloaded is told in plain words with a retry, in E
   await failure.getByRole("button", { name: "Try again" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
 });
+
+test("the first screen downloads the volunteer's part only; a coordinator's page brings its own part when opened", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.endsWith(".wasm")) wasm.push(path);
+  });
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
+  expect(wasm.filter((path) => WASM.test(path))).toHaveLength(1);
+  expect(wasm.filter((path) => path.includes("_route_view_")), "no coordinator's page on the first screen").toEqual([]);
+
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Udvikling" })).toBeVisible();
+  expect(wasm.filter((path) => path.includes("_route_view_"))).toEqual([expect.stringContaining("trends_route_view")]);
+});
