@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, lazy_route, path};
+use leptos_router::{Lazy, LazyRoute, path};
 use spor_core::survey_session::SurveySession;
 
 use crate::components::clock_warning::ClockWarning;
@@ -75,13 +75,13 @@ pub fn App() -> impl IntoView {
     }
 }
 
-// What a volunteer's first visit does not need is loaded when it is first needed (issue 16): each
-// `#[lazy]` function and each lazy route's `view` is cut out of the wasm into a part of its own by
-// the build (xtask/src/wasm_split.rs), and the service worker precaches every part, so all of them
-// work offline after the first visit.
+// What a volunteer's first visit does not need is loaded when it is first needed (issue 16): with
+// the `split` feature (Trunk's build), each `#[lazy]` function is cut out of the wasm into a part of
+// its own (xtask/src/wasm_split.rs), and the service worker precaches every part, so all of them
+// work offline after the first visit. Without it (the wasm tests) they are ordinary async functions.
 
 /// The retention rule, where it is on: a failure is tried again at the next start.
-#[lazy]
+#[cfg_attr(feature = "split", lazy)]
 async fn apply_retention() {
     if let Ok(store) = store::shared().await {
         let _ = store.apply_retention(chrono::Local::now().date_naive()).await;
@@ -89,14 +89,14 @@ async fn apply_retention() {
 }
 
 /// A tablet in kiosk mode: its own part, as a volunteer's phone never needs it.
-#[lazy]
-fn kiosk_screen() -> AnyView {
+#[cfg_attr(feature = "split", lazy)]
+async fn kiosk_screen() -> AnyView {
     view! { <KioskScreen /> }.into_any()
 }
 
 /// A phone handed to a participant: its own part, loaded on the first handover.
-#[lazy]
-fn handover_screen() -> AnyView {
+#[cfg_attr(feature = "split", lazy)]
+async fn handover_screen() -> AnyView {
     view! { <HandoverScreen /> }.into_any()
 }
 
@@ -178,52 +178,68 @@ fn Frame() -> impl IntoView {
 
 struct SurveyRoute;
 
-#[lazy_route]
 impl LazyRoute for SurveyRoute {
     fn data() -> Self {
         Self
     }
 
-    fn view(_this: Self) -> AnyView {
-        view! { <SurveyPage /> }.into_any()
+    async fn view(_this: Self) -> AnyView {
+        survey_page().await
     }
+}
+
+#[cfg_attr(feature = "split", lazy)]
+async fn survey_page() -> AnyView {
+    view! { <SurveyPage /> }.into_any()
 }
 
 struct TrendsRoute;
 
-#[lazy_route]
 impl LazyRoute for TrendsRoute {
     fn data() -> Self {
         Self
     }
 
-    fn view(_this: Self) -> AnyView {
-        view! { <TrendsPage /> }.into_any()
+    async fn view(_this: Self) -> AnyView {
+        trends_page().await
     }
+}
+
+#[cfg_attr(feature = "split", lazy)]
+async fn trends_page() -> AnyView {
+    view! { <TrendsPage /> }.into_any()
 }
 
 struct ActivitiesRoute;
 
-#[lazy_route]
 impl LazyRoute for ActivitiesRoute {
     fn data() -> Self {
         Self
     }
 
-    fn view(_this: Self) -> AnyView {
-        view! { <ActivitiesPage /> }.into_any()
+    async fn view(_this: Self) -> AnyView {
+        activities_page().await
     }
+}
+
+#[cfg_attr(feature = "split", lazy)]
+async fn activities_page() -> AnyView {
+    view! { <ActivitiesPage /> }.into_any()
 }
 
 struct SettingsRoute;
 
-#[lazy_route]
 impl LazyRoute for SettingsRoute {
     fn data() -> Self {
         Self
     }
 
-    fn view(_this: Self) -> AnyView {
-        view! { <SettingsPage /> }.into_any()
+    async fn view(_this: Self) -> AnyView {
+        settings_page().await
     }
+}
+
+#[cfg_attr(feature = "split", lazy)]
+async fn settings_page() -> AnyView {
+    view! { <SettingsPage /> }.into_any()
 }

@@ -271,7 +271,7 @@ pub fn dismiss_wipe_notice() {
 /// One sync round under the tab lock; `None` while another tab syncs. The sync engine (the
 /// server's answers and the rules that apply them) is a part of the app of its own, loaded at the
 /// first sync rather than before the first screen (xtask/src/wasm_split.rs).
-#[lazy]
+#[cfg_attr(feature = "split", lazy)]
 async fn sync_round() -> Option<Result<Option<SyncReport>, SyncError>> {
     tab_lock::with_sync_lock(async {
         let store = store::shared().await?;

@@ -61,6 +61,7 @@ pub fn run() -> Result {
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",
+                "--all-features",
                 "--",
                 "-D",
                 "warnings",
