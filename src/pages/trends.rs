@@ -18,6 +18,8 @@ use spor_core::role::Role;
 use spor_core::scoring::Measure;
 use spor_core::suppression::{Share, Suppressible};
 use spor_core::trends::{Dataset, Query, Trends, goal_progress};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::{Closure, JsValue};
 
 use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
 use crate::components::date_field::DateField;
@@ -104,6 +106,10 @@ pub fn TrendsPage() -> impl IntoView {
         async { store::shared().await?.reflections().await }
     });
 
+    // The charts wait for the first paint of the key figures, once per visit: the figures show at
+    // once, and a refresh after a pull redraws both together.
+    let charts_due = RwSignal::new(false);
+
     let today = Local::now().date_naive();
     let activity = RwSignal::new(None::<ActivityId>);
     let range = RwSignal::new(Range::LastMonths(12));
@@ -186,39 +192,51 @@ pub fn TrendsPage() -> impl IntoView {
                     class="granularity"
                 />
             </form>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match (dataset.await, activities.await) {
-                        (Ok(dataset), Ok(activities)) => {
-                            let dataset = if shows_answers.get() {
-                                dataset
-                            } else {
-                                Arc::new(Dataset {
-                                    responses: Vec::new(),
-                                    ..(*dataset).clone()
-                                })
-                            };
-                            let computed = dataset.clone();
-                            let trends = Memo::new(move |_| {
-                                query.get().map(|query| {
-                                    user_timing::measured(COMPUTE_MEASURE, || Arc::new(Trends::compute(&computed, &query)))
-                                })
-                            });
-                            view! {
-                                <TrendsSummary trends query activities=activities.clone() />
-                                <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
-                                <TrendsCharts trends query goals dataset />
-                                <ReflectionsSection activities activity=activity.into() query reflections />
+            // Reserved below the filters, at least a screen tall, so the figures arriving (and the
+            // charts after them) fill space that is already there rather than push the page about.
+            <div class="trends-results">
+                <Transition fallback=move || view! { <p class="hint" role="status">{i18n.text(Key::TrendsLoading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match (dataset.await, activities.await) {
+                            (Ok(dataset), Ok(activities)) => {
+                                let dataset = if shows_answers.get() {
+                                    dataset
+                                } else {
+                                    Arc::new(Dataset {
+                                        responses: Vec::new(),
+                                        ..(*dataset).clone()
+                                    })
+                                };
+                                let computed = dataset.clone();
+                                let trends = Memo::new(move |_| {
+                                    query.get().map(|query| {
+                                        user_timing::measured(COMPUTE_MEASURE, || Arc::new(Trends::compute(&computed, &query)))
+                                    })
+                                });
+                                if !charts_due.get_untracked() {
+                                    leptos::task::spawn_local(async move {
+                                        after_next_paint().await;
+                                        let _ = charts_due.try_set(true);
+                                    });
+                                }
+                                view! {
+                                    <TrendsSummary trends query activities=activities.clone() />
+                                    <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
+                                    <Show when=move || charts_due.get()>
+                                        <TrendsCharts trends query goals dataset=dataset.clone() />
+                                        <ReflectionsSection activities=activities.clone() activity=activity.into() query reflections />
+                                        <ExportSection query />
+                                    </Show>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
+                            (Err(error), _) | (_, Err(error)) => {
+                                view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any()
+                            }
                         }
-                        (Err(error), _) | (_, Err(error)) => {
-                            view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
-            <ExportSection query />
+                    })}
+                </Transition>
+            </div>
         </Page>
     }
 }
@@ -424,6 +442,31 @@ impl ChartContext {
 }
 
 /// Opens the browser's print dialog: the page's print style makes it an A4 report (or a PDF).
+/// Resolves after the browser's next paint: a task queued from an animation frame callback runs
+/// once that frame is on screen.
+async fn after_next_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let painted = js_sys::Promise::new(&mut |resolve, _reject| {
+        let on_frame = resolve.clone();
+        let after_frame = Closure::once_into_js(move || {
+            let queued = web_sys::window().map(|window| window.set_timeout_with_callback(&on_frame));
+            if !matches!(queued, Some(Ok(_))) {
+                let _ = on_frame.call0(&JsValue::UNDEFINED);
+            }
+        });
+        // Without animation frames there is no paint to wait for.
+        if window
+            .request_animation_frame(after_frame.unchecked_ref())
+            .is_err()
+        {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
+}
+
 fn print() {
     if let Some(window) = web_sys::window() {
         // A browser without printing has nothing to show; the page stays as it is.

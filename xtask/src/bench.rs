@@ -22,6 +22,8 @@ pub fn run() -> Result {
     let trends_browser = trends_in_browser()?;
     let attendance = attendance_in_browser()?;
     let sync = sync_in_browser()?;
+    let (first_visits, offline_starts) = first_visit_in_browser()?;
+    let lighthouse = lighthouse_in_browser()?;
     tools::ensure_postgres()?;
     let ingest = [server_ingest("sqlite")?, server_ingest("postgres")?].join("\n");
     let largest = largest_bodies()?;
@@ -32,8 +34,25 @@ pub fn run() -> Result {
          `index.html` and every file it names; `cargo xtask test` fails over \
          `xtask/src/compress.rs`'s budget. Aim: at most 300 KB (200 KB).\n\n\
          | file | brotli |\n|---|---:|\n{}\n\n\
+         ### The first visit on a throttled phone (headless Chromium, release build, 390 px)\n\n\
+         `tests/e2e/bench/first-visit.bench.ts`: an empty cache, the network (latency added to \
+         every request) and the CPU throttled through the DevTools protocol, from the navigation's \
+         start until the first usable screen (the app has replaced index.html's shell and shows \
+         Today). Chromium asks for brotli over HTTPS only, so on this loopback HTTP it gets the gzip \
+         copies. Aims: at most 3 s on slow 4G and 6 s on 3G.\n\n\
+         | profile | n | shell painted, p50 | usable, p50 | usable, p95 | bytes until usable | aim |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n{}\n\n\
+         ### The start offline, from the service worker's cache (headless Chromium, release builds)\n\n\
+         The same benchmark: each app visited once online, then the network cut (Playwright's \
+         `setOffline`) and the app opened again, until its heading shows, turn about with \
+         `tests/minimal-app` (Leptos 0.8, its router and one rexie read, built in the same run). \
+         Aim: Spor's p50 within 1.5x of the minimal app's.\n\n\
+         | app | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
+         ### Lighthouse, mobile (its own throttling), every page on a first visit\n\n\
+         `tests/e2e/bench/lighthouse.bench.ts`, npm `lighthouse` with the apt Chromium, over \
+         loopback HTTP (gzip, as above), an empty store. Aim: performance at least 90 on every page.\n\n{}\n\n\
          ### App payload (release build: opt-level z, LTO, wasm-opt -Oz)\n\n\
-         Gzip at level 9.\n\n\
+         Every file of the build, the parts loaded later included. Gzip at level 9.\n\n\
          | part | raw | gzip |\n|---|---:|---:|\n{}\n\n\
          ### Trends page computation (spor-core, criterion, native release build)\n\n\
          Every figure of the trends page, monthly, all activities, over generated data \
@@ -78,6 +97,9 @@ pub fn run() -> Result {
          |---:|---:|---:|---:|---:|---:|---:|---:|\n{}\n{END}",
         environment()?,
         first_screen,
+        first_visits,
+        offline_starts,
+        lighthouse,
         bundle,
         trends,
         trends_browser,
@@ -146,7 +168,7 @@ fn trends_page() -> Result<String> {
 fn trends_in_browser() -> Result<String> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
-    let results = browser_bench("trends", Profile::Release)?;
+    let results = browser_bench("trends", Profile::Release, &[])?;
     let row = |visit: &str, key: &str, label: &str| percentile_row(&results[visit][key], label, 0);
     let mut rows = Vec::new();
     for (visit, name) in [
@@ -171,7 +193,7 @@ fn trends_in_browser() -> Result<String> {
 fn attendance_in_browser() -> Result<String> {
     tools::ensure_chromium()?;
     tools::ensure_e2e_packages()?;
-    let results = browser_bench("attendance", Profile::Debug)?;
+    let results = browser_bench("attendance", Profile::Debug, &[])?;
     let stored = results["stored_attendances"].as_u64().unwrap_or(0);
     let participants = results["participants"].as_u64().unwrap_or(0);
     let row = |key: &str, label: String| percentile_row(&results[key], &label, 1);
@@ -195,7 +217,7 @@ fn attendance_in_browser() -> Result<String> {
 /// Runs the Playwright sync benchmark (Spor beside PouchDB) against a release spor-server.
 fn sync_in_browser() -> Result<String> {
     tools::ensure_bench_peer_packages()?;
-    let results = browser_bench("sync", Profile::Release)?;
+    let results = browser_bench("sync", Profile::Release, &[])?;
     let records = results["records"].as_u64().unwrap_or(0);
     let row = |key: &str, label: &str| {
         let figures = &results[key];
@@ -210,6 +232,98 @@ fn sync_in_browser() -> Result<String> {
         row("pouchdb", "PouchDB: replicate to pouchdb-server"),
     ]
     .join("\n"))
+}
+
+/// Runs the first-visit benchmark (a throttled phone with an empty cache; the offline start beside
+/// the minimal Leptos app, built in the same run) and renders its two tables.
+fn first_visit_in_browser() -> Result<(String, String)> {
+    let minimal = app_build::build_minimal_app()?;
+    let results = browser_bench(
+        "first-visit",
+        Profile::Release,
+        &[("SPOR_MINIMAL_DIST", &minimal)],
+    )?;
+    let aims = [("slow 4G", 3000.0), ("3G", 6000.0)];
+    let first_visits = aims
+        .iter()
+        .map(|(profile, aim)| {
+            let visit = &results["first_visit"][profile];
+            let figure = |key: &str, name: &str| visit[key][name].as_f64().unwrap_or(f64::NAN);
+            let settings = &visit["profile"];
+            let setting = |name: &str| settings[name].as_f64().unwrap_or(f64::NAN);
+            format!(
+                "| {profile}: {:.0} ms, {:.0}/{:.0} kbit/s, CPU {:.0}x | {} | {:.0} ms | {:.0} ms | {:.0} ms | {} ({}) | {:.0} ms |",
+                setting("latencyMs"),
+                setting("downKbit"),
+                setting("upKbit"),
+                setting("cpu"),
+                visit["usable_ms"]["n"].as_u64().unwrap_or(0),
+                figure("shell_painted_ms", "p50"),
+                figure("usable_ms", "p50"),
+                figure("usable_ms", "p95"),
+                kilobytes(visit["bytes_until_usable"].as_f64().unwrap_or(f64::NAN) as usize),
+                visit["wasm_encoding"].as_str().unwrap_or("?"),
+                aim
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let starts = &results["offline_start_ms"];
+    let p50 = |key: &str| starts[key]["p50"].as_f64().unwrap_or(f64::NAN);
+    let offline = [("", "at full speed"), ("_cpu4", "CPU slowed 4x")]
+        .iter()
+        .map(|(suffix, cpu)| {
+            let (spor, minimal) = (format!("spor{suffix}"), format!("minimal{suffix}"));
+            format!(
+                "{}\n{}\n| Spor / minimal app, {cpu} | | {:.2}x | | |",
+                percentile_row(&starts[spor.as_str()], &format!("Spor, {cpu}"), 0),
+                percentile_row(
+                    &starts[minimal.as_str()],
+                    &format!("minimal Leptos app, {cpu}"),
+                    0
+                ),
+                p50(&spor) / p50(&minimal)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok((first_visits, offline))
+}
+
+/// Runs Lighthouse's mobile audit of every page and renders its table.
+fn lighthouse_in_browser() -> Result<String> {
+    tools::ensure_lighthouse()?;
+    let results = browser_bench(
+        "lighthouse",
+        Profile::Release,
+        &[("LIGHTHOUSE_BIN", &tools::lighthouse_bin())],
+    )?;
+    let pages = results["pages"]
+        .as_object()
+        .ok_or_else(|| Failure::new("the Lighthouse benchmark wrote no pages"))?;
+    let rows = pages
+        .iter()
+        .map(|(page, audit)| {
+            let score = |category: &str| audit["scores"][category].as_u64().unwrap_or(0);
+            let metric = |name: &str| audit["metrics"][name].as_f64().unwrap_or(f64::NAN);
+            format!(
+                "| `{page}` | {} | {} | {} | {} | {:.1} s | {:.1} s | {:.0} ms | {:.3} |",
+                score("performance"),
+                score("accessibility"),
+                score("best-practices"),
+                score("seo"),
+                metric("first-contentful-paint") / 1000.0,
+                metric("largest-contentful-paint") / 1000.0,
+                metric("total-blocking-time"),
+                metric("cumulative-layout-shift"),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(format!(
+        "Lighthouse {}.\n\n| page | performance | accessibility | best practices | SEO | first paint | largest paint | blocking | layout shift |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n{rows}",
+        results["lighthouse"].as_str().unwrap_or("?")
+    ))
 }
 
 /// A table row "| label | n | p50 | p95 | max |" from a browser benchmark's summary of
@@ -234,7 +348,7 @@ enum Profile {
 
 /// Runs `tests/e2e/bench/<name>.bench.ts` against the real spor-server and reads the figures it
 /// writes to `SPOR_BENCH_OUT`.
-fn browser_bench(name: &str, profile: Profile) -> Result<serde_json::Value> {
+fn browser_bench(name: &str, profile: Profile, extra_env: &[(&str, &Path)]) -> Result<serde_json::Value> {
     let (flags, dir): (&[&str], _) = match profile {
         Profile::Debug => (&[], "debug"),
         Profile::Release => (&["--release"], "release"),
@@ -258,7 +372,8 @@ fn browser_bench(name: &str, profile: Profile) -> Result<serde_json::Value> {
             )
             .env("SPOR_DIST", root().join("dist"))
             .env("SPOR_BENCH_OUT", &out)
-            .env("CHROMIUM", tools::CHROMIUM),
+            .env("CHROMIUM", tools::CHROMIUM)
+            .envs(extra_env.iter().copied()),
         &format!("benchmarking {name} in Chromium"),
     )?;
     read_json(&out)
@@ -341,11 +456,15 @@ fn read_json(path: &Path) -> Result<serde_json::Value> {
     serde_json::from_str(&text).map_err(|error| Failure::new(format!("{}: {error}", path.display())))
 }
 
-/// Raw and gzip sizes of the wasm, the JS glue and the CSS: what a phone downloads to start.
+/// Raw and gzip sizes of the wasm (every part), the JS and the CSS: all a phone downloads in time.
 fn bundle_sizes(dist: &Path) -> Result<String> {
     let mut rows = Vec::new();
     let mut total = (0, 0);
-    for (label, extension) in [("wasm", ".wasm"), ("JS glue", ".js"), ("CSS", ".css")] {
+    for (label, extension) in [
+        ("wasm, every part", ".wasm"),
+        ("JS glue and the parts' loader", ".js"),
+        ("CSS", ".css"),
+    ] {
         let mut raw = 0;
         let mut gzip = 0;
         for entry in

@@ -10,6 +10,8 @@ use crate::command::{self, Failure, Result, project_command, version_of};
 const TRUNK_VERSION: &str = "0.22.1";
 /// npm `binaryen` 132 is the wasm-opt that Trunk.toml asks for (`wasm_opt = "version_132"`).
 const BINARYEN_VERSION: &str = "132";
+/// npm `lighthouse`, for `cargo xtask bench` only: the version issue 16's figures were taken with.
+const LIGHTHOUSE_VERSION: &str = "12.2.3";
 /// npm `terser` minifies the JavaScript the wasm split writes after Trunk's own minifier has run.
 const TERSER_VERSION: &str = "5.39.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -106,6 +108,18 @@ fn ensure_terser() -> Result {
         return Ok(());
     }
     npm_install_tool("terser", &format!("terser@{TERSER_VERSION}"))
+}
+
+/// Lighthouse's command line, for the benchmark of every page's mobile audit.
+pub fn ensure_lighthouse() -> Result {
+    if version_of(&lighthouse_bin().to_string_lossy()).is_some_and(|version| version == LIGHTHOUSE_VERSION) {
+        return Ok(());
+    }
+    npm_install_tool("lighthouse", &format!("lighthouse@{LIGHTHOUSE_VERSION}"))
+}
+
+pub fn lighthouse_bin() -> std::path::PathBuf {
+    command::tools_dir().join("lighthouse/node_modules/.bin/lighthouse")
 }
 
 /// A command-line tool from npm, kept in `target/tools/<name>` rather than installed globally.

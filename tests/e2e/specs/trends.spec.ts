@@ -273,3 +273,37 @@ test("goals show as met or not with a line on their chart, reflections keep a ti
   expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
   await testInfo.attach("the report as PDF", { path: testInfo.outputPath("report.pdf"), contentType: "application/pdf" });
 });
+
+test("opened on a phone, the trends page paints its key figures before its charts, and nothing on it shifts", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await startDemo(page);
+  // From the very start of the next page load: every frame notes what it shows, and every layout
+  // shift is kept, whether or not an input came just before it.
+  await page.addInitScript(() => {
+    const seen = { frames: [] as string[], shifts: [] as { value: number; moved: string[] }[] };
+    (window as any).trendsPaint = seen;
+    new PerformanceObserver((list) => {
+      for (const shift of list.getEntries() as any[]) {
+        seen.shifts.push({
+          value: shift.value,
+          moved: shift.sources.map((source: any) => source.node?.outerHTML?.slice(0, 80) ?? "?"),
+        });
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+    const note = () => {
+      const figures = document.querySelector('[data-testid="key-figures"]') !== null;
+      const charts = document.querySelector('[data-testid="chart-attendance"]') !== null;
+      const frame = figures && charts ? "figures and charts" : figures ? "figures" : charts ? "charts" : "neither";
+      if (seen.frames.at(-1) !== frame) seen.frames.push(frame);
+      if (!charts) requestAnimationFrame(note);
+    };
+    requestAnimationFrame(note);
+  });
+  await page.goto("/trends");
+  await expect(page.getByTestId("chart-attendance")).toBeVisible();
+  await expect(page.getByTestId("key-figures")).toBeVisible();
+  const seen = await page.evaluate(() => (window as any).trendsPaint);
+  expect(seen.frames).toEqual(["neither", "figures", "figures and charts"]);
+  const shifted = seen.shifts.reduce((sum: number, shift: { value: number }) => sum + shift.value, 0);
+  expect(shifted, JSON.stringify(seen.shifts)).toBeLessThan(0.01);
+});

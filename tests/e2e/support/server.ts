@@ -20,11 +20,12 @@ function required(name: string): string {
 
 /**
  * Starts the real spor-server on 127.0.0.1 with port 0 (the OS picks a free one), a fresh data
- * directory, and the built app. `copyDist` serves a private copy that a test may change.
+ * directory, and the built app (or `dist`, another built app). `copyDist` serves a private copy that
+ * a test may change.
  */
-export async function startServer(options: { copyDist?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(options: { copyDist?: boolean; dist?: string } = {}): Promise<RunningServer> {
   const scratch = mkdtempSync(join(tmpdir(), "spor-e2e-"));
-  let dist = required("SPOR_DIST");
+  let dist = options.dist ?? required("SPOR_DIST");
   if (options.copyDist) {
     const copy = join(scratch, "dist");
     cpSync(dist, copy, { recursive: true });
