@@ -66,12 +66,33 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             {move || match mode.get() {
+                // index.html's shell stays on screen until the app has its own frame to show.
                 Mode::Starting => ().into_any(),
-                Mode::Kiosk => view! { <Suspense>{Suspend::new(kiosk_screen())}</Suspense> }.into_any(),
-                Mode::Handover => view! { <Suspense>{Suspend::new(handover_screen())}</Suspense> }.into_any(),
-                Mode::Frame => view! { <Frame /> }.into_any(),
+                Mode::Kiosk => {
+                    remove_app_shell();
+                    view! { <Suspense>{Suspend::new(kiosk_screen())}</Suspense> }.into_any()
+                }
+                Mode::Handover => {
+                    remove_app_shell();
+                    view! { <Suspense>{Suspend::new(handover_screen())}</Suspense> }.into_any()
+                }
+                Mode::Frame => {
+                    remove_app_shell();
+                    view! { <Frame /> }.into_any()
+                }
             }}
         </Router>
+    }
+}
+
+/// Takes away the shell index.html painted while the wasm loaded. It goes in the same task as the
+/// app's frame is built, so the browser never paints between the two.
+fn remove_app_shell() {
+    if let Some(shell) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("app-shell"))
+    {
+        shell.remove();
     }
 }
 

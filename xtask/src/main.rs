@@ -5,11 +5,12 @@
 //!   cargo xtask reliability                                    the last green test run's figures into docs/RELIABILITY.md
 //!   cargo xtask bench                                          measure, and write docs/BENCHMARKS.md
 //!   cargo xtask soak [--seconds N]                             fuzzing and long fault runs (not in test)
-//!   cargo xtask post-build                                     Trunk's post_build hook: the wasm in parts, sw.js's list
+//!   cargo xtask post-build                                     Trunk's post_build hook: the wasm in parts, the shell's texts, sw.js's list
 //!
 //! Each command first installs the tools it needs that are missing (tools.rs), idempotently.
 
 mod app_build;
+mod app_shell;
 mod bench;
 mod command;
 mod compress;

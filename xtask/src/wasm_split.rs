@@ -50,6 +50,7 @@ pub fn post_build() -> Result {
         split.main_stem,
         split.parts.len()
     );
+    crate::app_shell::write_page_texts(&staging)?;
     crate::precache::write_precache_list(&staging)
 }
 

@@ -14,12 +14,28 @@ test("the shell is visible while the wasm loads, and the app takes its place", a
   await page.goto("/");
   await expect(page.getByRole("status").filter({ hasText: "Indlæser Spor…" })).toBeVisible();
   await expect(page.locator(".app-header .brand")).toHaveText("Spor");
-  const headerBefore = await page.locator(".app-header").boundingBox();
+  // Loading is not failing: the failure notice waits until the app has failed to start.
+  await expect(page.getByText("Spor kunne ikke starte.")).toBeHidden();
+  await expect(page.getByRole("button", { name: "Prøv igen" })).toBeHidden();
+  // The page's own heading and lead, before any wasm, where the app will put them.
+  const heading = page.getByRole("heading", { level: 1, name: "I dag" });
+  const lead = page.getByText("Registrér, hvem der kom til dagens aktivitet");
+  await expect(heading).toBeVisible();
+  await expect(lead).toBeVisible();
+  const before = {
+    header: await page.locator(".app-header").boundingBox(),
+    heading: await heading.boundingBox(),
+    lead: await lead.boundingBox(),
+  };
   release();
-  await expect(page.getByRole("heading", { level: 1, name: "I dag" })).toBeVisible();
   await expect(page.locator("#app-shell")).toHaveCount(0);
   await expect(page.getByText("Indlæser Spor…")).toHaveCount(0);
-  expect(await page.locator(".app-header").boundingBox()).toEqual(headerBefore);
+  await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toBeVisible();
+  expect({
+    header: await page.locator(".app-header").boundingBox(),
+    heading: await heading.boundingBox(),
+    lead: await lead.boundingBox(),
+  }).toEqual(before);
 });
 
 test("a wasm that cannot be downloaded is told in plain words with a retry, in English too", async ({ page }) => {
@@ -32,13 +48,15 @@ test("a wasm that cannot be downloaded is told in plain words with a retry, in E
     for (const key of await caches.keys()) await caches.delete(key);
   });
   await page.route(WASM, (route) => route.abort());
-  await page.reload();
+  await page.goto("/trends");
+  await expect(page.getByRole("heading", { level: 1, name: "Trends" })).toBeVisible();
+  await expect(page.getByText("See whether you reach people")).toBeVisible();
   const failure = page.getByRole("alert");
   await expect(failure).toContainText("Spor could not start. Check the connection and try again.");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.unroute(WASM);
   await failure.getByRole("button", { name: "Try again" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+  await expect(page.getByRole("form", { name: "Show the trends for" })).toBeVisible();
 });
 
 test("the first screen downloads the volunteer's part only; a coordinator's page brings its own part when opened", async ({ page }) => {
