@@ -38,8 +38,8 @@ pub fn run() -> Result {
          `tests/e2e/bench/first-visit.bench.ts`: an empty cache, the network (latency added to \
          every request) and the CPU throttled through the DevTools protocol, from the navigation's \
          start until the first usable screen (the app has replaced index.html's shell and shows \
-         Today). Chromium asks for brotli over HTTPS only, so on this loopback HTTP it gets the gzip \
-         copies. Aims: at most 3 s on slow 4G and 6 s on 3G.\n\n\
+         Today). Chromium treats 127.0.0.1 as a secure origin and asks for brotli, as it would over \
+         HTTPS. Aims: at most 3 s on slow 4G and 6 s on 3G.\n\n\
          | profile | n | shell painted, p50 | usable, p50 | usable, p95 | bytes until usable | aim |\n\
          |---|---:|---:|---:|---:|---:|---:|\n{}\n\n\
          ### The start offline, from the service worker's cache (headless Chromium, release builds)\n\n\
@@ -50,7 +50,7 @@ pub fn run() -> Result {
          | app | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
          ### Lighthouse, mobile (its own throttling), every page on a first visit\n\n\
          `tests/e2e/bench/lighthouse.bench.ts`, npm `lighthouse` with the apt Chromium, over \
-         loopback HTTP (gzip, as above), an empty store. Aim: performance at least 90 on every page.\n\n{}\n\n\
+         loopback (brotli, as above), an empty store. Aim: performance at least 90 on every page.\n\n{}\n\n\
          ### App payload (release build: opt-level z, LTO, wasm-opt -Oz)\n\n\
          Every file of the build, the parts loaded later included. Gzip at level 9.\n\n\
          | part | raw | gzip |\n|---|---:|---:|\n{}\n\n\
