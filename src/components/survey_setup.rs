@@ -63,17 +63,11 @@ pub fn SurveySetup(
         })
     };
     let custom_ids: Vec<TemplateId> = templates.iter().map(|template| template.id).collect();
-    // The source and licence of a built-in; a custom template is only marked as not validated.
+    // The source, licence and provenance of a built-in; a custom template is only marked as not
+    // validated.
     let source = move || match Instrument::from_template_id(selected().template) {
-        Some(instrument) => {
-            let source = instrument.source();
-            Some((
-                instrument.is_validated(),
-                Some(source.citation.clone()),
-                source.licence.clone(),
-            ))
-        }
-        None => Some((false, None, None)),
+        Some(instrument) => (instrument.is_validated(), Some(instrument.source())),
+        None => (false, None),
     };
 
     view! {
@@ -146,16 +140,22 @@ pub fn SurveySetup(
                 </select>
             </div>
             {move || {
-                source()
-                    .map(|(validated, citation, licence)| {
-                        view! {
-                            <div class="hint source-notice" data-testid="survey-source">
-                                {(!validated).then(|| view! { <p><strong>{i18n.text(Key::SurveyNotValidated)}</strong></p> })}
-                                {citation.map(|citation| view! { <p>{i18n.text(Key::SurveySource)} ": " {citation}</p> })}
-                                {licence.map(|licence| view! { <p>{i18n.text(Key::SurveyLicence)} ": " {licence}</p> })}
-                            </div>
-                        }
-                    })
+                let (validated, source) = source();
+                let language = i18n.language.get();
+                view! {
+                    <div class="hint source-notice" data-testid="survey-source">
+                        {(!validated).then(|| view! { <p><strong>{i18n.text(Key::SurveyNotValidated)}</strong></p> })}
+                        {source.map(|source| {
+                            view! {
+                                {source.citation.clone().map(|citation| view! { <p>{i18n.text(Key::SurveySource)} ": " {citation}</p> })}
+                                {source.licence.as_ref().map(|licence| {
+                                    view! { <p>{i18n.text(Key::SurveyLicence)} ": " {licence.get(language).to_owned()}</p> }
+                                })}
+                                <p>{source.provenance.get(language).to_owned()}</p>
+                            }
+                        })}
+                    </div>
+                }
             }}
             <PlanChoice activities=plans choice />
             <Show when=move || with_link>

@@ -59,7 +59,8 @@ pub fn TemplatesSection(
                                         i18n.t(Key::SurveyNotValidated)
                                     }}
                                 </p>
-                                <p class="hint">{source.citation.clone()}</p>
+                                {source.citation.clone().map(|citation| view! { <p class="hint">{citation}</p> })}
+                                <p class="hint">{move || source.provenance.get(i18n.language.get()).to_owned()}</p>
                             </li>
                         }
                     })

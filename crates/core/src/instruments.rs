@@ -30,8 +30,10 @@ pub enum Instrument {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    pub citation: String,
-    pub licence: Option<String>,
+    /// The published reference, as cited (none for Spor's own questions).
+    pub citation: Option<String>,
+    /// The licence, told in each language.
+    pub licence: Option<Texts>,
     /// Which texts come from which source, and which are Spor's own translation.
     pub provenance: Texts,
 }
@@ -168,14 +170,14 @@ mod tests {
     #[test]
     fn who5_carries_its_licence_and_the_who_citation() {
         let source = Instrument::Who5.source();
+        let licence = source.licence.as_ref().unwrap();
+        assert!(licence.en.starts_with("CC BY-NC-SA 3.0 IGO (non-commercial use"));
         assert!(
-            source
-                .licence
-                .as_deref()
-                .unwrap()
-                .starts_with("CC BY-NC-SA 3.0 IGO")
+            licence
+                .da
+                .starts_with("CC BY-NC-SA 3.0 IGO (kun ikke-kommerciel brug")
         );
-        assert!(source.citation.starts_with(
+        assert!(source.citation.as_deref().unwrap().starts_with(
             "World Health Organization. The World Health Organization-Five Well-Being Index (WHO-5). \
              Geneva: WHO; 2024."
         ));
@@ -194,6 +196,15 @@ mod tests {
                 "items of a validated instrument may be skipped"
             );
         }
+    }
+
+    #[test]
+    fn the_session_questions_cite_nothing_and_say_what_they_are_in_each_language() {
+        let source = Instrument::SessionToday.source();
+        assert_eq!(source.citation, None);
+        assert_eq!(source.licence, None);
+        assert!(source.provenance.da.contains("Spørgsmålene er Spors egne"));
+        assert!(source.provenance.en.contains("The questions are Spor's own"));
     }
 
     #[test]

@@ -37,7 +37,8 @@ test("a full WHO-5 in kiosk mode, offline, in Danish: stored once, timed out whe
 
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
   await expect(page.getByLabel("Spørgeskema", { exact: true })).toHaveValue(/.+/);
-  await expect(page.getByTestId("survey-source")).toContainText("CC BY-NC-SA 3.0 IGO");
+  await expect(page.getByTestId("survey-source")).toContainText("CC BY-NC-SA 3.0 IGO (kun ikke-kommerciel brug");
+  await expect(page.getByTestId("survey-source")).toContainText("Denne oversættelse er ikke lavet af WHO.");
   await noAxeViolations(page);
   await page.getByLabel("PIN-kode (4-8 cifre)").fill("12");
   await page.getByRole("button", { name: "Start kiosken" }).click();
@@ -134,6 +135,9 @@ test("a handed-over phone: the participant answers in English, skips a question,
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Spørgeskema" }).click();
   await page.getByLabel("Spørgeskema", { exact: true }).selectOption({ label: "Hvordan var i dag?" });
   await expect(page.getByTestId("survey-source")).toContainText("Ikke valideret");
+  // Spor's own questions are told about in Danish on the Danish page, not in English.
+  await expect(page.getByTestId("survey-source")).toContainText("Spørgsmålene er Spors egne");
+  await expect(page.getByTestId("survey-source")).not.toContainText("Spor's own");
   await page.getByLabel("Telefonen læser op").check();
   await page.getByRole("button", { name: "Giv telefonen videre" }).click();
 
