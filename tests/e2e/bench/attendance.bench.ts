@@ -4,21 +4,13 @@ import { writeFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { PARTICIPANTS, RECORDS, WEEKS, seed } from "./seed";
+import { summary } from "./summary";
 
 // Fewer than the 50 rows the roster shows at a time: every tap finds a row on screen. Each round
 // registers a day of its own (late registration), then times the same writes in raw IndexedDB, so
 // both sides share the browser's state; five rounds give a p95 that is not just the maximum.
 const TAPS = 40;
 const ROUNDS = 5;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(values: number[]) {
-  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
-}
 
 /**
  * Taps the first unchecked person `taps` times from inside the page, each after the previous tap's

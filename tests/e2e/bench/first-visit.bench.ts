@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
 import { expect, test, serviceWorkerInControl } from "../support/fixtures";
 import { startServer } from "../support/server";
+import { summary } from "./summary";
 
 const FIRST_VISITS = 5;
 const OFFLINE_STARTS = 15;
@@ -16,15 +17,6 @@ const PROFILES = [
   { name: "slow 4G", latencyMs: 150, downKbit: 1600, upKbit: 750, cpu: 4 },
   { name: "3G", latencyMs: 300, downKbit: 750, upKbit: 250, cpu: 4 },
 ];
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(values: number[]) {
-  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
-}
 
 /** Milliseconds from the navigation's start until the app shows `selector` (with no shell left). */
 async function usableAfter(page: Page, selector: string): Promise<number> {

@@ -4,17 +4,9 @@
 // computing the figures and the rest (routing and rendering), and the CSV export of the year. Writes its figures to SPOR_BENCH_OUT.
 import { statSync, writeFileSync } from "node:fs";
 import { expect, test } from "../support/fixtures";
+import { summary } from "./summary";
 
 const ROUNDS = 15;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(values: number[]) {
-  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
-}
 
 test("the trends page over a generated year", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
