@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::command::{Failure, Result, root};
+use crate::command::{Failure, Result, read_text, root, write_file};
 
 const MARKER: &str = "shell-pages";
 const LANGUAGES: [&str; 2] = ["da", "en"];
@@ -14,17 +14,16 @@ const LANGUAGES: [&str; 2] = ["da", "en"];
 /// Writes the page texts into `staging/index.html`.
 pub fn write_page_texts(staging: &Path) -> Result {
     let index = staging.join("index.html");
-    let html = read(&index)?;
+    let html = read_text(&index)?;
     let mut locales = BTreeMap::new();
     for language in LANGUAGES {
         let path = root().join(format!("locales/{language}.json"));
-        let table: BTreeMap<String, String> = serde_json::from_str(&read(&path)?)
+        let table: BTreeMap<String, String> = serde_json::from_str(&read_text(&path)?)
             .map_err(|error| Failure::new(format!("{}: {error}", path.display())))?;
         locales.insert(language, table);
     }
     let written = with_page_texts(&html, &locales)?;
-    std::fs::write(&index, written)
-        .map_err(|error| Failure::new(format!("writing {}: {error}", index.display())))
+    write_file(&index, written)
 }
 
 /// `html` with the shell's page keys replaced by `{"/path": {"da": [heading, lead], "en": [...]}}`.
@@ -56,11 +55,6 @@ fn with_page_texts(html: &str, locales: &BTreeMap<&str, BTreeMap<String, String>
     // "</" inside a script would end it early.
     let json = serde_json::Value::Object(pages).to_string().replace("</", "<\\/");
     Ok(format!("{}{json}{}", &html[..start], &html[end..]))
-}
-
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|error| Failure::new(format!("reading {}: {error}", path.display())))
 }
 
 #[cfg(test)]

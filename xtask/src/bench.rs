@@ -8,7 +8,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use crate::app_build;
-use crate::command::{Failure, Result, output, project_command, root, run_step, version_of};
+use crate::command::{Failure, Result, output, project_command, read_text, root, run_step, version_of};
 use crate::compress;
 use crate::tools;
 
@@ -451,9 +451,8 @@ fn first_screen_payload() -> Result<String> {
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| Failure::new(format!("reading {}: {error}", path.display())))?;
-    serde_json::from_str(&text).map_err(|error| Failure::new(format!("{}: {error}", path.display())))
+    serde_json::from_str(&read_text(path)?)
+        .map_err(|error| Failure::new(format!("{}: {error}", path.display())))
 }
 
 /// Raw and gzip sizes of the wasm (every part), the JS and the CSS: all a phone downloads in time.

@@ -22,6 +22,23 @@ impl fmt::Display for Failure {
 
 pub type Result<T = ()> = std::result::Result<T, Failure>;
 
+/// A file's bytes; a failure names the file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|error| Failure::new(format!("reading {}: {error}", path.display())))
+}
+
+/// A file's text; a failure names the file.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|error| Failure::new(format!("reading {}: {error}", path.display())))
+}
+
+/// Writes a file; a failure names it.
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result {
+    std::fs::write(path, contents)
+        .map_err(|error| Failure::new(format!("writing {}: {error}", path.display())))
+}
+
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

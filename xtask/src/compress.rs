@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::command::{Failure, Result};
+use crate::command::{Failure, Result, read_file, write_file};
 
 /// The endings of files worth compressing; images and fonts are compressed already.
 const COMPRESSED_ENDINGS: [&str; 7] = ["html", "js", "css", "wasm", "json", "webmanifest", "svg"];
@@ -23,9 +23,9 @@ pub fn precompress(dist: &Path) -> Result {
         if !compressible {
             continue;
         }
-        let bytes = read(&file)?;
-        write(&with_suffix(&file, "br"), &brotli_bytes(&bytes)?)?;
-        write(&with_suffix(&file, "gz"), &gzip_bytes(&bytes)?)?;
+        let bytes = read_file(&file)?;
+        write_file(&with_suffix(&file, "br"), brotli_bytes(&bytes)?)?;
+        write_file(&with_suffix(&file, "gz"), gzip_bytes(&bytes)?)?;
     }
     Ok(())
 }
@@ -90,7 +90,7 @@ pub fn first_screen(dist: &Path) -> Result<Vec<(String, usize)>> {
         let compressed = with_suffix(&file, "br");
         let bytes = match std::fs::metadata(&compressed) {
             Ok(metadata) => metadata.len() as usize,
-            Err(_) => read(&file)?.len(),
+            Err(_) => read_file(&file)?.len(),
         };
         sizes.push((name, bytes));
     }
@@ -138,14 +138,6 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
-}
-
-fn read(file: &Path) -> Result<Vec<u8>> {
-    std::fs::read(file).map_err(|error| Failure::new(format!("reading {}: {error}", file.display())))
-}
-
-fn write(file: &Path, bytes: &[u8]) -> Result {
-    std::fs::write(file, bytes).map_err(|error| Failure::new(format!("writing {}: {error}", file.display())))
 }
 
 #[cfg(test)]

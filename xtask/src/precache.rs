@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::command::{Failure, Result};
+use crate::command::{Failure, Result, read_file, write_file};
 
 const VERSION_START: &str = "const BUILD_VERSION = \"";
 const LIST_START: &str = "const PRECACHE = [";
@@ -31,7 +31,7 @@ pub fn write_precache_list(staging: &Path) -> Result {
     let mut digest = Sha256::new();
     for name in &names {
         digest.update(name.as_bytes());
-        digest.update(read(&staging.join(name.trim_start_matches('/')))?);
+        digest.update(read_file(&staging.join(name.trim_start_matches('/')))?);
     }
     let version: String = digest.finalize()[..8]
         .iter()
@@ -39,12 +39,11 @@ pub fn write_precache_list(staging: &Path) -> Result {
         .collect();
 
     let source =
-        String::from_utf8(read(&worker)?).map_err(|_| Failure::new("precache: sw.js is not UTF-8"))?;
+        String::from_utf8(read_file(&worker)?).map_err(|_| Failure::new("precache: sw.js is not UTF-8"))?;
     let list = serde_json::to_string(&names).expect("a list of strings serialises");
     let source = replace_between(&source, VERSION_START, "\";", &version)?;
     let source = replace_between(&source, LIST_START, "];", &list[1..list.len() - 1])?;
-    std::fs::write(&worker, source)
-        .map_err(|error| Failure::new(format!("writing {}: {error}", worker.display())))?;
+    write_file(&worker, source)?;
     println!("precache: sw.js version {version}, {} files", names.len());
     Ok(())
 }
@@ -71,10 +70,6 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
         }
     }
     Ok(())
-}
-
-fn read(file: &Path) -> Result<Vec<u8>> {
-    std::fs::read(file).map_err(|error| Failure::new(format!("reading {}: {error}", file.display())))
 }
 
 #[cfg(test)]
