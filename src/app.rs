@@ -65,20 +65,17 @@ pub fn App() -> impl IntoView {
     // In kiosk mode every route (back, reload, a deep link) shows the kiosk.
     view! {
         <Router>
-            {move || match mode.get() {
+            {move || {
+                let mode = mode.get();
                 // index.html's shell stays on screen until the app has its own frame to show.
-                Mode::Starting => ().into_any(),
-                Mode::Kiosk => {
+                if mode != Mode::Starting {
                     remove_app_shell();
-                    view! { <Suspense>{Suspend::new(kiosk_screen())}</Suspense> }.into_any()
                 }
-                Mode::Handover => {
-                    remove_app_shell();
-                    view! { <Suspense>{Suspend::new(handover_screen())}</Suspense> }.into_any()
-                }
-                Mode::Frame => {
-                    remove_app_shell();
-                    view! { <Frame /> }.into_any()
+                match mode {
+                    Mode::Starting => ().into_any(),
+                    Mode::Kiosk => view! { <Suspense>{Suspend::new(kiosk_screen())}</Suspense> }.into_any(),
+                    Mode::Handover => view! { <Suspense>{Suspend::new(handover_screen())}</Suspense> }.into_any(),
+                    Mode::Frame => view! { <Frame /> }.into_any(),
                 }
             }}
         </Router>

@@ -441,7 +441,6 @@ impl ChartContext {
     }
 }
 
-/// Opens the browser's print dialog: the page's print style makes it an A4 report (or a PDF).
 /// Resolves after the browser's next paint: a task queued from an animation frame callback runs
 /// once that frame is on screen.
 async fn after_next_paint() {
@@ -467,6 +466,7 @@ async fn after_next_paint() {
     let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
 }
 
+/// Opens the browser's print dialog: the page's print style makes it an A4 report (or a PDF).
 fn print() {
     if let Some(window) = web_sys::window() {
         // A browser without printing has nothing to show; the page stays as it is.
