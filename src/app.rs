@@ -6,26 +6,26 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, path};
 use spor_core::survey_session::SurveySession;
 
-use crate::components::clock_warning::ClockWarning;
+use crate::activities::page::ActivitiesPage;
 use crate::components::hold_button::HoldButton;
-use crate::components::kiosk_screen::KioskScreen;
-use crate::components::nav_bar::{NavBar, SettingsLink};
-use crate::components::revoked_banner::RevokedBanner;
-use crate::components::status_chip::StatusChip;
 use crate::components::survey_runner::SurveyRunner;
-use crate::components::update_banner::UpdateBanner;
 use crate::contexts::connectivity_context::provide_connectivity;
 use crate::contexts::i18n_context::{provide_i18n, use_i18n};
 use crate::contexts::kiosk_context::{provide_kiosk, use_kiosk};
 use crate::contexts::sync_context::provide_sync;
+use crate::frame::clock_warning::ClockWarning;
+use crate::frame::nav_bar::{NavBar, SettingsLink};
+use crate::frame::not_found::NotFoundPage;
+use crate::frame::revoked_banner::RevokedBanner;
+use crate::frame::status_chip::StatusChip;
+use crate::frame::update_banner::UpdateBanner;
 use crate::i18n::Key;
-use crate::pages::activities::ActivitiesPage;
-use crate::pages::not_found::NotFoundPage;
-use crate::pages::settings::SettingsPage;
-use crate::pages::survey::SurveyPage;
-use crate::pages::today::TodayPage;
-use crate::pages::trends::TrendsPage;
+use crate::settings::page::SettingsPage;
 use crate::store;
+use crate::survey::kiosk_screen::KioskScreen;
+use crate::survey::page::SurveyPage;
+use crate::today::page::TodayPage;
+use crate::trends::page::TrendsPage;
 
 /// What fills the screen: the app, or a survey that must show nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

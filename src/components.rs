@@ -1,39 +1,9 @@
-//! Pieces of the frame and building blocks shared by pages.
+//! Building blocks that two or more features use. A piece only one feature uses lives in that
+//! feature's folder.
 
-pub mod activity_form;
-pub mod backup_section;
-pub mod chart_frame;
-pub mod clock_warning;
 pub mod confirm_notice;
-pub mod date_field;
-pub mod demo_section;
-pub mod devices_section;
-pub mod export_section;
-pub mod goals_section;
-pub mod headcount_counter;
 pub mod hold_button;
-pub mod kiosk_screen;
-pub mod mean_chart;
-pub mod nav_bar;
-pub mod new_person_form;
-pub mod occurrence_summary;
 pub mod outcome_message;
 pub mod page;
-pub mod participant_item;
-pub mod privacy_notice_section;
 pub mod privacy_notice_text;
-pub mod qr_code;
-pub mod radio_choices;
-pub mod reflections_section;
-pub mod retention_section;
-pub mod revoked_banner;
-pub mod roster_row;
-pub mod stacked_bars;
-pub mod status_chip;
 pub mod survey_runner;
-pub mod survey_setup;
-pub mod sync_section;
-pub mod template_editor;
-pub mod templates_section;
-pub mod undo_snackbar;
-pub mod update_banner;

@@ -3,5 +3,4 @@
 pub mod connectivity_context;
 pub mod i18n_context;
 pub mod kiosk_context;
-pub mod register_context;
 pub mod sync_context;

@@ -67,6 +67,17 @@ impl Participant {
         Ok(())
     }
 
+    /// Someone added at the door: on the activity's roster under the pseudonym they gave (trimmed),
+    /// in the role they came in, with nothing consented until they are asked.
+    pub fn newcomer(pseudonym: &str, role: Role, activity: ActivityId) -> Participant {
+        Participant {
+            pseudonym: pseudonym.trim().to_owned(),
+            default_role: role,
+            activities: vec![activity],
+            ..Participant::bare(ParticipantId::generate())
+        }
+    }
+
     /// What a device keeps of a participant erased before it ever held them: the id alone, marked
     /// erased, so no later pull, import or merge can bring a name back under it.
     pub fn erased(id: ParticipantId) -> Participant {

@@ -33,6 +33,37 @@ pub struct CheckedIn {
     pub withdrawn: bool,
 }
 
+/// What one tap on a person in the roster does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tap {
+    /// Not here yet: a new check-in.
+    CheckIn,
+    /// Checked in and then undone: the check-in is restored, not written twice.
+    Restore(AttendanceId),
+    /// Already checked in: a second tap changes nothing.
+    AlreadyCheckedIn,
+}
+
+/// The role a person is checked in with: their usual role if the activity uses it, else the
+/// activity's first role.
+pub fn check_in_role(activity_roles: &[Role], usual: Role) -> Role {
+    if activity_roles.contains(&usual) {
+        usual
+    } else {
+        activity_roles.first().copied().unwrap_or(usual)
+    }
+}
+
+/// The role chip's next role: the one after `current` among the activity's roles, round again
+/// after the last. `None` when the activity has no other role to give.
+pub fn next_role(activity_roles: &[Role], current: Role) -> Option<Role> {
+    let next = match activity_roles.iter().position(|role| *role == current) {
+        Some(i) => activity_roles.get((i + 1) % activity_roles.len()).copied(),
+        None => activity_roles.first().copied(),
+    };
+    next.filter(|role| *role != current)
+}
+
 /// The day's figures: the organisation's own everyday counts, never suppressed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -86,6 +117,20 @@ impl Register {
             role,
             withdrawn,
         })
+    }
+
+    /// What a tap on `participant` does now.
+    pub fn tap(&self, participant: ParticipantId) -> Tap {
+        match self.checked_in(participant) {
+            None => Tap::CheckIn,
+            Some(checked_in) if checked_in.withdrawn => Tap::Restore(checked_in.attendance),
+            Some(_) => Tap::AlreadyCheckedIn,
+        }
+    }
+
+    /// Whether the anonymous count in `role` may change by `delta`: it never goes below zero.
+    pub fn can_count(&self, role: Role, delta: i32) -> bool {
+        delta >= 0 || i64::from(self.anonymous().get(role)) + i64::from(delta) >= 0
     }
 
     /// Adds a check-in that has just been saved.
@@ -326,5 +371,99 @@ mod tests {
             Some(soren.id)
         );
         assert!(register.same_pseudonym(&people, "Søs").is_none());
+    }
+
+    #[test]
+    fn a_person_is_checked_in_in_their_usual_role_when_the_activity_uses_it() {
+        let all = [Role::Bruger, Role::Deltager, Role::Frivillig];
+        assert_eq!(check_in_role(&all, Role::Frivillig), Role::Frivillig);
+        // A café without volunteers' check-ins: the usual volunteer comes in as the first role.
+        assert_eq!(
+            check_in_role(&[Role::Deltager, Role::Bruger], Role::Frivillig),
+            Role::Deltager
+        );
+        assert_eq!(check_in_role(&[], Role::Frivillig), Role::Frivillig);
+    }
+
+    #[test]
+    fn the_role_chip_goes_round_the_activitys_roles_and_stays_when_there_is_no_other() {
+        let all = [Role::Bruger, Role::Deltager, Role::Frivillig];
+        assert_eq!(next_role(&all, Role::Bruger), Some(Role::Deltager));
+        assert_eq!(next_role(&all, Role::Frivillig), Some(Role::Bruger));
+        // A role the activity no longer uses moves to its first one.
+        assert_eq!(
+            next_role(&[Role::Deltager, Role::Frivillig], Role::Bruger),
+            Some(Role::Deltager)
+        );
+        assert_eq!(next_role(&[Role::Bruger], Role::Bruger), None);
+        assert_eq!(next_role(&[], Role::Bruger), None);
+    }
+
+    #[test]
+    fn a_tap_checks_in_restores_an_undone_check_in_and_never_checks_in_twice() {
+        let activity = ActivityId::generate();
+        let occurrence = Occurrence {
+            activity,
+            date: day(26),
+        };
+        let here = person("Søren", activity);
+        let undone = person("Bent", activity);
+        let away = person("Mette", activity);
+        let today = vec![
+            attend(&here, activity, day(26), Role::Bruger),
+            attend(&undone, activity, day(26), Role::Bruger),
+        ];
+        let withdrawal = AttendanceEvent {
+            id: AttendanceEventId::generate(),
+            attendance: today[1].id,
+            change: AttendanceChange::Withdrawn,
+            stamp: Hlc {
+                wall_ms: 1,
+                counter: 0,
+                device: DeviceId::generate(),
+            },
+        };
+        let undone_attendance = today[1].id;
+        let register = Register::new(occurrence, today, vec![withdrawal], vec![], &[]);
+        assert_eq!(register.tap(here.id), Tap::AlreadyCheckedIn);
+        assert_eq!(register.tap(undone.id), Tap::Restore(undone_attendance));
+        assert_eq!(register.tap(away.id), Tap::CheckIn);
+    }
+
+    #[test]
+    fn the_anonymous_count_never_goes_below_zero() {
+        let activity = ActivityId::generate();
+        let occurrence = Occurrence {
+            activity,
+            date: day(26),
+        };
+        let guest = HeadcountEvent {
+            id: HeadcountEventId::generate(),
+            activity,
+            date: day(26),
+            role: Role::Deltager,
+            delta: 1,
+            recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: DeviceId::generate(),
+        };
+        let register = Register::new(occurrence, vec![], vec![], vec![guest], &[]);
+        assert!(register.can_count(Role::Deltager, -1));
+        assert!(!register.can_count(Role::Bruger, -1));
+        assert!(register.can_count(Role::Bruger, 1));
+    }
+
+    #[test]
+    fn a_newcomer_is_on_the_activitys_roster_in_the_role_they_came_in_with_nothing_consented() {
+        let activity = ActivityId::generate();
+        let newcomer = Participant::newcomer("  Mette  ", Role::Deltager, activity);
+        assert_eq!(newcomer.pseudonym, "Mette");
+        assert_eq!(newcomer.default_role, Role::Deltager);
+        assert_eq!(newcomer.activities, vec![activity]);
+        assert_eq!(newcomer.consent, Consent::default());
+        assert!(newcomer.is_current());
+        assert_ne!(
+            newcomer.id,
+            Participant::newcomer("Mette", Role::Deltager, activity).id
+        );
     }
 }

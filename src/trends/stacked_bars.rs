@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use spor_core::Language;
 
-use crate::components::chart_frame::{SERIES_STYLES, series_patterns};
+use crate::trends::chart_frame::{SERIES_STYLES, series_patterns};
 
 /// The drawing area, in SVG units; the SVG scales to its container's width.
 pub(crate) const WIDTH: f64 = 400.0;

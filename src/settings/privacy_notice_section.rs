@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use spor_core::privacy_notice;
 
 use crate::components::privacy_notice_text::PrivacyNoticeText;
-use crate::components::qr_code::QrCode;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
+use crate::settings::qr_code::QrCode;
 use crate::store;
 
 #[component]

@@ -6,15 +6,15 @@ use leptos::task::spawn_local;
 use spor_core::access::DeviceRole;
 use spor_core::survey_session::Handover;
 
-use crate::components::kiosk_screen::KioskPinForm;
 use crate::components::page::Page;
-use crate::components::survey_setup::{SurveyChoice, SurveySetup};
-use crate::components::templates_section::TemplatesSection;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{HandedOver, use_kiosk};
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 use crate::store;
+use crate::survey::kiosk_screen::KioskPinForm;
+use crate::survey::survey_setup::{SurveyChoice, SurveySetup};
+use crate::survey::templates_section::TemplatesSection;
 
 #[component]
 pub fn SurveyPage() -> impl IntoView {

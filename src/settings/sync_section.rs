@@ -6,11 +6,11 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use spor_core::access::DeviceRole;
 
 use crate::components::confirm_notice::ConfirmNotice;
-use crate::components::devices_section::DevicesSection;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::{SyncStatus, use_sync};
 use crate::download::offer_download;
 use crate::i18n::Key;
+use crate::settings::devices_section::DevicesSection;
 use crate::store;
 
 /// Settings: pair this device with the organisation's server (by code, or by opening the pairing

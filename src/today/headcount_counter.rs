@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use spor_core::Role;
 
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::register_context::use_register;
 use crate::i18n::Key;
+use crate::today::register_context::use_register;
 
 /// "- 3 +" for anonymous people in one role.
 #[component]

@@ -4,10 +4,10 @@ use spor_core::access::DeviceRole;
 use spor_core::protocol::{DeviceInfo, OpenPairingCode, PairingCodeResponse};
 
 use crate::components::confirm_notice::ConfirmNotice;
-use crate::components::qr_code::QrCode;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
+use crate::settings::qr_code::QrCode;
 use crate::sync::ServerClient;
 
 /// Settings, for coordinators: pair a new device (a code as text and as a QR code) and see and

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use spor_core::Language;
 
-use crate::components::stacked_bars::{BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, axes, target_line};
+use crate::trends::stacked_bars::{BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, axes, target_line};
 
 /// What one period of the chart shows.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use spor_core::participant::Participant;
 
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::register_context::use_register;
 use crate::i18n::Key;
+use crate::today::register_context::use_register;
 
 /// One person on the Today page: a tap checks them in; once in, a role chip and an undo button.
 #[component]

@@ -13,11 +13,11 @@ use spor_core::organisation::ReportingSettings;
 use spor_core::scoring::Measure;
 use spor_core::trends::{Dataset, GoalStatus, goal_status};
 
-use crate::components::date_field::DateField;
 use crate::components::outcome_message::{OutcomeMessage, spawn_store_write};
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
 use crate::store::StoreError;
+use crate::trends::date_field::DateField;
 
 const METRICS: [(GoalMetric, Key); 5] = [
     (GoalMetric::MeanAttendance, Key::GoalsMetricMeanAttendance),

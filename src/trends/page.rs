@@ -21,20 +21,20 @@ use spor_core::trends::{Dataset, Query, Trends, goal_progress};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
-use crate::components::chart_frame::{ChartFrame, ChartLegend, ChartTable};
-use crate::components::date_field::DateField;
-use crate::components::export_section::ExportSection;
-use crate::components::goals_section::{GoalsSection, describe_goal, format_target};
-use crate::components::mean_chart::{MeanChart, MeanPoint};
 use crate::components::page::Page;
-use crate::components::radio_choices::RadioChoices;
-use crate::components::reflections_section::ReflectionsSection;
-use crate::components::stacked_bars::StackedBars;
 use crate::components::survey_runner::options;
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
+use crate::trends::chart_frame::{ChartFrame, ChartLegend, ChartTable};
+use crate::trends::date_field::DateField;
+use crate::trends::export_section::ExportSection;
+use crate::trends::goals_section::{GoalsSection, describe_goal, format_target};
+use crate::trends::mean_chart::{MeanChart, MeanPoint};
+use crate::trends::radio_choices::RadioChoices;
+use crate::trends::reflections_section::ReflectionsSection;
+use crate::trends::stacked_bars::StackedBars;
 use crate::user_timing;
 
 /// User-timing measures (`crate::user_timing`) of reading the records and computing the figures.

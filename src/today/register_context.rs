@@ -1,4 +1,5 @@
-//! The register shown on the Today page: its state and the actions on it. Every action writes to
+//! The Today page's controller: the register's state and the actions on it. The rules (which
+//! role, what a tap does, how far a count goes) are spor-core's `register`. Every action writes to
 //! the store first and changes what is shown only after the write has committed, so what the
 //! volunteer sees is always what is saved.
 
@@ -11,15 +12,14 @@ use spor_core::Role;
 use spor_core::activity::{Activity, Occurrence};
 use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
 use spor_core::ids::{AttendanceEventId, AttendanceId, HeadcountEventId, ParticipantId};
-use spor_core::participant::{Consent, Participant};
-use spor_core::register::Register;
+use spor_core::participant::Participant;
+use spor_core::register::{self, Register, Tap};
 use spor_core::validation::Context;
 
 use crate::contexts::i18n_context::I18n;
 use crate::store::{self, StoreError};
 use crate::user_timing;
 
-/// The user-timing names of a check-in's write to IndexedDB (record + outbox entry).
 /// The user-timing measure of a tap's write (`crate::user_timing`).
 const CHECK_IN_MEASURE: &str = "spor:check-in";
 
@@ -87,16 +87,6 @@ impl RegisterContext {
         }));
     }
 
-    /// The role a person gets on check-in: their default, if the activity uses it.
-    fn role_for(self, participant: &Participant) -> Role {
-        let roles = self.activity.with_untracked(|activity| activity.roles.clone());
-        if roles.contains(&participant.default_role) {
-            participant.default_role
-        } else {
-            roles.first().copied().unwrap_or(participant.default_role)
-        }
-    }
-
     /// One tap: checks the person in (or restores a check-in that was undone).
     pub fn check_in(self, participant: ParticipantId) {
         if self
@@ -105,30 +95,28 @@ impl RegisterContext {
         {
             return;
         }
-        let existing = self
-            .register
-            .with_untracked(|register| register.checked_in(participant));
-        if existing.is_some_and(|checked_in| !checked_in.withdrawn) {
-            return;
-        }
+        let undone = match self.register.with_untracked(|register| register.tap(participant)) {
+            Tap::AlreadyCheckedIn => return,
+            Tap::Restore(attendance) => Some(attendance),
+            Tap::CheckIn => None,
+        };
         let Some(person) = self
             .people
             .with_untracked(|people| people.iter().find(|p| p.id == participant).cloned())
         else {
             return;
         };
-        let role = self.role_for(&person);
+        let role = self
+            .activity
+            .with_untracked(|activity| register::check_in_role(&activity.roles, person.default_role));
         let occurrence = self.occurrence.get_untracked();
         self.pending.update(|pending| {
             pending.insert(participant);
         });
         self.error.set(None);
         spawn_local(async move {
-            let outcome = match existing {
-                Some(checked_in) => {
-                    self.record_change(checked_in.attendance, AttendanceChange::Restored)
-                        .await
-                }
+            let outcome = match undone {
+                Some(attendance) => self.record_change(attendance, AttendanceChange::Restored).await,
                 None => self.write_check_in(&person, role, occurrence).await,
             };
             self.pending.try_update(|pending| pending.remove(&participant));
@@ -207,12 +195,10 @@ impl RegisterContext {
         else {
             return;
         };
-        let roles = self.activity.with_untracked(|activity| activity.roles.clone());
-        let position = roles.iter().position(|role| *role == checked_in.role);
-        let next = position.map_or(roles.first().copied(), |i| {
-            roles.get((i + 1) % roles.len()).copied()
-        });
-        let Some(role) = next.filter(|role| *role != checked_in.role) else {
+        let Some(role) = self
+            .activity
+            .with_untracked(|activity| register::next_role(&activity.roles, checked_in.role))
+        else {
             return;
         };
         spawn_local(async move {
@@ -253,11 +239,9 @@ impl RegisterContext {
 
     /// One anonymous person more (+1) or less (-1) in a role.
     pub fn count(self, role: Role, delta: i32) {
-        if delta < 0
-            && self
-                .register
-                .with_untracked(|register| register.anonymous().get(role))
-                == 0
+        if !self
+            .register
+            .with_untracked(|register| register.can_count(role, delta))
         {
             return;
         }
@@ -290,16 +274,7 @@ impl RegisterContext {
     /// nickname, in the user's language, when it cannot be saved.
     pub fn add_person(self, pseudonym: String, role: Role) -> Result<(), Vec<String>> {
         let occurrence = self.occurrence.get_untracked();
-        let participant = Participant {
-            id: ParticipantId::generate(),
-            pseudonym: pseudonym.trim().to_owned(),
-            birth_decade: None,
-            default_role: role,
-            consent: Consent::default(),
-            activities: vec![occurrence.activity],
-            erased: false,
-            merged_into: None,
-        };
+        let participant = Participant::newcomer(&pseudonym, role, occurrence.activity);
         let today = chrono::Local::now().date_naive();
         participant
             .validate(Context { today })

@@ -3,8 +3,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::register_context::use_register;
 use crate::i18n::Key;
+use crate::today::register_context::use_register;
 
 /// How long the latest check-in can be undone from the snackbar (any check-in can still be undone
 /// from its row afterwards).

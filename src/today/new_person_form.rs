@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use spor_core::Role;
 
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::register_context::use_register;
 use crate::i18n::Key;
+use crate::today::register_context::use_register;
 
 /// "Ny deltager": a nickname and a role, checked in at once. A nickname that is already on the
 /// activity (whatever the spelling) is flagged, and the volunteer chooses.

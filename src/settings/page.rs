@@ -1,15 +1,15 @@
 use leptos::prelude::*;
 use spor_core::access::DeviceRole;
 
-use crate::components::backup_section::BackupSection;
-use crate::components::demo_section::DemoSection;
 use crate::components::page::Page;
-use crate::components::privacy_notice_section::PrivacyNoticeSection;
-use crate::components::retention_section::RetentionSection;
-use crate::components::sync_section::SyncSection;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::{Key, Language};
+use crate::settings::backup_section::BackupSection;
+use crate::settings::demo_section::DemoSection;
+use crate::settings::privacy_notice_section::PrivacyNoticeSection;
+use crate::settings::retention_section::RetentionSection;
+use crate::settings::sync_section::SyncSection;
 use crate::store;
 
 #[component]

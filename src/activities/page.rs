@@ -6,9 +6,9 @@ use spor_core::activity::Activity;
 use spor_core::ids::{ActivityId, ParticipantId};
 use spor_core::participant::Participant;
 
-use crate::components::activity_form::ActivityForm;
+use crate::activities::activity_form::ActivityForm;
+use crate::activities::participant_item::{MergeRequest, ParticipantItem};
 use crate::components::page::Page;
-use crate::components::participant_item::{MergeRequest, ParticipantItem};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;

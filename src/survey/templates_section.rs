@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use spor_core::instruments::Instrument;
 use spor_core::survey::SurveyTemplate;
 
-use crate::components::template_editor::TemplateEditor;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store;
+use crate::survey::template_editor::TemplateEditor;
 
 /// What the editor is open for.
 #[derive(Debug, Clone, PartialEq)]

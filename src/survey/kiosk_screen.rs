@@ -4,12 +4,12 @@ use leptos::prelude::*;
 use spor_core::survey_session::{Handover, SurveySession};
 
 use crate::components::survey_runner::SurveyRunner;
-use crate::components::survey_setup::{SurveyChoice, SurveySetup};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{PinProblem, use_kiosk};
 use crate::hooks::use_idle_timeout::{UseIdleTimeoutOptions, use_idle_timeout};
 use crate::i18n::Key;
 use crate::store;
+use crate::survey::survey_setup::{SurveyChoice, SurveySetup};
 
 /// A participant who walks away mid-survey: after this long without a touch the answers so far are
 /// discarded and the kiosk starts again.

@@ -10,17 +10,17 @@ use spor_core::participant::Participant;
 use spor_core::register::Register;
 use spor_core::validation::Problem;
 
-use crate::components::headcount_counter::HeadcountCounter;
-use crate::components::new_person_form::NewPersonForm;
-use crate::components::occurrence_summary::OccurrenceSummary;
 use crate::components::page::Page;
-use crate::components::roster_row::RosterRow;
-use crate::components::undo_snackbar::UndoSnackbar;
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::register_context::provide_register;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
+use crate::today::headcount_counter::HeadcountCounter;
+use crate::today::new_person_form::NewPersonForm;
+use crate::today::occurrence_summary::OccurrenceSummary;
+use crate::today::register_context::provide_register;
+use crate::today::roster_row::RosterRow;
+use crate::today::undo_snackbar::UndoSnackbar;
 
 /// How many people the roster shows before "show more": search finds the rest, and a phone stays
 /// quick with a roster of a thousand.
