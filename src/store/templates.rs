@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rexie::TransactionMode;
 use spor_core::ids::TemplateId;
 use spor_core::instruments::Instrument;
-use spor_core::survey::SurveyTemplate;
+use spor_core::survey::{SurveyTemplate, Templates};
 use spor_core::sync::{Change, EntityKind, EntityRef, Stamped};
 use wasm_bindgen::JsValue;
 
@@ -83,14 +83,13 @@ impl Store {
 
     /// A template as answered now: a built-in instrument, or a custom template's newest version.
     pub async fn template(&self, id: TemplateId) -> Result<Option<SurveyTemplate>, StoreError> {
-        if let Some(instrument) = Instrument::from_template_id(id) {
-            return Ok(Some(instrument.template().clone()));
-        }
-        Ok(self
-            .templates()
-            .await?
-            .into_iter()
-            .find(|template| template.id == id))
+        // A built-in needs no read.
+        let own = if Instrument::from_template_id(id).is_some() {
+            Vec::new()
+        } else {
+            self.templates().await?
+        };
+        Ok(Templates::new(&own).newest(id).cloned())
     }
 
     /// Whether any response answers this version of the template (then an edit makes a new version).

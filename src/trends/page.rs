@@ -11,13 +11,13 @@ use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
 use spor_core::goal::{Goal, GoalMetric};
 use spor_core::ids::ActivityId;
-use spor_core::instruments::Instrument;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
 use spor_core::role::Role;
 use spor_core::scoring::Measure;
 use spor_core::suppression::{Share, Suppressible};
-use spor_core::trends::{Dataset, Query, Trends, goal_progress};
+use spor_core::survey::Templates;
+use spor_core::trends::{Dataset, PeriodRoles, Query, Trends, goal_progress};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
@@ -511,29 +511,13 @@ fn attendance_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + 
         .map(|role| role.label(context.language).to_owned())
         .collect();
     labels.push(context.text(Key::TrendsAnonymous));
-    let periods: Vec<_> = trends.participation.iter().map(|row| row.period).collect();
-    // Per period: the sessions held and the mean attendance per session in each series.
-    let per_period: Vec<(u32, [f64; 4])> = periods
-        .iter()
-        .map(|period| {
-            let held: Vec<_> = trends
-                .attendance
-                .iter()
-                .filter(|occurrence| period.contains(occurrence.occurrence.date))
-                .collect();
-            let sessions = held.len() as u32;
-            let mean = |count: &dyn Fn(&spor_core::trends::OccurrenceAttendance) -> u32| {
-                if sessions == 0 {
-                    0.0
-                } else {
-                    f64::from(held.iter().map(|o| count(o)).sum::<u32>()) / f64::from(sessions)
-                }
-            };
-            let [bruger, deltager, frivillig] = Role::ALL.map(|role| mean(&|o| o.named.get(role)));
-            (
-                sessions,
-                [bruger, deltager, frivillig, mean(&|o| o.anonymous.total())],
-            )
+    // The named by role, then the anonymous.
+    let per_period: Vec<(u32, [f64; 4])> = trends
+        .attendance_per_period()
+        .into_iter()
+        .map(|row| {
+            let [bruger, deltager, frivillig] = row.named;
+            (row.sessions, [bruger, deltager, frivillig, row.anonymous])
         })
         .collect();
     let series = (0..4)
@@ -664,15 +648,7 @@ fn roles_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<>
         .iter()
         .map(|role| role.label(context.language).to_owned())
         .collect();
-    let shares: Vec<[f64; 3]> = trends
-        .roles
-        .iter()
-        .map(|row| {
-            let all = row.named + row.anonymous;
-            let total = f64::from(all.total().max(1));
-            Role::ALL.map(|role| f64::from(all.get(role)) / total)
-        })
-        .collect();
+    let shares: Vec<[f64; 3]> = trends.roles.iter().map(PeriodRoles::shares).collect();
     let series = (0..3)
         .map(|index| shares.iter().map(|row| Some(row[index] * 100.0)).collect())
         .collect();
@@ -721,22 +697,12 @@ fn roles_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<>
 /// One section per measure with figures in the range: the mean over time, the band shares and the
 /// paired change of linked respondents.
 fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
-    let periods: Vec<_> = trends.participation.iter().map(|row| row.period).collect();
-    let mut measures: Vec<Measure> = trends.measures.iter().map(|stats| stats.measure).collect();
-    measures.sort();
-    measures.dedup();
-    let sections = measures
+    let sections = trends
+        .measure_series()
         .into_iter()
-        .map(|measure| {
-            let stats: Vec<_> = periods
-                .iter()
-                .map(|period| {
-                    trends
-                        .measures
-                        .iter()
-                        .find(|stats| stats.measure == measure && stats.period == *period)
-                })
-                .collect();
+        .map(|series| {
+            let measure = series.measure;
+            let stats = &series.per_period;
             let points: Vec<MeanPoint> = stats
                 .iter()
                 .map(
@@ -809,26 +775,24 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
                 .iter()
                 .map(|band| band.label(context.language).to_owned())
                 .collect();
-            let band_share =
-                |stats: &Option<&spor_core::trends::MeasureStats>, index: usize| -> Suppressible<Share> {
-                    stats
-                        .and_then(|stats| stats.bands.get(index).map(|(_, share)| *share))
-                        .unwrap_or(Suppressible::Shown(Share { count: 0, share: 0.0 }))
-                };
             let band_series = (0..bands.len())
-                .map(|index| {
-                    stats
-                        .iter()
-                        .map(|stats| band_share(stats, index).shown().map(|share| share.share * 100.0))
+                .map(|band| {
+                    (0..stats.len())
+                        .map(|period| {
+                            series
+                                .band_share(period, band)
+                                .shown()
+                                .map(|share| share.share * 100.0)
+                        })
                         .collect()
                 })
                 .collect();
-            let band_cells = stats
-                .iter()
-                .map(|stats| {
+            let band_cells = (0..stats.len())
+                .map(|period| {
                     (0..bands.len())
-                        .map(|index| {
-                            band_share(stats, index)
+                        .map(|band| {
+                            series
+                                .band_share(period, band)
                                 .shown()
                                 .map(|share| context.percent(share.share))
                         })
@@ -900,49 +864,23 @@ fn measure_slug(measure: Measure) -> &'static str {
 
 /// The session and custom questions: per question, the share of each answer per period.
 fn session_section(context: &ChartContext, trends: &Trends, dataset: &Dataset) -> impl IntoView + use<> {
-    let periods: Vec<_> = trends.participation.iter().map(|row| row.period).collect();
-    let mut questions: Vec<_> = trends
-        .session
-        .iter()
-        .map(|shares| (shares.template, shares.question.clone()))
-        .collect();
-    questions.sort();
-    questions.dedup();
-    let charts = questions
+    let templates = Templates::new(&dataset.templates);
+    let charts = trends
+        .question_series()
         .into_iter()
         .enumerate()
-        .map(|(index, (template, question))| {
-            let asked = Instrument::from_template_id(template)
-                .map(|instrument| instrument.template())
-                .or_else(|| {
-                    dataset
-                        .templates
-                        .iter()
-                        .filter(|t| t.id == template)
-                        .max_by_key(|t| t.version)
-                })
-                .and_then(|template| template.question(&question));
+        .map(|(index, series)| {
+            let asked = templates
+                .newest(series.template)
+                .and_then(|template| template.question(&series.question));
             let text = asked.map_or_else(
-                || question.0.clone(),
+                || series.question.0.clone(),
                 |asked| asked.text.get(context.language).to_owned(),
             );
             let options = asked
                 .map(|asked| options(asked, context.language))
                 .unwrap_or_default();
-            let rows: Vec<_> = periods
-                .iter()
-                .map(|period| {
-                    trends.session.iter().find(|shares| {
-                        shares.template == template && shares.question == question && shares.period == *period
-                    })
-                })
-                .collect();
-            let values: Vec<i64> = rows
-                .iter()
-                .flatten()
-                .next()
-                .map(|shares| shares.answers.iter().map(|(value, _)| *value).collect())
-                .unwrap_or_default();
+            let values = &series.values;
             // Each answer as the participant saw it ("Helt enig"), or its number where it had none.
             let labels: Vec<String> = values
                 .iter()
@@ -960,26 +898,23 @@ fn session_section(context: &ChartContext, trends: &Trends, dataset: &Dataset) -
                         )
                 })
                 .collect();
-            let share = |row: &Option<&spor_core::trends::QuestionShares>, index: usize| {
-                row.map_or(Suppressible::Shown(Share { count: 0, share: 0.0 }), |shares| {
-                    shares
-                        .answers
-                        .get(index)
-                        .map_or(Suppressible::Hidden, |(_, share)| *share)
-                })
-            };
-            let series = (0..values.len())
-                .map(|index| {
-                    rows.iter()
-                        .map(|row| share(row, index).shown().map(|s| s.share * 100.0))
+            let periods = series.per_period.len();
+            let bars = (0..values.len())
+                .map(|answer| {
+                    (0..periods)
+                        .map(|period| series.share(period, answer).shown().map(|s| s.share * 100.0))
                         .collect()
                 })
                 .collect();
-            let cells = rows
-                .iter()
-                .map(|row| {
+            let cells = (0..periods)
+                .map(|period| {
                     (0..values.len())
-                        .map(|index| share(row, index).shown().map(|s| context.percent(s.share)))
+                        .map(|answer| {
+                            series
+                                .share(period, answer)
+                                .shown()
+                                .map(|s| context.percent(s.share))
+                        })
                         .collect()
                 })
                 .collect();
@@ -988,7 +923,7 @@ fn session_section(context: &ChartContext, trends: &Trends, dataset: &Dataset) -
                 title: text,
                 description: context.text(Key::TrendsSessionDescription),
                 labels: labels.clone(),
-                series,
+                series: bars,
                 table: context.table(labels, cells),
                 percent: true,
                 target: None,

@@ -14,11 +14,10 @@ use crate::export::Records;
 use crate::goal::Goal;
 use crate::hlc::Hlc;
 use crate::ids::{AttendanceId, DeviceId, ParticipantId};
-use crate::instruments::Instrument;
 use crate::language::Language;
 use crate::participant::Participant;
 use crate::reflection::Reflection;
-use crate::survey::{SurveyResponse, SurveyTemplate};
+use crate::survey::{SurveyResponse, SurveyTemplate, Templates};
 use crate::validation::{Context, Problem};
 
 pub const BACKUP_FORMAT: &str = "spor-backup";
@@ -188,14 +187,8 @@ impl Backup {
         backup.reflections.iter().for_each(|r| collect(r.validate()));
         // Each answer against the template version it names: a built-in, or one in the backup.
         for response in &backup.responses {
-            let template = Instrument::from_template_id(response.template)
-                .map(Instrument::template)
-                .or_else(|| {
-                    backup
-                        .templates
-                        .iter()
-                        .find(|t| t.id == response.template && t.version == response.template_version)
-                });
+            let template =
+                Templates::new(&backup.templates).version(response.template, response.template_version);
             match template {
                 Some(template) => collect(response.validate(template, context)),
                 None => collect(Err(vec![Problem::WrongTemplateVersion {
@@ -364,6 +357,7 @@ mod tests {
     use crate::Role;
     use crate::attendance::AttendanceChange;
     use crate::ids::{ActivityId, AttendanceEventId};
+    use crate::instruments::Instrument;
     use crate::participant::Consent;
     use chrono::NaiveDate;
 

@@ -17,7 +17,7 @@ use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::ids::{ActivityId, ParticipantId, TemplateId};
 use crate::instruments::Instrument;
 use crate::scoring::{Scoring, score};
-use crate::survey::{AdministrationMode, QuestionId, SurveyResponse, SurveyTemplate};
+use crate::survey::{AdministrationMode, QuestionId, SurveyResponse, SurveyTemplate, Templates};
 use crate::trends::Visit;
 
 /// Everything an export may draw on: the device's records as they are stored.
@@ -129,7 +129,7 @@ impl Export {
             .collect();
         let withheld_surveys = too_few
             .iter()
-            .filter_map(|template| templates.latest(*template))
+            .filter_map(|template| templates.newest(*template))
             .map(|template| template.name.get(language).to_owned())
             .collect();
         responses.retain(|response| !too_few.contains(&response.template));
@@ -240,31 +240,6 @@ impl Export {
             attendance,
             responses,
             withheld_surveys,
-        }
-    }
-}
-
-/// Every template version a response may refer to: the built-ins and the organisation's own.
-pub(crate) struct Templates<'a> {
-    own: &'a [SurveyTemplate],
-}
-
-impl<'a> Templates<'a> {
-    pub(crate) fn new(own: &'a [SurveyTemplate]) -> Templates<'a> {
-        Templates { own }
-    }
-
-    pub(crate) fn version(&self, id: TemplateId, version: u32) -> Option<&'a SurveyTemplate> {
-        match Instrument::from_template_id(id) {
-            Some(instrument) => Some(instrument.template()),
-            None => self.own.iter().find(|t| t.id == id && t.version == version),
-        }
-    }
-
-    fn latest(&self, id: TemplateId) -> Option<&'a SurveyTemplate> {
-        match Instrument::from_template_id(id) {
-            Some(instrument) => Some(instrument.template()),
-            None => self.own.iter().filter(|t| t.id == id).max_by_key(|t| t.version),
         }
     }
 }

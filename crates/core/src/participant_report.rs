@@ -6,10 +6,10 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use crate::export::{Records, Templates};
+use crate::export::Records;
 use crate::language::Language;
 use crate::participant::Participant;
-use crate::survey::{Answer, QuestionKind};
+use crate::survey::{Answer, QuestionKind, Templates};
 
 /// The report for `participant` from `records`, in `language`, dated `printed_on`.
 pub fn participant_report(

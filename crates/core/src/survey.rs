@@ -361,6 +361,35 @@ fn check_choices(problems: &mut Problems, question: &QuestionId, choices: &[Choi
     }
 }
 
+/// Every template a response may name: the built-in instruments and the organisation's own
+/// versions. The one lookup of "a built-in, else the organisation's own".
+#[derive(Debug, Clone, Copy)]
+pub struct Templates<'a> {
+    own: &'a [SurveyTemplate],
+}
+
+impl<'a> Templates<'a> {
+    pub fn new(own: &'a [SurveyTemplate]) -> Templates<'a> {
+        Templates { own }
+    }
+
+    /// The version a response was given in. A built-in has one version: its own.
+    pub fn version(&self, id: TemplateId, version: u32) -> Option<&'a SurveyTemplate> {
+        match Instrument::from_template_id(id) {
+            Some(instrument) => Some(instrument.template()),
+            None => self.own.iter().find(|t| t.id == id && t.version == version),
+        }
+    }
+
+    /// The template as asked now: a built-in, or the newest version of the organisation's own.
+    pub fn newest(&self, id: TemplateId) -> Option<&'a SurveyTemplate> {
+        match Instrument::from_template_id(id) {
+            Some(instrument) => Some(instrument.template()),
+            None => self.own.iter().filter(|t| t.id == id).max_by_key(|t| t.version),
+        }
+    }
+}
+
 impl SurveyResponse {
     /// Checks the response against the template version it names: every answer to a question of
     /// that version, of the right kind and within its scale; required questions answered; the date
@@ -628,5 +657,25 @@ mod tests {
             who5.revise(who5.name.clone(), Vec::new(), true),
             Err(Problem::BuiltInChanged)
         );
+    }
+
+    #[test]
+    fn a_template_is_a_built_in_else_the_organisations_own_in_the_version_asked() {
+        let first = custom();
+        let second = SurveyTemplate {
+            version: 2,
+            name: Texts::new("Efter caféen (ny)", "After the café (new)"),
+            ..first.clone()
+        };
+        let own = [second.clone(), first.clone()];
+        let templates = Templates::new(&own);
+        assert_eq!(templates.newest(first.id), Some(&second));
+        assert_eq!(templates.version(first.id, 1), Some(&first));
+        assert_eq!(templates.version(first.id, 3), None);
+        assert_eq!(templates.newest(TemplateId::generate()), None);
+        // A built-in is found whatever the organisation holds, in its one version.
+        let who5 = Instrument::Who5.template_id();
+        assert_eq!(templates.newest(who5), Some(Instrument::Who5.template()));
+        assert_eq!(templates.version(who5, 7), Some(Instrument::Who5.template()));
     }
 }

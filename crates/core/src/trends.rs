@@ -19,7 +19,7 @@ use crate::period::{Granularity, Period};
 use crate::role::{Role, RoleCounts};
 use crate::scoring::{Band, Measure, Scoring, score_values};
 use crate::suppression::{Share, Suppressible, at_least, suppress_cells};
-use crate::survey::{QuestionId, SurveyResponse, SurveyTemplate};
+use crate::survey::{QuestionId, SurveyResponse, SurveyTemplate, Templates};
 
 /// A named attendance as it currently stands (withdrawn check-ins are left out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,12 +258,33 @@ pub fn participation(data: &Dataset, query: &Query) -> Vec<PeriodParticipation> 
     rows
 }
 
+/// The sessions held in a period and the mean attendance per session held.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodAttendance {
+    pub period: Period,
+    pub sessions: u32,
+    /// The mean number of named people per session in each role, in `Role::ALL` order.
+    pub named: [f64; 3],
+    /// The mean number of anonymous people per session.
+    pub anonymous: f64,
+}
+
 /// Attendances per role in a period: named (by their current role) and anonymous.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PeriodRoles {
     pub period: Period,
     pub named: RoleCounts,
     pub anonymous: RoleCounts,
+}
+
+impl PeriodRoles {
+    /// Each role's share (0 to 1) of all attendances in the period, named and anonymous, in
+    /// `Role::ALL` order; all 0 when nobody came.
+    pub fn shares(&self) -> [f64; 3] {
+        let all = self.named + self.anonymous;
+        let total = f64::from(all.total().max(1));
+        Role::ALL.map(|role| f64::from(all.get(role)) / total)
+    }
 }
 
 pub fn role_mix(occurrences: &[OccurrenceAttendance], query: &Query) -> Vec<PeriodRoles> {
@@ -537,15 +558,12 @@ pub struct QuestionShares {
 
 pub fn session_shares(data: &Dataset, query: &Query) -> Vec<QuestionShares> {
     let threshold = query.settings.suppression_threshold;
+    // The validated instruments have measures of their own; only the other questions are shared out.
     let template_of = |response: &Answered| -> Option<&SurveyTemplate> {
-        match Instrument::from_template_id(response.template) {
-            Some(instrument) if instrument.is_validated() => None,
-            Some(instrument) => Some(instrument.template()),
-            None => data
-                .templates
-                .iter()
-                .find(|t| t.id == response.template && t.version == response.template_version),
+        if Instrument::from_template_id(response.template).is_some_and(|i| i.is_validated()) {
+            return None;
         }
+        Templates::new(&data.templates).version(response.template, response.template_version)
     };
     let mut templates: HashMap<(TemplateId, u32), Option<&SurveyTemplate>> = HashMap::new();
     let mut counts: BTreeMap<(Period, TemplateId, QuestionId), BTreeMap<i64, u32>> = BTreeMap::new();
@@ -824,7 +842,145 @@ pub struct Trends {
     pub session: Vec<QuestionShares>,
 }
 
+/// One measure's figures per period of the range, `None` where nobody answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureSeries<'a> {
+    pub measure: Measure,
+    pub per_period: Vec<Option<&'a MeasureStats>>,
+}
+
+impl MeasureSeries<'_> {
+    /// The share in the measure's band `band` (`Measure::bands` order) in the period at `period`:
+    /// a period nobody answered in has none to hide, so it counts 0 rather than hidden.
+    pub fn band_share(&self, period: usize, band: usize) -> Suppressible<Share> {
+        self.per_period
+            .get(period)
+            .copied()
+            .flatten()
+            .and_then(|stats| stats.bands.get(band).map(|(_, share)| *share))
+            .unwrap_or(Suppressible::Shown(Share { count: 0, share: 0.0 }))
+    }
+}
+
+/// One session or custom question's answer shares per period of the range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionSeries<'a> {
+    pub template: TemplateId,
+    pub question: QuestionId,
+    /// The answer values the question has, in scale order.
+    pub values: Vec<i64>,
+    pub per_period: Vec<Option<&'a QuestionShares>>,
+}
+
+impl QuestionSeries<'_> {
+    /// The share of answer `values[answer]` in the period at `period`: 0 where nobody answered
+    /// in the period, hidden where the answers were too few to show.
+    pub fn share(&self, period: usize, answer: usize) -> Suppressible<Share> {
+        match self.per_period.get(period).copied().flatten() {
+            None => Suppressible::Shown(Share { count: 0, share: 0.0 }),
+            Some(shares) => shares
+                .answers
+                .get(answer)
+                .map_or(Suppressible::Hidden, |(_, share)| *share),
+        }
+    }
+}
+
 impl Trends {
+    /// The periods of the range, in order.
+    pub fn periods(&self) -> Vec<Period> {
+        self.participation.iter().map(|row| row.period).collect()
+    }
+
+    /// Per period: the sessions held and the mean attendance per session, by role and anonymous.
+    pub fn attendance_per_period(&self) -> Vec<PeriodAttendance> {
+        self.periods()
+            .into_iter()
+            .map(|period| {
+                let held: Vec<&OccurrenceAttendance> = self
+                    .attendance
+                    .iter()
+                    .filter(|occurrence| period.contains(occurrence.occurrence.date))
+                    .collect();
+                let sessions = held.len() as u32;
+                let mean = |count: &dyn Fn(&OccurrenceAttendance) -> u32| {
+                    if sessions == 0 {
+                        0.0
+                    } else {
+                        f64::from(held.iter().map(|o| count(o)).sum::<u32>()) / f64::from(sessions)
+                    }
+                };
+                PeriodAttendance {
+                    period,
+                    sessions,
+                    named: Role::ALL.map(|role| mean(&|o| o.named.get(role))),
+                    anonymous: mean(&|o| o.anonymous.total()),
+                }
+            })
+            .collect()
+    }
+
+    /// Each measure with figures in the range, in `Measure` order, with its figures per period.
+    pub fn measure_series(&self) -> Vec<MeasureSeries<'_>> {
+        let periods = self.periods();
+        let mut measures: Vec<Measure> = self.measures.iter().map(|stats| stats.measure).collect();
+        measures.sort();
+        measures.dedup();
+        measures
+            .into_iter()
+            .map(|measure| MeasureSeries {
+                measure,
+                per_period: periods
+                    .iter()
+                    .map(|period| {
+                        self.measures
+                            .iter()
+                            .find(|stats| stats.measure == measure && stats.period == *period)
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Each session or custom question answered in the range, with its shares per period.
+    pub fn question_series(&self) -> Vec<QuestionSeries<'_>> {
+        let periods = self.periods();
+        let mut questions: Vec<(TemplateId, QuestionId)> = self
+            .session
+            .iter()
+            .map(|shares| (shares.template, shares.question.clone()))
+            .collect();
+        questions.sort();
+        questions.dedup();
+        questions
+            .into_iter()
+            .map(|(template, question)| {
+                let per_period: Vec<Option<&QuestionShares>> = periods
+                    .iter()
+                    .map(|period| {
+                        self.session.iter().find(|shares| {
+                            shares.template == template
+                                && shares.question == question
+                                && shares.period == *period
+                        })
+                    })
+                    .collect();
+                let values = per_period
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map(|shares| shares.answers.iter().map(|(value, _)| *value).collect())
+                    .unwrap_or_default();
+                QuestionSeries {
+                    template,
+                    question,
+                    values,
+                    per_period,
+                }
+            })
+            .collect()
+    }
+
     /// Nothing recorded in the range: no attendance and no answers.
     pub fn is_empty(&self) -> bool {
         self.attendance.is_empty() && self.measures.is_empty() && self.session.is_empty()

@@ -551,3 +551,101 @@ fn a_goal_on_people_is_followed_from_its_start_to_the_end_of_each_period() {
         .is_empty()
     );
 }
+
+#[test]
+fn attendance_per_period_is_the_mean_per_session_held_by_role_and_anonymous() {
+    let anonymous = |on: NaiveDate, delta| {
+        Headcount::from(&HeadcountEvent {
+            id: HeadcountEventId::generate(),
+            activity: cafe(),
+            date: on,
+            role: Role::Deltager,
+            delta,
+            recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: DeviceId::generate(),
+        })
+    };
+    // January: two sessions; 3 brugere and 1 frivillig named, 3 anonymous. February: none.
+    // March: one session with one frivillig.
+    let data = Dataset {
+        visits: vec![
+            visit(1, date(2026, 1, 5), Role::Bruger),
+            visit(2, date(2026, 1, 5), Role::Bruger),
+            visit(3, date(2026, 1, 5), Role::Frivillig),
+            visit(1, date(2026, 1, 12), Role::Bruger),
+            visit(3, date(2026, 3, 2), Role::Frivillig),
+        ],
+        headcounts: vec![anonymous(date(2026, 1, 5), 2), anonymous(date(2026, 1, 12), 1)],
+        ..Dataset::default()
+    };
+    let q = query(date(2026, 1, 1), date(2026, 3, 31), Granularity::Month);
+    let trends = Trends::compute(&data, &q);
+    let rows: Vec<_> = trends
+        .attendance_per_period()
+        .iter()
+        .map(|row| (row.sessions, row.named, row.anonymous))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (2, [1.5, 0.0, 0.5], 1.5),
+            (0, [0.0, 0.0, 0.0], 0.0),
+            (1, [0.0, 0.0, 1.0], 0.0),
+        ]
+    );
+    // The role mix of January: 3 of 7 brugere, 3 of 7 deltagere (anonymous), 1 of 7 frivillig.
+    let january = trends.roles[0].shares();
+    assert!((january[0] - 3.0 / 7.0).abs() < 1e-12);
+    assert!((january[1] - 3.0 / 7.0).abs() < 1e-12);
+    assert!((january[2] - 1.0 / 7.0).abs() < 1e-12);
+    assert_eq!(trends.roles[1].shares(), [0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn measure_and_question_series_line_up_with_the_periods_and_an_empty_period_counts_zero() {
+    let mut data = Dataset::default();
+    // WHO-5 in January from five people in each band (raw 5, 9 and 15: 20, 36 and 60 %), none in
+    // February.
+    for (id, raw) in [5, 9, 15].into_iter().flat_map(|raw| [raw; 5]).enumerate() {
+        data.responses.push(who5(raw, date(2026, 1, 7), None, id as u128));
+    }
+    // "Would you come again?": five answers of each value in February, none in January.
+    for (id, value) in (1..=5).flat_map(|value| [value; 5]).enumerate() {
+        let answers = BTreeMap::from([(QuestionId::new("today_again"), Answer::Smiley(value))]);
+        data.responses.push(response(
+            Instrument::SessionToday,
+            answers,
+            date(2026, 2, 4),
+            None,
+            100 + id as u128,
+        ));
+    }
+    let q = query(date(2026, 1, 1), date(2026, 2, 28), Granularity::Month);
+    let trends = Trends::compute(&data, &q);
+    assert_eq!(trends.periods().len(), 2);
+
+    let measures = trends.measure_series();
+    assert_eq!(measures.len(), 1);
+    let who5 = &measures[0];
+    assert_eq!(who5.measure, Measure::Who5Percentage);
+    assert!(who5.per_period[0].is_some() && who5.per_period[1].is_none());
+    // A third with no immediate risk in January; February has nobody, so 0, not hidden.
+    let bands = Measure::Who5Percentage.bands();
+    let no_risk = bands
+        .iter()
+        .position(|band| *band == Band::Who5(Who5Band::NoImmediateRisk))
+        .unwrap();
+    let january = who5.band_share(0, no_risk).shown().unwrap();
+    assert_eq!((january.count, january.share), (5, 1.0 / 3.0));
+    assert_eq!(who5.band_share(1, no_risk).shown().unwrap().count, 0);
+
+    let questions = trends.question_series();
+    assert_eq!(questions.len(), 1);
+    let again = &questions[0];
+    assert_eq!(again.question, QuestionId::new("today_again"));
+    assert_eq!(again.values, vec![1, 2, 3, 4, 5]);
+    assert!(again.per_period[0].is_none());
+    assert_eq!(again.share(0, 4).shown().unwrap().count, 0);
+    let five = again.share(1, 4).shown().unwrap();
+    assert_eq!((five.count, five.share), (5, 0.2));
+}
