@@ -15,6 +15,7 @@ mod retention;
 mod schema;
 mod sync_state;
 mod templates;
+mod transaction;
 mod trend_months;
 
 use std::cell::RefCell;
@@ -63,22 +64,24 @@ impl Store {
         self.db.into_inner().close();
     }
 
-    /// A transaction on `stores`; `action` names what failed if it cannot start. A connection that
+    /// A transaction on `stores` for `action`, which names what failed if anything in it does. A connection that
     /// was closed under this tab (by an upgrade in another tab) is reopened once.
     async fn transaction(
         &self,
         stores: &[&str],
         mode: rexie::TransactionMode,
         action: &'static str,
-    ) -> Result<rexie::Transaction, StoreError> {
+    ) -> Result<transaction::Transaction, StoreError> {
         if let Ok(transaction) = self.db.borrow().transaction(stores, mode) {
-            return Ok(transaction);
+            return Ok(transaction::Transaction::new(transaction, action));
         }
         self.reopen().await?;
-        self.db
+        let transaction = self
+            .db
             .borrow()
             .transaction(stores, mode)
-            .map_err(StoreError::database(action))
+            .map_err(StoreError::database(action))?;
+        Ok(transaction::Transaction::new(transaction, action))
     }
 
     /// Opens the database again at whatever version it now has. A newer version of the app only
@@ -106,16 +109,6 @@ impl Store {
         Rexie::delete(name)
             .await
             .map_err(StoreError::database("delete the database"))
-    }
-}
-
-/// Waits until `transaction` has committed. IndexedDB may abort a transaction after every request
-/// in it succeeded (at commit, when the disk is full); that is a failure like any other, never a
-/// silent success, or a check-in would show as saved that is not.
-async fn commit(transaction: rexie::Transaction, action: &'static str) -> Result<(), StoreError> {
-    match transaction.done().await.map_err(StoreError::database(action))? {
-        rexie::TransactionResult::Committed => Ok(()),
-        rexie::TransactionResult::Aborted => Err(StoreError::NotSaved { action }),
     }
 }
 

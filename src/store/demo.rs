@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::records::to_js;
 use super::schema::*;
+use super::transaction::ObjectStore;
 use super::trend_months::{PACKS_BUILT, new_revision, pack_bytes, pack_key};
 use super::{Store, StoreError};
 
@@ -26,11 +27,11 @@ impl Store {
         let transaction = self
             .transaction(&stores, TransactionMode::ReadWrite, action)
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (activities, participants, attendance) =
             (store(ACTIVITIES)?, store(PARTICIPANTS)?, store(ATTENDANCE)?);
         let (headcounts, responses, packs) = (store(HEADCOUNTS)?, store(RESPONSES)?, store(TREND_MONTHS)?);
-        let mut records: Vec<(&rexie::Store, JsValue, Option<JsValue>)> = Vec::new();
+        let mut records: Vec<(&ObjectStore, JsValue, Option<JsValue>)> = Vec::new();
         records.extend(demo.activities.iter().map(|r| (&activities, to_js(r), None)));
         records.extend(demo.participants.iter().map(|r| (&participants, to_js(r), None)));
         records.extend(demo.attendance.iter().map(|r| (&attendance, to_js(r), None)));
@@ -50,9 +51,8 @@ impl Store {
                 .iter()
                 .map(|(store, value, key)| store.put(value, key.as_ref())),
         )
-        .await
-        .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+        .await?;
+        transaction.commit().await?;
         Ok(())
     }
 }

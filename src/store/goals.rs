@@ -72,22 +72,15 @@ impl Store {
         let transaction = self
             .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite, action)
             .await?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        let stamp = tick_clock(&meta, device, action).await?;
+        let meta = transaction.store(META)?;
+        let stamp = tick_clock(&meta, device).await?;
         let entity = EntityRef { kind, id };
+        transaction.store(store)?.delete(id.to_string().into()).await?;
         transaction
-            .store(store)
-            .map_err(StoreError::database(action))?
-            .delete(id.to_string().into())
-            .await
-            .map_err(StoreError::database(action))?;
-        transaction
-            .store(OUTBOX)
-            .map_err(StoreError::database(action))?
+            .store(OUTBOX)?
             .add(&to_js(&queue(Change::Delete { entity, stamp })), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+            .await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(())
     }

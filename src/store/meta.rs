@@ -18,13 +18,8 @@ impl Store {
         let transaction = self
             .transaction(&[META], TransactionMode::ReadWrite, "start a transaction on meta")
             .await?;
-        let meta = transaction
-            .store(META)
-            .map_err(StoreError::database("open the meta store"))?;
-        let stored = meta
-            .get(DEVICE_ID.into())
-            .await
-            .map_err(StoreError::database("read the device id"))?;
+        let meta = transaction.store(META)?;
+        let stored = meta.get(DEVICE_ID.into()).await?;
         let device_id = match stored.and_then(|value| value.as_string()) {
             Some(text) => Uuid::parse_str(&text).map_err(|error| StoreError::Corrupt {
                 what: "device id",
@@ -33,12 +28,11 @@ impl Store {
             None => {
                 let device_id = Uuid::now_v7();
                 meta.put(&device_id.to_string().into(), Some(&JsValue::from_str(DEVICE_ID)))
-                    .await
-                    .map_err(StoreError::database("save the device id"))?;
+                    .await?;
                 device_id
             }
         };
-        super::commit(transaction, "finish the meta transaction").await?;
+        transaction.commit().await?;
         Ok(device_id)
     }
 }

@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 
 use super::records::{queue, tick_clock, to_js};
 use super::schema::{META, OUTBOX};
+use super::transaction::ObjectStore;
 use super::{Store, StoreError};
 
 /// The organisation's own notice; absent while it uses the standard one.
@@ -42,10 +43,10 @@ impl Store {
         let transaction = self
             .transaction(&[META, OUTBOX], TransactionMode::ReadWrite, action)
             .await?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        put_notice(&meta, notice.as_deref(), action).await?;
+        let meta = transaction.store(META)?;
+        put_notice(&meta, notice.as_deref()).await?;
         if let Some(link) = link {
-            let stamp = tick_clock(&meta, device, action).await?;
+            let stamp = tick_clock(&meta, device).await?;
             let change = Change::Patch {
                 entity: EntityRef {
                     kind: EntityKind::Organisation,
@@ -60,13 +61,11 @@ impl Store {
                 )]),
             };
             transaction
-                .store(OUTBOX)
-                .map_err(StoreError::database(action))?
+                .store(OUTBOX)?
                 .add(&to_js(&queue(change)), None)
-                .await
-                .map_err(StoreError::database(action))?;
+                .await?;
         }
-        super::commit(transaction, action).await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(())
     }
@@ -93,20 +92,14 @@ impl Store {
             .transaction(&[META], TransactionMode::ReadWrite, action)
             .await?;
         transaction
-            .store(META)
-            .map_err(StoreError::database(action))?
+            .store(META)?
             .put(&to_js(&shown), Some(&JsValue::from_str(NOTICE_SHOWN_TO)))
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await
+            .await?;
+        transaction.commit().await
     }
 }
 
-async fn put_notice(
-    meta: &rexie::Store,
-    notice: Option<&str>,
-    action: &'static str,
-) -> Result<(), StoreError> {
+async fn put_notice(meta: &ObjectStore, notice: Option<&str>) -> Result<(), StoreError> {
     match notice {
         Some(notice) => meta
             .put(
@@ -117,17 +110,15 @@ async fn put_notice(
             .map(drop),
         None => meta.delete(PRIVACY_NOTICE.into()).await,
     }
-    .map_err(StoreError::database(action))
 }
 
 /// Keeps a pulled notice of the organisation, if spor-core's patch rules take it; answers whether
 /// it changed anything.
 pub(super) async fn apply_pulled_notice(
-    meta: &rexie::Store,
+    meta: &ObjectStore,
     entity: EntityRef,
     fields: &BTreeMap<String, Stamped>,
     context: Context,
-    action: &'static str,
 ) -> Result<bool, StoreError> {
     let Some(field) = fields.get(FIELD) else {
         return Ok(false);
@@ -136,6 +127,6 @@ pub(super) async fn apply_pulled_notice(
     if rules::patch::check_patch(entity.kind, entity.id, &notice, &Default::default(), context).is_err() {
         return Ok(false);
     }
-    put_notice(meta, field.value.as_str(), action).await?;
+    put_notice(meta, field.value.as_str()).await?;
     Ok(true)
 }

@@ -24,6 +24,7 @@ use spor_core::validation::Problem;
 use wasm_bindgen::JsValue;
 
 use super::schema::*;
+use super::transaction::ObjectStore;
 use super::trend_months::{PACKS_BUILT, StaleMonths, mark_stale};
 use super::{Store, StoreError};
 
@@ -135,10 +136,10 @@ fn patch<T: Serialize>(entity: EntityRef, entity_value: &T, stamp: Hlc) -> Chang
 
 /// The stores an erasure reaches, inside the caller's transaction.
 pub(super) struct ErasureStores<'a> {
-    pub participants: &'a rexie::Store,
-    pub responses: &'a rexie::Store,
-    pub outbox: &'a rexie::Store,
-    pub dead_letters: &'a rexie::Store,
+    pub participants: &'a ObjectStore,
+    pub responses: &'a ObjectStore,
+    pub outbox: &'a ObjectStore,
+    pub dead_letters: &'a ObjectStore,
 }
 
 /// Erases `participant` inside the caller's transaction, with everyone merged into them (spor-core's
@@ -151,14 +152,8 @@ pub(super) async fn erase_in(
     participant: ParticipantId,
     action: &'static str,
 ) -> Result<(), StoreError> {
-    let everyone: Vec<Participant> = from_js_all(
-        stores
-            .participants
-            .get_all(None, None)
-            .await
-            .map_err(StoreError::database(action))?,
-        "participant",
-    )?;
+    let everyone: Vec<Participant> =
+        from_js_all(stores.participants.get_all(None, None).await?, "participant")?;
     let merges = everyone
         .iter()
         .filter_map(|person| Some((person.id, person.merged_into?)));
@@ -170,19 +165,11 @@ pub(super) async fn erase_in(
             .cloned()
             .unwrap_or_else(|| Participant::erased(*id));
         erased.erase();
-        stores
-            .participants
-            .put(&to_js(&erased), None)
-            .await
-            .map_err(StoreError::database(action))?;
+        stores.participants.put(&to_js(&erased), None).await?;
         for value in of_participant(stores.responses, *id, action).await? {
             let mut response: SurveyResponse = from_js(value, "survey response")?;
             response.participant = None;
-            stores
-                .responses
-                .put(&to_js(&response), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            stores.responses.put(&to_js(&response), None).await?;
         }
     }
     scrub_waiting(
@@ -190,7 +177,6 @@ pub(super) async fn erase_in(
         &reached,
         |entry: &mut OutboxEntry| &mut entry.mutation.change,
         "outbox entry",
-        action,
     )
     .await?;
     scrub_waiting(
@@ -198,7 +184,6 @@ pub(super) async fn erase_in(
         &reached,
         |letter: &mut super::sync_state::DeadLetter| &mut letter.entry.mutation.change,
         "refused change",
-        action,
     )
     .await?;
     Ok(())
@@ -206,42 +191,32 @@ pub(super) async fn erase_in(
 
 /// Every record of `store` (attendance or survey responses) that names `participant`.
 async fn of_participant(
-    store: &rexie::Store,
+    store: &ObjectStore,
     participant: ParticipantId,
     action: &'static str,
 ) -> Result<Vec<JsValue>, StoreError> {
     store
-        .index(BY_PARTICIPANT)
-        .map_err(StoreError::database(action))?
+        .index(BY_PARTICIPANT)?
         .get_all(Some(only(&participant.to_string().into(), action)?), None)
         .await
-        .map_err(StoreError::database(action))
 }
 
 /// Scrubs every change waiting in `store` (the outbox or the dead letters; each record a `T` whose
 /// change `change_of` reaches) as spor-core's `scrub` says for an erasure of `reached`.
 async fn scrub_waiting<T: Serialize + DeserializeOwned>(
-    store: &rexie::Store,
+    store: &ObjectStore,
     reached: &std::collections::BTreeSet<ParticipantId>,
     change_of: fn(&mut T) -> &mut Change,
     what: &'static str,
-    action: &'static str,
 ) -> Result<(), StoreError> {
-    for (key, value) in store
-        .scan(None, None, None, None)
-        .await
-        .map_err(StoreError::database(action))?
-    {
+    for (key, value) in store.scan(None, None, None, None).await? {
         let mut record: T = from_js(value, what)?;
         match rules::erasure::scrub(change_of(&mut record), reached) {
             Scrub::Keep => {}
-            Scrub::Drop => store.delete(key).await.map_err(StoreError::database(action))?,
+            Scrub::Drop => store.delete(key).await?,
             Scrub::Rewrite(change) => {
                 *change_of(&mut record) = change;
-                store
-                    .put(&to_js(&record), None)
-                    .await
-                    .map_err(StoreError::database(action))?;
+                store.put(&to_js(&record), None).await?;
             }
         }
     }
@@ -261,18 +236,11 @@ pub(super) struct MergeHere {
 /// Decides a merge from the participant records this device holds; refused when spor-core
 /// refuses it (the person was merged into someone else).
 pub(super) async fn decide_merge_here(
-    participants: &rexie::Store,
+    participants: &ObjectStore,
     merged: ParticipantId,
     into: ParticipantId,
-    action: &'static str,
 ) -> Result<MergeHere, StoreError> {
-    let people: Vec<Participant> = from_js_all(
-        participants
-            .get_all(None, None)
-            .await
-            .map_err(StoreError::database(action))?,
-        "participant",
-    )?;
+    let people: Vec<Participant> = from_js_all(participants.get_all(None, None).await?, "participant")?;
     // Whom `into` is now: a phone that had not heard of a later merge of them names someone
     // merged away since.
     let merged_into = |who: ParticipantId| {
@@ -294,9 +262,9 @@ pub(super) async fn decide_merge_here(
 /// Carries out a decided merge inside the caller's transaction (see [`Store::merge_participants`]);
 /// answers the decision.
 pub(super) async fn merge_in(
-    participants: &rexie::Store,
-    attendance: &rexie::Store,
-    events: &rexie::Store,
+    participants: &ObjectStore,
+    attendance: &ObjectStore,
+    events: &ObjectStore,
     here: MergeHere,
     touched: &mut StaleMonths,
     action: &'static str,
@@ -320,10 +288,7 @@ pub(super) async fn merge_in(
         match rules::attendance::merged_check_in(record.id, kept, kept_there) {
             MergedCheckIn::Move { to, .. } => {
                 record.participant = to;
-                attendance
-                    .put(&to_js(&record), None)
-                    .await
-                    .map_err(StoreError::database(action))?;
+                attendance.put(&to_js(&record), None).await?;
             }
             MergedCheckIn::Fold(fold) => fold_check_in(attendance, events, fold, action).await?,
         }
@@ -335,10 +300,7 @@ pub(super) async fn merge_in(
     let joined = rules::merges::merged_records(merged, into, record(merged), record(kept))
         .map_err(|problem| StoreError::Refused { problem })?;
     for participant in joined {
-        participants
-            .put(&to_js(&participant), None)
-            .await
-            .map_err(StoreError::database(action))?;
+        participants.put(&to_js(&participant), None).await?;
     }
     Ok(decision)
 }
@@ -346,46 +308,36 @@ pub(super) async fn merge_in(
 /// Carries out a fold of one check-in into another (spor-core's `rules::attendance::Fold`): the
 /// copy goes and its events move to the one that stays.
 pub(super) async fn fold_check_in(
-    attendance: &rexie::Store,
-    events: &rexie::Store,
+    attendance: &ObjectStore,
+    events: &ObjectStore,
     fold: Fold,
     action: &'static str,
 ) -> Result<(), StoreError> {
     let moved = events
-        .index(BY_ATTENDANCE)
-        .map_err(StoreError::database(action))?
+        .index(BY_ATTENDANCE)?
         .get_all(Some(only(&fold.copy.to_string().into(), action)?), None)
-        .await
-        .map_err(StoreError::database(action))?;
+        .await?;
     for value in moved {
         let event: AttendanceEvent = from_js(value, "attendance event")?;
         let event = rules::attendance::event_for(&event, Some(fold.into));
-        events
-            .put(&to_js(&event), None)
-            .await
-            .map_err(StoreError::database(action))?;
+        events.put(&to_js(&event), None).await?;
     }
-    attendance
-        .delete(fold.copy.to_string().into())
-        .await
-        .map_err(StoreError::database(action))?;
+    attendance.delete(fold.copy.to_string().into()).await?;
     Ok(())
 }
 
 /// The check-in of `participant` at an occurrence, if this device holds one.
 pub(super) async fn check_in_at(
-    attendance: &rexie::Store,
+    attendance: &ObjectStore,
     participant: ParticipantId,
     occurrence: Occurrence,
     action: &'static str,
 ) -> Result<Option<AttendanceId>, StoreError> {
     let key = natural_key(participant, occurrence.activity, occurrence.date);
     let found = attendance
-        .index(BY_NATURAL_KEY)
-        .map_err(StoreError::database(action))?
+        .index(BY_NATURAL_KEY)?
         .get_all_keys(Some(only(&key, action)?), Some(1))
-        .await
-        .map_err(StoreError::database(action))?;
+        .await?;
     found.first().map(attendance_id).transpose()
 }
 
@@ -402,61 +354,39 @@ fn attendance_id(key: &JsValue) -> Result<AttendanceId, StoreError> {
 
 /// Queues this device's erasure of `participant`, stamped with its next clock tick.
 async fn queue_erasure(
-    outbox: &rexie::Store,
-    meta: &rexie::Store,
+    outbox: &ObjectStore,
+    meta: &ObjectStore,
     device: uuid::Uuid,
     participant: ParticipantId,
-    action: &'static str,
 ) -> Result<(), StoreError> {
-    let stamp = tick_clock(meta, device, action).await?;
+    let stamp = tick_clock(meta, device).await?;
     outbox
         .add(
             &to_js(&queue(Change::EraseParticipant { participant, stamp })),
             None,
         )
-        .await
-        .map_err(StoreError::database(action))?;
+        .await?;
     Ok(())
 }
 
 /// Reads this device's clock from `meta`, ticks it to now and writes it back, inside the caller's
 /// transaction: stamps never go backwards, even when the wall clock does.
-pub(super) async fn tick_clock(
-    meta: &rexie::Store,
-    device: uuid::Uuid,
-    action: &'static str,
-) -> Result<Hlc, StoreError> {
-    let stamp = read_clock(meta, device, action)
-        .await?
-        .tick(js_sys::Date::now() as u64);
-    write_clock(meta, stamp, action).await?;
+pub(super) async fn tick_clock(meta: &ObjectStore, device: uuid::Uuid) -> Result<Hlc, StoreError> {
+    let stamp = read_clock(meta, device).await?.tick(js_sys::Date::now() as u64);
+    write_clock(meta, stamp).await?;
     Ok(stamp)
 }
 
 /// This device's latest stamp as kept in `meta` (the start stamp before its first edit).
-pub(super) async fn read_clock(
-    meta: &rexie::Store,
-    device: uuid::Uuid,
-    action: &'static str,
-) -> Result<Hlc, StoreError> {
-    match meta
-        .get(super::meta::CLOCK.into())
-        .await
-        .map_err(StoreError::database(action))?
-    {
+pub(super) async fn read_clock(meta: &ObjectStore, device: uuid::Uuid) -> Result<Hlc, StoreError> {
+    match meta.get(super::meta::CLOCK.into()).await? {
         Some(value) if !value.is_undefined() => from_js(value, "clock"),
         _ => Ok(Hlc::start(spor_core::ids::DeviceId(device))),
     }
 }
 
-pub(super) async fn write_clock(
-    meta: &rexie::Store,
-    clock: Hlc,
-    action: &'static str,
-) -> Result<(), StoreError> {
-    meta.put(&to_js(&clock), Some(&super::meta::CLOCK.into()))
-        .await
-        .map_err(StoreError::database(action))?;
+pub(super) async fn write_clock(meta: &ObjectStore, clock: Hlc) -> Result<(), StoreError> {
+    meta.put(&to_js(&clock), Some(&super::meta::CLOCK.into())).await?;
     Ok(())
 }
 
@@ -475,11 +405,9 @@ impl Store {
         let transaction = self
             .transaction(&[store, OUTBOX, TREND_STALE], TransactionMode::ReadWrite, action)
             .await?;
-        let records = transaction.store(store).map_err(StoreError::database(action))?;
-        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
-        let stale = transaction
-            .store(TREND_STALE)
-            .map_err(StoreError::database(action))?;
+        let records = transaction.store(store)?;
+        let outbox = transaction.store(OUTBOX)?;
+        let stale = transaction.store(TREND_STALE)?;
         // The requests are issued at once, outbox entry first; if the record then fails (e.g. a second
         // check-in of the same person), the transaction aborts and takes the rest with it.
         let entry_js = to_js(&entry);
@@ -488,9 +416,8 @@ impl Store {
             records.add(&record, None),
             mark_stale(&stale, occurrence.activity, occurrence.date),
         )
-        .await
-        .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+        .await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(entry.mutation.id)
     }
@@ -597,20 +524,14 @@ impl Store {
         let transaction = self
             .transaction(&[store, OUTBOX, META], TransactionMode::ReadWrite, action)
             .await?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        let stamp = tick_clock(&meta, device, action).await?;
+        let meta = transaction.store(META)?;
+        let stamp = tick_clock(&meta, device).await?;
         let entry = queue(patch(entity, entity_value, stamp));
-        let records = transaction.store(store).map_err(StoreError::database(action))?;
-        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
-        records
-            .put(&record, None)
-            .await
-            .map_err(StoreError::database(action))?;
-        outbox
-            .add(&to_js(&entry), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+        let records = transaction.store(store)?;
+        let outbox = transaction.store(OUTBOX)?;
+        records.put(&record, None).await?;
+        outbox.add(&to_js(&entry), None).await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(entry.mutation.id)
     }
@@ -622,9 +543,9 @@ impl Store {
         let transaction = self
             .transaction(&[META], TransactionMode::ReadWrite, action)
             .await?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        let stamp = tick_clock(&meta, device, action).await?;
-        super::commit(transaction, action).await?;
+        let meta = transaction.store(META)?;
+        let stamp = tick_clock(&meta, device).await?;
+        transaction.commit().await?;
         Ok(stamp)
     }
 
@@ -641,7 +562,7 @@ impl Store {
                 action,
             )
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (participants, responses, outbox, dead_letters, meta) = (
             store(PARTICIPANTS)?,
             store(RESPONSES)?,
@@ -656,8 +577,8 @@ impl Store {
             dead_letters: &dead_letters,
         };
         erase_in(&stores, participant, action).await?;
-        queue_erasure(&outbox, &meta, device, participant, action).await?;
-        super::commit(transaction, action).await?;
+        queue_erasure(&outbox, &meta, device, participant).await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(())
     }
@@ -690,7 +611,7 @@ impl Store {
                 action,
             )
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (participants, attendance, events, outbox, meta) = (
             store(PARTICIPANTS)?,
             store(ATTENDANCE)?,
@@ -698,7 +619,7 @@ impl Store {
             store(OUTBOX)?,
             store(META)?,
         );
-        let stamp = tick_clock(&meta, device, action).await?;
+        let stamp = tick_clock(&meta, device).await?;
         let change = Change::MergeParticipants {
             merged,
             into: kept,
@@ -707,7 +628,7 @@ impl Store {
         let state = if linked && rules::ordered_by_the_server(&change) {
             MergeState::AwaitingServer
         } else {
-            let here = decide_merge_here(&participants, merged, kept, action).await?;
+            let here = decide_merge_here(&participants, merged, kept).await?;
             // Asked for a merge made already: there is nothing to do or send.
             if matches!(here.decision, MergeDecision::Again { .. }) {
                 return Err(StoreError::Refused {
@@ -716,14 +637,11 @@ impl Store {
             }
             let mut touched = StaleMonths::default();
             merge_in(&participants, &attendance, &events, here, &mut touched, action).await?;
-            touched.mark(&store(TREND_STALE)?, action).await?;
+            touched.mark(&store(TREND_STALE)?).await?;
             MergeState::Merged
         };
-        outbox
-            .add(&to_js(&queue(change)), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+        outbox.add(&to_js(&queue(change)), None).await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(state)
     }
@@ -741,12 +659,7 @@ impl Store {
             .await?;
         let mut contents = Vec::new();
         for store in stores {
-            let values = transaction
-                .store(store)
-                .map_err(StoreError::database(action))?
-                .get_all(None, None)
-                .await
-                .map_err(StoreError::database(action))?;
+            let values = transaction.store(store)?.get_all(None, None).await?;
             contents.push(js_sys::Array::from_iter(values));
         }
         let backup = Backup {
@@ -787,7 +700,7 @@ impl Store {
                 action,
             )
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (templates, responses, dead_letters) =
             (store(TEMPLATES)?, store(RESPONSES)?, store(DEAD_LETTERS)?);
         let (activities, participants, outbox, meta) = (
@@ -800,37 +713,24 @@ impl Store {
             (store(ATTENDANCE)?, store(ATTENDANCE_EVENTS)?, store(HEADCOUNTS)?);
         let queued = |change| to_js(&queue(change));
         // An import can touch any month: the trends repack everything on their next read.
-        store(TREND_MONTHS)?
-            .delete(PACKS_BUILT.into())
-            .await
-            .map_err(StoreError::database(action))?;
+        store(TREND_MONTHS)?.delete(PACKS_BUILT.into()).await?;
         for activity in &plan.activities {
             let entity = EntityRef {
                 kind: EntityKind::Activity,
                 id: activity.id.0,
             };
-            activities
-                .add(&to_js(activity), None)
-                .await
-                .map_err(StoreError::database(action))?;
-            outbox
-                .add(&queued(patch(entity, activity, stamp)), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            activities.add(&to_js(activity), None).await?;
+            outbox.add(&queued(patch(entity, activity, stamp)), None).await?;
         }
         for participant in &plan.participants {
             let entity = EntityRef {
                 kind: EntityKind::Participant,
                 id: participant.id.0,
             };
-            participants
-                .add(&to_js(participant), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            participants.add(&to_js(participant), None).await?;
             outbox
                 .add(&queued(patch(entity, participant, stamp)), None)
-                .await
-                .map_err(StoreError::database(action))?;
+                .await?;
         }
         let erasure = ErasureStores {
             participants: &participants,
@@ -840,48 +740,27 @@ impl Store {
         };
         for &participant in &plan.erase {
             erase_in(&erasure, participant, action).await?;
-            queue_erasure(&outbox, &meta, device, participant, action).await?;
+            queue_erasure(&outbox, &meta, device, participant).await?;
         }
         for record in &plan.attendance {
-            attendance
-                .add(&to_js(record), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            attendance.add(&to_js(record), None).await?;
             let change = Change::CheckIn {
                 attendance: record.clone(),
             };
-            outbox
-                .add(&queued(change), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            outbox.add(&queued(change), None).await?;
         }
         for event in &plan.attendance_events {
-            events
-                .add(&to_js(event), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            events.add(&to_js(event), None).await?;
             let change = Change::AttendanceEvent { event: event.clone() };
-            outbox
-                .add(&queued(change), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            outbox.add(&queued(change), None).await?;
         }
         for event in &plan.headcounts {
-            headcounts
-                .add(&to_js(event), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            headcounts.add(&to_js(event), None).await?;
             let change = Change::Headcount { event: event.clone() };
-            outbox
-                .add(&queued(change), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            outbox.add(&queued(change), None).await?;
         }
         for template in &plan.templates {
-            templates
-                .add(&to_js(template), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            templates.add(&to_js(template), None).await?;
             let change = Change::Patch {
                 entity: EntityRef {
                     kind: EntityKind::Template,
@@ -895,10 +774,7 @@ impl Store {
                     },
                 )]),
             };
-            outbox
-                .add(&queued(change), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            outbox.add(&queued(change), None).await?;
         }
         let (goals, reflections) = (store(GOALS)?, store(REFLECTIONS)?);
         for goal in &plan.goals {
@@ -906,43 +782,27 @@ impl Store {
                 kind: EntityKind::Goal,
                 id: goal.id.0,
             };
-            goals
-                .add(&to_js(goal), None)
-                .await
-                .map_err(StoreError::database(action))?;
-            outbox
-                .add(&queued(patch(entity, goal, stamp)), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            goals.add(&to_js(goal), None).await?;
+            outbox.add(&queued(patch(entity, goal, stamp)), None).await?;
         }
         for reflection in &plan.reflections {
             let entity = EntityRef {
                 kind: EntityKind::Reflection,
                 id: reflection.id.0,
             };
-            reflections
-                .add(&to_js(reflection), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            reflections.add(&to_js(reflection), None).await?;
             outbox
                 .add(&queued(patch(entity, reflection, stamp)), None)
-                .await
-                .map_err(StoreError::database(action))?;
+                .await?;
         }
         for response in &plan.responses {
-            responses
-                .add(&to_js(response), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            responses.add(&to_js(response), None).await?;
             let change = Change::SurveyResponse {
                 response: response.clone(),
             };
-            outbox
-                .add(&queued(change), None)
-                .await
-                .map_err(StoreError::database(action))?;
+            outbox.add(&queued(change), None).await?;
         }
-        super::commit(transaction, action).await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(plan.len())
     }
@@ -955,12 +815,7 @@ impl Store {
         let transaction = self
             .transaction(&[store], TransactionMode::ReadOnly, "read the records")
             .await?;
-        let values = transaction
-            .store(store)
-            .map_err(StoreError::database("read the records"))?
-            .get_all(None, None)
-            .await
-            .map_err(StoreError::database("read the records"))?;
+        let values = transaction.store(store)?.get_all(None, None).await?;
         from_js_all(values, what)
     }
 
@@ -989,31 +844,22 @@ impl Store {
             .await?;
         let attendance_values = transaction
             .store(ATTENDANCE)
-            .and_then(|store| store.index(BY_OCCURRENCE))
-            .map_err(StoreError::database(action))?
+            .and_then(|store| store.index(BY_OCCURRENCE))?
             .get_all(Some(occurrence_key(occurrence)?), None)
-            .await
-            .map_err(StoreError::database(action))?;
+            .await?;
         let headcount_values = transaction
             .store(HEADCOUNTS)
-            .and_then(|store| store.index(BY_OCCURRENCE))
-            .map_err(StoreError::database(action))?
+            .and_then(|store| store.index(BY_OCCURRENCE))?
             .get_all(Some(occurrence_key(occurrence)?), None)
-            .await
-            .map_err(StoreError::database(action))?;
+            .await?;
         let attendances: Vec<Attendance> = from_js_all(attendance_values, "attendance")?;
         let events_index = transaction
             .store(ATTENDANCE_EVENTS)
-            .and_then(|store| store.index(BY_ATTENDANCE))
-            .map_err(StoreError::database(action))?;
+            .and_then(|store| store.index(BY_ATTENDANCE))?;
         let mut events = Vec::new();
         for attendance in &attendances {
             let key = only(&attendance.id.to_string().into(), action)?;
-            for value in events_index
-                .get_all(Some(key), None)
-                .await
-                .map_err(StoreError::database(action))?
-            {
+            for value in events_index.get_all(Some(key), None).await? {
                 events.push(from_js(value, "attendance event")?);
             }
         }
@@ -1046,11 +892,9 @@ impl Store {
         let key = only(&activity.to_string().into(), action)?;
         let values = transaction
             .store(ATTENDANCE)
-            .and_then(|store| store.index(BY_ACTIVITY))
-            .map_err(StoreError::database(action))?
+            .and_then(|store| store.index(BY_ACTIVITY))?
             .get_all(Some(key), None)
-            .await
-            .map_err(StoreError::database(action))?;
+            .await?;
         from_js_all(values, "attendance")
     }
 }

@@ -26,16 +26,15 @@ impl Store {
         let transaction = self
             .transaction(&[META], TransactionMode::ReadWrite, action)
             .await?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        let meta = transaction.store(META)?;
         match months {
             Some(months) => meta
                 .put(&to_js(&months), Some(&RETENTION_MONTHS.into()))
                 .await
                 .map(drop),
             None => meta.delete(RETENTION_MONTHS.into()).await,
-        }
-        .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await
+        }?;
+        transaction.commit().await
     }
 
     /// At the app's start: where the rule is on and this device may erase (a coordinator's, or one

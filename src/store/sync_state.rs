@@ -34,6 +34,7 @@ use super::records::{
     from_js_all, merge_in, read_clock, to_js, write_clock,
 };
 use super::schema::*;
+use super::transaction::ObjectStore;
 use super::trend_months::StaleMonths;
 use super::{Store, StoreError};
 
@@ -97,17 +98,11 @@ impl Store {
         let transaction = self
             .transaction(&[META, OUTBOX], TransactionMode::ReadWrite, action)
             .await?;
-        let outbox = transaction.store(OUTBOX).map_err(StoreError::database(action))?;
+        let outbox = transaction.store(OUTBOX)?;
         // Only a kiosk needs it: reading a whole outbox (tens of thousands of entries after a
         // backup is imported) would slow every other pairing.
         let queued: Vec<OutboxEntry> = if link.role.sends_only_its_own_answers() {
-            from_js_all(
-                outbox
-                    .get_all(None, None)
-                    .await
-                    .map_err(StoreError::database(action))?,
-                "outbox entry",
-            )?
+            from_js_all(outbox.get_all(None, None).await?, "outbox entry")?
         } else {
             Vec::new()
         };
@@ -116,20 +111,14 @@ impl Store {
                 && response.recorded_by == own
             {
                 response.recorded_by = link.device;
-                outbox
-                    .put(&to_js(&entry), None)
-                    .await
-                    .map_err(StoreError::database(action))?;
+                outbox.put(&to_js(&entry), None).await?;
             }
         }
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
-        meta.put(&to_js(link), Some(&SERVER_LINK.into()))
-            .await
-            .map_err(StoreError::database(action))?;
+        let meta = transaction.store(META)?;
+        meta.put(&to_js(link), Some(&SERVER_LINK.into())).await?;
         meta.put(&JsValue::from_f64(0.0), Some(&PULL_CURSOR.into()))
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+            .await?;
+        transaction.commit().await?;
         Ok(())
     }
 
@@ -139,13 +128,11 @@ impl Store {
         let transaction = self
             .transaction(&[META], TransactionMode::ReadWrite, action)
             .await?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        let meta = transaction.store(META)?;
         for key in [SERVER_LINK, PULL_CURSOR] {
-            meta.delete(key.into())
-                .await
-                .map_err(StoreError::database(action))?;
+            meta.delete(key.into()).await?;
         }
-        super::commit(transaction, action).await?;
+        transaction.commit().await?;
         Ok(())
     }
 
@@ -162,11 +149,10 @@ impl Store {
         let transaction = self
             .transaction(&[META], TransactionMode::ReadWrite, action)
             .await?;
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        let meta = transaction.store(META)?;
         meta.put(&JsValue::from_f64(0.0), Some(&PULL_CURSOR.into()))
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+            .await?;
+        transaction.commit().await?;
         Ok(())
     }
 
@@ -179,12 +165,7 @@ impl Store {
         let transaction = self
             .transaction(&[META], TransactionMode::ReadOnly, action)
             .await?;
-        let value = transaction
-            .store(META)
-            .map_err(StoreError::database(action))?
-            .get(key.into())
-            .await
-            .map_err(StoreError::database(action))?;
+        let value = transaction.store(META)?.get(key.into()).await?;
         match value {
             Some(value) if !value.is_undefined() => Ok(Some(from_js(value, what)?)),
             _ => Ok(None),
@@ -202,12 +183,7 @@ impl Store {
             .map(|seq| rexie::KeyRange::lower_bound(&JsValue::from(seq), Some(true)))
             .transpose()
             .map_err(|error| StoreError::database(action)(error.into()))?;
-        let values = transaction
-            .store(OUTBOX)
-            .map_err(StoreError::database(action))?
-            .get_all(range, Some(limit))
-            .await
-            .map_err(StoreError::database(action))?;
+        let values = transaction.store(OUTBOX)?.get_all(range, Some(limit)).await?;
         OutboxBatch::new(values)
     }
 
@@ -217,12 +193,7 @@ impl Store {
         let transaction = self
             .transaction(&[OUTBOX], TransactionMode::ReadOnly, action)
             .await?;
-        transaction
-            .store(OUTBOX)
-            .map_err(StoreError::database(action))?
-            .count(None)
-            .await
-            .map_err(StoreError::database(action))
+        transaction.store(OUTBOX)?.count(None).await
     }
 
     pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
@@ -230,12 +201,7 @@ impl Store {
         let transaction = self
             .transaction(&[DEAD_LETTERS], TransactionMode::ReadOnly, action)
             .await?;
-        let values = transaction
-            .store(DEAD_LETTERS)
-            .map_err(StoreError::database(action))?
-            .get_all(None, None)
-            .await
-            .map_err(StoreError::database(action))?;
+        let values = transaction.store(DEAD_LETTERS)?.get_all(None, None).await?;
         from_js_all(values, "refused change")
     }
 
@@ -272,7 +238,7 @@ impl Store {
                 action,
             )
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (outbox, dead_letters, attendance, events, responses) = (
             store(OUTBOX)?,
             store(DEAD_LETTERS)?,
@@ -295,10 +261,7 @@ impl Store {
                     let mut entry = sent.entry(index)?;
                     entry.mutation.change =
                         rules::restamp(&entry.mutation.change, *latest_ms, js_sys::Date::now() as u64);
-                    outbox
-                        .put(&to_js(&entry), None)
-                        .await
-                        .map_err(StoreError::database(action))?;
+                    outbox.put(&to_js(&entry), None).await?;
                     acknowledged.restamped += 1;
                     continue;
                 }
@@ -308,10 +271,7 @@ impl Store {
                         reason: reason.clone(),
                         refused_at,
                     };
-                    dead_letters
-                        .put(&to_js(&letter), None)
-                        .await
-                        .map_err(StoreError::database(action))?;
+                    dead_letters.put(&to_js(&letter), None).await?;
                     acknowledged.refused += 1;
                 }
                 Outcome::Duplicate {
@@ -326,10 +286,7 @@ impl Store {
                             id: fold.into,
                             ..local.clone()
                         };
-                        attendance
-                            .put(&to_js(&stand_in), None)
-                            .await
-                            .map_err(StoreError::database(action))?;
+                        attendance.put(&to_js(&stand_in), None).await?;
                         touched.add(local.activity, local.date);
                     }
                     acknowledged.done += 1;
@@ -340,10 +297,7 @@ impl Store {
                     if !keeps_answers
                         && let Change::SurveyResponse { response } = &sent.entry(index)?.mutation.change
                     {
-                        responses
-                            .delete(response.id.to_string().into())
-                            .await
-                            .map_err(StoreError::database(action))?;
+                        responses.delete(response.id.to_string().into()).await?;
                         touched.add(response.activity, response.date);
                     }
                     acknowledged.done += 1;
@@ -351,7 +305,7 @@ impl Store {
             }
             answered.push(seq);
         }
-        touched.mark(&store(TREND_STALE)?, action).await?;
+        touched.mark(&store(TREND_STALE)?).await?;
         answered.sort_unstable();
         let contiguous = match (answered.first(), answered.last()) {
             (Some(&first), Some(&last)) => (last - first) as usize + 1 == answered.len(),
@@ -366,17 +320,13 @@ impl Store {
                 Some(false),
             )
             .map_err(|error| StoreError::database(action)(error.into()))?;
-            outbox
-                .delete(range.into())
-                .await
-                .map_err(StoreError::database(action))?;
+            outbox.delete(range.into()).await?;
         } else {
             // Issued together rather than one after another.
             futures::future::try_join_all(answered.into_iter().map(|seq| outbox.delete(JsValue::from(seq))))
-                .await
-                .map_err(StoreError::database(action))?;
+                .await?;
         }
-        super::commit(transaction, action).await?;
+        transaction.commit().await?;
         Ok(acknowledged)
     }
 
@@ -392,7 +342,7 @@ impl Store {
                 action,
             )
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (responses, templates, dead_letters) =
             (store(RESPONSES)?, store(TEMPLATES)?, store(DEAD_LETTERS)?);
         let (goals, reflections) = (store(GOALS)?, store(REFLECTIONS)?);
@@ -411,7 +361,7 @@ impl Store {
             .iter()
             .any(|pulled| matches!(pulled.change, Change::Patch { .. }))
         {
-            pending_field_stamps(&outbox, action).await?
+            pending_field_stamps(&outbox).await?
         } else {
             HashMap::new()
         };
@@ -437,10 +387,7 @@ impl Store {
                 }
                 Change::AttendanceEvent { event } => {
                     newest_stamp = newest_stamp.max(adoptable(event.stamp));
-                    let of = attendance
-                        .get(event.attendance.to_string().into())
-                        .await
-                        .map_err(StoreError::database(action))?;
+                    let of = attendance.get(event.attendance.to_string().into()).await?;
                     if let Some(of) = of.filter(|value| !value.is_undefined()) {
                         let of: Attendance = from_js(of, "attendance")?;
                         touched.add(of.activity, of.date);
@@ -449,24 +396,20 @@ impl Store {
                     // its own a duplicate later): it replaces what was stored of it.
                     let stored = events
                         .get(event.id.to_string().into())
-                        .await
-                        .map_err(StoreError::database(action))?
+                        .await?
                         .filter(|value| !value.is_undefined())
                         .map(|value| from_js::<AttendanceEvent>(value, "attendance event"))
                         .transpose()?;
                     if stored.as_ref() == Some(event) {
                         false
                     } else {
-                        events
-                            .put(&to_js(event), None)
-                            .await
-                            .map_err(StoreError::database(action))?;
+                        events.put(&to_js(event), None).await?;
                         true
                     }
                 }
                 Change::Headcount { event } => {
                     touched.add(event.activity, event.date);
-                    add_if_new(&headcounts, &event.id.to_string(), to_js(event), action).await?
+                    add_if_new(&headcounts, &event.id.to_string(), to_js(event)).await?
                 }
                 Change::Patch { entity, fields } => {
                     newest_stamp =
@@ -480,11 +423,10 @@ impl Store {
                     };
                     match target {
                         None if entity.kind == EntityKind::Template => {
-                            super::templates::add_pulled_versions(&templates, fields, action).await?
+                            super::templates::add_pulled_versions(&templates, fields).await?
                         }
                         None if entity.kind == EntityKind::Organisation => {
-                            super::privacy::apply_pulled_notice(&meta, *entity, fields, context, action)
-                                .await?
+                            super::privacy::apply_pulled_notice(&meta, *entity, fields, context).await?
                         }
                         Some((records, what)) => {
                             // A field this device changed and has not sent yet keeps its value
@@ -500,7 +442,7 @@ impl Store {
                                 })
                                 .map(|(name, field)| (name.clone(), field.clone()))
                                 .collect();
-                            apply_patch(records, *entity, fresh, what, context, action).await?
+                            apply_patch(records, *entity, fresh, what, context).await?
                         }
                         None => false,
                     }
@@ -515,10 +457,7 @@ impl Store {
                         EntityKind::Organisation | EntityKind::Template => None,
                     };
                     if let Some(records) = records {
-                        records
-                            .delete(entity.id.to_string().into())
-                            .await
-                            .map_err(StoreError::database(action))?;
+                        records.delete(entity.id.to_string().into()).await?;
                     }
                     records.is_some()
                 }
@@ -529,7 +468,7 @@ impl Store {
                 }
                 Change::MergeParticipants { merged, into, stamp } => {
                     newest_stamp = newest_stamp.max(adoptable(*stamp));
-                    let carried = match decide_merge_here(&participants, *merged, *into, action).await {
+                    let carried = match decide_merge_here(&participants, *merged, *into).await {
                         Ok(here) => {
                             merge_in(&participants, &attendance, &events, here, &mut touched, action).await
                         }
@@ -543,7 +482,7 @@ impl Store {
                         Err(StoreError::Refused { .. }) => false,
                         Err(error) => return Err(error),
                     };
-                    let into_is_erased = is_erased(&participants, *into, action).await?;
+                    let into_is_erased = is_erased(&participants, *into).await?;
                     match rules::erasure::erased_by_merge(*merged, into_is_erased) {
                         Some(erased) => {
                             erase_in(&erasure, erased, action).await?;
@@ -555,26 +494,25 @@ impl Store {
                 Change::SurveyResponse { response } => {
                     touched.add(response.activity, response.date);
                     let linked_to_erased = match response.participant {
-                        Some(participant) => is_erased(&participants, participant, action).await?,
+                        Some(participant) => is_erased(&participants, participant).await?,
                         None => false,
                     };
                     let response = rules::erasure::arriving_response(response, |_| linked_to_erased);
-                    add_if_new(&responses, &response.id.to_string(), to_js(&response), action).await?
+                    add_if_new(&responses, &response.id.to_string(), to_js(&response)).await?
                 }
             };
             applied += usize::from(changed);
         }
-        touched.mark(&store(TREND_STALE)?, action).await?;
+        touched.mark(&store(TREND_STALE)?).await?;
         if let Some(remote) = newest_stamp {
-            observe_clock(&meta, device, remote, action).await?;
+            observe_clock(&meta, device, remote).await?;
         }
         meta.put(
             &JsValue::from_f64(pulled.cursor as f64),
             Some(&PULL_CURSOR.into()),
         )
-        .await
-        .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+        .await?;
+        transaction.commit().await?;
         Ok(applied)
     }
 
@@ -594,20 +532,13 @@ impl Store {
             )
             .await?;
         for name in stores {
-            transaction
-                .store(name)
-                .map_err(StoreError::database(action))?
-                .clear()
-                .await
-                .map_err(StoreError::database(action))?;
+            transaction.store(name)?.clear().await?;
         }
-        let meta = transaction.store(META).map_err(StoreError::database(action))?;
+        let meta = transaction.store(META)?;
         for key in [SERVER_LINK, PULL_CURSOR] {
-            meta.delete(key.into())
-                .await
-                .map_err(StoreError::database(action))?;
+            meta.delete(key.into()).await?;
         }
-        super::commit(transaction, action).await?;
+        transaction.commit().await?;
         Ok(())
     }
 }
@@ -615,15 +546,10 @@ impl Store {
 /// The stamp of each field this device changed and has not yet sent: a pulled older write of the
 /// same field must not overwrite it.
 async fn pending_field_stamps(
-    outbox: &rexie::Store,
-    action: &'static str,
+    outbox: &ObjectStore,
 ) -> Result<HashMap<(uuid::Uuid, String), Hlc>, StoreError> {
     let mut stamps = HashMap::new();
-    for value in outbox
-        .get_all(None, None)
-        .await
-        .map_err(StoreError::database(action))?
-    {
+    for value in outbox.get_all(None, None).await? {
         let entry: OutboxEntry = from_js(value, "outbox entry")?;
         if let Change::Patch { entity, fields } = entry.mutation.change {
             for (name, field) in fields {
@@ -635,48 +561,30 @@ async fn pending_field_stamps(
     Ok(stamps)
 }
 
-async fn add_if_new(
-    records: &rexie::Store,
-    id: &str,
-    record: JsValue,
-    action: &'static str,
-) -> Result<bool, StoreError> {
-    if records
-        .key_exists(id.into())
-        .await
-        .map_err(StoreError::database(action))?
-    {
+async fn add_if_new(records: &ObjectStore, id: &str, record: JsValue) -> Result<bool, StoreError> {
+    if records.key_exists(id.into()).await? {
         return Ok(false);
     }
-    records
-        .add(&record, None)
-        .await
-        .map_err(StoreError::database(action))?;
+    records.add(&record, None).await?;
     Ok(true)
 }
 
 /// Stores a pulled check-in as spor-core's rule decides: the server's copy is canonical, so this
 /// device's own check-in of the person at the occurrence folds into it.
 async fn add_attendance(
-    attendance: &rexie::Store,
-    events: &rexie::Store,
+    attendance: &ObjectStore,
+    events: &ObjectStore,
     record: &Attendance,
     action: &'static str,
 ) -> Result<bool, StoreError> {
-    let held = attendance
-        .key_exists(record.id.to_string().into())
-        .await
-        .map_err(StoreError::database(action))?;
+    let held = attendance.key_exists(record.id.to_string().into()).await?;
     let local = check_in_at(attendance, record.participant, record.occurrence(), action).await?;
     match rules::attendance::pulled_check_in(record, held, local) {
         PulledCheckIn::AlreadyHere => return Ok(false),
         PulledCheckIn::Store => {}
         PulledCheckIn::Fold(fold) => fold_check_in(attendance, events, fold, action).await?,
     }
-    attendance
-        .add(&to_js(record), None)
-        .await
-        .map_err(StoreError::database(action))?;
+    attendance.add(&to_js(record), None).await?;
     Ok(true)
 }
 
@@ -684,21 +592,16 @@ async fn add_attendance(
 /// yet complete (its first fields have not arrived) is left alone, and so is a patch spor-core's
 /// rules refuse as the record it would make here (an unknown or reserved field, a wrong value).
 async fn apply_patch(
-    records: &rexie::Store,
+    records: &ObjectStore,
     entity: EntityRef,
     fields: BTreeMap<String, Stamped>,
     what: &'static str,
     context: Context,
-    action: &'static str,
 ) -> Result<bool, StoreError> {
     if fields.is_empty() {
         return Ok(false);
     }
-    let mut object = match records
-        .get(entity.id.to_string().into())
-        .await
-        .map_err(StoreError::database(action))?
-    {
+    let mut object = match records.get(entity.id.to_string().into()).await? {
         Some(value) => match from_js::<serde_json::Value>(value, what)? {
             serde_json::Value::Object(object) => object,
             _ => serde_json::Map::new(),
@@ -728,38 +631,25 @@ async fn apply_patch(
     if !complete {
         return Ok(false);
     }
-    records
-        .put(&to_js(&object), None)
-        .await
-        .map_err(StoreError::database(action))?;
+    records.put(&to_js(&object), None).await?;
     Ok(true)
 }
 
 /// Whether this device holds `participant` as erased.
 async fn is_erased(
-    participants: &rexie::Store,
+    participants: &ObjectStore,
     participant: spor_core::ids::ParticipantId,
-    action: &'static str,
 ) -> Result<bool, StoreError> {
-    match participants
-        .get(participant.to_string().into())
-        .await
-        .map_err(StoreError::database(action))?
-    {
+    match participants.get(participant.to_string().into()).await? {
         Some(value) if !value.is_undefined() => Ok(from_js::<Participant>(value, "participant")?.erased),
         _ => Ok(false),
     }
 }
 
 /// Moves this device's clock past a stamp seen from another device.
-async fn observe_clock(
-    meta: &rexie::Store,
-    device: uuid::Uuid,
-    remote: Hlc,
-    action: &'static str,
-) -> Result<(), StoreError> {
-    let clock = read_clock(meta, device, action)
+async fn observe_clock(meta: &ObjectStore, device: uuid::Uuid, remote: Hlc) -> Result<(), StoreError> {
+    let clock = read_clock(meta, device)
         .await?
         .observe(remote, js_sys::Date::now() as u64);
-    write_clock(meta, clock, action).await
+    write_clock(meta, clock).await
 }

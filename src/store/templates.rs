@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 
 use super::records::{from_js, from_js_all, only, queue, tick_clock, to_js};
 use super::schema::*;
+use super::transaction::ObjectStore;
 use super::{Store, StoreError};
 
 /// A template version's key: in the `templates` store, and in the responses' index per version.
@@ -33,9 +34,9 @@ impl Store {
         let transaction = self
             .transaction(&[TEMPLATES, OUTBOX, META], TransactionMode::ReadWrite, action)
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (templates, outbox, meta) = (store(TEMPLATES)?, store(OUTBOX)?, store(META)?);
-        let stamp = tick_clock(&meta, device, action).await?;
+        let stamp = tick_clock(&meta, device).await?;
         let value = serde_json::to_value(template).expect("a template always serialises");
         let change = Change::Patch {
             entity: EntityRef {
@@ -44,15 +45,9 @@ impl Store {
             },
             fields: BTreeMap::from([(version_field(template.version), Stamped { value, stamp })]),
         };
-        templates
-            .put(&to_js(template), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        outbox
-            .add(&to_js(&queue(change)), None)
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+        templates.put(&to_js(template), None).await?;
+        outbox.add(&to_js(&queue(change)), None).await?;
+        transaction.commit().await?;
         super::notify_local_change();
         Ok(())
     }
@@ -63,12 +58,7 @@ impl Store {
         let transaction = self
             .transaction(&[TEMPLATES], TransactionMode::ReadOnly, action)
             .await?;
-        let values = transaction
-            .store(TEMPLATES)
-            .map_err(StoreError::database(action))?
-            .get_all(None, None)
-            .await
-            .map_err(StoreError::database(action))?;
+        let values = transaction.store(TEMPLATES)?.get_all(None, None).await?;
         let mut newest: BTreeMap<TemplateId, SurveyTemplate> = BTreeMap::new();
         for template in from_js_all::<SurveyTemplate>(values, "survey")? {
             let keep = newest
@@ -101,11 +91,9 @@ impl Store {
         let range = only(&version_key(template), action)?;
         let count = transaction
             .store(RESPONSES)
-            .and_then(|store| store.index(BY_TEMPLATE_VERSION))
-            .map_err(StoreError::database(action))?
+            .and_then(|store| store.index(BY_TEMPLATE_VERSION))?
             .count(Some(range))
-            .await
-            .map_err(StoreError::database(action))?;
+            .await?;
         Ok(count > 0)
     }
 }
@@ -123,11 +111,9 @@ impl Store {
         let key = only(&activity.to_string().into(), action)?;
         let values = transaction
             .store(RESPONSES)
-            .and_then(|store| store.index(BY_ACTIVITY))
-            .map_err(StoreError::database(action))?
+            .and_then(|store| store.index(BY_ACTIVITY))?
             .get_all(Some(key), None)
-            .await
-            .map_err(StoreError::database(action))?;
+            .await?;
         let mut last = BTreeMap::new();
         for response in from_js_all::<spor_core::survey::SurveyResponse>(values, "survey response")? {
             let date = last.entry(response.template).or_insert(response.date);
@@ -139,9 +125,8 @@ impl Store {
 
 /// Stores pulled template versions (fields `v1`, `v2`, ...) that this device does not have yet.
 pub(super) async fn add_pulled_versions(
-    templates: &rexie::Store,
+    templates: &ObjectStore,
     fields: &BTreeMap<String, Stamped>,
-    action: &'static str,
 ) -> Result<bool, StoreError> {
     let mut added = false;
     for field in fields.values() {
@@ -151,17 +136,10 @@ pub(super) async fn add_pulled_versions(
             // Another app version's template this one cannot read: left for a newer app.
             Err(_) => continue,
         };
-        if templates
-            .key_exists(version_key(&template))
-            .await
-            .map_err(StoreError::database(action))?
-        {
+        if templates.key_exists(version_key(&template)).await? {
             continue;
         }
-        templates
-            .add(&value, None)
-            .await
-            .map_err(StoreError::database(action))?;
+        templates.add(&value, None).await?;
         added = true;
     }
     Ok(added)

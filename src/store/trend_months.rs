@@ -19,6 +19,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::records::{from_js_all, only};
 use super::schema::*;
+use super::transaction::ObjectStore;
 use super::{Store, StoreError};
 
 /// A key in `trend_months` (a text, so no month's key can be it) set once every month has a pack;
@@ -75,26 +76,24 @@ impl StaleMonths {
     }
 
     /// Marks them in `stale` (the `trend_stale` store of the caller's transaction).
-    pub async fn mark(&self, stale: &rexie::Store, action: &'static str) -> Result<(), StoreError> {
+    pub async fn mark(&self, stale: &ObjectStore) -> Result<(), StoreError> {
         let keys: Vec<JsValue> = self
             .0
             .iter()
             .map(|&(activity, month)| pack_key(activity, month))
             .collect();
         let marked = JsValue::TRUE;
-        futures::future::try_join_all(keys.iter().map(|key| stale.put(&marked, Some(key))))
-            .await
-            .map_err(StoreError::database(action))?;
+        futures::future::try_join_all(keys.iter().map(|key| stale.put(&marked, Some(key)))).await?;
         Ok(())
     }
 }
 
 /// Marks one month stale: the request to issue beside a single record's write.
 pub(super) async fn mark_stale(
-    stale: &rexie::Store,
+    stale: &ObjectStore,
     activity: ActivityId,
     date: NaiveDate,
-) -> Result<JsValue, rexie::Error> {
+) -> Result<JsValue, StoreError> {
     let key = pack_key(activity, month_of(date));
     stale.put(&JsValue::TRUE, Some(&key)).await
 }
@@ -169,11 +168,10 @@ impl Store {
         let transaction = self
             .transaction(&[TREND_STALE, TREND_MONTHS], TransactionMode::ReadOnly, action)
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (stale, packs) = (store(TREND_STALE)?, store(TREND_MONTHS)?);
-        let (revision, stale) = futures::future::try_join(packs.get(PACKS_BUILT.into()), stale.count(None))
-            .await
-            .map_err(StoreError::database(action))?;
+        let (revision, stale) =
+            futures::future::try_join(packs.get(PACKS_BUILT.into()), stale.count(None)).await?;
         let Some(revision) = revision.and_then(|value| value.as_string()) else {
             return Ok(Packs::NeedRepacking);
         };
@@ -184,9 +182,7 @@ impl Store {
             return Ok(Packs::Unchanged);
         }
         let (keys, values) =
-            futures::future::try_join(packs.get_all_keys(None, None), packs.get_all(None, None))
-                .await
-                .map_err(StoreError::database(action))?;
+            futures::future::try_join(packs.get_all_keys(None, None), packs.get_all(None, None)).await?;
         let mut dataset = Dataset::default();
         for (key, value) in keys.iter().zip(values) {
             if key.as_string().as_deref() == Some(PACKS_BUILT) {
@@ -214,12 +210,10 @@ impl Store {
             .transaction(&[TREND_MONTHS], TransactionMode::ReadWrite, action)
             .await?;
         transaction
-            .store(TREND_MONTHS)
-            .map_err(StoreError::database(action))?
+            .store(TREND_MONTHS)?
             .delete(PACKS_BUILT.into())
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+            .await?;
+        transaction.commit().await?;
         Ok(())
     }
 
@@ -240,7 +234,7 @@ impl Store {
                 action,
             )
             .await?;
-        let store = |name| transaction.store(name).map_err(StoreError::database(action));
+        let store = |name| transaction.store(name);
         let (attendance, events, headcounts, responses) = (
             store(ATTENDANCE)?,
             store(ATTENDANCE_EVENTS)?,
@@ -250,8 +244,7 @@ impl Store {
         let (packs, stale) = (store(TREND_MONTHS)?, store(TREND_STALE)?);
         let built = packs
             .get(PACKS_BUILT.into())
-            .await
-            .map_err(StoreError::database(action))?
+            .await?
             .is_some_and(|value| !value.is_undefined());
         if !built {
             let (attendance, events, headcounts, responses) = futures::future::try_join4(
@@ -260,39 +253,27 @@ impl Store {
                 headcounts.get_all(None, None),
                 responses.get_all(None, None),
             )
-            .await
-            .map_err(StoreError::database(action))?;
+            .await?;
             let dataset = dataset_of(
                 &from_js_all(attendance, "attendance")?,
                 &from_js_all(events, "attendance event")?,
                 &from_js_all(headcounts, "headcount")?,
                 &from_js_all(responses, "survey response")?,
             );
-            futures::future::try_join(packs.clear(), stale.clear())
-                .await
-                .map_err(StoreError::database(action))?;
+            futures::future::try_join(packs.clear(), stale.clear()).await?;
             let written: Vec<(JsValue, JsValue)> = pack_by_month(&dataset)
                 .into_iter()
                 .map(|((activity, month), pack)| (pack_key(activity, month), pack_bytes(&pack)))
                 .collect();
             futures::future::try_join_all(written.iter().map(|(key, pack)| packs.put(pack, Some(key))))
-                .await
-                .map_err(StoreError::database(action))?;
+                .await?;
         } else {
-            let months = stale
-                .get_all_keys(None, None)
-                .await
-                .map_err(StoreError::database(action))?;
-            let by_occurrence =
-                |store: &rexie::Store| store.index(BY_OCCURRENCE).map_err(StoreError::database(action));
+            let months = stale.get_all_keys(None, None).await?;
+            let by_occurrence = |store: &ObjectStore| store.index(BY_OCCURRENCE);
             let (attendance_by_month, headcounts_by_month) =
                 (by_occurrence(&attendance)?, by_occurrence(&headcounts)?);
-            let responses_by_activity = responses
-                .index(BY_ACTIVITY)
-                .map_err(StoreError::database(action))?;
-            let events_by_attendance = events
-                .index(BY_ATTENDANCE)
-                .map_err(StoreError::database(action))?;
+            let responses_by_activity = responses.index(BY_ACTIVITY)?;
+            let events_by_attendance = events.index(BY_ATTENDANCE)?;
             for key in &months {
                 let Some((activity, month)) = parse_pack_key(key) else {
                     continue;
@@ -303,8 +284,7 @@ impl Store {
                     headcounts_by_month.get_all(Some(range), None),
                     responses_by_activity.get_all(Some(only(&activity.to_string().into(), action)?), None),
                 )
-                .await
-                .map_err(StoreError::database(action))?;
+                .await?;
                 let checked_in: Vec<Attendance> = from_js_all(checked_in, "attendance")?;
                 let ranges = checked_in
                     .iter()
@@ -315,8 +295,7 @@ impl Store {
                         .into_iter()
                         .map(|range| events_by_attendance.get_all(Some(range), None)),
                 )
-                .await
-                .map_err(StoreError::database(action))?;
+                .await?;
                 let answered: Vec<SurveyResponse> = from_js_all(answered, "survey response")?;
                 let dataset = dataset_of(
                     &checked_in,
@@ -331,18 +310,14 @@ impl Store {
                 match pack {
                     Some(pack) => packs.put(&pack_bytes(&pack), Some(key)).await,
                     None => packs.delete(key.clone()).await.map(|()| JsValue::UNDEFINED),
-                }
-                .map_err(StoreError::database(action))?;
+                }?;
             }
             if !months.is_empty() {
-                stale.clear().await.map_err(StoreError::database(action))?;
+                stale.clear().await?;
             }
         }
-        packs
-            .put(&new_revision(), Some(&PACKS_BUILT.into()))
-            .await
-            .map_err(StoreError::database(action))?;
-        super::commit(transaction, action).await?;
+        packs.put(&new_revision(), Some(&PACKS_BUILT.into())).await?;
+        transaction.commit().await?;
         Ok(())
     }
 }
