@@ -4,10 +4,16 @@
 //! `spawn_local`/`Action::new_local`. The page opens the database once and shares the handle
 //! ([`shared`]); tests open their own databases by name ([`Store::open`]).
 
+mod backup;
+mod clock;
+mod codec;
 mod demo;
+mod erasure;
 mod error;
 mod goals;
+mod merges;
 mod meta;
+mod outbox;
 mod outbox_batch;
 mod privacy;
 mod records;
@@ -27,8 +33,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use error::StoreError;
+pub use merges::MergeState;
+pub use outbox::OutboxEntry;
 pub use outbox_batch::OutboxBatch;
-pub use records::{MergeState, OccurrenceRecords, OutboxEntry};
+pub use records::OccurrenceRecords;
 pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
 pub use sync_state::{Acknowledged, DeadLetter, ServerLink};
 

@@ -5,7 +5,7 @@ use spor_core::demo::Demo;
 use spor_core::month_pack::pack_by_month;
 use wasm_bindgen::JsValue;
 
-use super::records::to_js;
+use super::codec::to_js;
 use super::schema::*;
 use super::transaction::ObjectStore;
 use super::trend_months::{PACKS_BUILT, new_revision, pack_bytes, pack_key};

@@ -6,7 +6,9 @@ use spor_core::goal::Goal;
 use spor_core::reflection::Reflection;
 use spor_core::sync::{Change, EntityKind, EntityRef};
 
-use super::records::{queue, tick_clock, to_js};
+use super::clock::tick_clock;
+use super::codec::to_js;
+use super::outbox::queue;
 use super::schema::*;
 use super::{Store, StoreError};
 

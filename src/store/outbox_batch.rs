@@ -8,7 +8,8 @@ use spor_core::ids::MutationId;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::StoreError;
-use super::records::{OutboxEntry, from_js};
+use super::codec::from_js;
+use super::outbox::OutboxEntry;
 
 pub struct OutboxBatch {
     /// The stored entries, oldest first.

@@ -11,7 +11,9 @@ use spor_core::sync::{Change, EntityKind, EntityRef, Stamped};
 use spor_core::validation::Context;
 use wasm_bindgen::JsValue;
 
-use super::records::{queue, tick_clock, to_js};
+use super::clock::tick_clock;
+use super::codec::to_js;
+use super::outbox::queue;
 use super::schema::{META, OUTBOX};
 use super::transaction::ObjectStore;
 use super::{Store, StoreError};

@@ -7,7 +7,7 @@ use spor_core::attendance::Attendance;
 use spor_core::ids::ParticipantId;
 use spor_core::retention;
 
-use super::records::to_js;
+use super::codec::to_js;
 use super::schema::{ATTENDANCE, META, PARTICIPANTS};
 use super::{Store, StoreError};
 

@@ -14,6 +14,7 @@
 //!    months whose records changed since (see `store::trend_months`); `goals` and `reflections`.
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
+use spor_core::backup::RecordKind;
 
 pub const DATABASE_NAME: &str = "spor";
 pub const SCHEMA_VERSION: u32 = 5;
@@ -43,19 +44,33 @@ pub const TREND_MONTHS: &str = "trend_months";
 /// The keys of the `trend_months` whose records changed since they were packed.
 pub const TREND_STALE: &str = "trend_stale";
 
+/// The store that holds each kind of record: spor-core's `RecordKind` is the one table that
+/// backups, imports, pulls and wipes go by.
+pub const fn record_store(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Activity => ACTIVITIES,
+        RecordKind::Participant => PARTICIPANTS,
+        RecordKind::Attendance => ATTENDANCE,
+        RecordKind::AttendanceEvent => ATTENDANCE_EVENTS,
+        RecordKind::Headcount => HEADCOUNTS,
+        RecordKind::Template => TEMPLATES,
+        RecordKind::Response => RESPONSES,
+        RecordKind::Goal => GOALS,
+        RecordKind::Reflection => REFLECTIONS,
+    }
+}
+
 /// Every store that holds records (not the device's own `meta`, `outbox` and `dead_letters`): what a
-/// backup carries, a pull may change and a revoked device deletes.
-pub const RECORD_STORES: [&str; 9] = [
-    ACTIVITIES,
-    PARTICIPANTS,
-    ATTENDANCE,
-    ATTENDANCE_EVENTS,
-    HEADCOUNTS,
-    TEMPLATES,
-    RESPONSES,
-    GOALS,
-    REFLECTIONS,
-];
+/// backup carries, a pull may change and a revoked device deletes. In `RecordKind::ALL`'s order.
+pub const RECORD_STORES: [&str; RecordKind::ALL.len()] = {
+    let mut stores = [""; RecordKind::ALL.len()];
+    let mut i = 0;
+    while i < stores.len() {
+        stores[i] = record_store(RecordKind::ALL[i]);
+        i += 1;
+    }
+    stores
+};
 
 /// Every store of this version: what a connection reopened after another tab's upgrade must find.
 pub const ALL_STORES: [&str; 14] = [

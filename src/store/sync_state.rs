@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
 use spor_core::attendance::{Attendance, AttendanceEvent};
+use spor_core::backup::RecordKind;
 use spor_core::goal::Goal;
 use spor_core::hlc::Hlc;
 use spor_core::ids::{AttendanceId, DeviceId, MutationId, OrganisationId};
@@ -28,11 +29,12 @@ use spor_core::sync::{
 use spor_core::validation::Context;
 use wasm_bindgen::JsValue;
 
+use super::clock::{read_clock, write_clock};
+use super::codec::{from_js, from_js_all, to_js};
+use super::erasure::{ErasureStores, erase_in};
+use super::merges::{check_in_at, decide_merge_here, fold_check_in, merge_in};
+use super::outbox::OutboxEntry;
 use super::outbox_batch::OutboxBatch;
-use super::records::{
-    ErasureStores, OutboxEntry, check_in_at, decide_merge_here, erase_in, fold_check_in, from_js,
-    from_js_all, merge_in, read_clock, to_js, write_clock,
-};
 use super::schema::*;
 use super::transaction::ObjectStore;
 use super::trend_months::StaleMonths;
@@ -345,10 +347,8 @@ impl Store {
         let store = |name| transaction.store(name);
         let (responses, templates, dead_letters) =
             (store(RESPONSES)?, store(TEMPLATES)?, store(DEAD_LETTERS)?);
-        let (goals, reflections) = (store(GOALS)?, store(REFLECTIONS)?);
         let mut touched = StaleMonths::default();
-        let (activities, participants, attendance, events, headcounts, outbox, meta) = (
-            store(ACTIVITIES)?,
+        let (participants, attendance, events, headcounts, outbox, meta) = (
             store(PARTICIPANTS)?,
             store(ATTENDANCE)?,
             store(ATTENDANCE_EVENTS)?,
@@ -414,21 +414,14 @@ impl Store {
                 Change::Patch { entity, fields } => {
                     newest_stamp =
                         newest_stamp.max(fields.values().filter_map(|field| adoptable(field.stamp)).max());
-                    let target = match entity.kind {
-                        EntityKind::Activity => Some((&activities, "activity")),
-                        EntityKind::Participant => Some((&participants, "participant")),
-                        EntityKind::Goal => Some((&goals, "goal")),
-                        EntityKind::Reflection => Some((&reflections, "reflection")),
-                        EntityKind::Organisation | EntityKind::Template => None,
-                    };
-                    match target {
+                    match RecordKind::patched(entity.kind) {
                         None if entity.kind == EntityKind::Template => {
                             super::templates::add_pulled_versions(&templates, fields).await?
                         }
                         None if entity.kind == EntityKind::Organisation => {
                             super::privacy::apply_pulled_notice(&meta, *entity, fields, context).await?
                         }
-                        Some((records, what)) => {
+                        Some(kind) => {
                             // A field this device changed and has not sent yet keeps its value
                             // unless the pulled write is newer (spor-core's field rule).
                             let fresh = fields
@@ -442,24 +435,23 @@ impl Store {
                                 })
                                 .map(|(name, field)| (name.clone(), field.clone()))
                                 .collect();
-                            apply_patch(records, *entity, fresh, what, context).await?
+                            let records = store(record_store(kind))?;
+                            apply_patch(&records, *entity, fresh, kind.what(), context).await?
                         }
                         None => false,
                     }
                 }
                 Change::Delete { entity, stamp } => {
                     newest_stamp = newest_stamp.max(adoptable(*stamp));
-                    let records = match entity.kind {
-                        EntityKind::Activity => Some(&activities),
-                        EntityKind::Participant => Some(&participants),
-                        EntityKind::Goal => Some(&goals),
-                        EntityKind::Reflection => Some(&reflections),
-                        EntityKind::Organisation | EntityKind::Template => None,
-                    };
-                    if let Some(records) = records {
-                        records.delete(entity.id.to_string().into()).await?;
+                    match RecordKind::patched(entity.kind) {
+                        Some(kind) => {
+                            store(record_store(kind))?
+                                .delete(entity.id.to_string().into())
+                                .await?;
+                            true
+                        }
+                        None => false,
                     }
-                    records.is_some()
                 }
                 Change::EraseParticipant { participant, stamp } => {
                     newest_stamp = newest_stamp.max(adoptable(*stamp));

@@ -8,10 +8,12 @@ use rexie::TransactionMode;
 use spor_core::ids::TemplateId;
 use spor_core::instruments::Instrument;
 use spor_core::survey::{SurveyTemplate, Templates};
-use spor_core::sync::{Change, EntityKind, EntityRef, Stamped};
+use spor_core::sync::{Change, Stamped};
 use wasm_bindgen::JsValue;
 
-use super::records::{from_js, from_js_all, only, queue, tick_clock, to_js};
+use super::clock::tick_clock;
+use super::codec::{from_js, from_js_all, only, to_js};
+use super::outbox::queue;
 use super::schema::*;
 use super::transaction::ObjectStore;
 use super::{Store, StoreError};
@@ -19,11 +21,6 @@ use super::{Store, StoreError};
 /// A template version's key: in the `templates` store, and in the responses' index per version.
 fn version_key(template: &SurveyTemplate) -> JsValue {
     js_sys::Array::of2(&template.id.to_string().into(), &JsValue::from(template.version)).into()
-}
-
-/// The field a template version travels in.
-pub(super) fn version_field(version: u32) -> String {
-    format!("v{version}")
 }
 
 impl Store {
@@ -37,14 +34,7 @@ impl Store {
         let store = |name| transaction.store(name);
         let (templates, outbox, meta) = (store(TEMPLATES)?, store(OUTBOX)?, store(META)?);
         let stamp = tick_clock(&meta, device).await?;
-        let value = serde_json::to_value(template).expect("a template always serialises");
-        let change = Change::Patch {
-            entity: EntityRef {
-                kind: EntityKind::Template,
-                id: template.id.0,
-            },
-            fields: BTreeMap::from([(version_field(template.version), Stamped { value, stamp })]),
-        };
+        let change = Change::template_version(template, stamp);
         templates.put(&to_js(template), None).await?;
         outbox.add(&to_js(&queue(change)), None).await?;
         transaction.commit().await?;

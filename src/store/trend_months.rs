@@ -17,7 +17,7 @@ use spor_core::survey::SurveyResponse;
 use spor_core::trends::{Dataset, Visit};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::records::{from_js_all, only};
+use super::codec::{from_js_all, only};
 use super::schema::*;
 use super::transaction::ObjectStore;
 use super::{Store, StoreError};

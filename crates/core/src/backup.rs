@@ -18,6 +18,7 @@ use crate::language::Language;
 use crate::participant::Participant;
 use crate::reflection::Reflection;
 use crate::survey::{SurveyResponse, SurveyTemplate, Templates};
+use crate::sync::{Change, EntityKind, EntityRef};
 use crate::validation::{Context, Problem};
 
 pub const BACKUP_FORMAT: &str = "spor-backup";
@@ -100,6 +101,25 @@ impl BackupError {
 }
 
 impl Backup {
+    /// A backup of nothing, from `device` at `exported_at`.
+    pub fn empty(device: DeviceId, exported_at: DateTime<Utc>) -> Backup {
+        Backup {
+            format: BACKUP_FORMAT.to_owned(),
+            version: BACKUP_VERSION,
+            exported_at,
+            device,
+            activities: Vec::new(),
+            participants: Vec::new(),
+            attendance: Vec::new(),
+            attendance_events: Vec::new(),
+            headcounts: Vec::new(),
+            templates: Vec::new(),
+            responses: Vec::new(),
+            goals: Vec::new(),
+            reflections: Vec::new(),
+        }
+    }
+
     /// The records the exports read (funders' tables, a participant's own report).
     pub fn records(&self) -> Records<'_> {
         Records {
@@ -213,6 +233,85 @@ impl Backup {
             device: self.device,
         }
     }
+}
+
+/// The kinds of record a device keeps and a backup carries, in the backup's order: the one table
+/// that backups, imports, pulls and wipes go by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Activity,
+    Participant,
+    Attendance,
+    AttendanceEvent,
+    Headcount,
+    Template,
+    Response,
+    Goal,
+    Reflection,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 9] = [
+        RecordKind::Activity,
+        RecordKind::Participant,
+        RecordKind::Attendance,
+        RecordKind::AttendanceEvent,
+        RecordKind::Headcount,
+        RecordKind::Template,
+        RecordKind::Response,
+        RecordKind::Goal,
+        RecordKind::Reflection,
+    ];
+
+    /// The backup file's field holding this kind's records.
+    pub fn backup_field(self) -> &'static str {
+        match self {
+            RecordKind::Activity => "activities",
+            RecordKind::Participant => "participants",
+            RecordKind::Attendance => "attendance",
+            RecordKind::AttendanceEvent => "attendance_events",
+            RecordKind::Headcount => "headcounts",
+            RecordKind::Template => "templates",
+            RecordKind::Response => "responses",
+            RecordKind::Goal => "goals",
+            RecordKind::Reflection => "reflections",
+        }
+    }
+
+    /// One record of this kind, as a failure to read it names it.
+    pub fn what(self) -> &'static str {
+        match self {
+            RecordKind::Activity => "activity",
+            RecordKind::Participant => "participant",
+            RecordKind::Attendance => "attendance",
+            RecordKind::AttendanceEvent => "attendance event",
+            RecordKind::Headcount => "headcount",
+            RecordKind::Template => "survey",
+            RecordKind::Response => "survey response",
+            RecordKind::Goal => "goal",
+            RecordKind::Reflection => "reflection",
+        }
+    }
+
+    /// The kind whose records a patch of `entity` edits field by field, when one record holds the
+    /// whole entity. A template's versions and the organisation's fields are kept otherwise.
+    pub fn patched(entity: EntityKind) -> Option<RecordKind> {
+        match entity {
+            EntityKind::Activity => Some(RecordKind::Activity),
+            EntityKind::Participant => Some(RecordKind::Participant),
+            EntityKind::Goal => Some(RecordKind::Goal),
+            EntityKind::Reflection => Some(RecordKind::Reflection),
+            EntityKind::Organisation | EntityKind::Template => None,
+        }
+    }
+}
+
+/// One record an import adds, with the change that carries it to a server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddedRecord {
+    pub kind: RecordKind,
+    pub record: serde_json::Value,
+    pub change: Change,
 }
 
 /// What importing a backup adds to a device, decided against what the device already holds.
@@ -332,6 +431,80 @@ impl ImportPlan {
         plan
     }
 
+    /// Every record the import adds, in the backup's order, each with its change: a check-in,
+    /// event, count or answer as itself; an activity, participant, goal or reflection as a patch
+    /// of every field; a template version as its template's field `v<n>`. Edits are stamped with
+    /// `stamp` (the backup's export time), so later edits elsewhere win.
+    pub fn added(&self, stamp: Hlc) -> Vec<AddedRecord> {
+        fn added<T: Serialize>(kind: RecordKind, record: &T, change: Change) -> AddedRecord {
+            AddedRecord {
+                kind,
+                record: serde_json::to_value(record).expect("spor-core's records always serialise"),
+                change,
+            }
+        }
+        fn entity(kind: EntityKind, id: uuid::Uuid) -> EntityRef {
+            EntityRef { kind, id }
+        }
+        let activities = self.activities.iter().map(|a| {
+            let change = Change::patch_of(entity(EntityKind::Activity, a.id.0), a, stamp);
+            added(RecordKind::Activity, a, change)
+        });
+        let participants = self.participants.iter().map(|p| {
+            let change = Change::patch_of(entity(EntityKind::Participant, p.id.0), p, stamp);
+            added(RecordKind::Participant, p, change)
+        });
+        let attendance = self.attendance.iter().map(|a| {
+            added(
+                RecordKind::Attendance,
+                a,
+                Change::CheckIn {
+                    attendance: a.clone(),
+                },
+            )
+        });
+        let events = self.attendance_events.iter().map(|e| {
+            added(
+                RecordKind::AttendanceEvent,
+                e,
+                Change::AttendanceEvent { event: e.clone() },
+            )
+        });
+        let headcounts = self
+            .headcounts
+            .iter()
+            .map(|h| added(RecordKind::Headcount, h, Change::Headcount { event: h.clone() }));
+        let templates = self
+            .templates
+            .iter()
+            .map(|t| added(RecordKind::Template, t, Change::template_version(t, stamp)));
+        let responses = self.responses.iter().map(|r| {
+            added(
+                RecordKind::Response,
+                r,
+                Change::SurveyResponse { response: r.clone() },
+            )
+        });
+        let goals = self.goals.iter().map(|g| {
+            let change = Change::patch_of(entity(EntityKind::Goal, g.id.0), g, stamp);
+            added(RecordKind::Goal, g, change)
+        });
+        let reflections = self.reflections.iter().map(|r| {
+            let change = Change::patch_of(entity(EntityKind::Reflection, r.id.0), r, stamp);
+            added(RecordKind::Reflection, r, change)
+        });
+        activities
+            .chain(participants)
+            .chain(attendance)
+            .chain(events)
+            .chain(headcounts)
+            .chain(templates)
+            .chain(responses)
+            .chain(goals)
+            .chain(reflections)
+            .collect()
+    }
+
     /// How many records the import adds or erases.
     pub fn len(&self) -> usize {
         self.activities.len()
@@ -368,21 +541,10 @@ mod tests {
     }
 
     fn empty() -> Backup {
-        Backup {
-            format: BACKUP_FORMAT.into(),
-            version: BACKUP_VERSION,
-            exported_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
-            device: DeviceId::generate(),
-            activities: vec![],
-            participants: vec![],
-            attendance: vec![],
-            attendance_events: vec![],
-            headcounts: vec![],
-            templates: vec![],
-            responses: vec![],
-            goals: vec![],
-            reflections: vec![],
-        }
+        Backup::empty(
+            DeviceId::generate(),
+            DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        )
     }
 
     fn person(name: &str) -> Participant {
@@ -625,6 +787,110 @@ mod tests {
             error
                 .message(Language::Da)
                 .starts_with("Sikkerhedskopien har 1 fejl")
+        );
+    }
+
+    #[test]
+    fn every_record_kind_has_its_field_in_the_backup_file() {
+        let file = serde_json::to_value(empty()).unwrap();
+        let mut fields: Vec<&str> = file
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|field| !["format", "version", "exported_at", "device"].contains(field))
+            .collect();
+        let mut kinds: Vec<&str> = RecordKind::ALL.iter().map(|kind| kind.backup_field()).collect();
+        fields.sort_unstable();
+        kinds.sort_unstable();
+        assert_eq!(fields, kinds);
+    }
+
+    #[test]
+    fn an_import_adds_each_record_with_the_change_that_carries_it_stamped_with_the_export_time() {
+        use crate::goal::{Comparison, GoalMetric};
+        use crate::ids::{GoalId, HeadcountEventId};
+        use crate::language::Texts;
+        let demo = crate::demo::generate(
+            crate::demo::DemoSize::YEAR,
+            7,
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        );
+        let mut backup = empty();
+        backup.activities = demo.activities[..1].to_vec();
+        backup.participants = vec![person("Åse")];
+        backup.attendance = vec![attend(backup.participants[0].id, backup.activities[0].id)];
+        backup.headcounts = vec![HeadcountEvent {
+            id: HeadcountEventId::generate(),
+            activity: backup.activities[0].id,
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            role: Role::Deltager,
+            delta: 1,
+            recorded_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            recorded_by: DeviceId::generate(),
+        }];
+        backup.templates = vec![SurveyTemplate::custom(
+            Texts::new("Efter caféen", "After the café"),
+            vec![],
+        )];
+        backup.responses = demo.responses[..1].to_vec();
+        backup.goals = vec![Goal {
+            id: GoalId::generate(),
+            activity: backup.activities[0].id,
+            metric: GoalMetric::NewParticipantsPercent,
+            comparison: Comparison::AtLeast,
+            target: 20.0,
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        }];
+        let stamp = backup.stamp();
+        let plan = ImportPlan::new(backup.clone(), &empty());
+        let added = plan.added(stamp);
+        let kinds: Vec<RecordKind> = added.iter().map(|record| record.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                RecordKind::Activity,
+                RecordKind::Participant,
+                RecordKind::Attendance,
+                RecordKind::Headcount,
+                RecordKind::Template,
+                RecordKind::Response,
+                RecordKind::Goal,
+            ]
+        );
+        // Each record as the backup had it.
+        assert_eq!(
+            added[1].record,
+            serde_json::to_value(&backup.participants[0]).unwrap()
+        );
+        // A whole record travels as a patch of every field but its id, stamped with the export time.
+        let Change::Patch { entity, fields } = &added[0].change else {
+            panic!("an activity travels as a patch");
+        };
+        assert_eq!(
+            (entity.kind, entity.id),
+            (EntityKind::Activity, backup.activities[0].id.0)
+        );
+        assert!(!fields.contains_key("id") && fields.contains_key("name"));
+        assert!(fields.values().all(|field| field.stamp == stamp));
+        assert_eq!(
+            added[2].change,
+            Change::CheckIn {
+                attendance: backup.attendance[0].clone()
+            }
+        );
+        // A template version travels as its template's field v1.
+        let Change::Patch { entity, fields } = &added[4].change else {
+            panic!("a template version travels as a patch");
+        };
+        assert_eq!(entity.kind, EntityKind::Template);
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["v1"]);
+        assert_eq!(
+            added[5].change,
+            Change::SurveyResponse {
+                response: backup.responses[0].clone()
+            }
         );
     }
 }

@@ -13,7 +13,7 @@ use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::hlc::Hlc;
 use crate::ids::{MutationId, ParticipantId};
 use crate::instruments::Instrument;
-use crate::survey::SurveyResponse;
+use crate::survey::{SurveyResponse, SurveyTemplate};
 use crate::validation::{Context, Problem};
 
 /// The most mutations one push may carry.
@@ -147,6 +147,37 @@ impl Change {
             Change::CheckIn { .. } | Change::Headcount { .. } | Change::SurveyResponse { .. } => (None, None),
         };
         single.into_iter().chain(fields.into_iter().flatten())
+    }
+
+    /// A patch carrying every field of `value` (an activity, participant, goal, reflection...) but
+    /// its id, each stamped with `stamp`: how a whole record travels as an edit.
+    pub fn patch_of<T: Serialize>(entity: EntityRef, value: &T, stamp: Hlc) -> Change {
+        let fields = match serde_json::to_value(value).expect("spor-core's records always serialise") {
+            serde_json::Value::Object(map) => map
+                .into_iter()
+                .filter(|(name, _)| name != "id")
+                .map(|(name, value)| (name, Stamped { value, stamp }))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        Change::Patch { entity, fields }
+    }
+
+    /// A version of a custom survey template, as the field `v<n>` of its template.
+    pub fn template_version(template: &SurveyTemplate, stamp: Hlc) -> Change {
+        Change::Patch {
+            entity: EntityRef {
+                kind: EntityKind::Template,
+                id: template.id.0,
+            },
+            fields: BTreeMap::from([(
+                crate::rules::patch::template_version_field(template.version),
+                Stamped {
+                    value: serde_json::to_value(template).expect("a template always serialises"),
+                    stamp,
+                },
+            )]),
+        }
     }
 
     /// Every clock stamp the change carries, to move.

@@ -379,7 +379,7 @@ impl Push<'_> {
         .bind(&self.organisation)
         .bind(kind_name(EntityKind::Template))
         .bind(template.0.to_string())
-        .bind(format!("v{version}"))
+        .bind(spor_core::rules::patch::template_version_field(version))
         .fetch_optional(&mut *self.connection)
         .await?;
         Ok(value.and_then(|value| serde_json::from_str(&value).ok()))
