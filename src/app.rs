@@ -127,6 +127,7 @@ fn HandoverScreen() -> impl IntoView {
     let handed_over = kiosk.handover().get_untracked();
     let give_back = Callback::new(move |()| kiosk.give_back());
     let template = handed_over.as_ref().map(|handed_over| handed_over.template);
+    // Read once, not with `use_stored`: a pull mid-survey must not start the survey over.
     let loaded = LocalResource::new(move || async move {
         match template {
             Some(id) => store::shared().await.ok()?.template(id).await.ok().flatten(),

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use spor_core::Role;
 use spor_core::activity::{Activity, Schedule};
 use spor_core::ids::ActivityId;
+use spor_core::validation::Problem;
 
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
@@ -43,7 +44,7 @@ pub fn ActivityForm(
         || vec![Role::Bruger, Role::Deltager, Role::Frivillig],
         |a| a.roles.clone(),
     ));
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<Problem>::new());
     let form_id = format!("activity-{id}");
 
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -70,7 +71,7 @@ pub fn ActivityForm(
                 problems.set(Vec::new());
                 on_save.run(activity);
             }
-            Err(found) => problems.set(i18n.problem_messages(&found)),
+            Err(found) => problems.set(found),
         }
     };
 
@@ -150,7 +151,12 @@ pub fn ActivityForm(
                     .collect_view()}
             </fieldset>
             <div id=format!("{form_id}-problems") role="alert" class="error">
-                {move || problems.get().into_iter().map(|problem| view! { <p>{problem}</p> }).collect_view()}
+                {move || {
+                    let language = i18n.language.get();
+                    problems.with(|found| {
+                        found.iter().map(|problem| view! { <p>{problem.message(language)}</p> }).collect_view()
+                    })
+                }}
             </div>
             <div class="button-row">
                 <button type="submit" class="button">{i18n.text(Key::ActivitiesSave)}</button>

@@ -1,47 +1,36 @@
 //! Aktiviteter / Activities: create, edit and archive the organisation's activities.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::activity::Activity;
 use spor_core::ids::{ActivityId, ParticipantId};
 use spor_core::participant::Participant;
 
 use crate::activities::activity_form::ActivityForm;
 use crate::activities::participant_item::{MergeRequest, ParticipantItem};
+use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, ReadFailure, act};
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::sync_context::use_sync;
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
-use crate::store::{self, MergeState};
+use crate::store::{self, MergeState, StoreError};
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let pulled = use_sync().pulled_changes();
-    let activities = LocalResource::new(move || {
-        pulled.track();
-        async { store::shared().await?.activities().await }
-    });
-    let message = RwSignal::new(None::<String>);
+    let activities = use_stored(|store| async move { store.activities().await });
+    let outcome = RwSignal::new(None::<Outcome>);
     let editing = RwSignal::new(None::<ActivityId>);
     // Counts saves, so the new-activity form starts empty after each one (and only then: typing
     // must survive the list loading).
     let saves = RwSignal::new(0u32);
 
     let save = Callback::new(move |activity: Activity| {
-        spawn_local(async move {
-            let outcome = async { store::shared().await?.save_activity(&activity).await }.await;
-            match outcome {
-                Ok(_) => {
-                    message.try_set(Some(i18n.format(Key::CommonSaved, &[("name", &activity.name)])));
-                    editing.try_set(None);
-                    saves.try_update(|n| *n += 1);
-                    activities.refetch();
-                }
-                Err(error) => {
-                    message.try_set(Some(i18n.store_error(&error)));
-                }
-            }
+        act(outcome, async move {
+            store::shared().await?.save_activity(&activity).await?;
+            editing.try_set(None);
+            saves.try_update(|n| *n += 1);
+            activities.refetch();
+            Ok(Done::with(Key::CommonSaved, &[("name", &activity.name)]))
         });
     });
 
@@ -54,30 +43,28 @@ pub fn ActivitiesPage() -> impl IntoView {
                     view! { <ActivityForm on_save=save /> }
                 }}
             </section>
-            <p role="status" class="status-message" data-testid="activities-message">{move || message.get()}</p>
+            <OutcomeMessage outcome testid="activities-message" />
             <section aria-labelledby="activity-list-heading">
                 <h2 id="activity-list-heading">{i18n.text(Key::ActivitiesList)}</h2>
                 <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match activities.await {
-                            Ok(mut all) => {
-                                all.sort_by(|a, b| (a.archived, &a.name).cmp(&(b.archived, &b.name)));
-                                if all.is_empty() {
-                                    return view! { <p class="hint">{i18n.text(Key::ActivitiesEmpty)}</p> }.into_any();
-                                }
-                                view! {
-                                    <ul class="activity-list">
-                                        {all.into_iter().map(|activity| view! { <ActivityItem activity editing save /> }).collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
+                    <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                        {move || Suspend::new(async move {
+                            let mut all = activities.await?;
+                            all.sort_by(|a, b| (a.archived, &a.name).cmp(&(b.archived, &b.name)));
+                            if all.is_empty() {
+                                return Ok::<_, StoreError>(view! { <p class="hint">{i18n.text(Key::ActivitiesEmpty)}</p> }.into_any());
                             }
-                            Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
-                        }
-                    })}
+                            Ok(view! {
+                                <ul class="activity-list">
+                                    {all.into_iter().map(|activity| view! { <ActivityItem activity editing save /> }).collect_view()}
+                                </ul>
+                            }
+                                .into_any())
+                        })}
+                    </ErrorBoundary>
                 </Transition>
             </section>
-            <ParticipantsSection message />
+            <ParticipantsSection outcome />
         </Page>
     }
 }
@@ -85,136 +72,104 @@ pub fn ActivitiesPage() -> impl IntoView {
 /// The current participants, all or one activity's: edit the pseudonym, default role, consent and
 /// rosters, merge two that are the same person, or erase.
 #[component]
-fn ParticipantsSection(message: RwSignal<Option<String>>) -> impl IntoView {
+fn ParticipantsSection(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     let i18n = use_i18n();
     let shown_activity = RwSignal::new(None::<ActivityId>);
-    let pulled = use_sync().pulled_changes();
-    let loaded = LocalResource::new(move || {
-        pulled.track();
-        async {
-            let store = store::shared().await?;
-            Ok::<_, store::StoreError>((store.participants().await?, store.activities().await?))
-        }
-    });
+    let loaded =
+        use_stored(|store| async move { Ok((store.participants().await?, store.activities().await?)) });
     let save = Callback::new(move |participant: Participant| {
-        spawn_local(async move {
-            match async { store::shared().await?.save_participant(&participant).await }.await {
-                Ok(_) => {
-                    message.try_set(Some(
-                        i18n.format(Key::CommonSaved, &[("name", &participant.pseudonym)]),
-                    ));
-                    loaded.refetch();
-                }
-                Err(error) => {
-                    message.try_set(Some(i18n.store_error(&error)));
-                }
-            }
+        act(outcome, async move {
+            store::shared().await?.save_participant(&participant).await?;
+            loaded.refetch();
+            Ok(Done::with(Key::CommonSaved, &[("name", &participant.pseudonym)]))
         });
     });
     let erase = Callback::new(move |participant: Participant| {
-        spawn_local(async move {
-            match async { store::shared().await?.erase_participant(participant.id).await }.await {
-                Ok(()) => {
-                    message.try_set(Some(i18n.t(Key::ParticipantsErased).to_owned()));
-                    loaded.refetch();
-                }
-                Err(error) => {
-                    message.try_set(Some(i18n.store_error(&error)));
-                }
-            }
+        act(outcome, async move {
+            store::shared().await?.erase_participant(participant.id).await?;
+            loaded.refetch();
+            Ok(Done::new(Key::ParticipantsErased))
         });
     });
     let merge = Callback::new(move |request: MergeRequest| {
-        spawn_local(async move {
-            let outcome = async {
-                store::shared()
-                    .await?
-                    .merge_participants(request.merged, request.kept)
-                    .await
-            }
-            .await;
-            match outcome {
-                Ok(state) => {
-                    let people = loaded
-                        .get_untracked()
-                        .and_then(Result::ok)
-                        .map(|(people, _)| people);
-                    let name = |id| {
-                        people
-                            .iter()
-                            .flatten()
-                            .find(|p| p.id == id)
-                            .map(|p| p.pseudonym.clone())
-                            .unwrap_or_default()
-                    };
-                    let done = match state {
-                        MergeState::Merged => Key::ParticipantsMerged,
-                        MergeState::AwaitingServer => Key::ParticipantsMergeQueued,
-                    };
-                    message.try_set(Some(i18n.format(
-                        done,
-                        &[("merged", &name(request.merged)), ("kept", &name(request.kept))],
-                    )));
-                    loaded.refetch();
-                }
-                Err(error) => {
-                    message.try_set(Some(i18n.store_error(&error)));
-                }
-            }
+        act(outcome, async move {
+            let state = store::shared()
+                .await?
+                .merge_participants(request.merged, request.kept)
+                .await?;
+            let people = loaded
+                .get_untracked()
+                .and_then(Result::ok)
+                .map(|(people, _)| people);
+            let name = |id| {
+                people
+                    .iter()
+                    .flatten()
+                    .find(|p| p.id == id)
+                    .map(|p| p.pseudonym.clone())
+                    .unwrap_or_default()
+            };
+            let done = match state {
+                MergeState::Merged => Key::ParticipantsMerged,
+                MergeState::AwaitingServer => Key::ParticipantsMergeQueued,
+            };
+            loaded.refetch();
+            Ok(Done::with(
+                done,
+                &[("merged", &name(request.merged)), ("kept", &name(request.kept))],
+            ))
         });
     });
     view! {
         <section aria-labelledby="participants-heading">
             <h2 id="participants-heading">{i18n.text(Key::ParticipantsHeading)}</h2>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok((mut people, activities)) => {
-                            people.retain(Participant::is_current);
-                            people.sort_by_key(|p| spor_core::search::fold(&p.pseudonym));
-                            if people.is_empty() {
-                                return view! { <p class="hint">{i18n.text(Key::ParticipantsEmpty)}</p> }.into_any();
-                            }
-                            let everyone: Vec<(ParticipantId, String)> =
-                                people.iter().map(|p| (p.id, p.pseudonym.clone())).collect();
-                            let people = StoredValue::new(people);
-                            let shown = move || {
-                                let activity = shown_activity.get();
-                                people.with_value(|people| {
-                                    people
-                                        .iter()
-                                        .filter(|p| activity.is_none_or(|a| p.activities.contains(&a)))
-                                        .cloned()
-                                        .collect::<Vec<_>>()
-                                })
-                            };
-                            view! {
-                                <ActivityFilter activities=activities.clone() shown_activity />
-                                <ul class="participant-list">
-                                    <For
-                                        each=shown
-                                        key=|participant| (participant.id, participant.pseudonym.clone())
-                                        children=move |participant| {
-                                            let others = everyone.iter().filter(|(id, _)| *id != participant.id).cloned().collect();
-                                            view! {
-                                                <ParticipantItem
-                                                    participant
-                                                    activities=activities.clone()
-                                                    others
-                                                    on_save=save
-                                                    on_erase=erase
-                                                    on_merge=merge
-                                                />
-                                            }
-                                        }
-                                    />
-                                </ul>
-                            }
-                                .into_any()
+                <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                    {move || Suspend::new(async move {
+                        let (mut people, activities) = loaded.await?;
+                        people.retain(Participant::is_current);
+                        people.sort_by_key(|p| spor_core::search::fold(&p.pseudonym));
+                        if people.is_empty() {
+                            return Ok(view! { <p class="hint">{i18n.text(Key::ParticipantsEmpty)}</p> }.into_any());
                         }
-                        Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
-                    }
-                })}
+                        let everyone: Vec<(ParticipantId, String)> =
+                            people.iter().map(|p| (p.id, p.pseudonym.clone())).collect();
+                        let people = StoredValue::new(people);
+                        let shown = move || {
+                            let activity = shown_activity.get();
+                            people.with_value(|people| {
+                                people
+                                    .iter()
+                                    .filter(|p| activity.is_none_or(|a| p.activities.contains(&a)))
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                            })
+                        };
+                        Ok::<_, StoreError>(view! {
+                            <ActivityFilter activities=activities.clone() shown_activity />
+                            <ul class="participant-list">
+                                <For
+                                    each=shown
+                                    key=|participant| (participant.id, participant.pseudonym.clone())
+                                    children=move |participant| {
+                                        let others = everyone.iter().filter(|(id, _)| *id != participant.id).cloned().collect();
+                                        view! {
+                                            <ParticipantItem
+                                                participant
+                                                activities=activities.clone()
+                                                others
+                                                on_save=save
+                                                on_erase=erase
+                                                on_merge=merge
+                                            />
+                                        }
+                                    }
+                                />
+                            </ul>
+                        }
+                            .into_any())
+                    })}
+                </ErrorBoundary>
             </Transition>
         </section>
     }

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::Language;
 use spor_core::Role;
 use spor_core::access::DeviceRole;
@@ -7,9 +6,10 @@ use spor_core::activity::Activity;
 use spor_core::ids::ParticipantId;
 use spor_core::participant::{Consent, Participant};
 use spor_core::participant_report::participant_report;
-use spor_core::validation::Context;
+use spor_core::validation::{Context, Problem};
 
 use crate::components::confirm_notice::ConfirmNotice;
+use crate::components::outcome_message::{Done, Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;
@@ -25,24 +25,20 @@ pub struct MergeRequest {
 
 /// Offers the file of everything Spor holds about `participant` (their right of access, GDPR art.
 /// 15), from this coordinator's device: their record, visits and linked answers, nobody else's.
-fn export_everything(participant: Participant, language: Language) {
-    spawn_local(async move {
-        let Ok(backup) = async { store::shared().await?.export_backup().await }.await else {
-            return;
-        };
-        let records = backup.records();
-        let report = participant_report(
-            &participant,
-            &records,
-            language,
-            chrono::Local::now().date_naive(),
-        );
-        let _ = offer_file(
-            &format!("spor-{}.txt", participant.pseudonym),
-            "text/plain;charset=utf-8",
-            report.as_bytes(),
-        );
-    });
+async fn export_everything(participant: Participant, language: Language) -> Result<(), Failure> {
+    let backup = store::shared().await?.export_backup().await?;
+    let report = participant_report(
+        &participant,
+        &backup.records(),
+        language,
+        chrono::Local::now().date_naive(),
+    );
+    offer_file(
+        &format!("spor-{}.txt", participant.pseudonym),
+        "text/plain;charset=utf-8",
+        report.as_bytes(),
+    )
+    .map_err(|detail| Failure::Other(Done::with(Key::ErrorSave, &[("detail", &detail)])))
 }
 
 /// One participant on the Activities page: shown, edited (pseudonym, default role, consent, rosters),
@@ -63,6 +59,7 @@ pub fn ParticipantItem(
     let merging = RwSignal::new(false);
     let stored = StoredValue::new(participant);
     let activities = StoredValue::new(activities);
+    let export_failure = RwSignal::new(None::<Failure>);
     let name = stored.with_value(|p| p.pseudonym.clone());
     // Merging and erasing reach every device: a volunteer's phone does not offer them.
     let may_merge_and_erase = use_sync().role_allows(DeviceRole::may_merge_and_erase);
@@ -112,12 +109,16 @@ pub fn ParticipantItem(
                                     type="button"
                                     class="button secondary"
                                     aria-label=i18n.format(Key::ParticipantsExportLabel, &[("name", &name)])
-                                    on:click=move |_| export_everything(stored.get_value(), i18n.language.get_untracked())
+                                    on:click=move |_| {
+                                        let language = i18n.language.get_untracked();
+                                        attempt(export_failure, export_everything(stored.get_value(), language));
+                                    }
                                 >
                                     {i18n.text(Key::ParticipantsExport)}
                                 </button>
                             </Show>
                         </div>
+                        <FailureMessage failure=export_failure />
                     }
                 }
             >
@@ -234,7 +235,7 @@ fn ParticipantForm(
     let linked_surveys = RwSignal::new(participant.consent.linked_surveys);
     let contact = RwSignal::new(participant.consent.contact);
     let rosters = RwSignal::new(participant.activities.clone());
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<Problem>::new());
     let form_id = format!("participant-{id}");
     let original = StoredValue::new(participant);
 
@@ -257,7 +258,7 @@ fn ParticipantForm(
                 editing.set(false);
                 on_save.run(changed);
             }
-            Err(found) => problems.set(i18n.problem_messages(&found)),
+            Err(found) => problems.set(found),
         }
     };
 
@@ -341,7 +342,12 @@ fn ParticipantForm(
                     .collect_view()}
             </fieldset>
             <div role="alert" class="error">
-                {move || problems.get().into_iter().map(|problem| view! { <p>{problem}</p> }).collect_view()}
+                {move || {
+                    let language = i18n.language.get();
+                    problems.with(|found| {
+                        found.iter().map(|problem| view! { <p>{problem.message(language)}</p> }).collect_view()
+                    })
+                }}
             </div>
             <div class="button-row">
                 <button type="submit" class="button">{i18n.text(Key::ParticipantsSave)}</button>

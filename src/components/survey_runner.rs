@@ -6,9 +6,11 @@ use spor_core::survey::{Answer, Question, QuestionKind};
 use spor_core::survey_session::{Screen, SurveySession};
 
 use crate::components::hold_button::HoldButton;
+use crate::components::outcome_message::{Done, Failure, attempt};
 use crate::components::privacy_notice_text::PrivacyNoticeText;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_speech::{UseSpeechOptions, UseSpeechReturn, use_speech};
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::{Key, fill};
 use crate::store;
 
@@ -40,26 +42,27 @@ pub fn SurveyRunner(
     let language = Signal::derive(move || session.with(SurveySession::language));
     let UseSpeechReturn { available, speak } = use_speech(UseSpeechOptions { language });
     let sent = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<Failure>);
     let text = move |key: Key| key.text(language.get());
     let screen = Memo::new(move |_| session.with(SurveySession::screen));
     // Someone answering under their nickname for the first time on this device reads the privacy
     // notice before the first question.
-    let notice = LocalResource::new(move || {
-        let participant = session
-            .with_untracked(SurveySession::participant)
-            .filter(|_| !preview);
-        async move {
-            let participant = participant?;
-            let store = store::shared().await.ok()?;
-            if store.notice_shown_to(participant).await.unwrap_or(false) {
-                return None;
-            }
-            Some((participant, store.privacy_notice().await.ok().flatten()))
+    let participant = session
+        .with_untracked(SurveySession::participant)
+        .filter(|_| !preview);
+    let notice = use_stored(move |store| async move {
+        let Some(participant) = participant else {
+            return Ok(None);
+        };
+        if store.notice_shown_to(participant).await? {
+            return Ok(None);
         }
+        Ok(Some((participant, store.privacy_notice().await?)))
     });
+    // Where the store cannot tell, the survey goes on without the notice rather than stop.
+    let notice_due_for = move || notice.get().and_then(Result::ok).flatten();
     let notice_read = RwSignal::new(false);
-    let notice_due = move || !notice_read.get() && notice.get().flatten().is_some();
+    let notice_due = move || !notice_read.get() && notice_due_for().is_some();
     if let Some(after) = return_after {
         Effect::new(move |_| {
             if sent.get() {
@@ -69,30 +72,13 @@ pub fn SurveyRunner(
     }
 
     let send = move |_| {
-        let device = async { store::shared().await?.recorder_id().await };
-        spawn_local(async move {
-            let recorded_by = match device.await {
-                Ok(id) => id,
-                Err(failure) => {
-                    error.try_set(Some(i18n.store_error(&failure)));
-                    return;
-                }
-            };
+        attempt(failure, async move {
+            let recorded_by = store::shared().await?.recorder_id().await?;
             let finished = session
                 .try_update(|session| session.finish(chrono::Utc::now(), recorded_by))
                 .expect("the session lives as long as the runner");
-            match finished {
-                Ok(_) if preview => {
-                    sent.try_set(true);
-                }
-                Ok(response) => match async { store::shared().await?.save_response(&response).await }.await {
-                    Ok(_) => {
-                        sent.try_set(true);
-                    }
-                    Err(failure) => {
-                        error.try_set(Some(i18n.store_error(&failure)));
-                    }
-                },
+            let response = match finished {
+                Ok(response) => response,
                 Err(problems) => {
                     let language = language.get_untracked();
                     let names: Vec<String> = problems
@@ -107,12 +93,15 @@ pub fn SurveyRunner(
                             _ => None,
                         })
                         .collect();
-                    error.try_set(Some(fill(
-                        Key::SurveyMissing.text(language),
-                        &[("question", &names.join(", "))],
-                    )));
+                    let missing = Done::with(Key::SurveyMissing, &[("question", &names.join(", "))]);
+                    return Err(Failure::Other(missing));
                 }
+            };
+            if !preview {
+                store::shared().await?.save_response(&response).await?;
             }
+            sent.try_set(true);
+            Ok(())
         });
     };
 
@@ -151,7 +140,7 @@ pub fn SurveyRunner(
                 match screen.get() {
                     Screen::Language => view! { <LanguageScreen session respondent=respondent.get_value() /> }.into_any(),
                     Screen::Question(_) if notice_due() => {
-                        let (participant, own) = notice.get().flatten().expect("due only when there is one");
+                        let (participant, own) = notice_due_for().expect("due only when there is one");
                         let read = Callback::new(move |()| {
                             notice_read.set(true);
                             spawn_local(async move {
@@ -169,7 +158,10 @@ pub fn SurveyRunner(
                             <section class="survey-screen">
                                 <Progress session />
                                 <h1>{text(Key::SurveyReview)}</h1>
-                                <p role="alert" class="error">{move || error.get()}</p>
+                                // In the respondent's language, as the rest of the survey.
+                                <p role="alert" class="error">
+                                    {move || failure.with(|failure| failure.as_ref().map(|failure| failure.text(language.get())))}
+                                </p>
                                 <button type="button" class="button answer" on:click=send>
                                     {text(Key::SurveySend)}
                                 </button>

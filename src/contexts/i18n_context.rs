@@ -9,7 +9,6 @@ use crate::store::StoreError;
 use crate::sync::SyncError;
 use spor_core::access::DeviceRole;
 use spor_core::sync::RejectReason;
-use spor_core::validation::Problem;
 
 const STORAGE_KEY: &str = "spor.language";
 
@@ -35,47 +34,25 @@ impl I18n {
         fill(self.t(key), values)
     }
 
-    /// Validation problems from spor-core, in the current language.
-    pub fn problem_messages(self, problems: &[Problem]) -> Vec<String> {
-        let language = self.language.get_untracked();
-        problems.iter().map(|problem| problem.message(language)).collect()
-    }
-
     /// A failed write or read, told so the user knows that what was saved before is safe.
     pub fn store_error(self, error: &StoreError) -> String {
-        match error {
-            StoreError::QuotaExceeded { .. } => self.t(Key::ErrorQuota).to_owned(),
-            StoreError::NotSaved { .. } => self.t(Key::ErrorNotSaved).to_owned(),
-            StoreError::Corrupt { .. } => self.format(Key::ErrorLoad, &[("detail", &error.to_string())]),
-            StoreError::AlreadyRecorded { .. } | StoreError::Database { .. } => {
-                self.format(Key::ErrorSave, &[("detail", &error.to_string())])
-            }
-            StoreError::Refused { problem } => problem.message(self.language.get_untracked()),
-            StoreError::Outdated => self.t(Key::ErrorOutdated).to_owned(),
-        }
+        store_error_in(error, self.language.get())
     }
 
     /// A failed sync in plain words, saying whether anything needs doing.
     pub fn sync_error(self, error: &SyncError) -> String {
-        match error {
-            SyncError::Network => self.t(Key::SyncErrorNetwork).to_owned(),
-            SyncError::Server { status } => {
-                self.format(Key::SyncErrorServer, &[("status", &status.to_string())])
-            }
-            SyncError::Revoked => self.t(Key::SyncRevoked).to_owned(),
-            SyncError::Unauthorized => self.t(Key::SyncErrorUnauthorized).to_owned(),
-            SyncError::UpdateRequired => self.t(Key::SyncErrorUpdate).to_owned(),
-            SyncError::InvalidCode => self.t(Key::SyncErrorInvalidCode).to_owned(),
-            SyncError::CursorGone | SyncError::BadAnswer => self.t(Key::SyncErrorBadAnswer).to_owned(),
-            SyncError::Refused { message, .. } => self.format(Key::SyncErrorRefused, &[("detail", message)]),
-            SyncError::Store(error) => self.store_error(error),
-        }
+        sync_error_in(error, self.language.get())
     }
 
     /// Why the server refused a change.
     pub fn reject_reason(self, reason: &RejectReason) -> String {
         match reason {
-            RejectReason::Invalid { problems } => self.problem_messages(problems).join(" "),
+            RejectReason::Invalid { problems } => {
+                let language = self.language.get();
+                let messages: Vec<String> =
+                    problems.iter().map(|problem| problem.message(language)).collect();
+                messages.join(" ")
+            }
             RejectReason::Forbidden => self.t(Key::SyncReasonForbidden).to_owned(),
             RejectReason::UnknownReference { what } => self.format(Key::SyncReasonUnknown, &[("what", what)]),
             RejectReason::ClockAhead { .. } => self.t(Key::SyncReasonClockAhead).to_owned(),
@@ -88,6 +65,42 @@ impl I18n {
             DeviceRole::Volunteer => Key::SyncRoleVolunteer,
             DeviceRole::Kiosk => Key::SyncRoleKiosk,
         })
+    }
+}
+
+/// [`I18n::store_error`] in `language`: for a screen in the respondent's language.
+pub fn store_error_in(error: &StoreError, language: Language) -> String {
+    let detail = error.to_string();
+    match error {
+        StoreError::QuotaExceeded { .. } => Key::ErrorQuota.text(language).to_owned(),
+        StoreError::NotSaved { .. } => Key::ErrorNotSaved.text(language).to_owned(),
+        StoreError::Corrupt { .. } => fill(Key::ErrorLoad.text(language), &[("detail", &detail)]),
+        StoreError::AlreadyRecorded { .. } | StoreError::Database { .. } => {
+            fill(Key::ErrorSave.text(language), &[("detail", &detail)])
+        }
+        StoreError::Refused { problem } => problem.message(language),
+        StoreError::Outdated => Key::ErrorOutdated.text(language).to_owned(),
+    }
+}
+
+/// [`I18n::sync_error`] in `language`.
+pub fn sync_error_in(error: &SyncError, language: Language) -> String {
+    let text = |key: Key| key.text(language).to_owned();
+    match error {
+        SyncError::Network => text(Key::SyncErrorNetwork),
+        SyncError::Server { status } => fill(
+            Key::SyncErrorServer.text(language),
+            &[("status", &status.to_string())],
+        ),
+        SyncError::Revoked => text(Key::SyncRevoked),
+        SyncError::Unauthorized => text(Key::SyncErrorUnauthorized),
+        SyncError::UpdateRequired => text(Key::SyncErrorUpdate),
+        SyncError::InvalidCode => text(Key::SyncErrorInvalidCode),
+        SyncError::CursorGone | SyncError::BadAnswer => text(Key::SyncErrorBadAnswer),
+        SyncError::Refused { message, .. } => {
+            fill(Key::SyncErrorRefused.text(language), &[("detail", message)])
+        }
+        SyncError::Store(error) => store_error_in(error, language),
     }
 }
 

@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::backup::Backup;
 use spor_core::validation::Context;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::components::outcome_message::OutcomeMessage;
+use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_download;
 use crate::i18n::Key;
@@ -15,30 +14,20 @@ use crate::store;
 #[component]
 pub fn BackupSection() -> impl IntoView {
     let i18n = use_i18n();
-    let message = RwSignal::new(None::<(bool, String)>);
-
+    let outcome = RwSignal::new(None::<Outcome>);
     let export = move |_| {
-        spawn_local(async move {
-            let text = match async { store::shared().await?.export_backup().await }.await {
-                Ok(backup) => serde_json::to_string_pretty(&backup).expect("a backup always serialises"),
-                Err(error) => {
-                    message.try_set(Some((false, i18n.store_error(&error))));
-                    return;
-                }
-            };
+        act(outcome, async {
+            let backup = store::shared().await?.export_backup().await?;
+            let text = serde_json::to_string_pretty(&backup).expect("a backup always serialises");
             let file = format!(
                 "spor-sikkerhedskopi-{}.json",
                 chrono::Local::now().format("%Y-%m-%d")
             );
-            match offer_download(&file, &text) {
-                Ok(()) => message.try_set(Some((true, i18n.format(Key::BackupExported, &[("file", &file)])))),
-                Err(detail) => {
-                    message.try_set(Some((false, i18n.format(Key::ErrorSave, &[("detail", &detail)]))))
-                }
-            };
+            offer_download(&file, &text)
+                .map_err(|detail| Failure::Other(Done::with(Key::ErrorSave, &[("detail", &detail)])))?;
+            Ok(Done::with(Key::BackupExported, &[("file", &file)]))
         });
     };
-
     let import = move |event: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&event);
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -46,29 +35,15 @@ pub fn BackupSection() -> impl IntoView {
         };
         // Choosing the same file again must fire `change` again.
         input.set_value("");
-        spawn_local(async move {
-            let text = match JsFuture::from(file.text()).await {
-                Ok(text) => text.as_string().unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            let language = i18n.language.get_untracked();
+        act(outcome, async move {
+            let text = JsFuture::from(file.text()).await;
+            let text = text.ok().and_then(|text| text.as_string()).unwrap_or_default();
             let today = chrono::Local::now().date_naive();
-            let backup = match Backup::parse(&text, Context { today }) {
-                Ok(backup) => backup,
-                Err(error) => {
-                    message.try_set(Some((false, error.message(language))));
-                    return;
-                }
-            };
-            let outcome = match async { store::shared().await?.import_backup(backup).await }.await {
-                Ok(0) => (true, i18n.t(Key::BackupNothingNew).to_owned()),
-                Ok(count) => (
-                    true,
-                    i18n.format(Key::BackupImported, &[("count", &count.to_string())]),
-                ),
-                Err(error) => (false, i18n.store_error(&error)),
-            };
-            message.try_set(Some(outcome));
+            let backup = Backup::parse(&text, Context { today })?;
+            Ok(match store::shared().await?.import_backup(backup).await? {
+                0 => Done::new(Key::BackupNothingNew),
+                count => Done::with(Key::BackupImported, &[("count", &count.to_string())]),
+            })
         });
     };
 
@@ -85,7 +60,7 @@ pub fn BackupSection() -> impl IntoView {
                     <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
                 </label>
             </div>
-            <OutcomeMessage message testid="backup-message" />
+            <OutcomeMessage outcome testid="backup-message" />
         </section>
     }
 }

@@ -3,9 +3,9 @@
 
 use chrono::Local;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::demo::{DemoSize, generate};
 
+use crate::components::outcome_message::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, DEMO_DATABASE_NAME, Store};
@@ -21,10 +21,10 @@ fn reload() {
 pub fn DemoSection() -> impl IntoView {
     let i18n = use_i18n();
     let working = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<Failure>);
     let start = move |_| {
         working.set(true);
-        spawn_local(async move {
+        attempt(failure, async move {
             let filled = async {
                 Store::delete(DEMO_DATABASE_NAME).await?;
                 let demo_store = Store::open(DEMO_DATABASE_NAME).await?;
@@ -34,16 +34,13 @@ pub fn DemoSection() -> impl IntoView {
                 filled
             }
             .await;
-            match filled {
-                Ok(()) => {
-                    store::set_demo_mode(true);
-                    reload();
-                }
-                Err(failure) => {
-                    working.try_set(false);
-                    error.try_set(Some(i18n.store_error(&failure)));
-                }
+            if filled.is_err() {
+                working.try_set(false);
             }
+            filled?;
+            store::set_demo_mode(true);
+            reload();
+            Ok(())
         });
     };
     let end = move |_| {
@@ -71,7 +68,7 @@ pub fn DemoSection() -> impl IntoView {
                 }
                     .into_any()
             }}
-            <p role="alert" class="error">{move || error.get()}</p>
+            <FailureMessage failure />
         </section>
     }
 }

@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::access::DeviceRole;
 use spor_core::protocol::{DeviceInfo, OpenPairingCode, PairingCodeResponse};
 
 use crate::components::confirm_notice::ConfirmNotice;
+use crate::components::outcome_message::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
@@ -41,46 +41,31 @@ pub fn DevicesSection() -> impl IntoView {
     });
     let role = RwSignal::new(DeviceRole::Volunteer);
     let code = RwSignal::new(None::<PairingCodeResponse>);
-    let error = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<Failure>);
     let create_code = move |_| {
         let Some(client) = client() else { return };
-        spawn_local(async move {
-            match client.create_pairing_code(role.get_untracked()).await {
-                Ok(created) => {
-                    code.try_set(Some(created));
-                    error.try_set(None);
-                    open_codes.refetch();
-                }
-                Err(failure) => {
-                    error.try_set(Some(i18n.sync_error(&failure)));
-                }
-            }
+        attempt(failure, async move {
+            code.try_set(Some(client.create_pairing_code(role.get_untracked()).await?));
+            open_codes.refetch();
+            Ok(())
         });
     };
     let cancel = Callback::new(move |open: OpenPairingCode| {
         let Some(client) = client() else { return };
-        spawn_local(async move {
-            match client.cancel_pairing_code(open.id).await {
-                Ok(_) => {
-                    // The code on screen may be the one cancelled: it pairs nothing now.
-                    code.try_set(None);
-                    open_codes.refetch();
-                }
-                Err(failure) => {
-                    error.try_set(Some(i18n.sync_error(&failure)));
-                }
-            }
+        attempt(failure, async move {
+            client.cancel_pairing_code(open.id).await?;
+            // The code on screen may be the one cancelled: it pairs nothing now.
+            code.try_set(None);
+            open_codes.refetch();
+            Ok(())
         });
     });
     let revoke = Callback::new(move |device: DeviceInfo| {
         let Some(client) = client() else { return };
-        spawn_local(async move {
-            match client.revoke(device.id).await {
-                Ok(_) => devices.refetch(),
-                Err(failure) => {
-                    error.try_set(Some(i18n.sync_error(&failure)));
-                }
-            }
+        attempt(failure, async move {
+            client.revoke(device.id).await?;
+            devices.refetch();
+            Ok(())
         });
     });
 
@@ -114,7 +99,7 @@ pub fn DevicesSection() -> impl IntoView {
                 {i18n.text(Key::DevicesCreateCode)}
             </button>
             {move || code.get().map(|created| view! { <PairingCode created /> })}
-            <p role="alert" class="error">{move || error.get()}</p>
+            <FailureMessage failure />
             <h3>{i18n.text(Key::DevicesOpenCodes)}</h3>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {

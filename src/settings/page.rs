@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use spor_core::access::DeviceRole;
 
+use crate::components::outcome_message::ReadFailure;
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
@@ -114,16 +115,7 @@ fn DeviceSection() -> impl IntoView {
         <section class="card" aria-labelledby="device-heading">
             <h2 id="device-heading">{i18n.text(Key::SettingsDevice)}</h2>
             <Transition fallback=|| ()>
-                <ErrorBoundary fallback=move |errors| {
-                    let details = move || {
-                        errors.get().into_iter().map(|(_, error)| error.to_string()).collect::<Vec<_>>().join("; ")
-                    };
-                    view! {
-                        <p class="error" role="alert">
-                            {move || i18n.format(Key::ErrorStoreUnavailable, &[("detail", &details())])}
-                        </p>
-                    }
-                }>
+                <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                     <dl>
                         <dt>{i18n.text(Key::SettingsDeviceId)}</dt>
                         <dd data-testid="device-id">

@@ -3,12 +3,13 @@
 //! print, with a QR code to the server's page of it.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::privacy_notice;
 
+use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, act};
 use crate::components::privacy_notice_text::PrivacyNoticeText;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
 use crate::settings::qr_code::QrCode;
 use crate::store;
@@ -17,7 +18,7 @@ use crate::store;
 pub fn PrivacyNoticeSection() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let own = LocalResource::new(|| async { store::shared().await?.privacy_notice().await });
+    let own = use_stored(|store| async move { store.privacy_notice().await });
     // What the text box holds once edited; until then the stored notice or the standard one.
     let edited = RwSignal::new(None::<String>);
     let shown = move || {
@@ -26,19 +27,13 @@ pub fn PrivacyNoticeSection() -> impl IntoView {
             privacy_notice::for_participants(stored.as_deref(), i18n.language.get()).to_owned()
         })
     };
-    let message = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Outcome>);
     let save = move |notice: Option<String>| {
-        spawn_local(async move {
-            match async { store::shared().await?.save_privacy_notice(notice).await }.await {
-                Ok(()) => {
-                    edited.try_set(None);
-                    own.refetch();
-                    message.try_set(Some(i18n.t(Key::SettingsPrivacySaved).to_owned()));
-                }
-                Err(error) => {
-                    message.try_set(Some(i18n.store_error(&error)));
-                }
-            }
+        act(outcome, async move {
+            store::shared().await?.save_privacy_notice(notice).await?;
+            edited.try_set(None);
+            own.refetch();
+            Ok(Done::new(Key::SettingsPrivacySaved))
         });
     };
     let save_text = move |_| {
@@ -84,7 +79,7 @@ pub fn PrivacyNoticeSection() -> impl IntoView {
                     {i18n.text(Key::SettingsPrivacyPrint)}
                 </button>
             </div>
-            <p role="status" data-testid="privacy-message">{move || message.get()}</p>
+            <OutcomeMessage outcome testid="privacy-message" />
             <div class="privacy-poster" data-testid="privacy-poster">
                 {move || view! { <PrivacyNoticeText notice=shown() /> }}
                 {move || {

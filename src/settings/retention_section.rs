@@ -4,42 +4,35 @@
 
 use chrono::Local;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::retention::PERIODS;
 
+use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
 use crate::store;
 
 #[component]
 pub fn RetentionSection() -> impl IntoView {
     let i18n = use_i18n();
-    let stored = LocalResource::new(|| async { store::shared().await?.retention_months().await });
-    let message = RwSignal::new(None::<String>);
+    let stored = use_stored(|store| async move { store.retention_months().await });
+    let outcome = RwSignal::new(None::<Outcome>);
     let choose = move |chosen: Option<u32>| {
-        spawn_local(async move {
-            let outcome = async {
-                let store = store::shared().await?;
-                store.set_retention_months(chosen).await?;
-                match chosen {
-                    Some(months) => {
-                        let today = Local::now().date_naive();
-                        let erased = store.erase_past_retention(months, today).await?;
-                        Ok(i18n.format(
-                            Key::SettingsRetentionErased,
-                            &[
-                                ("months", &months.to_string()),
-                                ("count", &erased.len().to_string()),
-                            ],
-                        ))
-                    }
-                    None => Ok(i18n.t(Key::SettingsRetentionOff).to_owned()),
-                }
-            }
-            .await;
-            message.try_set(Some(
-                outcome.unwrap_or_else(|error: store::StoreError| i18n.store_error(&error)),
-            ));
+        act(outcome, async move {
+            let store = store::shared().await?;
+            store.set_retention_months(chosen).await?;
+            let Some(months) = chosen else {
+                return Ok(Done::new(Key::SettingsRetentionOff));
+            };
+            let today = Local::now().date_naive();
+            let erased = store.erase_past_retention(months, today).await?;
+            Ok(Done::with(
+                Key::SettingsRetentionErased,
+                &[
+                    ("months", &months.to_string()),
+                    ("count", &erased.len().to_string()),
+                ],
+            ))
         });
     };
     view! {
@@ -54,7 +47,9 @@ pub fn RetentionSection() -> impl IntoView {
                             <label for="retention-period">{i18n.text(Key::SettingsRetentionPeriod)}</label>
                             <select
                                 id="retention-period"
-                                on:change=move |event| choose(event_target_value(&event).parse().ok())
+                                on:change=move |event| {
+                                    choose(event_target_value(&event).parse().ok());
+                                }
                             >
                                 <option value="" selected=current.is_none()>
                                     {i18n.text(Key::SettingsRetentionNever)}
@@ -74,7 +69,7 @@ pub fn RetentionSection() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <p role="status" data-testid="retention-message">{move || message.get()}</p>
+            <OutcomeMessage outcome testid="retention-message" />
         </section>
     }
 }

@@ -1,17 +1,17 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use spor_core::access::DeviceRole;
 
 use crate::components::confirm_notice::ConfirmNotice;
+use crate::components::outcome_message::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::{SyncStatus, use_sync};
 use crate::download::offer_download;
+use crate::hooks::use_stored::use_stored_with;
 use crate::i18n::Key;
 use crate::settings::devices_section::DevicesSection;
-use crate::store;
 
 /// Settings: pair this device with the organisation's server (by code, or by opening the pairing
 /// link), see what sync is doing in plain words, sync now, unpair, and the changes the server refused.
@@ -52,20 +52,18 @@ enum Mode {
 fn RevokedNotice() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    let failure = RwSignal::new(None::<Failure>);
     view! {
         <div class="notice" role="alert">
             <p>{i18n.text(Key::SyncRevoked)}</p>
             <button
                 type="button"
                 class="button danger"
-                on:click=move |_| {
-                    spawn_local(async move {
-                        let _ = sync.wipe_revoked_device().await;
-                    })
-                }
+                on:click=move |_| attempt(failure, async move { Ok(sync.wipe_revoked_device().await?) })
             >
                 {i18n.text(Key::SyncWipe)}
             </button>
+            <FailureMessage failure />
         </div>
     }
 }
@@ -93,7 +91,7 @@ fn PairingForm() -> impl IntoView {
     }
     let code = RwSignal::new(linked_code.unwrap_or_default());
     let device_name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<Failure>);
     let busy = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -101,12 +99,12 @@ fn PairingForm() -> impl IntoView {
             return;
         }
         busy.set(true);
-        spawn_local(async move {
-            let outcome = sync
+        attempt(failure, async move {
+            let paired = sync
                 .pair(code.get_untracked().trim(), device_name.get_untracked().trim())
                 .await;
             busy.try_set(false);
-            error.try_set(outcome.err().map(|error| i18n.sync_error(&error)));
+            Ok(paired?)
         });
     };
     view! {
@@ -138,7 +136,9 @@ fn PairingForm() -> impl IntoView {
                     on:input=move |event| device_name.set(event_target_value(&event))
                 />
             </div>
-            <p role="alert" class="error" data-testid="pairing-error">{move || error.get()}</p>
+            <p role="alert" class="error" data-testid="pairing-error">
+                {move || failure.with(|failure| failure.as_ref().map(|failure| i18n.failure(failure)))}
+            </p>
             <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>
                 {i18n.text(Key::SyncPair)}
             </button>
@@ -167,11 +167,8 @@ fn PairedStatus() -> impl IntoView {
         _ => None,
     };
     let origin = window().location().origin().unwrap_or_default();
-    let unpair = Callback::new(move |()| {
-        spawn_local(async move {
-            let _ = sync.unpair().await;
-        });
-    });
+    let failure = RwSignal::new(None::<Failure>);
+    let unpair = Callback::new(move |()| attempt(failure, async move { Ok(sync.unpair().await?) }));
     view! {
         <p data-testid="sync-paired">
             {move || link().map(|link| i18n.format(Key::SyncPaired, &[("organisation", &link.organisation_name)]))}
@@ -206,6 +203,7 @@ fn PairedStatus() -> impl IntoView {
             yes=i18n.t(Key::SyncUnpairYes).to_owned()
             on_yes=unpair
         />
+        <FailureMessage failure />
         <DeadLetters />
     }
 }
@@ -215,10 +213,11 @@ fn PairedStatus() -> impl IntoView {
 fn DeadLetters() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let letters = LocalResource::new(move || {
-        sync.pending().track();
-        async { store::shared().await?.dead_letters().await }
-    });
+    let pending = sync.pending();
+    let letters = use_stored_with(
+        move || pending.track(),
+        |store, ()| async move { store.dead_letters().await },
+    );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

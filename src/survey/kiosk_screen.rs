@@ -3,12 +3,14 @@ use std::time::Duration;
 use leptos::prelude::*;
 use spor_core::survey_session::{Handover, SurveySession};
 
+use crate::components::outcome_message::ReadFailure;
 use crate::components::survey_runner::SurveyRunner;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{PinProblem, use_kiosk};
 use crate::hooks::use_idle_timeout::{UseIdleTimeoutOptions, use_idle_timeout};
+use crate::hooks::use_stored::{use_stored, use_stored_with};
 use crate::i18n::Key;
-use crate::store;
+use crate::store::StoreError;
 use crate::survey::survey_setup::{SurveyChoice, SurveySetup};
 
 /// A participant who walks away mid-survey: after this long without a touch the answers so far are
@@ -50,16 +52,17 @@ fn KioskStart() -> impl IntoView {
             .settings()
             .with(|settings| settings.as_ref().map(|s| s.template))
     });
-    let loaded = LocalResource::new(move || {
-        let chosen = chosen.get();
-        async move {
+    let loaded = use_stored_with(
+        move || chosen.get(),
+        |store, chosen| async move {
             match chosen {
-                Some(id) => store::shared().await.ok()?.template(id).await.ok().flatten(),
-                None => None,
+                Some(id) => store.template(id).await,
+                None => Ok(None),
             }
-        }
-    });
-    let template = move || loaded.get().flatten();
+        },
+    );
+    // Until it is read (or where it cannot be), the kiosk offers nothing to start.
+    let template = move || loaded.get().and_then(Result::ok).flatten();
     let begin = move |_| {
         let (Some(settings), Some(template)) = (kiosk.settings().get_untracked(), template()) else {
             return;
@@ -175,9 +178,8 @@ fn LeaveKiosk() -> impl IntoView {
 #[component]
 fn KioskDeviceSetup() -> impl IntoView {
     let i18n = use_i18n();
-    let loaded = LocalResource::new(|| async {
-        let store = store::shared().await?;
-        Ok::<_, store::StoreError>((
+    let loaded = use_stored(|store| async move {
+        Ok((
             store.activities().await?,
             store.participants().await?,
             store.templates().await?,
@@ -189,10 +191,12 @@ fn KioskDeviceSetup() -> impl IntoView {
             <h1>{i18n.text(Key::SurveySetupKioskHeading)}</h1>
             <p>{i18n.text(Key::KioskDeviceHint)}</p>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let (activities, people, templates) = loaded.await.unwrap_or_default();
-                    view! { <SurveySetup activities people templates choice with_link=false /> }
-                })}
+                <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                    {move || Suspend::new(async move {
+                        let (activities, people, templates) = loaded.await?;
+                        Ok::<_, StoreError>(view! { <SurveySetup activities people templates choice with_link=false /> })
+                    })}
+                </ErrorBoundary>
             </Transition>
             <KioskPinForm choice />
         </section>

@@ -2,16 +2,17 @@
 //! linked to and how they are given, then hands the phone over or starts a kiosk.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::access::DeviceRole;
 use spor_core::survey_session::Handover;
 
+use crate::components::outcome_message::{Done, Failure, FailureMessage, ReadFailure, attempt};
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{HandedOver, use_kiosk};
 use crate::contexts::sync_context::use_sync;
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
-use crate::store;
+use crate::store::{self, StoreError};
 use crate::survey::kiosk_screen::KioskPinForm;
 use crate::survey::survey_setup::{SurveyChoice, SurveySetup};
 use crate::survey::templates_section::TemplatesSection;
@@ -21,36 +22,34 @@ pub fn SurveyPage() -> impl IntoView {
     let i18n = use_i18n();
     let may_publish = use_sync().role_allows(DeviceRole::may_publish_surveys);
     let kiosk = use_kiosk();
-    let loaded = LocalResource::new(|| async {
-        let store = store::shared().await?;
-        Ok::<_, store::StoreError>((
+    let loaded = use_stored(|store| async move {
+        Ok((
             store.activities().await?,
             store.participants().await?,
             store.templates().await?,
         ))
     });
     let choice = RwSignal::new(None::<SurveyChoice>);
+    let failure = RwSignal::new(None::<Failure>);
     let hand_over = move |_| {
         let Some(chosen) = choice.get_untracked() else {
             return;
         };
-        spawn_local(async move {
-            let found = async {
-                let store = store::shared().await?;
-                let respondent = match chosen.participant {
-                    Some(id) => store
-                        .participants()
-                        .await?
-                        .into_iter()
-                        .find(|p| p.id == id)
-                        .map(|p| p.pseudonym),
-                    None => None,
-                };
-                Ok::<_, store::StoreError>((store.template(chosen.template).await?, respondent))
+        attempt(failure, async move {
+            let store = store::shared().await?;
+            let respondent = match chosen.participant {
+                Some(id) => store
+                    .participants()
+                    .await?
+                    .into_iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.pseudonym),
+                None => None,
             };
-            let Ok((Some(template), respondent)) = found.await else {
-                return;
-            };
+            let template = store
+                .template(chosen.template)
+                .await?
+                .ok_or(Failure::Other(Done::new(Key::SurveySetupGone)))?;
             kiosk.hand_over(HandedOver {
                 template: template.id,
                 setup: Handover {
@@ -61,6 +60,7 @@ pub fn SurveyPage() -> impl IntoView {
                 },
                 respondent,
             });
+            Ok(())
         });
     };
     view! {
@@ -68,19 +68,18 @@ pub fn SurveyPage() -> impl IntoView {
             <section class="card stack" aria-labelledby="survey-setup-heading">
                 <h2 id="survey-setup-heading">{i18n.text(Key::SurveySetupHeading)}</h2>
                 <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match loaded.await {
-                            Ok((activities, people, templates)) => {
-                                view! { <SurveySetup activities people templates choice with_link=true /> }.into_any()
-                            }
-                            Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
-                        }
-                    })}
+                    <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                        {move || Suspend::new(async move {
+                            let (activities, people, templates) = loaded.await?;
+                            Ok::<_, StoreError>(view! { <SurveySetup activities people templates choice with_link=true /> })
+                        })}
+                    </ErrorBoundary>
                 </Transition>
                 <Show when=move || choice.with(Option::is_some)>
                     <button type="button" class="button" on:click=hand_over>
                         {i18n.text(Key::SurveySetupHandOver)}
                     </button>
+                    <FailureMessage failure />
                 </Show>
             </section>
             <Show when=move || choice.with(Option::is_some)>

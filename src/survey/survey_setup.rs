@@ -1,11 +1,11 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::activity::{Activity, Rhythm, SurveyPlan};
 use spor_core::ids::{ActivityId, ParticipantId, TemplateId};
 use spor_core::instruments::Instrument;
 use spor_core::participant::Participant;
 use spor_core::survey::{AdministrationMode, SurveyTemplate};
 
+use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 
@@ -226,7 +226,7 @@ fn activities_id(text: &str) -> Option<ActivityId> {
 fn PlanChoice(activities: Vec<Activity>, choice: RwSignal<Option<SurveyChoice>>) -> impl IntoView {
     let i18n = use_i18n();
     let activities = RwSignal::new(activities);
-    let message = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Outcome>);
     // The option values: "" for none, "time", or a number of weeks.
     let current = move || {
         let Some(chosen) = choice.get() else {
@@ -264,22 +264,15 @@ fn PlanChoice(activities: Vec<Activity>, choice: RwSignal<Option<SurveyChoice>>)
                 rhythm,
             });
         }
-        spawn_local(async move {
-            match async { crate::store::shared().await?.save_activity(&activity).await }.await {
-                Ok(_) => {
-                    message.try_set(Some(
-                        i18n.format(Key::SurveyPlanSaved, &[("activity", &activity.name)]),
-                    ));
-                    activities.try_update(|all| {
-                        if let Some(stored) = all.iter_mut().find(|a| a.id == activity.id) {
-                            *stored = activity;
-                        }
-                    });
+        act(outcome, async move {
+            crate::store::shared().await?.save_activity(&activity).await?;
+            let saved = Done::with(Key::SurveyPlanSaved, &[("activity", &activity.name)]);
+            activities.try_update(|all| {
+                if let Some(stored) = all.iter_mut().find(|a| a.id == activity.id) {
+                    *stored = activity;
                 }
-                Err(error) => {
-                    message.try_set(Some(i18n.store_error(&error)));
-                }
-            }
+            });
+            Ok(saved)
         });
     };
     view! {
@@ -301,7 +294,7 @@ fn PlanChoice(activities: Vec<Activity>, choice: RwSignal<Option<SurveyChoice>>)
                     })
                     .collect_view()}
             </select>
-            <p role="status" class="hint status-message">{move || message.get()}</p>
+            <OutcomeMessage outcome testid="survey-plan-message" />
         </div>
     }
 }

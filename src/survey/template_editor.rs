@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::language::Texts;
 use spor_core::survey::{Choice, Question, QuestionId, QuestionKind, QuestionShape, SurveyTemplate};
 use spor_core::survey_session::{Handover, SurveySession};
 
+use crate::components::outcome_message::{Failure, attempt};
 use crate::components::survey_runner::SurveyRunner;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
@@ -110,7 +110,7 @@ pub fn TemplateEditor(
             .map(|t| t.questions.iter().map(DraftQuestion::from_question).collect())
             .unwrap_or_default(),
     );
-    let problems = RwSignal::new(Vec::<String>::new());
+    let failure = RwSignal::new(None::<Failure>);
     let preview = RwSignal::new(None::<RwSignal<SurveySession>>);
     let existing = StoredValue::new(existing);
 
@@ -160,32 +160,23 @@ pub fn TemplateEditor(
         event.prevent_default();
         let edited = draft();
         if let Err(found) = edited.validate() {
-            problems.set(i18n.problem_messages(&found));
+            failure.set(Some(Failure::Refused(found)));
             return;
         }
-        problems.set(Vec::new());
-        spawn_local(async move {
-            let outcome = async {
-                let store = store::shared().await?;
-                let template = match existing.get_value() {
-                    Some(current) => {
-                        let answered = store.template_answered(&current).await?;
-                        current
-                            .revise(edited.name.clone(), edited.questions.clone(), answered)
-                            .map_err(|problem| store::StoreError::Refused { problem })?
-                    }
-                    None => edited,
-                };
-                store.save_template(&template).await?;
-                Ok::<_, store::StoreError>(template)
-            }
-            .await;
-            match outcome {
-                Ok(template) => on_saved.run(template),
-                Err(error) => {
-                    problems.try_set(vec![i18n.store_error(&error)]);
+        attempt(failure, async move {
+            let store = store::shared().await?;
+            let template = match existing.get_value() {
+                Some(current) => {
+                    let answered = store.template_answered(&current).await?;
+                    current
+                        .revise(edited.name.clone(), edited.questions.clone(), answered)
+                        .map_err(|problem| Failure::Refused(vec![problem]))?
                 }
-            }
+                None => edited,
+            };
+            store.save_template(&template).await?;
+            on_saved.run(template);
+            Ok(())
         });
     };
 
@@ -311,7 +302,7 @@ pub fn TemplateEditor(
                 {i18n.text(Key::BuilderAddQuestion)}
             </button>
             <div role="alert" class="error" data-testid="builder-problems">
-                {move || problems.get().into_iter().map(|problem| view! { <p>{problem}</p> }).collect_view()}
+                {move || failure.with(|failure| failure.as_ref().map(|failure| view! { <p>{i18n.failure(failure)}</p> }))}
             </div>
             <div class="button-row">
                 <button type="submit" class="button">{i18n.text(Key::BuilderSave)}</button>

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use spor_core::instruments::Instrument;
 use spor_core::survey::SurveyTemplate;
 
+use crate::components::outcome_message::{Done, Outcome, OutcomeMessage};
 use crate::contexts::i18n_context::use_i18n;
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
-use crate::store;
 use crate::survey::template_editor::TemplateEditor;
 
 /// What the editor is open for.
@@ -24,18 +25,18 @@ pub fn TemplatesSection(
     on_saved: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let templates = LocalResource::new(|| async { store::shared().await?.templates().await });
+    let templates = use_stored(|store| async move { store.templates().await });
     let editing = RwSignal::new(Editing::Nothing);
-    let message = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Outcome>);
     let saved = Callback::new(move |template: SurveyTemplate| {
         editing.set(Editing::Nothing);
-        message.set(Some(i18n.format(
+        outcome.set(Some(Ok(Done::with(
             Key::BuilderSaved,
             &[
                 ("name", template.name.get(i18n.language.get_untracked())),
                 ("version", &template.version.to_string()),
             ],
-        )));
+        ))));
         templates.refetch();
         on_saved.run(());
     });
@@ -43,7 +44,7 @@ pub fn TemplatesSection(
     view! {
         <section class="card stack" aria-labelledby="templates-heading">
             <h2 id="templates-heading">{i18n.text(Key::BuilderHeading)}</h2>
-            <p role="status" class="status-message" data-testid="builder-message">{move || message.get()}</p>
+            <OutcomeMessage outcome testid="builder-message" />
             <ul class="template-list">
                 {Instrument::ALL
                     .into_iter()

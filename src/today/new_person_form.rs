@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use spor_core::Role;
+use spor_core::validation::Problem;
 
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
@@ -18,7 +19,7 @@ pub fn NewPersonForm() -> impl IntoView {
             .with_untracked(|a| a.roles.first().copied().unwrap_or(Role::Bruger))
     };
     let role = RwSignal::new(default_role());
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<Problem>::new());
     let same_person = RwSignal::new(None::<(spor_core::ids::ParticipantId, String)>);
 
     let add = move |confirmed_new: bool| {
@@ -105,7 +106,12 @@ pub fn NewPersonForm() -> impl IntoView {
                     </select>
                 </div>
                 <div role="alert" class="error">
-                    {move || problems.get().into_iter().map(|problem| view! { <p>{problem}</p> }).collect_view()}
+                    {move || {
+                        let language = i18n.language.get();
+                        problems.with(|found| {
+                            found.iter().map(|problem| view! { <p>{problem.message(language)}</p> }).collect_view()
+                        })
+                    }}
                 </div>
                 {move || {
                     same_person

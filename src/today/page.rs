@@ -10,11 +10,12 @@ use spor_core::participant::Participant;
 use spor_core::register::Register;
 use spor_core::validation::Problem;
 
+use crate::components::outcome_message::{FailureMessage, ReadFailure};
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
-use crate::contexts::sync_context::use_sync;
+use crate::hooks::use_stored::{use_stored, use_stored_with};
 use crate::i18n::Key;
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 use crate::today::headcount_counter::HeadcountCounter;
 use crate::today::new_person_form::NewPersonForm;
 use crate::today::occurrence_summary::OccurrenceSummary;
@@ -32,36 +33,28 @@ const LAST_ACTIVITY_KEY: &str = "spor.today.activity";
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let i18n = use_i18n();
-    // Re-read when pulled changes from other devices arrive.
-    let pulled = use_sync().pulled_changes();
-    let activities = LocalResource::new(move || {
-        pulled.track();
-        async { store::shared().await?.activities().await }
-    });
+    let activities = use_stored(|store| async move { store.activities().await });
     view! {
         <Page title=Key::NavToday lead=Key::PageTodayLead>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match activities.await {
-                        Ok(all) => {
-                            let open: Vec<Activity> = all.into_iter().filter(|a| !a.archived).collect();
-                            if open.is_empty() {
-                                view! {
-                                    <div class="card empty-state">
-                                        <p>{i18n.text(Key::TodayNoActivities)}</p>
-                                        <A href="/activities" attr:class="button">
-                                            {i18n.text(Key::TodayCreateActivity)}
-                                        </A>
-                                    </div>
-                                }
-                                    .into_any()
-                            } else {
-                                view! { <TodayRegister activities=open /> }.into_any()
+                <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                    {move || Suspend::new(async move {
+                        let open: Vec<Activity> = activities.await?.into_iter().filter(|a| !a.archived).collect();
+                        Ok::<_, StoreError>(if open.is_empty() {
+                            view! {
+                                <div class="card empty-state">
+                                    <p>{i18n.text(Key::TodayNoActivities)}</p>
+                                    <A href="/activities" attr:class="button">
+                                        {i18n.text(Key::TodayCreateActivity)}
+                                    </A>
+                                </div>
                             }
-                        }
-                        Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
-                    }
-                })}
+                                .into_any()
+                        } else {
+                            view! { <TodayRegister activities=open /> }.into_any()
+                        })
+                    })}
+                </ErrorBoundary>
             </Transition>
         </Page>
     }
@@ -81,11 +74,6 @@ fn default_activity(activities: &[Activity], today: NaiveDate) -> ActivityId {
         .or(activities.first())
         .map(|a| a.id)
         .expect("TodayRegister is only shown with at least one activity")
-}
-
-async fn load(occurrence: Occurrence) -> Result<(Register, Vec<Participant>), StoreError> {
-    let store = store::shared().await?;
-    Ok((store.register(occurrence).await?, store.participants().await?))
 }
 
 #[component]
@@ -109,11 +97,10 @@ fn TodayRegister(activities: Vec<Activity>) -> impl IntoView {
         activity: selected.get(),
         date: date.get(),
     });
-    let pulled = use_sync().pulled_changes();
-    let loaded = LocalResource::new(move || {
-        pulled.track();
-        load(occurrence.get())
-    });
+    let loaded = use_stored_with(
+        move || occurrence.get(),
+        |store, occurrence| async move { Ok((store.register(occurrence).await?, store.participants().await?)) },
+    );
 
     view! {
         <div class="register-controls card">
@@ -175,14 +162,12 @@ fn TodayRegister(activities: Vec<Activity>) -> impl IntoView {
             <p class="weekday">{move || i18n.language.get().weekday(date.get().weekday())}</p>
         </div>
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok((register, people)) => {
-                        view! { <OccurrenceView activity occurrence register people /> }.into_any()
-                    }
-                    Err(error) => view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any(),
-                }
-            })}
+            <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                {move || Suspend::new(async move {
+                    let (register, people) = loaded.await?;
+                    Ok::<_, StoreError>(view! { <OccurrenceView activity occurrence register people /> })
+                })}
+            </ErrorBoundary>
         </Transition>
     }
 }
@@ -195,7 +180,7 @@ fn OccurrenceView(
     people: Vec<Participant>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let context = provide_register(activity, occurrence, register, people, i18n);
+    let context = provide_register(activity, occurrence, register, people);
     let query = RwSignal::new(String::new());
     let shown = RwSignal::new(ROWS_AT_A_TIME);
     let matches = Memo::new(move |_| {
@@ -214,7 +199,7 @@ fn OccurrenceView(
             .with(|people| context.register.with(|r| r.roster(people, "").is_empty()))
     };
     view! {
-        <p class="error" role="alert">{move || context.error.get()}</p>
+        <FailureMessage failure=context.failure />
         <section class="card" aria-labelledby="roster-heading">
             <h2 id="roster-heading">{i18n.text(Key::TodayRoster)}</h2>
             <div class="field">
@@ -278,32 +263,27 @@ fn OccurrenceView(
 #[component]
 fn SurveyPrompt(activity: Signal<Activity>, occurrence: Signal<Occurrence>) -> impl IntoView {
     let i18n = use_i18n();
-    let due = LocalResource::new(move || {
-        let (plans, occurrence) = (activity.with(|a| a.surveys.clone()), occurrence.get());
-        async move {
-            if plans.is_empty() {
-                return Vec::new();
-            }
-            let Ok(store) = store::shared().await else {
-                return Vec::new();
-            };
-            let last = store
-                .last_answered_at(occurrence.activity)
-                .await
-                .unwrap_or_default();
+    let due = use_stored_with(
+        move || (activity.with(|a| a.surveys.clone()), occurrence.get()),
+        |store, (plans, occurrence)| async move {
             let mut names = Vec::new();
+            if plans.is_empty() {
+                return Ok(names);
+            }
+            let last = store.last_answered_at(occurrence.activity).await?;
             for plan in plans {
                 if plan.is_due(occurrence.date, last.get(&plan.template).copied())
-                    && let Ok(Some(template)) = store.template(plan.template).await
+                    && let Some(template) = store.template(plan.template).await?
                 {
                     names.push(template.name);
                 }
             }
-            names
-        }
-    });
+            Ok(names)
+        },
+    );
     move || {
-        let names = due.get().unwrap_or_default();
+        // A suggestion only: where the read fails, none is made.
+        let names = due.get().and_then(Result::ok).unwrap_or_default();
         (!names.is_empty()).then(|| {
             let language = i18n.language.get();
             let list: Vec<&str> = names.iter().map(|name| name.get(language)).collect();

@@ -7,16 +7,15 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use spor_core::Role;
 use spor_core::activity::{Activity, Occurrence};
 use spor_core::attendance::{Attendance, AttendanceChange, AttendanceEvent, HeadcountEvent};
 use spor_core::ids::{AttendanceEventId, AttendanceId, HeadcountEventId, ParticipantId};
 use spor_core::participant::Participant;
 use spor_core::register::{self, Register, Tap};
-use spor_core::validation::Context;
+use spor_core::validation::{Context, Problem};
 
-use crate::contexts::i18n_context::I18n;
+use crate::components::outcome_message::{Failure, attempt};
 use crate::store::{self, StoreError};
 use crate::user_timing;
 
@@ -40,9 +39,9 @@ pub struct RegisterContext {
     pub people: RwSignal<Vec<Participant>>,
     /// People whose check-in is being written: a second tap meanwhile does nothing.
     pub pending: RwSignal<HashSet<ParticipantId>>,
-    pub error: RwSignal<Option<String>>,
+    /// Why the last action on the register failed, until the next one works.
+    pub failure: RwSignal<Option<Failure>>,
     pub undo: RwSignal<Option<UndoOffer>>,
-    i18n: I18n,
 }
 
 pub fn provide_register(
@@ -50,7 +49,6 @@ pub fn provide_register(
     occurrence: Signal<Occurrence>,
     register: Register,
     people: Vec<Participant>,
-    i18n: I18n,
 ) -> RegisterContext {
     let context = RegisterContext {
         activity,
@@ -58,9 +56,8 @@ pub fn provide_register(
         register: RwSignal::new(register),
         people: RwSignal::new(people),
         pending: RwSignal::new(HashSet::new()),
-        error: RwSignal::new(None),
+        failure: RwSignal::new(None),
         undo: RwSignal::new(None),
-        i18n,
     };
     provide_context(context);
     context
@@ -71,10 +68,6 @@ pub fn use_register() -> RegisterContext {
 }
 
 impl RegisterContext {
-    fn fail(self, error: &StoreError) {
-        self.error.try_set(Some(self.i18n.store_error(error)));
-    }
-
     /// Shows "checked in, undo?" for the latest check-in.
     fn offer_undo(self, participant: ParticipantId, name: &str) {
         let serial = self
@@ -113,17 +106,15 @@ impl RegisterContext {
         self.pending.update(|pending| {
             pending.insert(participant);
         });
-        self.error.set(None);
-        spawn_local(async move {
-            let outcome = match undone {
+        attempt(self.failure, async move {
+            let written = match undone {
                 Some(attendance) => self.record_change(attendance, AttendanceChange::Restored).await,
                 None => self.write_check_in(&person, role, occurrence).await,
             };
             self.pending.try_update(|pending| pending.remove(&participant));
-            match outcome {
-                Ok(()) => self.offer_undo(participant, &person.pseudonym),
-                Err(error) => self.fail(&error),
-            }
+            written?;
+            self.offer_undo(participant, &person.pseudonym);
+            Ok(())
         });
     }
 
@@ -201,13 +192,9 @@ impl RegisterContext {
         else {
             return;
         };
-        spawn_local(async move {
-            if let Err(error) = self
-                .record_change(checked_in.attendance, AttendanceChange::RoleChanged { role })
-                .await
-            {
-                self.fail(&error);
-            }
+        attempt(self.failure, async move {
+            let changed = AttendanceChange::RoleChanged { role };
+            Ok(self.record_change(checked_in.attendance, changed).await?)
         });
     }
 
@@ -227,13 +214,10 @@ impl RegisterContext {
                 *offer = None;
             }
         });
-        spawn_local(async move {
-            if let Err(error) = self
+        attempt(self.failure, async move {
+            Ok(self
                 .record_change(checked_in.attendance, AttendanceChange::Withdrawn)
-                .await
-            {
-                self.fail(&error);
-            }
+                .await?)
         });
     }
 
@@ -246,51 +230,37 @@ impl RegisterContext {
             return;
         }
         let occurrence = self.occurrence.get_untracked();
-        spawn_local(async move {
-            let outcome = async {
-                let store = store::shared().await?;
-                let event = HeadcountEvent {
-                    id: HeadcountEventId::generate(),
-                    activity: occurrence.activity,
-                    date: occurrence.date,
-                    role,
-                    delta,
-                    recorded_at: Utc::now(),
-                    recorded_by: store.recorder_id().await?,
-                };
-                store.record_headcount(&event).await?;
-                self.register
-                    .try_update(|register| register.headcounts.push(event));
-                Ok::<(), StoreError>(())
-            }
-            .await;
-            if let Err(error) = outcome {
-                self.fail(&error);
-            }
+        attempt(self.failure, async move {
+            let store = store::shared().await?;
+            let event = HeadcountEvent {
+                id: HeadcountEventId::generate(),
+                activity: occurrence.activity,
+                date: occurrence.date,
+                role,
+                delta,
+                recorded_at: Utc::now(),
+                recorded_by: store.recorder_id().await?,
+            };
+            store.record_headcount(&event).await?;
+            self.register
+                .try_update(|register| register.headcounts.push(event));
+            Ok(())
         });
     }
 
     /// Adds a newcomer to the activity's roster and checks them in. Returns the problems with the
-    /// nickname, in the user's language, when it cannot be saved.
-    pub fn add_person(self, pseudonym: String, role: Role) -> Result<(), Vec<String>> {
+    /// nickname when it cannot be saved.
+    pub fn add_person(self, pseudonym: String, role: Role) -> Result<(), Vec<Problem>> {
         let occurrence = self.occurrence.get_untracked();
         let participant = Participant::newcomer(&pseudonym, role, occurrence.activity);
         let today = chrono::Local::now().date_naive();
-        participant
-            .validate(Context { today })
-            .map_err(|problems| self.i18n.problem_messages(&problems))?;
-        self.error.set(None);
-        spawn_local(async move {
-            let outcome = async {
-                store::shared().await?.save_participant(&participant).await?;
-                self.people.try_update(|people| people.push(participant.clone()));
-                self.write_check_in(&participant, role, occurrence).await
-            }
-            .await;
-            match outcome {
-                Ok(()) => self.offer_undo(participant.id, &participant.pseudonym),
-                Err(error) => self.fail(&error),
-            }
+        participant.validate(Context { today })?;
+        attempt(self.failure, async move {
+            store::shared().await?.save_participant(&participant).await?;
+            self.people.try_update(|people| people.push(participant.clone()));
+            self.write_check_in(&participant, role, occurrence).await?;
+            self.offer_undo(participant.id, &participant.pseudonym);
+            Ok(())
         });
         Ok(())
     }

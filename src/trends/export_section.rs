@@ -2,17 +2,17 @@
 //! (for Danish Excel or other spreadsheets) or as one XLSX workbook (`spor_core::export`).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use spor_core::Language;
 use spor_core::access::DeviceRole;
 use spor_core::export::{Export, Selection, Separator};
 use spor_core::trends::Query;
 
-use crate::components::outcome_message::OutcomeMessage;
+use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;
 use crate::i18n::Key;
-use crate::store::{self, StoreError};
+use crate::store;
 use crate::trends::radio_choices::RadioChoices;
 use crate::user_timing;
 
@@ -32,7 +32,7 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
     let shows_answers = use_sync().role_allows(DeviceRole::keeps_answers);
     let separator = RwSignal::new(Separator::Semicolon);
     let working = RwSignal::new(false);
-    let message = RwSignal::new(None::<(bool, String)>);
+    let outcome = RwSignal::new(None::<Outcome>);
 
     let export = move |download: Download| {
         let Some(query) = query.get_untracked() else {
@@ -41,64 +41,13 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
         let language = i18n.language.get_untracked();
         let separator = separator.get_untracked();
         working.set(true);
-        message.set(None);
-        spawn_local(async move {
+        outcome.set(None);
+        act(outcome, async move {
             user_timing::start(EXPORT_MEASURE);
-            let read = async { store::shared().await?.export_backup().await }.await;
-            let outcome = read
-                .map_err(|error: StoreError| i18n.store_error(&error))
-                .and_then(|backup| {
-                    let records = backup.records();
-                    let selection = Selection {
-                        from: query.from,
-                        to: query.to,
-                        activity: query.activity,
-                        language,
-                        suppression_threshold: query.settings.suppression_threshold,
-                    };
-                    let export = Export::new(&records, &selection);
-                    let period = format!("{}-{}", query.from, query.to);
-                    let (file, mime, bytes, rows) = match download {
-                        Download::AttendanceCsv => (
-                            format!("{}-{period}.csv", Key::ExportAttendanceFile.text(language)),
-                            "text/csv",
-                            export.attendance.to_csv(separator).into_bytes(),
-                            export.attendance.rows.len(),
-                        ),
-                        Download::ResponsesCsv => (
-                            format!("{}-{period}.csv", Key::ExportResponsesFile.text(language)),
-                            "text/csv",
-                            export.responses.to_csv(separator).into_bytes(),
-                            export.responses.rows.len(),
-                        ),
-                        Download::Workbook => (
-                            format!("spor-{period}.xlsx"),
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            spor_core::xlsx::workbook(&[&export.attendance, &export.responses]),
-                            export.attendance.rows.len() + export.responses.rows.len(),
-                        ),
-                    };
-                    offer_file(&file, mime, &bytes)
-                        .map_err(|detail| i18n.format(Key::ExportFailed, &[("detail", &detail)]))?;
-                    let mut said = i18n.format(
-                        Key::ExportSaved,
-                        &[("file", &file), ("rows", &language.format_number(rows as f64, 0))],
-                    );
-                    if download != Download::AttendanceCsv && !export.withheld_surveys.is_empty() {
-                        said.push(' ');
-                        said.push_str(&i18n.format(
-                            Key::ExportWithheld,
-                            &[("surveys", &export.withheld_surveys.join(", "))],
-                        ));
-                    }
-                    Ok(said)
-                });
+            let written = write_export(download, &query, language, separator).await;
             user_timing::end(EXPORT_MEASURE);
             working.try_set(false);
-            message.try_set(Some(match outcome {
-                Ok(said) => (true, said),
-                Err(error) => (false, error),
-            }));
+            written
         });
     };
 
@@ -137,11 +86,62 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
                     .collect_view()}
             </div>
             <OutcomeMessage
-                message=Signal::derive(move || {
-                    if working.get() { Some((true, i18n.t(Key::ExportWorking).to_owned())) } else { message.get() }
+                outcome=Signal::derive(move || {
+                    if working.get() { Some(Ok(Done::new(Key::ExportWorking))) } else { outcome.get() }
                 })
                 testid="export-message"
             />
         </section>
     }
+}
+
+/// Builds `download` from everything on this device for `query` and offers it as a file.
+async fn write_export(
+    download: Download,
+    query: &Query,
+    language: Language,
+    separator: Separator,
+) -> Outcome {
+    let backup = store::shared().await?.export_backup().await?;
+    let records = backup.records();
+    let selection = Selection {
+        from: query.from,
+        to: query.to,
+        activity: query.activity,
+        language,
+        suppression_threshold: query.settings.suppression_threshold,
+    };
+    let export = Export::new(&records, &selection);
+    let period = format!("{}-{}", query.from, query.to);
+    let (file, mime, bytes, rows) = match download {
+        Download::AttendanceCsv => (
+            format!("{}-{period}.csv", Key::ExportAttendanceFile.text(language)),
+            "text/csv",
+            export.attendance.to_csv(separator).into_bytes(),
+            export.attendance.rows.len(),
+        ),
+        Download::ResponsesCsv => (
+            format!("{}-{period}.csv", Key::ExportResponsesFile.text(language)),
+            "text/csv",
+            export.responses.to_csv(separator).into_bytes(),
+            export.responses.rows.len(),
+        ),
+        Download::Workbook => (
+            format!("spor-{period}.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            spor_core::xlsx::workbook(&[&export.attendance, &export.responses]),
+            export.attendance.rows.len() + export.responses.rows.len(),
+        ),
+    };
+    offer_file(&file, mime, &bytes)
+        .map_err(|detail| Failure::Other(Done::with(Key::ExportFailed, &[("detail", &detail)])))?;
+    let saved = Done::with(
+        Key::ExportSaved,
+        &[("file", &file), ("rows", &language.format_number(rows as f64, 0))],
+    );
+    if download != Download::AttendanceCsv && !export.withheld_surveys.is_empty() {
+        let withheld = export.withheld_surveys.join(", ");
+        return Ok(saved.and(Done::with(Key::ExportWithheld, &[("surveys", &withheld)])));
+    }
+    Ok(saved)
 }

@@ -13,10 +13,10 @@ use spor_core::organisation::ReportingSettings;
 use spor_core::scoring::Measure;
 use spor_core::trends::{Dataset, GoalStatus, goal_status};
 
-use crate::components::outcome_message::{OutcomeMessage, spawn_store_write};
+use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
-use crate::store::StoreError;
+use crate::store::{self, StoreError};
 use crate::trends::date_field::DateField;
 
 const METRICS: [(GoalMetric, Key); 5] = [
@@ -85,7 +85,7 @@ pub fn GoalsSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let today = Local::now().date_naive();
-    let message = RwSignal::new(None::<(bool, String)>);
+    let outcome = RwSignal::new(None::<Outcome>);
     let metric = RwSignal::new(0usize);
     let comparison = RwSignal::new(Comparison::AtLeast);
     let target = RwSignal::new(String::new());
@@ -106,7 +106,7 @@ pub fn GoalsSection(
             return;
         };
         let Some(target) = parse_number(&target.get_untracked()) else {
-            message.set(Some((false, i18n.t(Key::GoalsBadNumber).to_owned())));
+            outcome.set(Some(Err(Failure::Other(Done::new(Key::GoalsBadNumber)))));
             return;
         };
         let goal = Goal {
@@ -119,26 +119,21 @@ pub fn GoalsSection(
             to: to.get_untracked(),
         };
         if let Err(problems) = goal.validate() {
-            message.set(Some((false, i18n.problem_messages(&problems).join(" "))));
+            outcome.set(Some(Err(Failure::Refused(problems))));
             return;
         }
-        spawn_store_write(
-            i18n,
-            message,
-            move |store| async move { store.save_goal(&goal).await },
-            move || {
-                goals.refetch();
-                message.try_set(Some((true, i18n.t(Key::GoalsSaved).to_owned())));
-            },
-        );
+        act(outcome, async move {
+            store::shared().await?.save_goal(&goal).await?;
+            goals.refetch();
+            Ok(Done::new(Key::GoalsSaved))
+        });
     };
     let delete = move |goal: Goal| {
-        spawn_store_write(
-            i18n,
-            message,
-            move |store| async move { store.delete_goal(&goal).await },
-            move || goals.refetch(),
-        );
+        act(outcome, async move {
+            store::shared().await?.delete_goal(&goal).await?;
+            goals.refetch();
+            Ok(Done::new(Key::GoalsDeleted))
+        });
     };
 
     let listed = move || {
@@ -227,7 +222,7 @@ pub fn GoalsSection(
                     <button type="submit" class="button" on:click=save>{i18n.text(Key::GoalsAdd)}</button>
                 </form>
             </Show>
-            <OutcomeMessage message testid="goals-message" />
+            <OutcomeMessage outcome testid="goals-message" />
         </section>
     }
 }

@@ -21,12 +21,14 @@ use spor_core::trends::{Dataset, PeriodRoles, Query, Trends, goal_progress};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
+use crate::components::outcome_message::ReadFailure;
 use crate::components::page::Page;
 use crate::components::survey_runner::options;
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::contexts::sync_context::use_sync;
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 use crate::trends::chart_frame::{ChartFrame, ChartLegend, ChartTable};
 use crate::trends::date_field::DateField;
 use crate::trends::export_section::ExportSection;
@@ -84,27 +86,17 @@ const GRANULARITIES: [(Granularity, Key); 3] = [
 pub fn TrendsPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let pulled = sync.pulled_changes();
     // A volunteer's phone or a kiosk shows attendance only: survey figures are the coordinators'.
     let shows_answers = sync.role_allows(DeviceRole::keeps_answers);
-    let dataset = LocalResource::new(move || {
-        pulled.track();
-        async {
-            user_timing::start(READ_MEASURE);
-            let read = store::shared().await?.trends_dataset().await;
-            user_timing::end(READ_MEASURE);
-            read
-        }
+    let dataset = use_stored(|store| async move {
+        user_timing::start(READ_MEASURE);
+        let read = store.trends_dataset().await;
+        user_timing::end(READ_MEASURE);
+        read
     });
-    let activities = LocalResource::new(|| async { store::shared().await?.activities().await });
-    let goals = LocalResource::new(move || {
-        pulled.track();
-        async { store::shared().await?.goals().await }
-    });
-    let reflections = LocalResource::new(move || {
-        pulled.track();
-        async { store::shared().await?.reflections().await }
-    });
+    let activities = use_stored(|store| async move { store.activities().await });
+    let goals = use_stored(|store| async move { store.goals().await });
+    let reflections = use_stored(|store| async move { store.reflections().await });
 
     // The charts wait for the first paint of the key figures, once per visit: the figures show at
     // once, and a refresh after a pull redraws both together.
@@ -196,45 +188,40 @@ pub fn TrendsPage() -> impl IntoView {
             // charts after them) fill space that is already there rather than push the page about.
             <div class="trends-results">
                 <Transition fallback=move || view! { <p class="hint" role="status">{i18n.text(Key::TrendsLoading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match (dataset.await, activities.await) {
-                            (Ok(dataset), Ok(activities)) => {
-                                let dataset = if shows_answers.get() {
-                                    dataset
-                                } else {
-                                    Arc::new(Dataset {
-                                        responses: Vec::new(),
-                                        ..(*dataset).clone()
-                                    })
-                                };
-                                let computed = dataset.clone();
-                                let trends = Memo::new(move |_| {
-                                    query.get().map(|query| {
-                                        user_timing::measured(COMPUTE_MEASURE, || Arc::new(Trends::compute(&computed, &query)))
-                                    })
+                    <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                        {move || Suspend::new(async move {
+                            let (dataset, activities) = (dataset.await?, activities.await?);
+                            let dataset = if shows_answers.get() {
+                                dataset
+                            } else {
+                                Arc::new(Dataset {
+                                    responses: Vec::new(),
+                                    ..(*dataset).clone()
+                                })
+                            };
+                            let computed = dataset.clone();
+                            let trends = Memo::new(move |_| {
+                                query.get().map(|query| {
+                                    user_timing::measured(COMPUTE_MEASURE, || Arc::new(Trends::compute(&computed, &query)))
+                                })
+                            });
+                            if !charts_due.get_untracked() {
+                                leptos::task::spawn_local(async move {
+                                    after_next_paint().await;
+                                    let _ = charts_due.try_set(true);
                                 });
-                                if !charts_due.get_untracked() {
-                                    leptos::task::spawn_local(async move {
-                                        after_next_paint().await;
-                                        let _ = charts_due.try_set(true);
-                                    });
-                                }
-                                view! {
-                                    <TrendsSummary trends query activities=activities.clone() />
-                                    <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
-                                    <Show when=move || charts_due.get()>
-                                        <TrendsCharts trends query goals dataset=dataset.clone() />
-                                        <ReflectionsSection activities=activities.clone() activity=activity.into() query reflections />
-                                        <ExportSection query />
-                                    </Show>
-                                }
-                                    .into_any()
                             }
-                            (Err(error), _) | (_, Err(error)) => {
-                                view! { <p class="error" role="alert">{i18n.store_error(&error)}</p> }.into_any()
-                            }
-                        }
-                    })}
+                            Ok::<_, StoreError>(view! {
+                                <TrendsSummary trends query activities=activities.clone() />
+                                <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
+                                <Show when=move || charts_due.get()>
+                                    <TrendsCharts trends query goals dataset=dataset.clone() />
+                                    <ReflectionsSection activities=activities.clone() activity=activity.into() query reflections />
+                                    <ExportSection query />
+                                </Show>
+                            })
+                        })}
+                    </ErrorBoundary>
                 </Transition>
             </div>
         </Page>

@@ -11,10 +11,10 @@ use spor_core::period::{Granularity, Period};
 use spor_core::reflection::Reflection;
 use spor_core::trends::Query;
 
-use crate::components::outcome_message::{OutcomeMessage, spawn_store_write};
+use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
-use crate::store::StoreError;
+use crate::store::{self, StoreError};
 use crate::trends::date_field::DateField;
 
 /// "okt. 2026" for a whole calendar month, else "3. okt. 2026 – 9. okt. 2026".
@@ -63,7 +63,7 @@ pub fn ReflectionsSection(
     let from = RwSignal::new(month_start);
     let to = RwSignal::new(month_end);
     let text = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<(bool, String)>);
+    let outcome = RwSignal::new(None::<Outcome>);
     let text_area = NodeRef::<leptos::html::Textarea>::new();
     let chosen_activity = move || about.get().or(activity.get()).or(first_activity);
 
@@ -109,28 +109,23 @@ pub fn ReflectionsSection(
             written_at: Utc::now(),
         };
         if let Err(problems) = reflection.validate() {
-            message.set(Some((false, i18n.problem_messages(&problems).join(" "))));
+            outcome.set(Some(Err(Failure::Refused(problems))));
             return;
         }
-        spawn_store_write(
-            i18n,
-            message,
-            move |store| async move { store.save_reflection(&reflection).await },
-            move || {
-                reflections.refetch();
-                editing.try_set(None);
-                text.try_set(String::new());
-                message.try_set(Some((true, i18n.t(Key::ReflectionsSaved).to_owned())));
-            },
-        );
+        act(outcome, async move {
+            store::shared().await?.save_reflection(&reflection).await?;
+            reflections.refetch();
+            editing.try_set(None);
+            text.try_set(String::new());
+            Ok(Done::new(Key::ReflectionsSaved))
+        });
     };
     let delete = move |reflection: Reflection| {
-        spawn_store_write(
-            i18n,
-            message,
-            move |store| async move { store.delete_reflection(&reflection).await },
-            move || reflections.refetch(),
-        );
+        act(outcome, async move {
+            store::shared().await?.delete_reflection(&reflection).await?;
+            reflections.refetch();
+            Ok(Done::new(Key::ReflectionsDeleted))
+        });
     };
 
     let timeline = move || {
@@ -230,7 +225,7 @@ pub fn ReflectionsSection(
                     </Show>
                 </div>
             </form>
-            <OutcomeMessage message testid="reflections-message" />
+            <OutcomeMessage outcome testid="reflections-message" />
         </section>
     }
 }
