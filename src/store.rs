@@ -34,11 +34,11 @@ use wasm_bindgen_futures::JsFuture;
 
 pub use error::StoreError;
 pub use merges::MergeState;
-pub use outbox::OutboxEntry;
+pub use outbox::{DeadLetter, OutboxEntry};
 pub use outbox_batch::OutboxBatch;
 pub use records::OccurrenceRecords;
 pub use schema::{DATABASE_NAME, SCHEMA_VERSION};
-pub use sync_state::{Acknowledged, DeadLetter, ServerLink};
+pub use sync_state::{Acknowledged, ServerLink};
 
 pub struct Store {
     name: String,

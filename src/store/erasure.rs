@@ -13,7 +13,7 @@ use wasm_bindgen::JsValue;
 
 use super::clock::tick_clock;
 use super::codec::{from_js, from_js_all, only, to_js};
-use super::outbox::{OutboxEntry, queue};
+use super::outbox::{DeadLetter, OutboxEntry, queue};
 use super::schema::*;
 use super::transaction::ObjectStore;
 use super::{Store, StoreError};
@@ -66,7 +66,7 @@ pub(super) async fn erase_in(
     scrub_waiting(
         stores.dead_letters,
         &reached,
-        |letter: &mut super::sync_state::DeadLetter| &mut letter.entry.mutation.change,
+        |letter: &mut DeadLetter| &mut letter.entry.mutation.change,
         "refused change",
     )
     .await?;

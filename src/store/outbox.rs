@@ -2,12 +2,12 @@
 //! outbox entry are written in one transaction (DESIGN.md section 3): a record is never saved
 //! without the change that will carry it to a server, and never queued without being saved.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use spor_core::activity::Occurrence;
 use spor_core::ids::MutationId;
-use spor_core::sync::{Change, EntityRef, Mutation};
+use spor_core::sync::{Change, EntityRef, Mutation, RejectReason};
 use wasm_bindgen::JsValue;
 
 use super::clock::tick_clock;
@@ -24,6 +24,14 @@ pub struct OutboxEntry {
     pub seq: Option<u32>,
     pub mutation: Mutation,
     pub queued_at: chrono::DateTime<Utc>,
+}
+
+/// A change the server refused, and why. It no longer blocks the outbox; it waits here to be seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub entry: OutboxEntry,
+    pub reason: RejectReason,
+    pub refused_at: DateTime<Utc>,
 }
 
 /// A new outbox entry for `change`.

@@ -33,7 +33,7 @@ use super::clock::{read_clock, write_clock};
 use super::codec::{from_js, from_js_all, to_js};
 use super::erasure::{ErasureStores, erase_in};
 use super::merges::{check_in_at, decide_merge_here, fold_check_in, merge_in};
-use super::outbox::OutboxEntry;
+use super::outbox::{DeadLetter, OutboxEntry};
 use super::outbox_batch::OutboxBatch;
 use super::schema::*;
 use super::transaction::ObjectStore;
@@ -54,14 +54,6 @@ pub struct ServerLink {
     pub organisation: OrganisationId,
     pub organisation_name: String,
     pub paired_at: DateTime<Utc>,
-}
-
-/// A change the server refused, and why. It no longer blocks the outbox; it waits here to be seen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeadLetter {
-    pub entry: OutboxEntry,
-    pub reason: RejectReason,
-    pub refused_at: DateTime<Utc>,
 }
 
 /// What one push's answers did to the outbox.
