@@ -147,7 +147,8 @@ pub fn SurveySetup(
                         {(!validated).then(|| view! { <p><strong>{i18n.text(Key::SurveyNotValidated)}</strong></p> })}
                         {source.map(|source| {
                             view! {
-                                {source.citation.clone().map(|citation| view! { <p>{i18n.text(Key::SurveySource)} ": " {citation}</p> })}
+                                // The references are cited as published, in English: marked so, for screen readers.
+                                {source.citation.clone().map(|citation| view! { <p>{i18n.text(Key::SurveySource)} ": " <cite lang="en">{citation}</cite></p> })}
                                 {source.licence.as_ref().map(|licence| {
                                     view! { <p>{i18n.text(Key::SurveyLicence)} ": " {licence.get(language).to_owned()}</p> }
                                 })}

@@ -60,7 +60,8 @@ pub fn TemplatesSection(
                                         i18n.t(Key::SurveyNotValidated)
                                     }}
                                 </p>
-                                {source.citation.clone().map(|citation| view! { <p class="hint">{citation}</p> })}
+                                // Cited as published, in English.
+                                {source.citation.clone().map(|citation| view! { <p class="hint"><cite lang="en">{citation}</cite></p> })}
                                 <p class="hint">{move || source.provenance.get(i18n.language.get()).to_owned()}</p>
                             </li>
                         }

@@ -1,15 +1,9 @@
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
+import { startDemo } from "../support/demo";
 import { expect, test } from "../support/fixtures";
 import { addPerson, count, createActivity } from "../support/register";
-
-/** Fills the demo database from Settings and waits for the app to show it. */
-async function startDemo(page: Page) {
-  await page.goto("/settings");
-  await page.getByRole("button", { name: "Prøv med eksempeldata" }).click();
-  await expect(page.getByTestId("demo-banner")).toBeVisible({ timeout: 120_000 });
-}
 
 /** The page's filters: activity, period and granularity. */
 function filters(page: Page) {
