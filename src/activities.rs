@@ -2,5 +2,6 @@
 //! consent, export and erasure of a participant).
 
 pub mod activity_form;
+pub mod measurement_plan;
 pub mod page;
 pub mod participant_item;

@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use spor_core::activity::Activity;
 use spor_core::ids::{ActivityId, ParticipantId};
 use spor_core::participant::Participant;
+use spor_core::survey::SurveyTemplate;
 
 use crate::activities::activity_form::ActivityForm;
+use crate::activities::measurement_plan::MeasurementPlanText;
 use crate::activities::participant_item::{MergeRequest, ParticipantItem};
 use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, ReadFailure, act};
 use crate::components::page::Page;
@@ -17,7 +19,9 @@ use crate::store::{self, MergeState, StoreError};
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let activities = use_stored(|store| async move { store.activities().await });
+    // The organisation's own surveys name what the activities' plans ask.
+    let activities =
+        use_stored(|store| async move { Ok((store.activities().await?, store.templates().await?)) });
     let outcome = RwSignal::new(None::<Outcome>);
     let editing = RwSignal::new(None::<ActivityId>);
     // Counts saves, so the new-activity form starts empty after each one (and only then: typing
@@ -49,14 +53,17 @@ pub fn ActivitiesPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                         {move || Suspend::new(async move {
-                            let mut all = activities.await?;
+                            let (mut all, templates) = activities.await?;
                             all.sort_by(|a, b| (a.archived, &a.name).cmp(&(b.archived, &b.name)));
                             if all.is_empty() {
                                 return Ok::<_, StoreError>(view! { <p class="hint">{i18n.text(Key::ActivitiesEmpty)}</p> }.into_any());
                             }
                             Ok(view! {
                                 <ul class="activity-list">
-                                    {all.into_iter().map(|activity| view! { <ActivityItem activity editing save /> }).collect_view()}
+                                    {all
+                                        .into_iter()
+                                        .map(|activity| view! { <ActivityItem activity templates=templates.clone() editing save /> })
+                                        .collect_view()}
                                 </ul>
                             }
                                 .into_any())
@@ -213,6 +220,7 @@ fn ActivityFilter(activities: Vec<Activity>, shown_activity: RwSignal<Option<Act
 #[component]
 fn ActivityItem(
     activity: Activity,
+    templates: Vec<SurveyTemplate>,
     editing: RwSignal<Option<ActivityId>>,
     save: Callback<Activity>,
 ) -> impl IntoView {
@@ -237,6 +245,7 @@ fn ActivityItem(
                             {(!activity.place.is_empty()).then(|| format!(" · {}", activity.place))}
                             {activity.archived.then(|| format!(" · {}", i18n.t(Key::ActivitiesArchived)))}
                         </p>
+                        <MeasurementPlanText activity=activity.clone() templates=templates.clone() />
                         <div class="button-row">
                             <button
                                 type="button"

@@ -17,7 +17,7 @@ use spor_core::role::Role;
 use spor_core::scoring::Measure;
 use spor_core::suppression::{Share, Suppressible};
 use spor_core::survey::Templates;
-use spor_core::trends::{Dataset, PeriodRoles, Query, Trends, goal_progress};
+use spor_core::trends::{Dataset, Delivery, PeriodRoles, Query, SessionsBand, Trends, goal_progress};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
@@ -264,6 +264,7 @@ fn TrendsSummary(
             &[("activity", &activity_name), ("range", &shown)],
         );
         let context = ChartContext::new(i18n, &trends, Vec::new());
+        let delivery = trends.delivery(&activities, &query);
         view! {
             <p class="print-only">{report_for}</p>
             <div class="trends-range">
@@ -272,7 +273,7 @@ fn TrendsSummary(
                     {i18n.text(Key::TrendsPrint)}
                 </button>
             </div>
-            {key_figures_list(&context, &trends)}
+            {key_figures_list(&context, &trends, delivery)}
         }
         .into_any()
     }
@@ -307,6 +308,7 @@ fn TrendsCharts(
             <section class="trends-grid">
                 {attendance_chart(&context, &trends)}
                 {participants_chart(&context, &trends)}
+                {frequency_chart(&context, &trends)}
                 {goal_progress_charts(&context, &dataset, &query)}
                 {roles_chart(&context, &trends)}
             </section>
@@ -461,9 +463,31 @@ fn print() {
     }
 }
 
-fn key_figures_list(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
+fn key_figures_list(
+    context: &ChartContext,
+    trends: &Trends,
+    delivery: Option<Delivery>,
+) -> impl IntoView + use<> {
     let figures = &trends.key_figures;
     let count = |value: u32| context.number(f64::from(value), 0);
+    let delivered = delivery.map(|delivery| {
+        let (held, planned, extra) = (
+            count(delivery.held),
+            count(delivery.planned),
+            count(delivery.extra),
+        );
+        let values = [
+            ("held", held.as_str()),
+            ("planned", planned.as_str()),
+            ("extra", extra.as_str()),
+        ];
+        let key = if delivery.extra > 0 {
+            Key::TrendsKfDeliveryExtra
+        } else {
+            Key::TrendsKfDeliveryValue
+        };
+        (Key::TrendsKfDelivery, Some(context.i18n.format(key, &values)))
+    });
     let rows = [
         (Key::TrendsSessions, Some(count(figures.sessions))),
         (Key::TrendsKfAttendances, Some(count(figures.attendances))),
@@ -474,6 +498,7 @@ fn key_figures_list(context: &ChartContext, trends: &Trends) -> impl IntoView + 
     ];
     let items = rows
         .into_iter()
+        .chain(delivered)
         .map(|(key, value)| {
             let value = value.unwrap_or_else(|| context.fewer());
             view! {
@@ -563,6 +588,47 @@ fn participants_chart(context: &ChartContext, trends: &Trends) -> impl IntoView 
         labels,
         series,
         table: context.table(columns, cells),
+        percent: false,
+        target: None,
+    })
+}
+
+/// How many times the named participants came over the whole range: one bar per band of sessions.
+fn frequency_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<> {
+    let bands: Vec<String> = trends
+        .sessions_per_participant
+        .iter()
+        .map(|(band, _)| {
+            context.text(match band {
+                SessionsBand::Once => Key::TrendsFrequencyOnce,
+                SessionsBand::TwoOrThree => Key::TrendsFrequencyTwoOrThree,
+                SessionsBand::FourToNine => Key::TrendsFrequencyFourToNine,
+                SessionsBand::TenOrMore => Key::TrendsFrequencyTenOrMore,
+            })
+        })
+        .collect();
+    let people = context.text(Key::TrendsPeople);
+    let counts: Vec<Option<f64>> = trends
+        .sessions_per_participant
+        .iter()
+        .map(|(_, cell)| cell.shown().map(|share| f64::from(share.count)))
+        .collect();
+    let cells = counts
+        .iter()
+        .map(|count| vec![count.map(|count| context.number(count, 0))])
+        .collect();
+    context.bars(BarChart {
+        id: "chart-frequency".to_owned(),
+        title: context.text(Key::TrendsFrequencyTitle),
+        description: context.text(Key::TrendsFrequencyDescription),
+        labels: vec![people.clone()],
+        series: vec![counts],
+        table: ChartTable {
+            row_heading: context.text(Key::TrendsSessions),
+            rows: bands,
+            columns: vec![people],
+            cells,
+        },
         percent: false,
         target: None,
     })

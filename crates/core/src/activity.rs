@@ -87,6 +87,24 @@ impl Activity {
         self.schedule
             .is_some_and(|schedule| schedule.weekday == date.weekday())
     }
+
+    /// The days from `from` to `to` (both included) the schedule plans a session on: its weekday
+    /// each week, from the day the activity was created. None without a schedule.
+    pub fn planned_dates(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        let Some(schedule) = self.schedule else {
+            return Vec::new();
+        };
+        let start = self.id.created_on().map_or(from, |created| created.max(from));
+        let first = start
+            .iter_days()
+            .take(7)
+            .find(|day| chrono::Datelike::weekday(day) == schedule.weekday);
+        first
+            .into_iter()
+            .flat_map(|first| first.iter_weeks())
+            .take_while(|day| *day <= to)
+            .collect()
+    }
 }
 
 /// One date of one activity. Never stored on its own: it is the key (activity, local date), so two
@@ -182,5 +200,27 @@ mod tests {
         };
         assert!(!four_weekly.is_due(day(26), Some(day(1))), "25 days");
         assert!(four_weekly.is_due(day(29), Some(day(1))), "28 days");
+    }
+
+    #[test]
+    fn a_schedule_plans_its_weekday_each_week_from_the_day_the_activity_was_created() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        // Created on Wednesday 14 January 2026 (the time in its UUIDv7 id).
+        let created = day(14).and_hms_opt(10, 0, 0).unwrap().and_utc().timestamp() as u64;
+        let id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, created, 0));
+        let cafe = Activity {
+            id: ActivityId(id),
+            ..cafe()
+        };
+        assert_eq!(
+            cafe.planned_dates(day(1), day(31)),
+            vec![day(15), day(22), day(29)]
+        );
+        assert_eq!(cafe.planned_dates(day(16), day(28)), vec![day(22)]);
+        let unscheduled = Activity {
+            schedule: None,
+            ..cafe
+        };
+        assert!(unscheduled.planned_dates(day(1), day(31)).is_empty());
     }
 }

@@ -19,6 +19,14 @@ macro_rules! id_type {
             pub fn generate() -> Self {
                 Self(Uuid::now_v7())
             }
+
+            /// The day (UTC) the record was created, from the time in its UUIDv7 id; none for an
+            /// id that tells no time.
+            pub fn created_on(&self) -> Option<chrono::NaiveDate> {
+                let (seconds, _) = self.0.get_timestamp()?.to_unix();
+                chrono::DateTime::from_timestamp(i64::try_from(seconds).ok()?, 0)
+                    .map(|moment| moment.date_naive())
+            }
         }
 
         impl fmt::Display for $name {

@@ -15,6 +15,7 @@ pub mod instruments;
 pub mod kiosk;
 pub mod language;
 pub mod markup;
+pub mod measurement_plan;
 pub mod month_pack;
 pub mod organisation;
 pub mod participant;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 
 use crate::ids::ParticipantId;
 use crate::participant::Participant;
@@ -36,7 +36,7 @@ pub fn past_period(
         .filter(|participant| {
             let seen = [
                 last_seen.get(&participant.id).copied(),
-                registered_on(participant.id),
+                participant.id.created_on(),
             ]
             .into_iter()
             .flatten()
@@ -45,12 +45,6 @@ pub fn past_period(
         })
         .map(|participant| participant.id)
         .collect()
-}
-
-/// The day a participant was registered, from the time in a UUIDv7 id (UTC); none for other ids.
-fn registered_on(participant: ParticipantId) -> Option<NaiveDate> {
-    let (seconds, _) = participant.0.get_timestamp()?.to_unix();
-    DateTime::from_timestamp(i64::try_from(seconds).ok()?, 0).map(|moment| moment.date_naive())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::activity::Occurrence;
+use crate::activity::{Activity, Occurrence};
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::goal::{Goal, GoalMetric};
 use crate::ids::{ActivityId, AttendanceId, ParticipantId, TemplateId};
@@ -833,6 +833,7 @@ pub fn key_figures(data: &Dataset, occurrences: &[OccurrenceAttendance], query: 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trends {
     pub key_figures: KeyFigures,
+    pub sessions_per_participant: Vec<(SessionsBand, Suppressible<Share>)>,
     pub attendance: Vec<OccurrenceAttendance>,
     pub participation: Vec<PeriodParticipation>,
     pub roles: Vec<PeriodRoles>,
@@ -840,6 +841,69 @@ pub struct Trends {
     pub measures: Vec<MeasureStats>,
     pub paired: Vec<PairedChange>,
     pub session: Vec<QuestionShares>,
+}
+
+/// How many sessions a participant came to in the range, in bands for the distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SessionsBand {
+    Once,
+    TwoOrThree,
+    FourToNine,
+    TenOrMore,
+}
+
+impl SessionsBand {
+    pub const ALL: [SessionsBand; 4] = [
+        SessionsBand::Once,
+        SessionsBand::TwoOrThree,
+        SessionsBand::FourToNine,
+        SessionsBand::TenOrMore,
+    ];
+
+    pub fn of(sessions: usize) -> SessionsBand {
+        match sessions {
+            0 | 1 => SessionsBand::Once,
+            2..=3 => SessionsBand::TwoOrThree,
+            4..=9 => SessionsBand::FourToNine,
+            _ => SessionsBand::TenOrMore,
+        }
+    }
+}
+
+/// How many named participants came to how many sessions in the range (each band's share of
+/// them), with small cells and their complements hidden as in every table of people.
+pub fn sessions_per_participant(data: &Dataset, query: &Query) -> Vec<(SessionsBand, Suppressible<Share>)> {
+    let mut sessions: HashMap<ParticipantId, std::collections::HashSet<(ActivityId, NaiveDate)>> =
+        HashMap::new();
+    for visit in data
+        .visits
+        .iter()
+        .filter(|visit| query.includes(visit.activity, visit.date))
+    {
+        sessions
+            .entry(visit.participant)
+            .or_default()
+            .insert((visit.activity, visit.date));
+    }
+    let mut counts = [0u32; SessionsBand::ALL.len()];
+    for attended in sessions.values() {
+        counts[SessionsBand::of(attended.len()) as usize] += 1;
+    }
+    SessionsBand::ALL
+        .into_iter()
+        .zip(suppress_cells(&counts, query.settings.suppression_threshold))
+        .collect()
+}
+
+/// The sessions the running activities' schedules planned in the range, against those held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// Sessions the schedules planned.
+    pub planned: u32,
+    /// Of those, the ones held: anyone was recorded at them.
+    pub held: u32,
+    /// Sessions held on a day no schedule planned.
+    pub extra: u32,
 }
 
 /// One measure's figures per period of the range, `None` where nobody answered.
@@ -890,6 +954,41 @@ impl Trends {
     /// The periods of the range, in order.
     pub fn periods(&self) -> Vec<Period> {
         self.participation.iter().map(|row| row.period).collect()
+    }
+
+    /// The sessions held against those planned by the schedules of the activities the query
+    /// includes that are still running (an archived activity plans nothing). `None` when none of
+    /// them has a schedule.
+    pub fn delivery(&self, activities: &[Activity], query: &Query) -> Option<Delivery> {
+        let running: Vec<&Activity> = activities
+            .iter()
+            .filter(|activity| !activity.archived && query.includes_activity(activity.id))
+            .collect();
+        if running.iter().all(|activity| activity.schedule.is_none()) {
+            return None;
+        }
+        let planned: std::collections::HashSet<(ActivityId, NaiveDate)> = running
+            .iter()
+            .flat_map(|activity| {
+                activity
+                    .planned_dates(query.from, query.to)
+                    .into_iter()
+                    .map(|date| (activity.id, date))
+            })
+            .collect();
+        let held: Vec<(ActivityId, NaiveDate)> = self
+            .attendance
+            .iter()
+            .map(|held| (held.occurrence.activity, held.occurrence.date))
+            .filter(|(activity, _)| running.iter().any(|running| running.id == *activity))
+            .collect();
+        let on_plan = held.iter().filter(|session| planned.contains(session)).count();
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Some(Delivery {
+            planned: count(planned.len()),
+            held: count(on_plan),
+            extra: count(held.len() - on_plan),
+        })
     }
 
     /// Per period: the sessions held and the mean attendance per session, by role and anonymous.
@@ -992,6 +1091,7 @@ impl Trends {
         let scored = scored(data, query);
         Trends {
             key_figures: key_figures(data, &attendance, query),
+            sessions_per_participant: sessions_per_participant(data, query),
             participation: participation(data, query),
             role_moves: role_moves(data, query),
             measures: measure_stats_of(&scored, query),

@@ -649,3 +649,104 @@ fn measure_and_question_series_line_up_with_the_periods_and_an_empty_period_coun
     let five = again.share(1, 4).shown().unwrap();
     assert_eq!((five.count, five.share), (5, 0.2));
 }
+
+#[test]
+fn sessions_per_participant_counts_each_occurrence_once_in_bands_with_small_cells_hidden() {
+    let monday = |week: u64| date(2026, 1, 5) + chrono::Days::new(7 * week);
+    let mut visits = Vec::new();
+    // Six people came once, five three times, five five times and four twelve times.
+    let groups: [(u128, u128, u64); 4] = [(0, 6, 1), (6, 11, 3), (11, 16, 5), (16, 20, 12)];
+    for (first, end, times) in groups {
+        for person in first..end {
+            for week in 0..times {
+                visits.push(visit(person, monday(week), Role::Bruger));
+            }
+        }
+    }
+    // A second check-in of one person at one occurrence (two phones offline) is one session.
+    visits.push(visit(0, monday(0), Role::Bruger));
+    let data = Dataset {
+        visits,
+        ..Dataset::default()
+    };
+    let bands = sessions_per_participant(
+        &data,
+        &query(date(2026, 1, 1), date(2026, 3, 31), Granularity::Month),
+    );
+    let shown: Vec<(SessionsBand, Option<u32>)> = bands
+        .iter()
+        .map(|(band, cell)| (*band, cell.shown().map(|share| share.count)))
+        .collect();
+    // Four with ten or more is under the threshold; one hidden cell alone could be worked out
+    // from the total, so the smallest shown (the first five) is hidden with it.
+    assert_eq!(
+        shown,
+        vec![
+            (SessionsBand::Once, Some(6)),
+            (SessionsBand::TwoOrThree, None),
+            (SessionsBand::FourToNine, Some(5)),
+            (SessionsBand::TenOrMore, None),
+        ]
+    );
+    assert_eq!(bands[0].1.shown().unwrap().share, 6.0 / 20.0);
+}
+
+#[test]
+fn delivery_counts_planned_sessions_held_and_those_held_off_the_plan() {
+    use spor_core::activity::{Activity, Schedule};
+    let activity = |id: u128, schedule: Option<chrono::Weekday>, archived: bool| Activity {
+        // Ids that tell no creation time: planned from the start of the range.
+        id: ActivityId(uuid::Uuid::from_u128(id)),
+        name: format!("activity {id}"),
+        description: String::new(),
+        place: String::new(),
+        schedule: schedule.map(|weekday| Schedule {
+            weekday,
+            starts_at: None,
+        }),
+        roles: Role::ALL.to_vec(),
+        archived,
+        surveys: Vec::new(),
+    };
+    // The café (id 1) meets on Thursdays: in January 2026 the 1st, 8th, 15th, 22nd and 29th.
+    let cafe_activity = activity(1, Some(chrono::Weekday::Thu), false);
+    let walk = activity(2, None, false);
+    let closed = activity(3, Some(chrono::Weekday::Mon), true);
+    let at = |activity: &Activity, on: NaiveDate| Visit {
+        participant: person(1),
+        activity: activity.id,
+        date: on,
+        role: Role::Bruger,
+    };
+    let data = Dataset {
+        visits: vec![
+            at(&cafe_activity, date(2026, 1, 1)),
+            at(&cafe_activity, date(2026, 1, 8)),
+            at(&cafe_activity, date(2026, 1, 22)),
+            // A Monday the café met as well, and the walk, which has no schedule: off the plan.
+            at(&cafe_activity, date(2026, 1, 12)),
+            at(&walk, date(2026, 1, 20)),
+            // An archived activity plans nothing and counts nothing.
+            at(&closed, date(2026, 1, 5)),
+        ],
+        ..Dataset::default()
+    };
+    let activities = [cafe_activity.clone(), walk.clone(), closed];
+    let mut q = query(date(2026, 1, 1), date(2026, 1, 31), Granularity::Month);
+    q.activity = None;
+    let trends = Trends::compute(&data, &q);
+    assert_eq!(
+        trends.delivery(&activities, &q),
+        Some(Delivery {
+            planned: 5,
+            held: 3,
+            extra: 2
+        })
+    );
+    q.activity = Some(walk.id);
+    assert_eq!(
+        Trends::compute(&data, &q).delivery(&activities, &q),
+        None,
+        "the walk plans nothing"
+    );
+}

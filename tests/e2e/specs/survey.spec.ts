@@ -241,6 +241,12 @@ test("a survey attached to an activity every 4 weeks is suggested on Today until
   await page.getByLabel("Foreslå ved denne aktivitet").selectOption({ label: "Hver 4. uge" });
   await expect(page.getByText("Forslaget er gemt for Fællesspisning.")).toBeVisible();
 
+  // The activity tells what the plan asks: five questions every four weeks.
+  await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Aktiviteter" }).click();
+  await expect(page.getByTestId("measurement-plan")).toHaveText(
+    "Spørges her: WHO-5 Trivselsindeks hver 4. uge. Det tager en deltager omkring 1 min. om måneden at svare, og en frivillig omkring 1 min. om måneden pr. deltager at give telefonen videre.",
+  );
+
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
   await expect(page.getByTestId("survey-prompt")).toContainText("Forslag til i dag: WHO-5 Trivselsindeks.");
   await noAxeViolations(page);

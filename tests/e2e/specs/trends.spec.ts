@@ -28,7 +28,8 @@ function danishNumber(text: string): number {
 /**
  * Per month of the last 12 months (as the page's default range), counted straight from the demo
  * database's records: distinct participants checked in, and sessions held (an activity on a date
- * with a check-in or an anonymous count).
+ * with a check-in or an anonymous count). And over the whole range, how many participants came
+ * once, 2-3, 4-9 and 10 or more times.
  */
 function countFromRecords(page: Page) {
   return page.evaluate(async () => {
@@ -65,11 +66,23 @@ function countFromRecords(page: Page) {
       if (record.date < from || record.date > to) continue;
       month(record.date).sessions.add(`${record.activity} ${record.date}`);
     }
-    return [...months.keys()].sort().map((key) => ({
+    const sessionsOf = new Map<string, Set<string>>();
+    for (const record of attendance) {
+      if (record.date < from || record.date > to) continue;
+      if (!sessionsOf.has(record.participant)) sessionsOf.set(record.participant, new Set());
+      sessionsOf.get(record.participant)!.add(`${record.activity} ${record.date}`);
+    }
+    const frequency = [0, 0, 0, 0];
+    for (const sessions of sessionsOf.values()) {
+      const n = sessions.size;
+      frequency[n <= 1 ? 0 : n <= 3 ? 1 : n <= 9 ? 2 : 3] += 1;
+    }
+    const perMonth = [...months.keys()].sort().map((key) => ({
       month: key,
       people: months.get(key)!.people.size,
       sessions: months.get(key)!.sessions.size,
     }));
+    return { perMonth, frequency };
   });
 }
 
@@ -79,7 +92,7 @@ test("the trends page draws a demo year, its tables match the records and small 
   await startDemo(page);
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
 
-  const charts = ["chart-attendance", "chart-participants", "chart-roles", "chart-who5", "chart-who5-bands", "chart-ucla3", "chart-session-0"];
+  const charts = ["chart-attendance", "chart-participants", "chart-frequency", "chart-roles", "chart-who5", "chart-who5-bands", "chart-ucla3", "chart-session-0"];
   for (const id of charts) {
     await expect(page.getByTestId(id).locator("svg[role=img]")).toBeVisible();
   }
@@ -92,13 +105,22 @@ test("the trends page draws a demo year, its tables match the records and small 
   await testInfo.attach("trends at 390 px", { path: testInfo.outputPath("trends-390.png"), contentType: "image/png" });
 
   // The tables hold the same numbers as the records themselves, month by month.
-  const expected = await countFromRecords(page);
+  const { perMonth: expected, frequency } = await countFromRecords(page);
   const participants = await tableRows(page.getByTestId("chart-participants"));
   const attendance = await tableRows(page.getByTestId("chart-attendance"));
   expect(participants.length).toBe(expected.length);
   expect(participants.map((row) => danishNumber(row[1]))).toEqual(expected.map((month) => month.people));
   expect(attendance.map((row) => danishNumber(row[1]))).toEqual(expected.map((month) => month.sessions));
   expect(participants[0][0]).toMatch(/^[a-zæøå]{3}\.? \d{4}$/);
+
+  // How many times each came over the year: the same counts as the records, or hidden.
+  const bands = await tableRows(page.getByTestId("chart-frequency"));
+  expect(bands.map((row) => row[0])).toEqual(["1 gang", "2-3 gange", "4-9 gange", "10 gange eller flere"]);
+  bands.forEach((row, band) => {
+    if (row[1] !== "færre end 5") expect(danishNumber(row[1])).toBe(frequency[band]);
+  });
+  // The demo's activities meet on their weekdays: the sessions held against those planned.
+  await expect(page.getByTestId("key-figures")).toContainText(/Planlagte gange holdt\s*[\d.]+ af [\d.]+/);
 
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(axe.violations).toEqual([]);
