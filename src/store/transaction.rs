@@ -1,8 +1,13 @@
 //! A transaction begun for one action, and its object stores and indexes. Every request in it that
 //! fails becomes a [`StoreError`] naming that action, so the code inside uses `?` and maps no error
 //! itself. rexie's requests are issued when first polled, as here: requests joined with
-//! `try_join` still go out together.
+//! `try_join` still go out together. The requests map their error with `map_err` on rexie's
+//! future rather than in an `async fn` of their own, which would add a state machine per request
+//! kind to the first screen's wasm.
 
+use std::future::Future;
+
+use futures::TryFutureExt;
 use rexie::{Direction, KeyRange};
 use wasm_bindgen::JsValue;
 
@@ -56,90 +61,80 @@ impl ObjectStore {
         })
     }
 
-    pub(super) async fn get(&self, key: JsValue) -> Result<Option<JsValue>, StoreError> {
-        self.inner
-            .get(key)
-            .await
-            .map_err(StoreError::database(self.action))
+    pub(super) fn get(&self, key: JsValue) -> impl Future<Output = Result<Option<JsValue>, StoreError>> {
+        self.inner.get(key).map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn key_exists(&self, key: JsValue) -> Result<bool, StoreError> {
+    pub(super) fn key_exists(&self, key: JsValue) -> impl Future<Output = Result<bool, StoreError>> {
         self.inner
             .key_exists(key)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn get_all(
+    pub(super) fn get_all(
         &self,
         range: Option<KeyRange>,
         limit: Option<u32>,
-    ) -> Result<Vec<JsValue>, StoreError> {
+    ) -> impl Future<Output = Result<Vec<JsValue>, StoreError>> {
         self.inner
             .get_all(range, limit)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn get_all_keys(
+    pub(super) fn get_all_keys(
         &self,
         range: Option<KeyRange>,
         limit: Option<u32>,
-    ) -> Result<Vec<JsValue>, StoreError> {
+    ) -> impl Future<Output = Result<Vec<JsValue>, StoreError>> {
         self.inner
             .get_all_keys(range, limit)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn scan(
+    pub(super) fn scan(
         &self,
         range: Option<KeyRange>,
         limit: Option<u32>,
         offset: Option<u32>,
         direction: Option<Direction>,
-    ) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
+    ) -> impl Future<Output = Result<Vec<(JsValue, JsValue)>, StoreError>> {
         self.inner
             .scan(range, limit, offset, direction)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn count(&self, range: Option<KeyRange>) -> Result<u32, StoreError> {
-        self.inner
-            .count(range)
-            .await
-            .map_err(StoreError::database(self.action))
+    pub(super) fn count(&self, range: Option<KeyRange>) -> impl Future<Output = Result<u32, StoreError>> {
+        self.inner.count(range).map_err(StoreError::database(self.action))
     }
 
     /// Adds `value`; a record already under its key (or its unique index) fails with
     /// [`StoreError::AlreadyRecorded`].
-    pub(super) async fn add(&self, value: &JsValue, key: Option<&JsValue>) -> Result<JsValue, StoreError> {
+    pub(super) fn add(
+        &self,
+        value: &JsValue,
+        key: Option<&JsValue>,
+    ) -> impl Future<Output = Result<JsValue, StoreError>> {
         self.inner
             .add(value, key)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn put(&self, value: &JsValue, key: Option<&JsValue>) -> Result<JsValue, StoreError> {
+    pub(super) fn put(
+        &self,
+        value: &JsValue,
+        key: Option<&JsValue>,
+    ) -> impl Future<Output = Result<JsValue, StoreError>> {
         self.inner
             .put(value, key)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn delete(&self, key: JsValue) -> Result<(), StoreError> {
-        self.inner
-            .delete(key)
-            .await
-            .map_err(StoreError::database(self.action))
+    pub(super) fn delete(&self, key: JsValue) -> impl Future<Output = Result<(), StoreError>> {
+        self.inner.delete(key).map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn clear(&self) -> Result<(), StoreError> {
-        self.inner
-            .clear()
-            .await
-            .map_err(StoreError::database(self.action))
+    pub(super) fn clear(&self) -> impl Future<Output = Result<(), StoreError>> {
+        self.inner.clear().map_err(StoreError::database(self.action))
     }
 }
 
@@ -149,32 +144,27 @@ pub(super) struct Index {
 }
 
 impl Index {
-    pub(super) async fn get_all(
+    pub(super) fn get_all(
         &self,
         range: Option<KeyRange>,
         limit: Option<u32>,
-    ) -> Result<Vec<JsValue>, StoreError> {
+    ) -> impl Future<Output = Result<Vec<JsValue>, StoreError>> {
         self.inner
             .get_all(range, limit)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn get_all_keys(
+    pub(super) fn get_all_keys(
         &self,
         range: Option<KeyRange>,
         limit: Option<u32>,
-    ) -> Result<Vec<JsValue>, StoreError> {
+    ) -> impl Future<Output = Result<Vec<JsValue>, StoreError>> {
         self.inner
             .get_all_keys(range, limit)
-            .await
             .map_err(StoreError::database(self.action))
     }
 
-    pub(super) async fn count(&self, range: Option<KeyRange>) -> Result<u32, StoreError> {
-        self.inner
-            .count(range)
-            .await
-            .map_err(StoreError::database(self.action))
+    pub(super) fn count(&self, range: Option<KeyRange>) -> impl Future<Output = Result<u32, StoreError>> {
+        self.inner.count(range).map_err(StoreError::database(self.action))
     }
 }

@@ -161,13 +161,12 @@ fn TodayRegister(activities: Vec<Activity>) -> impl IntoView {
             </p>
             <p class="weekday">{move || i18n.language.get().weekday(date.get().weekday())}</p>
         </div>
+        // A failed read shows in the page's ErrorBoundary (`TodayPage`): one on the first screen.
         <Transition fallback=|| ()>
-            <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
-                {move || Suspend::new(async move {
-                    let (register, people) = loaded.await?;
-                    Ok::<_, StoreError>(view! { <OccurrenceView activity occurrence register people /> })
-                })}
-            </ErrorBoundary>
+            {move || Suspend::new(async move {
+                let (register, people) = loaded.await?;
+                Ok::<_, StoreError>(view! { <OccurrenceView activity occurrence register people /> })
+            })}
         </Transition>
     }
 }
