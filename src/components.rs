@@ -6,4 +6,5 @@ pub mod hold_button;
 pub mod outcome_message;
 pub mod page;
 pub mod privacy_notice_text;
+pub mod problem_list;
 pub mod survey_runner;

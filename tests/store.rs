@@ -899,19 +899,8 @@ mod sync_steps {
 
     fn backup_with(participants: Vec<Participant>) -> spor_core::backup::Backup {
         spor_core::backup::Backup {
-            format: spor_core::backup::BACKUP_FORMAT.to_owned(),
-            version: spor_core::backup::BACKUP_VERSION,
-            exported_at: Utc::now(),
-            device: DeviceId::generate(),
-            activities: Vec::new(),
             participants,
-            attendance: Vec::new(),
-            attendance_events: Vec::new(),
-            headcounts: Vec::new(),
-            templates: Vec::new(),
-            responses: Vec::new(),
-            goals: Vec::new(),
-            reflections: Vec::new(),
+            ..spor_core::backup::Backup::empty(DeviceId::generate(), Utc::now())
         }
     }
 

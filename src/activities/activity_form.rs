@@ -5,6 +5,7 @@ use spor_core::activity::{Activity, Schedule};
 use spor_core::ids::ActivityId;
 use spor_core::validation::Problem;
 
+use crate::components::problem_list::ProblemList;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 
@@ -150,14 +151,7 @@ pub fn ActivityForm(
                     })
                     .collect_view()}
             </fieldset>
-            <div id=format!("{form_id}-problems") role="alert" class="error">
-                {move || {
-                    let language = i18n.language.get();
-                    problems.with(|found| {
-                        found.iter().map(|problem| view! { <p>{problem.message(language)}</p> }).collect_view()
-                    })
-                }}
-            </div>
+            <ProblemList problems id=format!("{form_id}-problems") />
             <div class="button-row">
                 <button type="submit" class="button">{i18n.text(Key::ActivitiesSave)}</button>
                 {on_cancel.map(|cancel| view! {

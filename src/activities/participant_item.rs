@@ -10,6 +10,7 @@ use spor_core::validation::{Context, Problem};
 
 use crate::components::confirm_notice::ConfirmNotice;
 use crate::components::outcome_message::{Done, Failure, FailureMessage, attempt};
+use crate::components::problem_list::ProblemList;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;
@@ -341,14 +342,7 @@ fn ParticipantForm(
                     })
                     .collect_view()}
             </fieldset>
-            <div role="alert" class="error">
-                {move || {
-                    let language = i18n.language.get();
-                    problems.with(|found| {
-                        found.iter().map(|problem| view! { <p>{problem.message(language)}</p> }).collect_view()
-                    })
-                }}
-            </div>
+            <ProblemList problems />
             <div class="button-row">
                 <button type="submit" class="button">{i18n.text(Key::ParticipantsSave)}</button>
                 <button type="button" class="button secondary" on:click=move |_| editing.set(false)>

@@ -8,10 +8,10 @@ use crate::components::survey_runner::SurveyRunner;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{PinProblem, use_kiosk};
 use crate::hooks::use_idle_timeout::{UseIdleTimeoutOptions, use_idle_timeout};
-use crate::hooks::use_stored::{use_stored, use_stored_with};
+use crate::hooks::use_stored::use_stored_with;
 use crate::i18n::Key;
 use crate::store::StoreError;
-use crate::survey::survey_setup::{SurveyChoice, SurveySetup};
+use crate::survey::survey_setup::{SurveyChoice, SurveySetup, use_setup_choices};
 
 /// A participant who walks away mid-survey: after this long without a touch the answers so far are
 /// discarded and the kiosk starts again.
@@ -178,13 +178,7 @@ fn LeaveKiosk() -> impl IntoView {
 #[component]
 fn KioskDeviceSetup() -> impl IntoView {
     let i18n = use_i18n();
-    let loaded = use_stored(|store| async move {
-        Ok((
-            store.activities().await?,
-            store.participants().await?,
-            store.templates().await?,
-        ))
-    });
+    let loaded = use_setup_choices();
     let choice = RwSignal::new(None::<SurveyChoice>);
     view! {
         <section class="card stack">

@@ -10,11 +10,10 @@ use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{HandedOver, use_kiosk};
 use crate::contexts::sync_context::use_sync;
-use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
 use crate::survey::kiosk_screen::KioskPinForm;
-use crate::survey::survey_setup::{SurveyChoice, SurveySetup};
+use crate::survey::survey_setup::{SurveyChoice, SurveySetup, use_setup_choices};
 use crate::survey::templates_section::TemplatesSection;
 
 #[component]
@@ -22,13 +21,7 @@ pub fn SurveyPage() -> impl IntoView {
     let i18n = use_i18n();
     let may_publish = use_sync().role_allows(DeviceRole::may_publish_surveys);
     let kiosk = use_kiosk();
-    let loaded = use_stored(|store| async move {
-        Ok((
-            store.activities().await?,
-            store.participants().await?,
-            store.templates().await?,
-        ))
-    });
+    let loaded = use_setup_choices();
     let choice = RwSignal::new(None::<SurveyChoice>);
     let failure = RwSignal::new(None::<Failure>);
     let hand_over = move |_| {

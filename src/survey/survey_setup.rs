@@ -7,7 +7,23 @@ use spor_core::survey::{AdministrationMode, SurveyTemplate};
 
 use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
+use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
+use crate::store::StoreError;
+
+/// What [`SurveySetup`] offers: the activities, the participants and the organisation's own surveys.
+pub type SetupChoices = (Vec<Activity>, Vec<Participant>, Vec<SurveyTemplate>);
+
+/// Reads what [`SurveySetup`] offers (again after a pull).
+pub fn use_setup_choices() -> LocalResource<Result<SetupChoices, StoreError>> {
+    use_stored(|store| async move {
+        Ok((
+            store.activities().await?,
+            store.participants().await?,
+            store.templates().await?,
+        ))
+    })
+}
 
 /// What a volunteer chooses before a survey: the activity, the survey and, for a handover, whom the
 /// answers are linked to and how they are given.

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use spor_core::Role;
 use spor_core::validation::Problem;
 
+use crate::components::problem_list::ProblemList;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::today::register_context::use_register;
@@ -105,14 +106,7 @@ pub fn NewPersonForm() -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <div role="alert" class="error">
-                    {move || {
-                        let language = i18n.language.get();
-                        problems.with(|found| {
-                            found.iter().map(|problem| view! { <p>{problem.message(language)}</p> }).collect_view()
-                        })
-                    }}
-                </div>
+                <ProblemList problems />
                 {move || {
                     same_person
                         .get()
