@@ -188,6 +188,14 @@ pub fn FailureMessage(#[prop(into)] failure: Signal<Option<Failure>>) -> impl In
     }
 }
 
+/// A read from the store that failed, shown in its place where no `ErrorBoundary` is wanted (the
+/// Today page: the first screen's download pays for every generic view).
+#[component]
+pub fn StoreFailure(error: StoreError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="error" role="alert">{move || i18n.store_error(&error)}</p> }
+}
+
 /// What an `ErrorBoundary` round a read from the store shows when the read failed: the reason in
 /// the user's language, and that what is stored is safe.
 #[component]

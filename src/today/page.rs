@@ -10,12 +10,11 @@ use spor_core::participant::Participant;
 use spor_core::register::Register;
 use spor_core::validation::Problem;
 
-use crate::components::outcome_message::{FailureMessage, ReadFailure};
+use crate::components::outcome_message::{FailureMessage, StoreFailure};
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::{use_stored, use_stored_with};
 use crate::i18n::Key;
-use crate::store::StoreError;
 use crate::today::headcount_counter::HeadcountCounter;
 use crate::today::new_person_form::NewPersonForm;
 use crate::today::occurrence_summary::OccurrenceSummary;
@@ -36,25 +35,29 @@ pub fn TodayPage() -> impl IntoView {
     let activities = use_stored(|store| async move { store.activities().await });
     view! {
         <Page title=Key::NavToday lead=Key::PageTodayLead>
+            // The first screen shows a failed read itself rather than through an ErrorBoundary,
+            // whose generic views would cost the volunteer's first download a few kilobytes.
             <Transition fallback=|| ()>
-                <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
-                    {move || Suspend::new(async move {
-                        let open: Vec<Activity> = activities.await?.into_iter().filter(|a| !a.archived).collect();
-                        Ok::<_, StoreError>(if open.is_empty() {
-                            view! {
-                                <div class="card empty-state">
-                                    <p>{i18n.text(Key::TodayNoActivities)}</p>
-                                    <A href="/activities" attr:class="button">
-                                        {i18n.text(Key::TodayCreateActivity)}
-                                    </A>
-                                </div>
-                            }
-                                .into_any()
-                        } else {
-                            view! { <TodayRegister activities=open /> }.into_any()
-                        })
-                    })}
-                </ErrorBoundary>
+                {move || Suspend::new(async move {
+                    let all = match activities.await {
+                        Ok(all) => all,
+                        Err(error) => return view! { <StoreFailure error /> }.into_any(),
+                    };
+                    let open: Vec<Activity> = all.into_iter().filter(|a| !a.archived).collect();
+                    if open.is_empty() {
+                        view! {
+                            <div class="card empty-state">
+                                <p>{i18n.text(Key::TodayNoActivities)}</p>
+                                <A href="/activities" attr:class="button">
+                                    {i18n.text(Key::TodayCreateActivity)}
+                                </A>
+                            </div>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <TodayRegister activities=open /> }.into_any()
+                    }
+                })}
             </Transition>
         </Page>
     }
@@ -161,11 +164,12 @@ fn TodayRegister(activities: Vec<Activity>) -> impl IntoView {
             </p>
             <p class="weekday">{move || i18n.language.get().weekday(date.get().weekday())}</p>
         </div>
-        // A failed read shows in the page's ErrorBoundary (`TodayPage`): one on the first screen.
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let (register, people) = loaded.await?;
-                Ok::<_, StoreError>(view! { <OccurrenceView activity occurrence register people /> })
+                match loaded.await {
+                    Ok((register, people)) => view! { <OccurrenceView activity occurrence register people /> }.into_any(),
+                    Err(error) => view! { <StoreFailure error /> }.into_any(),
+                }
             })}
         </Transition>
     }
