@@ -2,6 +2,7 @@
 //! the export for funders. The figures are computed in `spor_core::trends`; these files lay them out.
 
 pub mod chart_frame;
+pub mod charts;
 pub mod date_field;
 pub mod export_section;
 pub mod goals_section;
