@@ -3,7 +3,7 @@
 
 pub mod confirm_notice;
 pub mod hold_button;
-pub mod outcome_message;
+pub mod outcome;
 pub mod page;
 pub mod privacy_notice_text;
 pub mod problem_list;

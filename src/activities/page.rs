@@ -9,7 +9,7 @@ use spor_core::survey::SurveyTemplate;
 use crate::activities::activity_form::ActivityForm;
 use crate::activities::measurement_plan::MeasurementPlanText;
 use crate::activities::participant_item::{MergeRequest, ParticipantItem};
-use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, ReadFailure, act};
+use crate::components::outcome::{Done, Outcome, OutcomeMessage, ReadFailure, act};
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;

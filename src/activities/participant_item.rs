@@ -9,7 +9,7 @@ use spor_core::participant_report::participant_report;
 use spor_core::validation::{Context, Problem};
 
 use crate::components::confirm_notice::ConfirmNotice;
-use crate::components::outcome_message::{Done, Failure, FailureMessage, attempt};
+use crate::components::outcome::{Done, Failure, FailureMessage, attempt};
 use crate::components::problem_list::ProblemList;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;

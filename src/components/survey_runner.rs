@@ -6,7 +6,7 @@ use spor_core::survey::{Answer, Question, QuestionKind};
 use spor_core::survey_session::{Screen, SurveySession};
 
 use crate::components::hold_button::HoldButton;
-use crate::components::outcome_message::{Done, Failure, attempt};
+use crate::components::outcome::{Done, Failure, attempt};
 use crate::components::privacy_notice_text::PrivacyNoticeText;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_speech::{UseSpeechOptions, UseSpeechReturn, use_speech};

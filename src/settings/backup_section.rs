@@ -3,7 +3,7 @@ use spor_core::backup::Backup;
 use spor_core::validation::Context;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_download;
 use crate::i18n::Key;

@@ -5,7 +5,7 @@ use chrono::Local;
 use leptos::prelude::*;
 use spor_core::demo::{DemoSize, generate};
 
-use crate::components::outcome_message::{Failure, FailureMessage, attempt};
+use crate::components::outcome::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, DEMO_DATABASE_NAME, Store};

@@ -3,7 +3,7 @@ use spor_core::access::DeviceRole;
 use spor_core::protocol::{DeviceInfo, OpenPairingCode, PairingCodeResponse};
 
 use crate::components::confirm_notice::ConfirmNotice;
-use crate::components::outcome_message::{Failure, FailureMessage, attempt};
+use crate::components::outcome::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;

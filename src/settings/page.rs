@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use spor_core::access::DeviceRole;
 
-use crate::components::outcome_message::ReadFailure;
+use crate::components::outcome::ReadFailure;
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;

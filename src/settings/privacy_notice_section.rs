@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use spor_core::privacy_notice;
 
-use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::components::privacy_notice_text::PrivacyNoticeText;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;

@@ -6,7 +6,7 @@ use chrono::Local;
 use leptos::prelude::*;
 use spor_core::retention::PERIODS;
 
-use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use spor_core::access::DeviceRole;
 
 use crate::components::confirm_notice::ConfirmNotice;
-use crate::components::outcome_message::{Failure, FailureMessage, attempt};
+use crate::components::outcome::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::{SyncStatus, use_sync};
 use crate::download::offer_download;

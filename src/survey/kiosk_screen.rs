@@ -3,7 +3,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use spor_core::survey_session::{Handover, SurveySession};
 
-use crate::components::outcome_message::ReadFailure;
+use crate::components::outcome::ReadFailure;
 use crate::components::survey_runner::SurveyRunner;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{PinProblem, use_kiosk};

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use spor_core::access::DeviceRole;
 use spor_core::survey_session::Handover;
 
-use crate::components::outcome_message::{Done, Failure, FailureMessage, ReadFailure, attempt};
+use crate::components::outcome::{Done, Failure, FailureMessage, ReadFailure, attempt};
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{HandedOver, use_kiosk};

@@ -5,7 +5,7 @@ use spor_core::instruments::Instrument;
 use spor_core::participant::Participant;
 use spor_core::survey::{AdministrationMode, SurveyTemplate};
 
-use crate::components::outcome_message::{Done, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;

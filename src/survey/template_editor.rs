@@ -3,7 +3,7 @@ use spor_core::language::Texts;
 use spor_core::survey::{Choice, Question, QuestionId, QuestionKind, QuestionShape, SurveyTemplate};
 use spor_core::survey_session::{Handover, SurveySession};
 
-use crate::components::outcome_message::{Failure, attempt};
+use crate::components::outcome::{Failure, attempt};
 use crate::components::survey_runner::SurveyRunner;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use spor_core::instruments::Instrument;
 use spor_core::survey::SurveyTemplate;
 
-use crate::components::outcome_message::{Done, Outcome, OutcomeMessage};
+use crate::components::outcome::{Done, Outcome, OutcomeMessage};
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;

@@ -10,7 +10,7 @@ use spor_core::participant::Participant;
 use spor_core::register::Register;
 use spor_core::validation::Problem;
 
-use crate::components::outcome_message::{FailureMessage, StoreFailure};
+use crate::components::outcome::{FailureMessage, StoreFailure};
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::{use_stored, use_stored_with};

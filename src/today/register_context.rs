@@ -15,7 +15,7 @@ use spor_core::participant::Participant;
 use spor_core::register::{self, Register, Tap};
 use spor_core::validation::{Context, Problem};
 
-use crate::components::outcome_message::{Failure, attempt};
+use crate::components::outcome::{Failure, attempt};
 use crate::store::{self, StoreError};
 use crate::user_timing;
 

@@ -7,7 +7,7 @@ use spor_core::access::DeviceRole;
 use spor_core::export::{Export, Selection, Separator};
 use spor_core::trends::Query;
 
-use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;

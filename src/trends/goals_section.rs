@@ -13,7 +13,7 @@ use spor_core::organisation::ReportingSettings;
 use spor_core::scoring::Measure;
 use spor_core::trends::{Dataset, GoalStatus, goal_status};
 
-use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
 use crate::store::{self, StoreError};

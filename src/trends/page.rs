@@ -15,7 +15,7 @@ use spor_core::trends::{Dataset, Delivery, Query, Trends};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
-use crate::components::outcome_message::ReadFailure;
+use crate::components::outcome::ReadFailure;
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;

@@ -11,7 +11,7 @@ use spor_core::period::{Granularity, Period};
 use spor_core::reflection::Reflection;
 use spor_core::trends::Query;
 
-use crate::components::outcome_message::{Done, Failure, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};

@@ -2,9 +2,11 @@
 //!
 //! Everything a user starts that writes or talks to the server (save, erase, import, pair, ...)
 //! runs through [`act`] (or [`attempt`], where success shows itself): a future that returns an
-//! [`Outcome`], what happened, not yet put into words. [`OutcomeMessage`] puts it into words where
-//! it is shown, in the language on screen then. Failures travel with `?`: a [`StoreError`],
-//! [`SyncError`], [`BackupError`] or spor-core's problems become a [`Failure`].
+//! [`Outcome`], what happened, not yet put into words. [`OutcomeMessage`] and [`FailureMessage`]
+//! put it into words where it is shown, in the language on screen then. Failures travel with `?`:
+//! a [`StoreError`], [`SyncError`], [`BackupError`] or spor-core's problems become a [`Failure`].
+//! A failed read shows through an `ErrorBoundary` with [`ReadFailure`], or, on the first screen,
+//! with [`StoreFailure`].
 
 use std::future::Future;
 
@@ -47,6 +49,22 @@ impl Done {
         self.said.extend(more.said);
         self
     }
+
+    /// What to say, in `language`.
+    pub fn text(&self, language: Language) -> String {
+        let texts: Vec<String> = self
+            .said
+            .iter()
+            .map(|(key, values)| {
+                let values: Vec<(&str, &str)> = values
+                    .iter()
+                    .map(|(name, value)| (*name, value.as_str()))
+                    .collect();
+                fill(key.text(language), &values)
+            })
+            .collect();
+        texts.join(" ")
+    }
 }
 
 /// Why an action did not happen. Nothing stored before is lost by any of them.
@@ -85,24 +103,6 @@ impl From<BackupError> for Failure {
 impl From<Vec<Problem>> for Failure {
     fn from(problems: Vec<Problem>) -> Failure {
         Failure::Refused(problems)
-    }
-}
-
-impl Done {
-    /// What to say, in `language`.
-    pub fn text(&self, language: Language) -> String {
-        let texts: Vec<String> = self
-            .said
-            .iter()
-            .map(|(key, values)| {
-                let values: Vec<(&str, &str)> = values
-                    .iter()
-                    .map(|(name, value)| (*name, value.as_str()))
-                    .collect();
-                fill(key.text(language), &values)
-            })
-            .collect();
-        texts.join(" ")
     }
 }
 
