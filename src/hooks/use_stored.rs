@@ -8,7 +8,7 @@ use crate::store::{self, Store, StoreError};
 
 /// Reads from the page's store, and reads again whenever a sync has pulled changes in: the one way
 /// a component reads stored data, so that what another device recorded shows without a reload.
-/// Show the result through `Transition` and `ErrorBoundary` (`components::read_failure`).
+/// Show the result through `Transition` and an `ErrorBoundary` with `components::outcome::ReadFailure`.
 pub fn use_stored<T, F>(read: impl Fn(Rc<Store>) -> F + 'static) -> LocalResource<Result<T, StoreError>>
 where
     T: 'static,
