@@ -1,11 +1,14 @@
 //! I dag / Today: the one-tap register at today's activity, with or without signal.
 
+use std::rc::Rc;
+
 use chrono::{Datelike, NaiveDate};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use spor_core::activity::{Activity, Occurrence};
+use spor_core::activity::{Activity, Occurrence, SurveyPlan};
 use spor_core::ids::ActivityId;
+use spor_core::language::Texts;
 use spor_core::participant::Participant;
 use spor_core::register::Register;
 use spor_core::validation::Problem;
@@ -15,6 +18,7 @@ use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::{use_stored, use_stored_with};
 use crate::i18n::Key;
+use crate::store::{Store, StoreError};
 use crate::today::headcount_counter::HeadcountCounter;
 use crate::today::new_person_form::NewPersonForm;
 use crate::today::occurrence_summary::OccurrenceSummary;
@@ -262,27 +266,37 @@ fn OccurrenceView(
     }
 }
 
+/// The names of the surveys due at `occurrence` by the activity's `plans`. A split point (issue
+/// 16): the surveys' texts and the reading of them are not needed to register, so they arrive
+/// after the register, in a part of their own.
+#[cfg_attr(feature = "split", lazy)]
+async fn due_surveys(
+    store: Rc<Store>,
+    plans: Vec<SurveyPlan>,
+    occurrence: Occurrence,
+) -> Result<Vec<Texts>, StoreError> {
+    let mut names = Vec::new();
+    if plans.is_empty() {
+        return Ok(names);
+    }
+    let last = store.last_answered_at(occurrence.activity).await?;
+    for plan in plans {
+        if plan.is_due(occurrence.date, last.get(&plan.template).copied())
+            && let Some(template) = store.template(plan.template).await?
+        {
+            names.push(template.name);
+        }
+    }
+    Ok(names)
+}
+
 /// A gentle suggestion of the surveys due at this occurrence, by the activity's plans.
 #[component]
 fn SurveyPrompt(activity: Signal<Activity>, occurrence: Signal<Occurrence>) -> impl IntoView {
     let i18n = use_i18n();
     let due = use_stored_with(
         move || (activity.with(|a| a.surveys.clone()), occurrence.get()),
-        |store, (plans, occurrence)| async move {
-            let mut names = Vec::new();
-            if plans.is_empty() {
-                return Ok(names);
-            }
-            let last = store.last_answered_at(occurrence.activity).await?;
-            for plan in plans {
-                if plan.is_due(occurrence.date, last.get(&plan.template).copied())
-                    && let Some(template) = store.template(plan.template).await?
-                {
-                    names.push(template.name);
-                }
-            }
-            Ok(names)
-        },
+        |store, (plans, occurrence)| due_surveys(store, plans, occurrence),
     );
     move || {
         // A suggestion only: where the read fails, none is made.
