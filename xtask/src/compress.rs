@@ -34,11 +34,12 @@ pub fn precompress(dist: &Path) -> Result {
 /// It was raised step by step to 830,000 while every feature went into one wasm (826 KB measured
 /// 2026-12-07). Issue 16's split (xtask/src/wasm_split.rs) moved the coordinator's pages, the kiosk
 /// and handover screens, the sync engine and the retention sweep into parts loaded when first
-/// needed: about 349 KB measured the same day. The aim is 300 KB. A feature a volunteer's first
-/// screen does not need goes behind a split point (src/app.rs) rather than raising this. Raise it
-/// only on purpose, for a feature whose worth is written in the commit, with the new figure here
-/// and in BENCHMARKS.md.
-pub const FIRST_SCREEN_BUDGET: usize = 355_000;
+/// needed: about 349 KB measured the same day. The Today page's survey suggestion, a split point
+/// of its own since, took the built-in instruments and the reading of surveys with it: about
+/// 332 KB. The aim is 300 KB. A feature a volunteer's first screen does not need goes behind a
+/// split point (src/app.rs) rather than raising this. Raise it only on purpose, for a feature
+/// whose worth is written in the commit, with the new figure here and in BENCHMARKS.md.
+pub const FIRST_SCREEN_BUDGET: usize = 336_000;
 
 /// Fails when the first screen of the build in `dist` is over [`FIRST_SCREEN_BUDGET`], naming
 /// its files and sizes.
