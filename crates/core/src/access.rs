@@ -119,10 +119,11 @@ pub enum Topic {
     SurveyResponse,
     Goal,
     Reflection,
+    SessionLog,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 9] = [
+    pub const ALL: [Topic; 10] = [
         Topic::Organisation,
         Topic::Activity,
         Topic::Participant,
@@ -132,6 +133,7 @@ impl Topic {
         Topic::SurveyResponse,
         Topic::Goal,
         Topic::Reflection,
+        Topic::SessionLog,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -145,6 +147,7 @@ impl Topic {
             Topic::SurveyResponse => "survey_response",
             Topic::Goal => "goal",
             Topic::Reflection => "reflection",
+            Topic::SessionLog => "session_log",
         }
     }
 }
@@ -158,6 +161,7 @@ impl From<EntityKind> for Topic {
             EntityKind::Template => Topic::Template,
             EntityKind::Goal => Topic::Goal,
             EntityKind::Reflection => Topic::Reflection,
+            EntityKind::SessionLog => Topic::SessionLog,
         }
     }
 }
@@ -225,6 +229,11 @@ mod tests {
         assert!(!volunteer.may_pull(Topic::Reflection));
         assert!(!volunteer.may_push(&patch(EntityKind::Goal)));
         assert!(!volunteer.may_push(&patch(EntityKind::Reflection)));
+        // Volunteers log the sessions they run, and see each other's logs to go on from them.
+        assert!(volunteer.may_push(&patch(EntityKind::SessionLog)));
+        assert!(volunteer.may_pull(Topic::SessionLog));
+        assert!(!DeviceRole::Kiosk.may_push(&patch(EntityKind::SessionLog)));
+        assert!(!DeviceRole::Kiosk.may_pull(Topic::SessionLog));
         for topic in [
             Topic::Activity,
             Topic::Participant,

@@ -5,6 +5,9 @@ use crate::Role;
 use crate::ids::{ActivityId, TemplateId};
 use crate::validation::{Field, Problem, Problems, limits};
 
+/// The longest a session can usually last: a day.
+pub const MAX_SESSION_MINUTES: u16 = 24 * 60;
+
 /// Something an organisation does regularly: a weekly café, a walk, a workshop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,6 +64,9 @@ pub struct Schedule {
     pub weekday: Weekday,
     #[serde(default)]
     pub starts_at: Option<NaiveTime>,
+    /// How long a session usually lasts, in minutes: the volunteers' hours are prefilled from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u16>,
 }
 
 impl Activity {
@@ -77,6 +83,14 @@ impl Activity {
         roles.dedup();
         if roles.len() != self.roles.len() {
             problems.push(Problem::DuplicateRole);
+        }
+        if let Some(minutes) = self.schedule.and_then(|schedule| schedule.minutes)
+            && !(1..=MAX_SESSION_MINUTES).contains(&minutes)
+        {
+            problems.push(Problem::SessionLength {
+                minutes,
+                max: MAX_SESSION_MINUTES,
+            });
         }
         problems.into_result()
     }
@@ -128,6 +142,7 @@ mod tests {
             schedule: Some(Schedule {
                 weekday: Weekday::Thu,
                 starts_at: NaiveTime::from_hms_opt(14, 0, 0),
+                minutes: Some(150),
             }),
             roles: vec![Role::Bruger, Role::Frivillig],
             archived: false,
@@ -138,6 +153,29 @@ mod tests {
     #[test]
     fn a_sensible_activity_is_valid() {
         assert_eq!(cafe().validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_session_lasts_from_a_minute_to_a_day() {
+        let lasting = |minutes| {
+            let mut activity = cafe();
+            activity.schedule = activity.schedule.map(|schedule| Schedule {
+                minutes: Some(minutes),
+                ..schedule
+            });
+            activity.validate()
+        };
+        assert_eq!(lasting(1), Ok(()));
+        assert_eq!(lasting(MAX_SESSION_MINUTES), Ok(()));
+        for minutes in [0, MAX_SESSION_MINUTES + 1] {
+            assert_eq!(
+                lasting(minutes),
+                Err(vec![Problem::SessionLength {
+                    minutes,
+                    max: MAX_SESSION_MINUTES
+                }])
+            );
+        }
     }
 
     #[test]

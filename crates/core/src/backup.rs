@@ -17,12 +17,13 @@ use crate::ids::{AttendanceId, DeviceId, ParticipantId};
 use crate::language::Language;
 use crate::participant::Participant;
 use crate::reflection::Reflection;
+use crate::session_log::SessionLog;
 use crate::survey::{SurveyResponse, SurveyTemplate, Templates};
 use crate::sync::{Change, EntityKind, EntityRef};
 use crate::validation::{Context, Problem};
 
 pub const BACKUP_FORMAT: &str = "spor-backup";
-pub const BACKUP_VERSION: u32 = 1;
+pub const BACKUP_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,6 +52,9 @@ pub struct Backup {
     pub goals: Vec<Goal>,
     #[serde(default)]
     pub reflections: Vec<Reflection>,
+    /// Since version 2.
+    #[serde(default)]
+    pub session_logs: Vec<SessionLog>,
 }
 
 /// Why a file cannot be imported. Nothing is changed when any of these is found.
@@ -117,6 +121,7 @@ impl Backup {
             responses: Vec::new(),
             goals: Vec::new(),
             reflections: Vec::new(),
+            session_logs: Vec::new(),
         }
     }
 
@@ -162,6 +167,9 @@ impl Backup {
         if !may(Topic::Reflection) {
             self.reflections.clear();
         }
+        if !may(Topic::SessionLog) {
+            self.session_logs.clear();
+        }
         self
     }
 
@@ -205,6 +213,10 @@ impl Backup {
         backup.templates.iter().for_each(|t| collect(t.validate()));
         backup.goals.iter().for_each(|g| collect(g.validate()));
         backup.reflections.iter().for_each(|r| collect(r.validate()));
+        backup
+            .session_logs
+            .iter()
+            .for_each(|l| collect(l.validate(context)));
         // Each answer against the template version it names: a built-in, or one in the backup.
         for response in &backup.responses {
             let template =
@@ -248,10 +260,11 @@ pub enum RecordKind {
     Response,
     Goal,
     Reflection,
+    SessionLog,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 9] = [
+    pub const ALL: [RecordKind; 10] = [
         RecordKind::Activity,
         RecordKind::Participant,
         RecordKind::Attendance,
@@ -261,6 +274,7 @@ impl RecordKind {
         RecordKind::Response,
         RecordKind::Goal,
         RecordKind::Reflection,
+        RecordKind::SessionLog,
     ];
 
     /// The backup file's field holding this kind's records.
@@ -275,6 +289,7 @@ impl RecordKind {
             RecordKind::Response => "responses",
             RecordKind::Goal => "goals",
             RecordKind::Reflection => "reflections",
+            RecordKind::SessionLog => "session_logs",
         }
     }
 
@@ -290,6 +305,7 @@ impl RecordKind {
             RecordKind::Response => "survey response",
             RecordKind::Goal => "goal",
             RecordKind::Reflection => "reflection",
+            RecordKind::SessionLog => "session log",
         }
     }
 
@@ -301,6 +317,7 @@ impl RecordKind {
             EntityKind::Participant => Some(RecordKind::Participant),
             EntityKind::Goal => Some(RecordKind::Goal),
             EntityKind::Reflection => Some(RecordKind::Reflection),
+            EntityKind::SessionLog => Some(RecordKind::SessionLog),
             EntityKind::Organisation | EntityKind::Template => None,
         }
     }
@@ -328,6 +345,7 @@ pub struct ImportPlan {
     pub responses: Vec<SurveyResponse>,
     pub goals: Vec<Goal>,
     pub reflections: Vec<Reflection>,
+    pub session_logs: Vec<SessionLog>,
 }
 
 impl ImportPlan {
@@ -348,6 +366,7 @@ impl ImportPlan {
         let known_responses: HashSet<_> = existing.responses.iter().map(|r| r.id).collect();
         let known_goals: HashSet<_> = existing.goals.iter().map(|g| g.id).collect();
         let known_reflections: HashSet<_> = existing.reflections.iter().map(|r| r.id).collect();
+        let known_logs: HashSet<_> = existing.session_logs.iter().map(|l| l.id).collect();
         let erased: HashSet<ParticipantId> = existing
             .participants
             .iter()
@@ -428,11 +447,16 @@ impl ImportPlan {
             .into_iter()
             .filter(|r| !known_reflections.contains(&r.id))
             .collect();
+        plan.session_logs = backup
+            .session_logs
+            .into_iter()
+            .filter(|l| !known_logs.contains(&l.id))
+            .collect();
         plan
     }
 
     /// Every record the import adds, in the backup's order, each with its change: a check-in,
-    /// event, count or answer as itself; an activity, participant, goal or reflection as a patch
+    /// event, count or answer as itself; an activity, participant, goal, reflection or session log as a patch
     /// of every field; a template version as its template's field `v<n>`. Edits are stamped with
     /// `stamp` (the backup's export time), so later edits elsewhere win.
     pub fn added(&self, stamp: Hlc) -> Vec<AddedRecord> {
@@ -493,6 +517,10 @@ impl ImportPlan {
             let change = Change::patch_of(entity(EntityKind::Reflection, r.id.0), r, stamp);
             added(RecordKind::Reflection, r, change)
         });
+        let session_logs = self.session_logs.iter().map(|l| {
+            let change = Change::patch_of(entity(EntityKind::SessionLog, l.id.0), l, stamp);
+            added(RecordKind::SessionLog, l, change)
+        });
         activities
             .chain(participants)
             .chain(attendance)
@@ -502,6 +530,7 @@ impl ImportPlan {
             .chain(responses)
             .chain(goals)
             .chain(reflections)
+            .chain(session_logs)
             .collect()
     }
 
@@ -517,6 +546,7 @@ impl ImportPlan {
             + self.responses.len()
             + self.goals.len()
             + self.reflections.len()
+            + self.session_logs.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -584,12 +614,25 @@ mod tests {
             Backup::parse(r#"{"name": "Excel export"}"#, context()),
             Err(BackupError::NotABackup { .. })
         ));
-        let newer = json.replace("\"version\":1", "\"version\":2");
+        let current = format!("\"version\":{BACKUP_VERSION}");
+        let next = BACKUP_VERSION + 1;
+        let newer = json.replace(&current, &format!("\"version\":{next}"));
         assert_eq!(
             Backup::parse(&newer, context()),
-            Err(BackupError::NewerVersion { version: 2 })
+            Err(BackupError::NewerVersion { version: next })
         );
         assert_eq!(Backup::parse(&json, context()), Ok(backup));
+    }
+
+    #[test]
+    fn a_version_1_file_without_session_logs_still_reads() {
+        let mut backup = empty();
+        backup.version = 1;
+        let mut json: serde_json::Value = serde_json::to_value(&backup).unwrap();
+        json.as_object_mut().unwrap().remove("session_logs");
+        let read = Backup::parse(&json.to_string(), context()).unwrap();
+        assert_eq!(read.version, 1);
+        assert!(read.session_logs.is_empty());
     }
 
     #[test]

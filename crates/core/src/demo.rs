@@ -14,6 +14,7 @@ use crate::instruments::Instrument;
 use crate::language::Language;
 use crate::participant::{Consent, Participant};
 use crate::role::Role;
+use crate::session_log::SessionLog;
 use crate::survey::{AdministrationMode, Answer, QuestionId, SurveyResponse};
 use crate::trends::{Dataset, Visit};
 
@@ -42,7 +43,12 @@ pub struct Demo {
     pub attendance: Vec<Attendance>,
     pub headcounts: Vec<HeadcountEvent>,
     pub responses: Vec<SurveyResponse>,
+    /// One per session held: its volunteers and their hours.
+    pub session_logs: Vec<SessionLog>,
 }
+
+/// The demo activities' usual length.
+const DEMO_SESSION_MINUTES: u16 = 120;
 
 impl Demo {
     /// What the trends are computed from (demo check-ins are never withdrawn or changed).
@@ -136,6 +142,7 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             schedule: Some(Schedule {
                 weekday: Weekday::try_from((i % 5) as u8).unwrap_or(Weekday::Mon),
                 starts_at: None,
+                minutes: Some(DEMO_SESSION_MINUTES),
             }),
             roles: Role::ALL.to_vec(),
             archived: false,
@@ -323,13 +330,36 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             recorded_by: device,
         });
     }
+    // Logged last, from a stream of their own, so the records above stay as they were.
+    let session_logs = session_logs(&activities, &attendance, Random(seed ^ 0x5e55_1010));
     Demo {
         activities,
         participants,
         attendance,
         headcounts,
         responses,
+        session_logs,
     }
+}
+
+/// A log per session held: the volunteers checked in as frivillig, each staying the usual two
+/// hours give or take half an hour.
+fn session_logs(activities: &[Activity], attendance: &[Attendance], mut random: Random) -> Vec<SessionLog> {
+    let mut volunteers: BTreeMap<(ActivityId, NaiveDate), u32> = BTreeMap::new();
+    for check_in in attendance {
+        let count = volunteers.entry((check_in.activity, check_in.date)).or_default();
+        *count += u32::from(check_in.role == Role::Frivillig);
+    }
+    volunteers
+        .into_iter()
+        .filter_map(|((activity, date), count)| {
+            let activity = activities.iter().find(|a| a.id == activity)?;
+            let mut log = SessionLog::prefilled(activity, date, count);
+            let minutes: u32 = (0..count).map(|_| 90 + 15 * random.below(5) as u32).sum();
+            log.volunteer_minutes = minutes;
+            Some(log)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -360,6 +390,10 @@ mod tests {
         }
         for attendance in &demo.attendance {
             assert_eq!(attendance.validate(context), Ok(()));
+        }
+        assert!(!demo.session_logs.is_empty());
+        for log in &demo.session_logs {
+            assert_eq!(log.validate(context), Ok(()));
         }
         for response in &demo.responses {
             let template = Instrument::from_template_id(response.template)

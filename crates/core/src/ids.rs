@@ -57,6 +57,10 @@ id_type!(ResponseId);
 id_type!(GoalId);
 id_type!(ReflectionId);
 id_type!(
+    /// The log of one session (`session_log`): derived from the activity and the date, not generated.
+    SessionLogId
+);
+id_type!(
     /// A device (phone, tablet, laptop browser) that records data.
     DeviceId
 );

@@ -30,6 +30,7 @@ pub mod role;
 pub mod rules;
 pub mod scoring;
 pub mod search;
+pub mod session_log;
 pub mod suppression;
 pub mod survey;
 pub mod survey_session;

@@ -213,6 +213,7 @@ pub enum EntityKind {
     Template,
     Goal,
     Reflection,
+    SessionLog,
 }
 
 /// A field's value with the stamp of the edit that set it.

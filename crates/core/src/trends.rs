@@ -18,6 +18,7 @@ use crate::organisation::ReportingSettings;
 use crate::period::{Granularity, Period};
 use crate::role::{Role, RoleCounts};
 use crate::scoring::{Band, Measure, Scoring, score_values};
+use crate::session_log::SessionLog;
 use crate::suppression::{Share, Suppressible, at_least, suppress_cells};
 use crate::survey::{QuestionId, SurveyResponse, SurveyTemplate, Templates};
 
@@ -904,6 +905,62 @@ pub struct Delivery {
     pub held: u32,
     /// Sessions held on a day no schedule planned.
     pub extra: u32,
+    /// Planned sessions not held that were logged as cancelled (the rest of those not held
+    /// were neither held nor explained).
+    pub cancelled: u32,
+}
+
+/// The volunteers' effort in one period, from the session logs of sessions held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PeriodEffort {
+    pub period: Period,
+    /// Sessions held with a log.
+    pub sessions: u32,
+    /// Volunteers summed over those sessions (one person at two sessions counts twice).
+    pub volunteers: u32,
+    pub minutes: u32,
+}
+
+impl PeriodEffort {
+    pub fn hours(&self) -> f64 {
+        f64::from(self.minutes) / 60.0
+    }
+}
+
+/// Per period of the range: the volunteers and their hours at the sessions held. Volunteers are
+/// counted, not named, so nothing here is suppressed.
+pub fn volunteer_effort(logs: &[SessionLog], query: &Query) -> Vec<PeriodEffort> {
+    let mut effort: Vec<PeriodEffort> = query
+        .periods()
+        .into_iter()
+        .map(|period| PeriodEffort {
+            period,
+            sessions: 0,
+            volunteers: 0,
+            minutes: 0,
+        })
+        .collect();
+    for log in logs
+        .iter()
+        .filter(|log| !log.is_cancelled() && query.includes(log.activity, log.date))
+    {
+        if let Some(period) = effort.iter_mut().find(|e| e.period.contains(log.date)) {
+            period.sessions += 1;
+            period.volunteers += u32::from(log.volunteers);
+            period.minutes = period.minutes.saturating_add(log.volunteer_minutes);
+        }
+    }
+    effort
+}
+
+/// The sessions in the range logged as cancelled, by date, with their reasons.
+pub fn cancellations<'a>(logs: &'a [SessionLog], query: &Query) -> Vec<&'a SessionLog> {
+    let mut cancelled: Vec<&SessionLog> = logs
+        .iter()
+        .filter(|log| log.is_cancelled() && query.includes(log.activity, log.date))
+        .collect();
+    cancelled.sort_by_key(|log| (log.date, log.activity));
+    cancelled
 }
 
 /// One measure's figures per period of the range, `None` where nobody answered.
@@ -959,7 +1016,7 @@ impl Trends {
     /// The sessions held against those planned by the schedules of the activities the query
     /// includes that are still running (an archived activity plans nothing). `None` when none of
     /// them has a schedule.
-    pub fn delivery(&self, activities: &[Activity], query: &Query) -> Option<Delivery> {
+    pub fn delivery(&self, activities: &[Activity], logs: &[SessionLog], query: &Query) -> Option<Delivery> {
         let running: Vec<&Activity> = activities
             .iter()
             .filter(|activity| !activity.archived && query.includes_activity(activity.id))
@@ -983,11 +1040,20 @@ impl Trends {
             .filter(|(activity, _)| running.iter().any(|running| running.id == *activity))
             .collect();
         let on_plan = held.iter().filter(|session| planned.contains(session)).count();
+        let held: std::collections::HashSet<(ActivityId, NaiveDate)> = held.into_iter().collect();
+        // Attendance outweighs a cancellation: a session somebody came to was held.
+        let cancelled = logs
+            .iter()
+            .filter(|log| log.is_cancelled())
+            .map(|log| (log.activity, log.date))
+            .filter(|session| planned.contains(session) && !held.contains(session))
+            .count();
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Some(Delivery {
             planned: count(planned.len()),
             held: count(on_plan),
             extra: count(held.len() - on_plan),
+            cancelled: count(cancelled),
         })
     }
 

@@ -19,6 +19,7 @@ pub mod limits {
     pub const SHORT_TEXT_ANSWER: usize = 500;
     pub const REFLECTION: usize = 4000;
     pub const PRIVACY_NOTICE: usize = 4000;
+    pub const CANCEL_REASON: usize = 300;
     pub const QUESTIONS_PER_TEMPLATE: usize = 40;
     pub const CHOICES_PER_QUESTION: usize = 12;
 }
@@ -39,6 +40,7 @@ pub enum Field {
     TextAnswer,
     Reflection,
     PrivacyNotice,
+    CancelReason,
 }
 
 impl Field {
@@ -46,6 +48,8 @@ impl Field {
         match (self, language) {
             (Field::PrivacyNotice, Language::Da) => "Privatlivserklæringen",
             (Field::PrivacyNotice, Language::En) => "The privacy notice",
+            (Field::CancelReason, Language::Da) => "Grunden til aflysningen",
+            (Field::CancelReason, Language::En) => "The reason for the cancellation",
             (Field::OrganisationName, Language::Da) => "Organisationens navn",
             (Field::OrganisationName, Language::En) => "The organisation's name",
             (Field::Pseudonym, Language::Da) => "Kaldenavnet",
@@ -184,6 +188,21 @@ pub enum Problem {
     TooLarge {
         max: usize,
         size: usize,
+    },
+    /// An activity's usual length outside one minute to a day.
+    SessionLength {
+        minutes: u16,
+        max: u16,
+    },
+    /// A session log whose id is not the one of its activity and date.
+    NotTheSessionsLog,
+    TooManyVolunteers {
+        max: u16,
+    },
+    /// More volunteer hours than the volunteers have in a day.
+    TooManyVolunteerHours {
+        volunteers: u16,
+        max_hours: u32,
     },
 }
 
@@ -370,6 +389,22 @@ impl Problem {
             }
             (Problem::TooLarge { max, size }, En) => {
                 format!("The change is too large: {size} bytes, at most {max}.")
+            }
+            (Problem::SessionLength { minutes, max }, Da) => {
+                format!("En gang varer fra 1 til {max} minutter, ikke {minutes}.")
+            }
+            (Problem::SessionLength { minutes, max }, En) => {
+                format!("A session lasts from 1 to {max} minutes, not {minutes}.")
+            }
+            (Problem::NotTheSessionsLog, Da) => "Loggen hører ikke til den gang, den nævner.".into(),
+            (Problem::NotTheSessionsLog, En) => "The log does not belong to the session it names.".into(),
+            (Problem::TooManyVolunteers { max }, Da) => format!("Højst {max} frivillige ved én gang."),
+            (Problem::TooManyVolunteers { max }, En) => format!("At most {max} volunteers at one session."),
+            (Problem::TooManyVolunteerHours { volunteers, max_hours }, Da) => {
+                format!("{volunteers} frivillige kan højst give {max_hours} timer på en dag.")
+            }
+            (Problem::TooManyVolunteerHours { volunteers, max_hours }, En) => {
+                format!("{volunteers} volunteers can give at most {max_hours} hours in a day.")
             }
         }
     }

@@ -16,6 +16,7 @@ use spor_core::instruments::Instrument;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
 use spor_core::scoring::{Band, Measure, Who5Band};
+use spor_core::session_log::SessionLog;
 use spor_core::suppression::Suppressible;
 use spor_core::survey::{AdministrationMode, Answer, QuestionId, SurveyResponse};
 use spor_core::trends::*;
@@ -703,6 +704,7 @@ fn delivery_counts_planned_sessions_held_and_those_held_off_the_plan() {
         schedule: schedule.map(|weekday| Schedule {
             weekday,
             starts_at: None,
+            minutes: Some(120),
         }),
         roles: Role::ALL.to_vec(),
         archived,
@@ -736,17 +738,86 @@ fn delivery_counts_planned_sessions_held_and_those_held_off_the_plan() {
     q.activity = None;
     let trends = Trends::compute(&data, &q);
     assert_eq!(
-        trends.delivery(&activities, &q),
+        trends.delivery(&activities, &[], &q),
         Some(Delivery {
             planned: 5,
             held: 3,
-            extra: 2
+            extra: 2,
+            cancelled: 0,
         })
     );
+
+    // The 15th was cancelled for illness; the 8th was logged cancelled but people came anyway,
+    // so it stays held; a cancelled Monday was never planned.
+    let cancelled = |on: NaiveDate| SessionLog {
+        cancelled: Some("Sygdom".into()),
+        ..SessionLog::prefilled(&cafe_activity, on, 0)
+    };
+    let logs = [
+        cancelled(date(2026, 1, 15)),
+        cancelled(date(2026, 1, 8)),
+        cancelled(date(2026, 1, 19)),
+    ];
+    assert_eq!(
+        trends.delivery(&activities, &logs, &q),
+        Some(Delivery {
+            planned: 5,
+            held: 3,
+            extra: 2,
+            cancelled: 1,
+        })
+    );
+    let listed: Vec<NaiveDate> = cancellations(&logs, &q).iter().map(|log| log.date).collect();
+    assert_eq!(listed, [date(2026, 1, 8), date(2026, 1, 15), date(2026, 1, 19)]);
+
     q.activity = Some(walk.id);
     assert_eq!(
-        Trends::compute(&data, &q).delivery(&activities, &q),
+        Trends::compute(&data, &q).delivery(&activities, &logs, &q),
         None,
         "the walk plans nothing"
     );
+    assert!(cancellations(&logs, &q).is_empty(), "the café's cancellations are not the walk's");
+}
+
+#[test]
+fn volunteer_hours_add_up_per_period_from_the_sessions_held() {
+    use spor_core::activity::{Activity, Schedule};
+    let cafe_activity = Activity {
+        id: ActivityId(uuid::Uuid::from_u128(1)),
+        name: "Torsdagscafé".into(),
+        description: String::new(),
+        place: String::new(),
+        schedule: Some(Schedule {
+            weekday: chrono::Weekday::Thu,
+            starts_at: None,
+            minutes: Some(150),
+        }),
+        roles: Role::ALL.to_vec(),
+        archived: false,
+        surveys: Vec::new(),
+    };
+    let held = |on: NaiveDate, volunteers: u32| SessionLog::prefilled(&cafe_activity, on, volunteers);
+    let logs = [
+        // January: 3 x 150 + 2 x 150 minutes = 12.5 hours at two sessions with 5 volunteers.
+        held(date(2026, 1, 8), 3),
+        held(date(2026, 1, 22), 2),
+        // February: one session of 4 volunteers whose hours were typed in: 7 hours.
+        SessionLog {
+            volunteer_minutes: 420,
+            ..held(date(2026, 2, 5), 4)
+        },
+        // A cancelled session gives no hours, and March is outside the range.
+        SessionLog {
+            cancelled: Some("Lokalet var lukket".into()),
+            ..held(date(2026, 2, 12), 2)
+        },
+        held(date(2026, 3, 5), 9),
+    ];
+    let q = query(date(2026, 1, 1), date(2026, 2, 28), Granularity::Month);
+    let effort = volunteer_effort(&logs, &q);
+    let figures: Vec<(u32, u32, f64)> = effort
+        .iter()
+        .map(|period| (period.sessions, period.volunteers, period.hours()))
+        .collect();
+    assert_eq!(figures, [(2, 5, 12.5), (1, 4, 7.0)]);
 }

@@ -14,10 +14,11 @@ use uuid::Uuid;
 use crate::Role;
 use crate::activity::{Activity, Rhythm, Schedule, SurveyPlan};
 use crate::goal::{Comparison, Goal, GoalMetric};
-use crate::ids::{ActivityId, GoalId, OrganisationId, ParticipantId, ReflectionId, TemplateId};
+use crate::ids::{ActivityId, GoalId, OrganisationId, ParticipantId, ReflectionId, SessionLogId, TemplateId};
 use crate::organisation::{Organisation, ReportingSettings};
 use crate::participant::Participant;
 use crate::reflection::Reflection;
+use crate::session_log::SessionLog;
 use crate::survey::SurveyTemplate;
 use crate::sync::{EntityKind, Stamped};
 use crate::validation::{Context, Problem};
@@ -57,6 +58,13 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
         ],
         EntityKind::Goal => &["activity", "metric", "comparison", "target", "from", "to"],
         EntityKind::Reflection => &["activity", "from", "to", "text", "written_at"],
+        EntityKind::SessionLog => &[
+            "activity",
+            "date",
+            "volunteers",
+            "volunteer_minutes",
+            "cancelled",
+        ],
         EntityKind::Template => &[],
     }
 }
@@ -194,6 +202,7 @@ fn validate_record(
         EntityKind::Participant => parse::<Participant>(record)?.validate(context),
         EntityKind::Goal => parse::<Goal>(record)?.validate(),
         EntityKind::Reflection => parse::<Reflection>(record)?.validate(),
+        EntityKind::SessionLog => parse::<SessionLog>(record)?.validate(context),
         EntityKind::Template => Err(Vec::new()),
     }
 }
@@ -235,6 +244,7 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             schedule: Some(Schedule {
                 weekday: Weekday::Mon,
                 starts_at: None,
+                minutes: Some(60),
             }),
             roles: vec![Role::Bruger],
             archived: false,
@@ -264,6 +274,16 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             to: latest,
             text: "-".into(),
             written_at: DateTime::UNIX_EPOCH,
+        }),
+        // No sample can match the id, which is derived from the activity and date: a log's first
+        // patch carries both (the app sends every field), or it is refused as another session's.
+        EntityKind::SessionLog => serde_json::to_value(SessionLog {
+            id: SessionLogId(id),
+            activity,
+            date: earliest,
+            volunteers: crate::session_log::MAX_VOLUNTEERS,
+            volunteer_minutes: 0,
+            cancelled: Some("-".into()),
         }),
         EntityKind::Template => Ok(Value::Object(Map::new())),
     };
@@ -315,6 +335,7 @@ mod tests {
             EntityKind::Participant,
             EntityKind::Goal,
             EntityKind::Reflection,
+            EntityKind::SessionLog,
         ] {
             let record = sample(kind, Uuid::nil());
             let mut names: Vec<&str> = record.keys().map(String::as_str).collect();
@@ -463,5 +484,51 @@ mod tests {
             .unwrap_err()[..],
             [Problem::TooLarge { .. }]
         ));
+    }
+
+    #[test]
+    fn a_session_log_is_checked_against_the_session_its_id_names() {
+        use crate::activity::Occurrence;
+        let occurrence = Occurrence {
+            activity: ActivityId(Uuid::from_u128(7)),
+            date: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+        };
+        let id = SessionLogId::of(occurrence).0;
+        let whole = [
+            ("activity", json!(occurrence.activity)),
+            ("date", json!("2026-12-03")),
+            ("volunteers", json!(3)),
+            ("volunteer_minutes", json!(360)),
+            ("cancelled", Value::Null),
+        ];
+        let check_log = |pairs: &[(&str, Value)], stored: &Map<String, Value>| {
+            check_patch(EntityKind::SessionLog, id, &fields(pairs), stored, context())
+        };
+        assert_eq!(check_log(&whole, &Map::new()), Ok(()));
+        // Hours alone, for a log nobody holds: the session is unknown, so it is refused.
+        assert_eq!(
+            check_log(&whole[3..4], &Map::new()),
+            Err(vec![Problem::NotTheSessionsLog])
+        );
+        let stored: Map<String, Value> = whole.iter().map(|(n, v)| ((*n).to_owned(), v.clone())).collect();
+        assert_eq!(check_log(&[("volunteer_minutes", json!(240))], &stored), Ok(()));
+        // Moving a log to another day would make two logs of one session.
+        assert_eq!(
+            check_log(&[("date", json!("2026-11-26"))], &stored),
+            Err(vec![Problem::NotTheSessionsLog])
+        );
+        assert_eq!(
+            check_log(&[("volunteer_minutes", json!(3 * 24 * 60 + 1))], &stored),
+            Err(vec![Problem::TooManyVolunteerHours {
+                volunteers: 3,
+                max_hours: 72
+            }])
+        );
+        assert_eq!(
+            check_log(&[("recorded_by", json!("someone"))], &stored),
+            Err(vec![Problem::UnknownField {
+                name: "recorded_by".into()
+            }])
+        );
     }
 }
