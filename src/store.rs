@@ -19,6 +19,7 @@ mod privacy;
 mod records;
 mod retention;
 mod schema;
+mod session_logs;
 mod sync_state;
 mod templates;
 mod transaction;

@@ -7,4 +7,5 @@ pub mod occurrence_summary;
 pub mod page;
 pub mod register_context;
 pub mod roster_row;
+pub mod session_log_card;
 pub mod undo_snackbar;

@@ -1561,6 +1561,7 @@ mod trends {
                 responses: demo.responses,
                 goals: Vec::new(),
                 reflections: Vec::new(),
+                session_logs: demo.session_logs,
             })
             .await
             .unwrap();
@@ -1686,6 +1687,73 @@ mod goals {
     }
 }
 
+mod session_logs {
+    use super::fresh_store;
+    use chrono::NaiveDate;
+    use spor_core::activity::Occurrence;
+    use spor_core::ids::*;
+    use spor_core::session_log::SessionLog;
+    use spor_core::sync::{Change, EntityKind, PullResponse, PulledChange};
+    use wasm_bindgen_test::*;
+
+    fn log(occurrence: Occurrence, volunteers: u16, minutes: u32) -> SessionLog {
+        SessionLog {
+            id: SessionLogId::of(occurrence),
+            activity: occurrence.activity,
+            date: occurrence.date,
+            volunteers,
+            volunteer_minutes: minutes,
+            cancelled: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_session_has_one_log_whoever_writes_it_and_it_travels_with_the_backup() {
+        let store = fresh_store("spor-test-session-logs").await;
+        let thursday = Occurrence {
+            activity: ActivityId::generate(),
+            date: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+        };
+        assert_eq!(store.session_log(thursday).await.unwrap(), None);
+        store.save_session_log(&log(thursday, 2, 240)).await.unwrap();
+        store.save_session_log(&log(thursday, 3, 360)).await.unwrap();
+        assert_eq!(store.session_log(thursday).await.unwrap(), Some(log(thursday, 3, 360)));
+        assert_eq!(store.session_logs().await.unwrap().len(), 1, "one log per session");
+        let queued: Vec<EntityKind> = store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|entry| match entry.mutation.change {
+                Change::Patch { entity, .. } => Some(entity.kind),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(queued, [EntityKind::SessionLog, EntityKind::SessionLog]);
+        assert_eq!(store.export_backup().await.unwrap().session_logs, [log(thursday, 3, 360)]);
+
+        // Another phone cancels the same session: its change lands on the same record.
+        let other_phone = fresh_store("spor-test-session-logs-other").await;
+        let cancelled = SessionLog {
+            cancelled: Some("Lokalet var lukket".into()),
+            ..log(thursday, 0, 0)
+        };
+        other_phone.save_session_log(&cancelled).await.unwrap();
+        let change = other_phone.outbox().await.unwrap().remove(0).mutation.change;
+        other_phone.close();
+        store
+            .apply_pulled(&PullResponse {
+                changes: vec![PulledChange { seq: 1, change }],
+                cursor: 1,
+                has_more: false,
+            })
+            .await
+            .unwrap();
+        assert_eq!(store.session_logs().await.unwrap(), [cancelled]);
+        store.close();
+    }
+}
+
 mod upgrades {
     //! A database made by every earlier schema opens in this version with every record intact, and
     //! a tab still open when a newer version upgrades the database carries on.
@@ -1715,15 +1783,17 @@ mod upgrades {
         V3,
         V4Responses,
         V4Templates,
+        V5,
     }
 
     impl Earlier {
-        const ALL: [Earlier; 5] = [
+        const ALL: [Earlier; 6] = [
             Earlier::V1,
             Earlier::V2,
             Earlier::V3,
             Earlier::V4Responses,
             Earlier::V4Templates,
+            Earlier::V5,
         ];
 
         fn version(self) -> u32 {
@@ -1732,6 +1802,7 @@ mod upgrades {
                 Earlier::V2 => 2,
                 Earlier::V3 => 3,
                 Earlier::V4Responses | Earlier::V4Templates => 4,
+                Earlier::V5 => 5,
             }
         }
 
@@ -1779,15 +1850,23 @@ mod upgrades {
                 .key_path("id")
                 .add_index(Index::new("activity", "activity"))
                 .add_index(Index::new("participant", "participant"));
-            match self {
-                Earlier::V3 => builder,
-                Earlier::V4Responses => builder.add_object_store(responses),
+            builder = match self {
+                Earlier::V3 => return builder,
+                Earlier::V4Responses => return builder.add_object_store(responses),
                 _ => builder
                     .add_object_store(responses.add_index(Index::new_array(
                         "template_version",
                         ["template", "template_version"],
                     )))
                     .add_object_store(ObjectStore::new("templates").key_path_array(["id", "version"])),
+            };
+            match self {
+                Earlier::V5 => builder
+                    .add_object_store(ObjectStore::new("goals").key_path("id"))
+                    .add_object_store(ObjectStore::new("reflections").key_path("id"))
+                    .add_object_store(ObjectStore::new("trend_months"))
+                    .add_object_store(ObjectStore::new("trend_stale")),
+                _ => builder,
             }
         }
     }
@@ -1910,10 +1989,11 @@ mod upgrades {
             );
             assert_eq!(
                 store.templates().await.unwrap().len(),
-                usize::from(matches!(earlier, Earlier::V4Templates))
+                usize::from(matches!(earlier, Earlier::V4Templates | Earlier::V5))
             );
             // The stores added since work too, and so does a new check-in.
             assert!(store.goals().await.unwrap().is_empty());
+            assert!(store.session_logs().await.unwrap().is_empty());
             store
                 .check_in(&check_in(ParticipantId::generate(), day().activity))
                 .await

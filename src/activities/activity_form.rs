@@ -40,13 +40,22 @@ pub fn ActivityForm(
             .map(|a| a.description.clone())
             .unwrap_or_default(),
     );
-    let weekday = RwSignal::new(existing.as_ref().and_then(|a| a.schedule).map(|s| s.weekday));
+    let schedule = existing.as_ref().and_then(|a| a.schedule);
+    let weekday = RwSignal::new(schedule.map(|s| s.weekday));
+    let starts_at = schedule.and_then(|s| s.starts_at);
+    let minutes = RwSignal::new(
+        schedule
+            .and_then(|s| s.minutes)
+            .map(|minutes| minutes.to_string())
+            .unwrap_or_default(),
+    );
     let roles = RwSignal::new(existing.as_ref().map_or_else(
         || vec![Role::Bruger, Role::Deltager, Role::Frivillig],
         |a| a.roles.clone(),
     ));
     let problems = RwSignal::new(Vec::<Problem>::new());
     let form_id = format!("activity-{id}");
+    let minutes_id = format!("{form_id}-minutes");
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -57,7 +66,8 @@ pub fn ActivityForm(
             place: place.get_untracked().trim().to_owned(),
             schedule: weekday.get_untracked().map(|weekday| Schedule {
                 weekday,
-                starts_at: None,
+                starts_at,
+                minutes: usual_minutes(&minutes.get_untracked()),
             }),
             // Keep the roles in their natural order whatever order they were ticked in.
             roles: Role::ALL
@@ -124,6 +134,21 @@ pub fn ActivityForm(
                         .collect_view()}
                 </select>
             </div>
+            <Show when=move || weekday.get().is_some()>
+                <div class="field">
+                    <label for=minutes_id.clone()>{i18n.text(Key::ActivitiesMinutes)}</label>
+                    <input
+                        id=minutes_id.clone()
+                        type="number"
+                        name="minutes"
+                        min="1"
+                        max=spor_core::activity::MAX_SESSION_MINUTES
+                        inputmode="numeric"
+                        prop:value=move || minutes.get()
+                        on:input=move |event| minutes.set(event_target_value(&event))
+                    />
+                </div>
+            </Show>
             <fieldset class="choice-group" aria-describedby=format!("{form_id}-problems")>
                 <legend>{i18n.text(Key::ActivitiesRoles)}</legend>
                 {Role::ALL
@@ -162,4 +187,11 @@ pub fn ActivityForm(
             </div>
         </form>
     }
+}
+
+/// The usual length as typed: none when left empty; anything that is no whole number of minutes
+/// becomes 0, which the activity's rules refuse with their own words.
+fn usual_minutes(typed: &str) -> Option<u16> {
+    let typed = typed.trim();
+    (!typed.is_empty()).then(|| typed.parse().unwrap_or(0))
 }

@@ -22,6 +22,7 @@ impl Store {
             ATTENDANCE,
             HEADCOUNTS,
             RESPONSES,
+            SESSION_LOGS,
             TREND_MONTHS,
         ];
         let transaction = self
@@ -31,12 +32,14 @@ impl Store {
         let (activities, participants, attendance) =
             (store(ACTIVITIES)?, store(PARTICIPANTS)?, store(ATTENDANCE)?);
         let (headcounts, responses, packs) = (store(HEADCOUNTS)?, store(RESPONSES)?, store(TREND_MONTHS)?);
+        let session_logs = store(SESSION_LOGS)?;
         let mut records: Vec<(&ObjectStore, JsValue, Option<JsValue>)> = Vec::new();
         records.extend(demo.activities.iter().map(|r| (&activities, to_js(r), None)));
         records.extend(demo.participants.iter().map(|r| (&participants, to_js(r), None)));
         records.extend(demo.attendance.iter().map(|r| (&attendance, to_js(r), None)));
         records.extend(demo.headcounts.iter().map(|r| (&headcounts, to_js(r), None)));
         records.extend(demo.responses.iter().map(|r| (&responses, to_js(r), None)));
+        records.extend(demo.session_logs.iter().map(|r| (&session_logs, to_js(r), None)));
         records.extend(
             pack_by_month(&demo.dataset())
                 .into_iter()

@@ -12,12 +12,13 @@
 //!    version), and `templates`, every version of the organisation's own surveys.
 //! 5. Trends: `trend_months`, the packed records of each activity and month, and `trend_stale`, the
 //!    months whose records changed since (see `store::trend_months`); `goals` and `reflections`.
+//! 6. Sessions: `session_logs`, each session's volunteers and hours or its cancellation.
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 use spor_core::backup::RecordKind;
 
 pub const DATABASE_NAME: &str = "spor";
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Key-value facts about this device; keys are the constants in `store::meta`.
 pub const META: &str = "meta";
@@ -39,6 +40,9 @@ pub const TEMPLATES: &str = "templates";
 pub const GOALS: &str = "goals";
 /// Coordinators' notes on an occurrence or a period (`spor_core::reflection`).
 pub const REFLECTIONS: &str = "reflections";
+/// One log per session: its volunteers and their hours, or why it was cancelled
+/// (`spor_core::session_log`).
+pub const SESSION_LOGS: &str = "session_logs";
 /// One packed text per activity and month, keyed `[activity, "YYYY-MM"]`: derived from the records.
 pub const TREND_MONTHS: &str = "trend_months";
 /// The keys of the `trend_months` whose records changed since they were packed.
@@ -57,6 +61,7 @@ pub const fn record_store(kind: RecordKind) -> &'static str {
         RecordKind::Response => RESPONSES,
         RecordKind::Goal => GOALS,
         RecordKind::Reflection => REFLECTIONS,
+        RecordKind::SessionLog => SESSION_LOGS,
     }
 }
 
@@ -73,7 +78,7 @@ pub const RECORD_STORES: [&str; RecordKind::ALL.len()] = {
 };
 
 /// Every store of this version: what a connection reopened after another tab's upgrade must find.
-pub const ALL_STORES: [&str; 14] = [
+pub const ALL_STORES: [&str; 15] = [
     META,
     ACTIVITIES,
     PARTICIPANTS,
@@ -86,6 +91,7 @@ pub const ALL_STORES: [&str; 14] = [
     TEMPLATES,
     GOALS,
     REFLECTIONS,
+    SESSION_LOGS,
     TREND_MONTHS,
     TREND_STALE,
 ];
@@ -145,6 +151,7 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
         .add_object_store(ObjectStore::new(TEMPLATES).key_path_array(["id", "version"]))
         .add_object_store(ObjectStore::new(GOALS).key_path("id"))
         .add_object_store(ObjectStore::new(REFLECTIONS).key_path("id"))
+        .add_object_store(ObjectStore::new(SESSION_LOGS).key_path("id"))
         .add_object_store(ObjectStore::new(TREND_MONTHS))
         .add_object_store(ObjectStore::new(TREND_STALE))
 }

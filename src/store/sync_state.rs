@@ -23,6 +23,7 @@ use spor_core::rules;
 use spor_core::rules::attendance::PulledCheckIn;
 use spor_core::rules::fields::FieldDecision;
 use spor_core::rules::merges::MergeDecision;
+use spor_core::session_log::SessionLog;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, MutationResult, Outcome, PullResponse, RejectReason, Stamped,
 };
@@ -610,6 +611,7 @@ async fn apply_patch(
         EntityKind::Participant => serde_json::from_value::<Participant>(object.clone()).is_ok(),
         EntityKind::Goal => serde_json::from_value::<Goal>(object.clone()).is_ok(),
         EntityKind::Reflection => serde_json::from_value::<Reflection>(object.clone()).is_ok(),
+        EntityKind::SessionLog => serde_json::from_value::<SessionLog>(object.clone()).is_ok(),
         EntityKind::Organisation | EntityKind::Template => false,
     };
     if !complete {

@@ -24,6 +24,7 @@ use crate::today::new_person_form::NewPersonForm;
 use crate::today::occurrence_summary::OccurrenceSummary;
 use crate::today::register_context::provide_register;
 use crate::today::roster_row::RosterRow;
+use crate::today::session_log_card::SessionLogCard;
 use crate::today::undo_snackbar::UndoSnackbar;
 
 /// How many people the roster shows before "show more": search finds the rest, and a phone stays
@@ -262,8 +263,16 @@ fn OccurrenceView(
         <SurveyPrompt activity occurrence />
         <NewPersonForm />
         <OccurrenceSummary />
+        <Suspense fallback=|| ()>{Suspend::new(session_log_card(activity, occurrence))}</Suspense>
         <UndoSnackbar />
     }
+}
+
+/// The session's volunteers and hours: a part of its own (issue 16), as registering does not
+/// need it and it comes below the register.
+#[cfg_attr(feature = "split", lazy)]
+async fn session_log_card(activity: Signal<Activity>, occurrence: Signal<Occurrence>) -> AnyView {
+    view! { <SessionLogCard activity occurrence /> }.into_any()
 }
 
 /// The names of the surveys due at `occurrence` by the activity's `plans`. A split point (issue

@@ -9,9 +9,12 @@ use spor_core::Language;
 use spor_core::goal::{Goal, GoalMetric};
 use spor_core::role::Role;
 use spor_core::scoring::Measure;
+use spor_core::session_log::SessionLog;
 use spor_core::suppression::{Share, Suppressible};
 use spor_core::survey::Templates;
-use spor_core::trends::{Dataset, PeriodRoles, Query, SessionsBand, Trends, goal_progress};
+use spor_core::trends::{
+    Dataset, PeriodEffort, PeriodRoles, Query, SessionsBand, Trends, goal_progress, volunteer_effort,
+};
 
 use crate::components::survey_runner::options;
 use crate::contexts::i18n_context::{I18n, use_i18n};
@@ -29,6 +32,7 @@ pub fn TrendsCharts(
     query: Memo<Option<Query>>,
     goals: LocalResource<Result<Vec<Goal>, StoreError>>,
     dataset: Arc<Dataset>,
+    logs: Arc<Vec<SessionLog>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -52,6 +56,7 @@ pub fn TrendsCharts(
                 {attendance_chart(&context, &trends)}
                 {participants_chart(&context, &trends)}
                 {frequency_chart(&context, &trends)}
+                {effort_chart(&context, &volunteer_effort(&logs, &query))}
                 {goal_progress_charts(&context, &dataset, &query)}
                 {roles_chart(&context, &trends)}
             </section>
@@ -288,6 +293,39 @@ fn frequency_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + u
         percent: false,
         target: None,
     })
+}
+
+/// The volunteers' hours per period, from the session logs; none where no session was logged.
+fn effort_chart(context: &ChartContext, effort: &[PeriodEffort]) -> Option<impl IntoView + use<>> {
+    if effort.iter().all(|period| period.sessions == 0) {
+        return None;
+    }
+    let hours = context.text(Key::TrendsEffortHours);
+    let columns = vec![
+        context.text(Key::TrendsEffortSessions),
+        context.text(Key::TrendsEffortVolunteers),
+        hours.clone(),
+    ];
+    let cells = effort
+        .iter()
+        .map(|period| {
+            vec![
+                Some(context.number(f64::from(period.sessions), 0)),
+                Some(context.number(f64::from(period.volunteers), 0)),
+                Some(context.number(period.hours(), 1)),
+            ]
+        })
+        .collect();
+    Some(context.bars(BarChart {
+        id: "chart-effort".to_owned(),
+        title: context.text(Key::TrendsEffortTitle),
+        description: context.text(Key::TrendsEffortDescription),
+        labels: vec![hours],
+        series: vec![effort.iter().map(|period| Some(period.hours())).collect()],
+        table: context.table(columns, cells),
+        percent: false,
+        target: None,
+    }))
 }
 
 /// Goals on people are counted over their own period, not per period: one chart each follows the

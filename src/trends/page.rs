@@ -11,7 +11,8 @@ use spor_core::activity::Activity;
 use spor_core::ids::ActivityId;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
-use spor_core::trends::{Dataset, Delivery, Query, Trends};
+use spor_core::session_log::SessionLog;
+use spor_core::trends::{Dataset, Delivery, PeriodEffort, Query, Trends, cancellations, volunteer_effort};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
@@ -88,6 +89,7 @@ pub fn TrendsPage() -> impl IntoView {
     let activities = use_stored(|store| async move { store.activities().await });
     let goals = use_stored(|store| async move { store.goals().await });
     let reflections = use_stored(|store| async move { store.reflections().await });
+    let session_logs = use_stored(|store| async move { store.session_logs().await.map(Arc::new) });
 
     // The charts wait for the first paint of the key figures, once per visit: the figures show at
     // once, and a refresh after a pull redraws both together.
@@ -181,7 +183,7 @@ pub fn TrendsPage() -> impl IntoView {
                 <Transition fallback=move || view! { <p class="hint" role="status">{i18n.text(Key::TrendsLoading)}</p> }>
                     <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                         {move || Suspend::new(async move {
-                            let (dataset, activities) = (dataset.await?, activities.await?);
+                            let (dataset, activities, logs) = (dataset.await?, activities.await?, session_logs.await?);
                             let dataset = if shows_answers.get() {
                                 dataset
                             } else {
@@ -203,10 +205,10 @@ pub fn TrendsPage() -> impl IntoView {
                                 });
                             }
                             Ok::<_, StoreError>(view! {
-                                <TrendsSummary trends query activities=activities.clone() />
+                                <TrendsSummary trends query activities=activities.clone() logs=logs.clone() />
                                 <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
                                 <Show when=move || charts_due.get()>
-                                    <TrendsCharts trends query goals dataset=dataset.clone() />
+                                    <TrendsCharts trends query goals dataset=dataset.clone() logs=logs.clone() />
                                     <ReflectionsSection activities=activities.clone() activity=activity.into() query reflections />
                                     <ExportSection query />
                                 </Show>
@@ -225,6 +227,7 @@ fn TrendsSummary(
     trends: Memo<Option<Arc<Trends>>>,
     query: Memo<Option<Query>>,
     activities: Vec<Activity>,
+    logs: Arc<Vec<SessionLog>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -255,7 +258,26 @@ fn TrendsSummary(
             &[("activity", &activity_name), ("range", &shown)],
         );
         let context = ChartContext::new(i18n, &trends, Vec::new());
-        let delivery = trends.delivery(&activities, &query);
+        let delivery = trends.delivery(&activities, &logs, &query);
+        let hours: f64 = volunteer_effort(&logs, &query)
+            .iter()
+            .map(PeriodEffort::hours)
+            .sum();
+        let cancelled = cancellations(&logs, &query)
+            .into_iter()
+            .map(|log| {
+                let activity = activities
+                    .iter()
+                    .find(|a| a.id == log.activity)
+                    .map(|a| a.name.as_str());
+                let when = language.format_date(log.date);
+                let reason = log.cancelled.clone().unwrap_or_default();
+                match (activity, query.activity) {
+                    (Some(name), None) => format!("{when}, {name}: {reason}"),
+                    _ => format!("{when}: {reason}"),
+                }
+            })
+            .collect::<Vec<_>>();
         view! {
             <p class="print-only">{report_for}</p>
             <div class="trends-range">
@@ -264,7 +286,13 @@ fn TrendsSummary(
                     {i18n.text(Key::TrendsPrint)}
                 </button>
             </div>
-            {key_figures_list(&context, &trends, delivery)}
+            {key_figures_list(&context, &trends, delivery, (hours > 0.0).then_some(hours))}
+            {(!cancelled.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="cancelled-heading" data-testid="cancellations">
+                    <h2 id="cancelled-heading">{i18n.text(Key::TrendsCancelledTitle)}</h2>
+                    <ul>{cancelled.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                </section>
+            })}
         }
         .into_any()
     }
@@ -307,6 +335,7 @@ fn key_figures_list(
     context: &ChartContext,
     trends: &Trends,
     delivery: Option<Delivery>,
+    volunteer_hours: Option<f64>,
 ) -> impl IntoView + use<> {
     let figures = &trends.key_figures;
     let count = |value: u32| context.number(f64::from(value), 0);
@@ -326,8 +355,18 @@ fn key_figures_list(
         } else {
             Key::TrendsKfDeliveryValue
         };
-        (Key::TrendsKfDelivery, Some(context.i18n.format(key, &values)))
+        let mut said = context.i18n.format(key, &values);
+        if delivery.cancelled > 0 {
+            let cancelled = count(delivery.cancelled);
+            said.push_str(
+                &context
+                    .i18n
+                    .format(Key::TrendsKfDeliveryCancelled, &[("cancelled", &cancelled)]),
+            );
+        }
+        (Key::TrendsKfDelivery, Some(said))
     });
+    let hours = volunteer_hours.map(|hours| (Key::TrendsKfVolunteerHours, Some(context.number(hours, 1))));
     let rows = [
         (Key::TrendsSessions, Some(count(figures.sessions))),
         (Key::TrendsKfAttendances, Some(count(figures.attendances))),
@@ -339,6 +378,7 @@ fn key_figures_list(
     let items = rows
         .into_iter()
         .chain(delivered)
+        .chain(hours)
         .map(|(key, value)| {
             let value = value.unwrap_or_else(|| context.fewer());
             view! {

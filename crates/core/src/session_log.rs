@@ -163,7 +163,10 @@ mod tests {
         assert_eq!(log.hours(), 7.5);
         assert_eq!(log.validate(context()), Ok(()));
         let unknown_length = SessionLog::prefilled(&cafe(None), day(12, 3), 3);
-        assert_eq!((unknown_length.volunteers, unknown_length.volunteer_minutes), (3, 0));
+        assert_eq!(
+            (unknown_length.volunteers, unknown_length.volunteer_minutes),
+            (3, 0)
+        );
     }
 
     #[test]

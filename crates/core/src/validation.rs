@@ -400,10 +400,22 @@ impl Problem {
             (Problem::NotTheSessionsLog, En) => "The log does not belong to the session it names.".into(),
             (Problem::TooManyVolunteers { max }, Da) => format!("Højst {max} frivillige ved én gang."),
             (Problem::TooManyVolunteers { max }, En) => format!("At most {max} volunteers at one session."),
-            (Problem::TooManyVolunteerHours { volunteers, max_hours }, Da) => {
+            (
+                Problem::TooManyVolunteerHours {
+                    volunteers,
+                    max_hours,
+                },
+                Da,
+            ) => {
                 format!("{volunteers} frivillige kan højst give {max_hours} timer på en dag.")
             }
-            (Problem::TooManyVolunteerHours { volunteers, max_hours }, En) => {
+            (
+                Problem::TooManyVolunteerHours {
+                    volunteers,
+                    max_hours,
+                },
+                En,
+            ) => {
                 format!("{volunteers} volunteers can give at most {max_hours} hours in a day.")
             }
         }

@@ -776,7 +776,10 @@ fn delivery_counts_planned_sessions_held_and_those_held_off_the_plan() {
         None,
         "the walk plans nothing"
     );
-    assert!(cancellations(&logs, &q).is_empty(), "the café's cancellations are not the walk's");
+    assert!(
+        cancellations(&logs, &q).is_empty(),
+        "the café's cancellations are not the walk's"
+    );
 }
 
 #[test]

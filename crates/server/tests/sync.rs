@@ -1878,6 +1878,94 @@ async fn hostile_changes_are_refused_with_their_reason_and_nothing_is_stored(bac
     );
 }
 
+/// A volunteer's log of a session reaches the coordinator; a log under another session's id, more
+/// hours than its volunteers have, or a log from a kiosk is refused and nothing of it is kept.
+async fn a_session_log_reaches_the_coordinator_and_a_harmful_one_is_refused(backend: Backend) {
+    use spor_core::activity::Occurrence;
+    use spor_core::session_log::SessionLog;
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
+    let kiosk = coordinator.another(&server, DeviceRole::Kiosk).await;
+    let now_ms = Utc::now().timestamp_millis() as u64;
+    let occurrence = Occurrence {
+        activity: ActivityId(Uuid::now_v7()),
+        date: today(),
+    };
+    let log = SessionLog {
+        id: SessionLogId::of(occurrence),
+        activity: occurrence.activity,
+        date: occurrence.date,
+        volunteers: 3,
+        volunteer_minutes: 450,
+        cancelled: None,
+    };
+    let sent = |log: &SessionLog, by: DeviceId| {
+        let entity = EntityRef {
+            kind: EntityKind::SessionLog,
+            id: log.id.0,
+        };
+        mutation(Change::patch_of(entity, log, stamp(now_ms, by)))
+    };
+    let refused_for = |outcome: &Outcome| match outcome {
+        Outcome::Rejected {
+            reason: RejectReason::Invalid { problems },
+        } => problems.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+
+    let elsewhere = SessionLog {
+        date: today() - chrono::Days::new(7),
+        ..log.clone()
+    };
+    let too_long = SessionLog {
+        id: SessionLogId::of(Occurrence {
+            activity: occurrence.activity,
+            date: today() - chrono::Days::new(14),
+        }),
+        date: today() - chrono::Days::new(14),
+        volunteer_minutes: 3 * 24 * 60 + 1,
+        ..log.clone()
+    };
+    let outcomes = volunteer
+        .push(&[
+            sent(&elsewhere, volunteer.device()),
+            sent(&too_long, volunteer.device()),
+        ])
+        .await;
+    assert_eq!(refused_for(&outcomes[0]), [Problem::NotTheSessionsLog]);
+    assert_eq!(
+        refused_for(&outcomes[1]),
+        [Problem::TooManyVolunteerHours {
+            volunteers: 3,
+            max_hours: 72
+        }]
+    );
+    assert_eq!(
+        kiosk.push(&[sent(&log, kiosk.device())]).await,
+        [Outcome::Rejected {
+            reason: RejectReason::Forbidden
+        }]
+    );
+    assert_eq!(
+        coordinator.reader(&server).await.pull_all(1000).await,
+        Vec::<Change>::new(),
+        "nothing refused was stored"
+    );
+
+    assert_eq!(
+        volunteer.push(&[sent(&log, volunteer.device())]).await,
+        [Outcome::Applied]
+    );
+    let pulled = coordinator.reader(&server).await.pull_all(1000).await;
+    let [Change::Patch { entity, fields }] = &pulled[..] else {
+        panic!("one patch, got {pulled:?}");
+    };
+    assert_eq!(entity.id, log.id.0);
+    assert_eq!(fields["volunteer_minutes"].value, json!(450));
+    assert_eq!(fields["cancelled"].value, serde_json::Value::Null);
+}
+
 /// A kiosk pulls only activities and templates: after 1,000 check-ins its empty pull returns a
 /// cursor past them, so it never scans them again.
 async fn a_pull_moves_the_cursor_past_what_the_device_may_not_see(backend: Backend) {
@@ -2240,6 +2328,7 @@ on_both_storages!(
     a_batch_of_check_ins_with_duplicates_inside_and_before_it_keeps_one_per_person,
     a_device_whose_clock_runs_days_ahead_keeps_every_record,
     hostile_changes_are_refused_with_their_reason_and_nothing_is_stored,
+    a_session_log_reaches_the_coordinator_and_a_harmful_one_is_refused,
     a_pull_moves_the_cursor_past_what_the_device_may_not_see,
     a_pull_answer_never_exceeds_its_byte_budget,
     an_erasure_reaches_the_participants_merged_into_the_erased_one,

@@ -58,13 +58,7 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
         ],
         EntityKind::Goal => &["activity", "metric", "comparison", "target", "from", "to"],
         EntityKind::Reflection => &["activity", "from", "to", "text", "written_at"],
-        EntityKind::SessionLog => &[
-            "activity",
-            "date",
-            "volunteers",
-            "volunteer_minutes",
-            "cancelled",
-        ],
+        EntityKind::SessionLog => &["activity", "date", "volunteers", "volunteer_minutes", "cancelled"],
         EntityKind::Template => &[],
     }
 }
