@@ -112,6 +112,7 @@ pub fn SessionLogCard(activity: Signal<Activity>, occurrence: Signal<Occurrence>
         }
         act(outcome, async move {
             store::shared().await?.save_session_log(&log).await?;
+            stored.refetch();
             open.try_set(false);
             Ok(Done::new(Key::TodayLogSaved))
         });
