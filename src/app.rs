@@ -24,6 +24,7 @@ use crate::settings::page::SettingsPage;
 use crate::store;
 use crate::survey::kiosk_screen::KioskScreen;
 use crate::survey::page::SurveyPage;
+use crate::theory::page::TheoryPage;
 use crate::today::page::TodayPage;
 use crate::trends::page::TrendsPage;
 
@@ -187,6 +188,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/trends") view={Lazy::<TrendsRoute>::new()} />
                     <Route path=path!("/activities") view={Lazy::<ActivitiesRoute>::new()} />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=path!("/theory") view={Lazy::<TheoryRoute>::new()} />
                 </Routes>
             </main>
     }
@@ -244,6 +246,23 @@ impl LazyRoute for ActivitiesRoute {
 #[cfg_attr(feature = "split", lazy)]
 async fn activities_page() -> AnyView {
     view! { <ActivitiesPage /> }.into_any()
+}
+
+struct TheoryRoute;
+
+impl LazyRoute for TheoryRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        theory_page().await
+    }
+}
+
+#[cfg_attr(feature = "split", lazy)]
+async fn theory_page() -> AnyView {
+    view! { <TheoryPage /> }.into_any()
 }
 
 struct SettingsRoute;

@@ -16,6 +16,7 @@ pub mod settings;
 pub mod store;
 pub mod survey;
 pub mod sync;
+pub mod theory;
 pub mod today;
 pub mod trends;
 pub mod user_timing;

@@ -22,6 +22,7 @@ mod schema;
 mod session_logs;
 mod sync_state;
 mod templates;
+mod theories;
 mod transaction;
 mod trend_months;
 

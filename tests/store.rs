@@ -1562,6 +1562,7 @@ mod trends {
                 goals: Vec::new(),
                 reflections: Vec::new(),
                 session_logs: demo.session_logs,
+                theories: Vec::new(),
             })
             .await
             .unwrap();
@@ -1687,6 +1688,39 @@ mod goals {
     }
 }
 
+mod theories {
+    use super::fresh_store;
+    use chrono::NaiveDate;
+    use spor_core::ids::*;
+    use spor_core::theory::{self, Outcome, Term, TheoryOfChange};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn a_revision_is_a_new_version_and_the_old_one_stays() {
+        let store = fresh_store("spor-test-theories").await;
+        let cafe = ActivityId::generate();
+        let first = TheoryOfChange {
+            target_group: "Ældre, der bor alene".into(),
+            activities: "En ugentlig café".into(),
+            outcomes: vec![Outcome {
+                id: OutcomeId::generate(),
+                term: Term::Short,
+                text: "Kender nogen at tale med".into(),
+            }],
+            ..TheoryOfChange::first(Some(cafe), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        };
+        store.save_theory(&first).await.unwrap();
+        let second = first.revision(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+        store.save_theory(&second).await.unwrap();
+        let stored = store.theories().await.unwrap();
+        let versions: Vec<u32> = theory::versions(&stored, Some(cafe)).iter().map(|t| t.version).collect();
+        assert_eq!(versions, [2, 1]);
+        assert_eq!(store.outbox().await.unwrap().len(), 2);
+        assert_eq!(store.export_backup().await.unwrap().theories.len(), 2);
+        store.close();
+    }
+}
+
 mod session_logs {
     use super::fresh_store;
     use chrono::NaiveDate;
@@ -1717,8 +1751,15 @@ mod session_logs {
         assert_eq!(store.session_log(thursday).await.unwrap(), None);
         store.save_session_log(&log(thursday, 2, 240)).await.unwrap();
         store.save_session_log(&log(thursday, 3, 360)).await.unwrap();
-        assert_eq!(store.session_log(thursday).await.unwrap(), Some(log(thursday, 3, 360)));
-        assert_eq!(store.session_logs().await.unwrap().len(), 1, "one log per session");
+        assert_eq!(
+            store.session_log(thursday).await.unwrap(),
+            Some(log(thursday, 3, 360))
+        );
+        assert_eq!(
+            store.session_logs().await.unwrap().len(),
+            1,
+            "one log per session"
+        );
         let queued: Vec<EntityKind> = store
             .outbox()
             .await
@@ -1730,7 +1771,10 @@ mod session_logs {
             })
             .collect();
         assert_eq!(queued, [EntityKind::SessionLog, EntityKind::SessionLog]);
-        assert_eq!(store.export_backup().await.unwrap().session_logs, [log(thursday, 3, 360)]);
+        assert_eq!(
+            store.export_backup().await.unwrap().session_logs,
+            [log(thursday, 3, 360)]
+        );
 
         // Another phone cancels the same session: its change lands on the same record.
         let other_phone = fresh_store("spor-test-session-logs-other").await;

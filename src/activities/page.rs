@@ -1,6 +1,7 @@
 //! Aktiviteter / Activities: create, edit and archive the organisation's activities.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use spor_core::activity::Activity;
 use spor_core::ids::{ActivityId, ParticipantId};
 use spor_core::participant::Participant;
@@ -48,6 +49,10 @@ pub fn ActivitiesPage() -> impl IntoView {
                 }}
             </section>
             <OutcomeMessage outcome testid="activities-message" />
+            <p class="card theory-link">
+                {i18n.text(Key::ActivitiesTheoryHint)}" "
+                <A href="/theory">{i18n.text(Key::ActivitiesTheoryLink)}</A>
+            </p>
             <section aria-labelledby="activity-list-heading">
                 <h2 id="activity-list-heading">{i18n.text(Key::ActivitiesList)}</h2>
                 <Transition fallback=|| ()>

@@ -12,7 +12,8 @@
 //!    version), and `templates`, every version of the organisation's own surveys.
 //! 5. Trends: `trend_months`, the packed records of each activity and month, and `trend_stale`, the
 //!    months whose records changed since (see `store::trend_months`); `goals` and `reflections`.
-//! 6. Sessions: `session_logs`, each session's volunteers and hours or its cancellation.
+//! 6. The documentation loop: `session_logs`, each session's volunteers and hours or its
+//!    cancellation; `theories`, every version of every theory of change.
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 use spor_core::backup::RecordKind;
@@ -43,6 +44,8 @@ pub const REFLECTIONS: &str = "reflections";
 /// One log per session: its volunteers and their hours, or why it was cancelled
 /// (`spor_core::session_log`).
 pub const SESSION_LOGS: &str = "session_logs";
+/// Theories of change, one record per version (`spor_core::theory`).
+pub const THEORIES: &str = "theories";
 /// One packed text per activity and month, keyed `[activity, "YYYY-MM"]`: derived from the records.
 pub const TREND_MONTHS: &str = "trend_months";
 /// The keys of the `trend_months` whose records changed since they were packed.
@@ -62,6 +65,7 @@ pub const fn record_store(kind: RecordKind) -> &'static str {
         RecordKind::Goal => GOALS,
         RecordKind::Reflection => REFLECTIONS,
         RecordKind::SessionLog => SESSION_LOGS,
+        RecordKind::Theory => THEORIES,
     }
 }
 
@@ -78,7 +82,7 @@ pub const RECORD_STORES: [&str; RecordKind::ALL.len()] = {
 };
 
 /// Every store of this version: what a connection reopened after another tab's upgrade must find.
-pub const ALL_STORES: [&str; 15] = [
+pub const ALL_STORES: [&str; 16] = [
     META,
     ACTIVITIES,
     PARTICIPANTS,
@@ -92,6 +96,7 @@ pub const ALL_STORES: [&str; 15] = [
     GOALS,
     REFLECTIONS,
     SESSION_LOGS,
+    THEORIES,
     TREND_MONTHS,
     TREND_STALE,
 ];
@@ -152,6 +157,7 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
         .add_object_store(ObjectStore::new(GOALS).key_path("id"))
         .add_object_store(ObjectStore::new(REFLECTIONS).key_path("id"))
         .add_object_store(ObjectStore::new(SESSION_LOGS).key_path("id"))
+        .add_object_store(ObjectStore::new(THEORIES).key_path("id"))
         .add_object_store(ObjectStore::new(TREND_MONTHS))
         .add_object_store(ObjectStore::new(TREND_STALE))
 }

@@ -27,6 +27,7 @@ use spor_core::session_log::SessionLog;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, MutationResult, Outcome, PullResponse, RejectReason, Stamped,
 };
+use spor_core::theory::TheoryOfChange;
 use spor_core::validation::Context;
 use wasm_bindgen::JsValue;
 
@@ -612,6 +613,7 @@ async fn apply_patch(
         EntityKind::Goal => serde_json::from_value::<Goal>(object.clone()).is_ok(),
         EntityKind::Reflection => serde_json::from_value::<Reflection>(object.clone()).is_ok(),
         EntityKind::SessionLog => serde_json::from_value::<SessionLog>(object.clone()).is_ok(),
+        EntityKind::Theory => serde_json::from_value::<TheoryOfChange>(object.clone()).is_ok(),
         EntityKind::Organisation | EntityKind::Template => false,
     };
     if !complete {

@@ -6,18 +6,20 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Local, Months, NaiveDate};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use spor_core::access::DeviceRole;
 use spor_core::activity::Activity;
 use spor_core::ids::ActivityId;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
 use spor_core::session_log::SessionLog;
+use spor_core::theory::{self, TheoryOfChange};
 use spor_core::trends::{Dataset, Delivery, PeriodEffort, Query, Trends, cancellations, volunteer_effort};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
 use crate::components::outcome::ReadFailure;
-use crate::components::page::Page;
+use crate::components::page::{Page, print_page};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::hooks::use_stored::use_stored;
@@ -90,6 +92,7 @@ pub fn TrendsPage() -> impl IntoView {
     let goals = use_stored(|store| async move { store.goals().await });
     let reflections = use_stored(|store| async move { store.reflections().await });
     let session_logs = use_stored(|store| async move { store.session_logs().await.map(Arc::new) });
+    let theories = use_stored(|store| async move { store.theories().await.map(Arc::new) });
 
     // The charts wait for the first paint of the key figures, once per visit: the figures show at
     // once, and a refresh after a pull redraws both together.
@@ -184,6 +187,7 @@ pub fn TrendsPage() -> impl IntoView {
                     <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                         {move || Suspend::new(async move {
                             let (dataset, activities, logs) = (dataset.await?, activities.await?, session_logs.await?);
+                            let theories = theories.await?;
                             let dataset = if shows_answers.get() {
                                 dataset
                             } else {
@@ -205,7 +209,7 @@ pub fn TrendsPage() -> impl IntoView {
                                 });
                             }
                             Ok::<_, StoreError>(view! {
-                                <TrendsSummary trends query activities=activities.clone() logs=logs.clone() />
+                                <TrendsSummary trends query activities=activities.clone() logs=logs.clone() theories />
                                 <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
                                 <Show when=move || charts_due.get()>
                                     <TrendsCharts trends query goals dataset=dataset.clone() logs=logs.clone() />
@@ -228,6 +232,7 @@ fn TrendsSummary(
     query: Memo<Option<Query>>,
     activities: Vec<Activity>,
     logs: Arc<Vec<SessionLog>>,
+    theories: Arc<Vec<TheoryOfChange>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -258,6 +263,16 @@ fn TrendsSummary(
             &[("activity", &activity_name), ("range", &shown)],
         );
         let context = ChartContext::new(i18n, &trends, Vec::new());
+        // The theory of change the figures are read against: the version in force at the range's end.
+        let in_force = theory::in_force(&theories, query.activity, query.to).map(|theory| {
+            i18n.format(
+                Key::TrendsTheoryInForce,
+                &[
+                    ("version", &theory.version.to_string()),
+                    ("from", &language.format_date(theory.in_force_from)),
+                ],
+            )
+        });
         let delivery = trends.delivery(&activities, &logs, &query);
         let hours: f64 = volunteer_effort(&logs, &query)
             .iter()
@@ -282,10 +297,13 @@ fn TrendsSummary(
             <p class="print-only">{report_for}</p>
             <div class="trends-range">
                 <p class="hint" data-testid="trends-range">{shown}</p>
-                <button type="button" class="button secondary no-print" on:click=|_| print()>
+                <button type="button" class="button secondary no-print" on:click=|_| print_page()>
                     {i18n.text(Key::TrendsPrint)}
                 </button>
             </div>
+            {in_force.map(|said| view! {
+                <p class="hint" data-testid="theory-in-force">{said}" "<A href="/theory">{i18n.text(Key::TrendsTheoryLink)}</A></p>
+            })}
             {key_figures_list(&context, &trends, delivery, (hours > 0.0).then_some(hours))}
             {(!cancelled.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="cancelled-heading" data-testid="cancellations">
@@ -321,14 +339,6 @@ async fn after_next_paint() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
-}
-
-/// Opens the browser's print dialog: the page's print style makes it an A4 report (or a PDF).
-fn print() {
-    if let Some(window) = web_sys::window() {
-        // A browser without printing has nothing to show; the page stays as it is.
-        let _ = window.print();
-    }
 }
 
 fn key_figures_list(

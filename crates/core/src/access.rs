@@ -38,7 +38,7 @@ impl DeviceRole {
     pub fn may_push(self, change: &Change) -> bool {
         match self {
             DeviceRole::Coordinator => true,
-            // Goals and reflections are the coordinators' to set and write; so are surveys,
+            // Goals, reflections and theories of change are the coordinators' to set and write; so are surveys,
             // deletions, merges and erasures (see the two rules below).
             DeviceRole::Volunteer => match change {
                 Change::Delete { .. } => false,
@@ -46,7 +46,7 @@ impl DeviceRole {
                     self.may_merge_and_erase()
                 }
                 _ => match change.topic() {
-                    Topic::Organisation | Topic::Goal | Topic::Reflection => false,
+                    Topic::Organisation | Topic::Goal | Topic::Reflection | Topic::Theory => false,
                     Topic::Template => self.may_publish_surveys(),
                     _ => true,
                 },
@@ -120,10 +120,11 @@ pub enum Topic {
     Goal,
     Reflection,
     SessionLog,
+    Theory,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 10] = [
+    pub const ALL: [Topic; 11] = [
         Topic::Organisation,
         Topic::Activity,
         Topic::Participant,
@@ -134,6 +135,7 @@ impl Topic {
         Topic::Goal,
         Topic::Reflection,
         Topic::SessionLog,
+        Topic::Theory,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +150,7 @@ impl Topic {
             Topic::Goal => "goal",
             Topic::Reflection => "reflection",
             Topic::SessionLog => "session_log",
+            Topic::Theory => "theory",
         }
     }
 }
@@ -162,6 +165,7 @@ impl From<EntityKind> for Topic {
             EntityKind::Goal => Topic::Goal,
             EntityKind::Reflection => Topic::Reflection,
             EntityKind::SessionLog => Topic::SessionLog,
+            EntityKind::Theory => Topic::Theory,
         }
     }
 }
@@ -234,6 +238,9 @@ mod tests {
         assert!(volunteer.may_pull(Topic::SessionLog));
         assert!(!DeviceRole::Kiosk.may_push(&patch(EntityKind::SessionLog)));
         assert!(!DeviceRole::Kiosk.may_pull(Topic::SessionLog));
+        // The theory of change is the coordinators' to write; volunteers read it to tag what they see.
+        assert!(!volunteer.may_push(&patch(EntityKind::Theory)));
+        assert!(volunteer.may_pull(Topic::Theory));
         for topic in [
             Topic::Activity,
             Topic::Participant,

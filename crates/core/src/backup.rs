@@ -20,6 +20,7 @@ use crate::reflection::Reflection;
 use crate::session_log::SessionLog;
 use crate::survey::{SurveyResponse, SurveyTemplate, Templates};
 use crate::sync::{Change, EntityKind, EntityRef};
+use crate::theory::TheoryOfChange;
 use crate::validation::{Context, Problem};
 
 pub const BACKUP_FORMAT: &str = "spor-backup";
@@ -55,6 +56,9 @@ pub struct Backup {
     /// Since version 2.
     #[serde(default)]
     pub session_logs: Vec<SessionLog>,
+    /// Since version 2: every version of every theory of change.
+    #[serde(default)]
+    pub theories: Vec<TheoryOfChange>,
 }
 
 /// Why a file cannot be imported. Nothing is changed when any of these is found.
@@ -122,6 +126,7 @@ impl Backup {
             goals: Vec::new(),
             reflections: Vec::new(),
             session_logs: Vec::new(),
+            theories: Vec::new(),
         }
     }
 
@@ -170,6 +175,9 @@ impl Backup {
         if !may(Topic::SessionLog) {
             self.session_logs.clear();
         }
+        if !may(Topic::Theory) {
+            self.theories.clear();
+        }
         self
     }
 
@@ -217,6 +225,7 @@ impl Backup {
             .session_logs
             .iter()
             .for_each(|l| collect(l.validate(context)));
+        backup.theories.iter().for_each(|t| collect(t.validate()));
         // Each answer against the template version it names: a built-in, or one in the backup.
         for response in &backup.responses {
             let template =
@@ -261,10 +270,11 @@ pub enum RecordKind {
     Goal,
     Reflection,
     SessionLog,
+    Theory,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 10] = [
+    pub const ALL: [RecordKind; 11] = [
         RecordKind::Activity,
         RecordKind::Participant,
         RecordKind::Attendance,
@@ -275,6 +285,7 @@ impl RecordKind {
         RecordKind::Goal,
         RecordKind::Reflection,
         RecordKind::SessionLog,
+        RecordKind::Theory,
     ];
 
     /// The backup file's field holding this kind's records.
@@ -290,6 +301,7 @@ impl RecordKind {
             RecordKind::Goal => "goals",
             RecordKind::Reflection => "reflections",
             RecordKind::SessionLog => "session_logs",
+            RecordKind::Theory => "theories",
         }
     }
 
@@ -306,6 +318,7 @@ impl RecordKind {
             RecordKind::Goal => "goal",
             RecordKind::Reflection => "reflection",
             RecordKind::SessionLog => "session log",
+            RecordKind::Theory => "theory of change",
         }
     }
 
@@ -318,6 +331,7 @@ impl RecordKind {
             EntityKind::Goal => Some(RecordKind::Goal),
             EntityKind::Reflection => Some(RecordKind::Reflection),
             EntityKind::SessionLog => Some(RecordKind::SessionLog),
+            EntityKind::Theory => Some(RecordKind::Theory),
             EntityKind::Organisation | EntityKind::Template => None,
         }
     }
@@ -346,6 +360,7 @@ pub struct ImportPlan {
     pub goals: Vec<Goal>,
     pub reflections: Vec<Reflection>,
     pub session_logs: Vec<SessionLog>,
+    pub theories: Vec<TheoryOfChange>,
 }
 
 impl ImportPlan {
@@ -367,6 +382,7 @@ impl ImportPlan {
         let known_goals: HashSet<_> = existing.goals.iter().map(|g| g.id).collect();
         let known_reflections: HashSet<_> = existing.reflections.iter().map(|r| r.id).collect();
         let known_logs: HashSet<_> = existing.session_logs.iter().map(|l| l.id).collect();
+        let known_theories: HashSet<_> = existing.theories.iter().map(|t| t.id).collect();
         let erased: HashSet<ParticipantId> = existing
             .participants
             .iter()
@@ -452,6 +468,11 @@ impl ImportPlan {
             .into_iter()
             .filter(|l| !known_logs.contains(&l.id))
             .collect();
+        plan.theories = backup
+            .theories
+            .into_iter()
+            .filter(|t| !known_theories.contains(&t.id))
+            .collect();
         plan
     }
 
@@ -521,6 +542,10 @@ impl ImportPlan {
             let change = Change::patch_of(entity(EntityKind::SessionLog, l.id.0), l, stamp);
             added(RecordKind::SessionLog, l, change)
         });
+        let theories = self.theories.iter().map(|t| {
+            let change = Change::patch_of(entity(EntityKind::Theory, t.id.0), t, stamp);
+            added(RecordKind::Theory, t, change)
+        });
         activities
             .chain(participants)
             .chain(attendance)
@@ -531,6 +556,7 @@ impl ImportPlan {
             .chain(goals)
             .chain(reflections)
             .chain(session_logs)
+            .chain(theories)
             .collect()
     }
 
@@ -547,6 +573,7 @@ impl ImportPlan {
             + self.goals.len()
             + self.reflections.len()
             + self.session_logs.len()
+            + self.theories.len()
     }
 
     pub fn is_empty(&self) -> bool {

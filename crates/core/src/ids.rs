@@ -57,6 +57,14 @@ id_type!(ResponseId);
 id_type!(GoalId);
 id_type!(ReflectionId);
 id_type!(
+    /// One version of a theory of change (`theory`).
+    TheoryId
+);
+id_type!(
+    /// An outcome of a theory of change: kept through its revisions.
+    OutcomeId
+);
+id_type!(
     /// The log of one session (`session_log`): derived from the activity and the date, not generated.
     SessionLogId
 );

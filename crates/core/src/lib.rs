@@ -35,6 +35,7 @@ pub mod suppression;
 pub mod survey;
 pub mod survey_session;
 pub mod sync;
+pub mod theory;
 pub mod trends;
 pub mod validation;
 pub mod xlsx;

@@ -214,6 +214,7 @@ pub enum EntityKind {
     Goal,
     Reflection,
     SessionLog,
+    Theory,
 }
 
 /// A field's value with the stamp of the edit that set it.

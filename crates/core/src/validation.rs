@@ -20,6 +20,10 @@ pub mod limits {
     pub const REFLECTION: usize = 4000;
     pub const PRIVACY_NOTICE: usize = 4000;
     pub const CANCEL_REASON: usize = 300;
+    /// Each text of a theory of change: a short paragraph.
+    pub const THEORY_TEXT: usize = 1000;
+    /// An outcome: one short sentence, readable in a box of the diagram.
+    pub const OUTCOME: usize = 200;
     pub const QUESTIONS_PER_TEMPLATE: usize = 40;
     pub const CHOICES_PER_QUESTION: usize = 12;
 }
@@ -41,6 +45,10 @@ pub enum Field {
     Reflection,
     PrivacyNotice,
     CancelReason,
+    TargetGroup,
+    TheoryActivities,
+    Assumptions,
+    Outcome,
 }
 
 impl Field {
@@ -50,6 +58,14 @@ impl Field {
             (Field::PrivacyNotice, Language::En) => "The privacy notice",
             (Field::CancelReason, Language::Da) => "Grunden til aflysningen",
             (Field::CancelReason, Language::En) => "The reason for the cancellation",
+            (Field::TargetGroup, Language::Da) => "Målgruppen",
+            (Field::TargetGroup, Language::En) => "The target group",
+            (Field::TheoryActivities, Language::Da) => "Det, I gør",
+            (Field::TheoryActivities, Language::En) => "What you do",
+            (Field::Assumptions, Language::Da) => "Antagelserne",
+            (Field::Assumptions, Language::En) => "The assumptions",
+            (Field::Outcome, Language::Da) => "En forandring",
+            (Field::Outcome, Language::En) => "An outcome",
             (Field::OrganisationName, Language::Da) => "Organisationens navn",
             (Field::OrganisationName, Language::En) => "The organisation's name",
             (Field::Pseudonym, Language::Da) => "Kaldenavnet",
@@ -193,6 +209,16 @@ pub enum Problem {
     SessionLength {
         minutes: u16,
         max: u16,
+    },
+    /// A theory of change needs at least one outcome to follow.
+    NoOutcomes,
+    TooManyOutcomes {
+        max: usize,
+    },
+    DuplicateOutcome,
+    /// A version number below 1 or beyond any revision anybody made.
+    VersionOutOfRange {
+        max: u32,
     },
     /// A session log whose id is not the one of its activity and date.
     NotTheSessionsLog,
@@ -396,6 +422,18 @@ impl Problem {
             (Problem::SessionLength { minutes, max }, En) => {
                 format!("A session lasts from 1 to {max} minutes, not {minutes}.")
             }
+            (Problem::NoOutcomes, Da) => "Skriv mindst én forandring, I vil følge.".into(),
+            (Problem::NoOutcomes, En) => "Write at least one outcome to follow.".into(),
+            (Problem::TooManyOutcomes { max }, Da) => {
+                format!("Højst {max} forandringer; vælg dem, der betyder mest.")
+            }
+            (Problem::TooManyOutcomes { max }, En) => {
+                format!("At most {max} outcomes; choose those that matter most.")
+            }
+            (Problem::DuplicateOutcome, Da) => "En forandring står der to gange.".into(),
+            (Problem::DuplicateOutcome, En) => "An outcome is listed twice.".into(),
+            (Problem::VersionOutOfRange { max }, Da) => format!("Versionen skal ligge mellem 1 og {max}."),
+            (Problem::VersionOutOfRange { max }, En) => format!("The version must lie between 1 and {max}."),
             (Problem::NotTheSessionsLog, Da) => "Loggen hører ikke til den gang, den nævner.".into(),
             (Problem::NotTheSessionsLog, En) => "The log does not belong to the session it names.".into(),
             (Problem::TooManyVolunteers { max }, Da) => format!("Højst {max} frivillige ved én gang."),

@@ -12,13 +12,14 @@ use utoipa::openapi::OpenApi;
 use crate::auth::PAIRING_CODE_PATTERN;
 
 /// The kinds a patch may name, with their field lists (templates are sent by version instead).
-const PATCHED_KINDS: [EntityKind; 6] = [
+const PATCHED_KINDS: [EntityKind; 7] = [
     EntityKind::Organisation,
     EntityKind::Activity,
     EntityKind::Participant,
     EntityKind::Goal,
     EntityKind::Reflection,
     EntityKind::SessionLog,
+    EntityKind::Theory,
 ];
 
 /// The API document as served: utoipa's, generated from the handlers and wire types, with the

@@ -14,13 +14,17 @@ use uuid::Uuid;
 use crate::Role;
 use crate::activity::{Activity, Rhythm, Schedule, SurveyPlan};
 use crate::goal::{Comparison, Goal, GoalMetric};
-use crate::ids::{ActivityId, GoalId, OrganisationId, ParticipantId, ReflectionId, SessionLogId, TemplateId};
+use crate::ids::{
+    ActivityId, GoalId, OrganisationId, OutcomeId, ParticipantId, ReflectionId, SessionLogId, TemplateId,
+    TheoryId,
+};
 use crate::organisation::{Organisation, ReportingSettings};
 use crate::participant::Participant;
 use crate::reflection::Reflection;
 use crate::session_log::SessionLog;
 use crate::survey::SurveyTemplate;
 use crate::sync::{EntityKind, Stamped};
+use crate::theory::{Outcome, Term, TheoryOfChange};
 use crate::validation::{Context, Problem};
 
 /// The most bytes (as JSON) a patch of an activity, participant, goal, reflection or the
@@ -59,6 +63,15 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
         EntityKind::Goal => &["activity", "metric", "comparison", "target", "from", "to"],
         EntityKind::Reflection => &["activity", "from", "to", "text", "written_at"],
         EntityKind::SessionLog => &["activity", "date", "volunteers", "volunteer_minutes", "cancelled"],
+        EntityKind::Theory => &[
+            "activity",
+            "version",
+            "in_force_from",
+            "target_group",
+            "activities",
+            "outcomes",
+            "assumptions",
+        ],
         EntityKind::Template => &[],
     }
 }
@@ -197,6 +210,7 @@ fn validate_record(
         EntityKind::Goal => parse::<Goal>(record)?.validate(),
         EntityKind::Reflection => parse::<Reflection>(record)?.validate(),
         EntityKind::SessionLog => parse::<SessionLog>(record)?.validate(context),
+        EntityKind::Theory => parse::<TheoryOfChange>(record)?.validate(),
         EntityKind::Template => Err(Vec::new()),
     }
 }
@@ -279,6 +293,18 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             volunteer_minutes: 0,
             cancelled: Some("-".into()),
         }),
+        EntityKind::Theory => serde_json::to_value(TheoryOfChange {
+            target_group: "-".into(),
+            activities: "-".into(),
+            outcomes: vec![Outcome {
+                id: OutcomeId(Uuid::nil()),
+                term: Term::Short,
+                text: "-".into(),
+            }],
+            assumptions: "-".into(),
+            id: TheoryId(id),
+            ..TheoryOfChange::first(Some(activity), earliest)
+        }),
         EntityKind::Template => Ok(Value::Object(Map::new())),
     };
     match value.expect("sample records serialise") {
@@ -330,6 +356,7 @@ mod tests {
             EntityKind::Goal,
             EntityKind::Reflection,
             EntityKind::SessionLog,
+            EntityKind::Theory,
         ] {
             let record = sample(kind, Uuid::nil());
             let mut names: Vec<&str> = record.keys().map(String::as_str).collect();
@@ -522,6 +549,36 @@ mod tests {
             check_log(&[("recorded_by", json!("someone"))], &stored),
             Err(vec![Problem::UnknownField {
                 name: "recorded_by".into()
+            }])
+        );
+    }
+
+    #[test]
+    fn a_theory_of_change_is_checked_as_the_version_it_makes() {
+        let outcome = |n: u128| json!({"id": Uuid::from_u128(n), "term": "short", "text": "Kender nogen"});
+        let whole = |outcomes: Vec<Value>| {
+            vec![
+                ("activity", Value::Null),
+                ("version", json!(1)),
+                ("in_force_from", json!("2026-12-01")),
+                ("target_group", json!("Ældre, der bor alene")),
+                ("activities", json!("En ugentlig café")),
+                ("outcomes", Value::Array(outcomes)),
+                ("assumptions", json!("")),
+            ]
+        };
+        assert_eq!(check(EntityKind::Theory, &whole(vec![outcome(1)])), Ok(()));
+        let many = (0..=crate::theory::MAX_OUTCOMES as u128).map(outcome).collect();
+        assert_eq!(
+            check(EntityKind::Theory, &whole(many)),
+            Err(vec![Problem::TooManyOutcomes {
+                max: crate::theory::MAX_OUTCOMES
+            }])
+        );
+        assert_eq!(
+            check(EntityKind::Theory, &[("version", json!(0))]),
+            Err(vec![Problem::VersionOutOfRange {
+                max: crate::theory::MAX_VERSION
             }])
         );
     }
