@@ -20,6 +20,7 @@ mod records;
 mod retention;
 mod schema;
 mod session_logs;
+mod stories;
 mod sync_state;
 mod templates;
 mod theories;

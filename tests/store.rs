@@ -348,6 +348,7 @@ mod erasure_and_merge {
             consent: Consent {
                 linked_surveys: true,
                 contact: true,
+                named_in_stories: false,
             },
             activities: vec![ActivityId::generate()],
             erased: false,
@@ -890,6 +891,7 @@ mod sync_steps {
             consent: Consent {
                 linked_surveys: true,
                 contact: false,
+                named_in_stories: false,
             },
             activities: vec![],
             erased: false,
@@ -1563,6 +1565,7 @@ mod trends {
                 reflections: Vec::new(),
                 session_logs: demo.session_logs,
                 theories: Vec::new(),
+                stories: Vec::new(),
             })
             .await
             .unwrap();
@@ -1713,7 +1716,10 @@ mod theories {
         let second = first.revision(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
         store.save_theory(&second).await.unwrap();
         let stored = store.theories().await.unwrap();
-        let versions: Vec<u32> = theory::versions(&stored, Some(cafe)).iter().map(|t| t.version).collect();
+        let versions: Vec<u32> = theory::versions(&stored, Some(cafe))
+            .iter()
+            .map(|t| t.version)
+            .collect();
         assert_eq!(versions, [2, 1]);
         assert_eq!(store.outbox().await.unwrap().len(), 2);
         assert_eq!(store.export_backup().await.unwrap().theories.len(), 2);

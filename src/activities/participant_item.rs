@@ -235,6 +235,7 @@ fn ParticipantForm(
     let default_role = RwSignal::new(participant.default_role);
     let linked_surveys = RwSignal::new(participant.consent.linked_surveys);
     let contact = RwSignal::new(participant.consent.contact);
+    let named_in_stories = RwSignal::new(participant.consent.named_in_stories);
     let rosters = RwSignal::new(participant.activities.clone());
     let problems = RwSignal::new(Vec::<Problem>::new());
     let form_id = format!("participant-{id}");
@@ -248,6 +249,7 @@ fn ParticipantForm(
             consent: Consent {
                 linked_surveys: linked_surveys.get_untracked(),
                 contact: contact.get_untracked(),
+                named_in_stories: named_in_stories.get_untracked(),
             },
             activities: rosters.get_untracked(),
             ..original.get_value()
@@ -313,6 +315,14 @@ fn ParticipantForm(
                 <label class="choice">
                     <input type="checkbox" prop:checked=move || contact.get() on:change=move |event| contact.set(event_target_checked(&event)) />
                     {i18n.text(Key::ParticipantsConsentContact)}
+                </label>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || named_in_stories.get()
+                        on:change=move |event| named_in_stories.set(event_target_checked(&event))
+                    />
+                    {i18n.text(Key::ParticipantsConsentStories)}
                 </label>
             </fieldset>
             <fieldset class="choice-group">

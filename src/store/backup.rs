@@ -76,9 +76,11 @@ impl Store {
         // Erasures last, so that they reach whoever the import added merged into an erased person.
         let (participants, responses) = (transaction.store(PARTICIPANTS)?, transaction.store(RESPONSES)?);
         let (dead_letters, meta) = (transaction.store(DEAD_LETTERS)?, transaction.store(META)?);
+        let stories = transaction.store(STORIES)?;
         let erasure = ErasureStores {
             participants: &participants,
             responses: &responses,
+            stories: &stories,
             outbox: &outbox,
             dead_letters: &dead_letters,
         };

@@ -7,6 +7,7 @@ use spor_core::ids::ParticipantId;
 use spor_core::participant::Participant;
 use spor_core::rules;
 use spor_core::rules::erasure::Scrub;
+use spor_core::story::Story;
 use spor_core::survey::SurveyResponse;
 use spor_core::sync::Change;
 use wasm_bindgen::JsValue;
@@ -22,6 +23,7 @@ use super::{Store, StoreError};
 pub(super) struct ErasureStores<'a> {
     pub participants: &'a ObjectStore,
     pub responses: &'a ObjectStore,
+    pub stories: &'a ObjectStore,
     pub outbox: &'a ObjectStore,
     pub dead_letters: &'a ObjectStore,
 }
@@ -29,7 +31,8 @@ pub(super) struct ErasureStores<'a> {
 /// Erases `participant` inside the caller's transaction, with everyone merged into them (spor-core's
 /// `erasure_reach`): personal fields gone, an erased record kept for every id (also one this device
 /// never held, so no later pull, import or merge brings the name back), linked answers unlinked,
-/// and queued and refused changes scrubbed as spor-core's `scrub` says. The caller queues the
+/// stories naming them deleted, and queued and refused changes scrubbed as spor-core's `scrub`
+/// says. The caller queues the
 /// erasure when it is this device's own.
 pub(super) async fn erase_in(
     stores: &ErasureStores<'_>,
@@ -54,6 +57,10 @@ pub(super) async fn erase_in(
             let mut response: SurveyResponse = from_js(value, "survey response")?;
             response.participant = None;
             stores.responses.put(&to_js(&response), None).await?;
+        }
+        for value in of_participant(stores.stories, *id, action).await? {
+            let story: Story = from_js(value, "story")?;
+            stores.stories.delete(story.id.to_string().into()).await?;
         }
     }
     scrub_waiting(
@@ -133,7 +140,7 @@ impl Store {
         let device = self.device_id().await?;
         let transaction = self
             .transaction(
-                &[PARTICIPANTS, RESPONSES, OUTBOX, DEAD_LETTERS, META],
+                &[PARTICIPANTS, RESPONSES, STORIES, OUTBOX, DEAD_LETTERS, META],
                 TransactionMode::ReadWrite,
                 action,
             )
@@ -146,9 +153,11 @@ impl Store {
             store(DEAD_LETTERS)?,
             store(META)?,
         );
+        let stories = store(STORIES)?;
         let stores = ErasureStores {
             participants: &participants,
             responses: &responses,
+            stories: &stories,
             outbox: &outbox,
             dead_letters: &dead_letters,
         };

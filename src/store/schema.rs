@@ -13,7 +13,8 @@
 //! 5. Trends: `trend_months`, the packed records of each activity and month, and `trend_stale`, the
 //!    months whose records changed since (see `store::trend_months`); `goals` and `reflections`.
 //! 6. The documentation loop: `session_logs`, each session's volunteers and hours or its
-//!    cancellation; `theories`, every version of every theory of change.
+//!    cancellation; `theories`, every version of every theory of change; `stories`, indexed per
+//!    participant so an erasure finds those naming them.
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 use spor_core::backup::RecordKind;
@@ -46,6 +47,8 @@ pub const REFLECTIONS: &str = "reflections";
 pub const SESSION_LOGS: &str = "session_logs";
 /// Theories of change, one record per version (`spor_core::theory`).
 pub const THEORIES: &str = "theories";
+/// Stories and observations (`spor_core::story`).
+pub const STORIES: &str = "stories";
 /// One packed text per activity and month, keyed `[activity, "YYYY-MM"]`: derived from the records.
 pub const TREND_MONTHS: &str = "trend_months";
 /// The keys of the `trend_months` whose records changed since they were packed.
@@ -66,6 +69,7 @@ pub const fn record_store(kind: RecordKind) -> &'static str {
         RecordKind::Reflection => REFLECTIONS,
         RecordKind::SessionLog => SESSION_LOGS,
         RecordKind::Theory => THEORIES,
+        RecordKind::Story => STORIES,
     }
 }
 
@@ -82,7 +86,7 @@ pub const RECORD_STORES: [&str; RecordKind::ALL.len()] = {
 };
 
 /// Every store of this version: what a connection reopened after another tab's upgrade must find.
-pub const ALL_STORES: [&str; 16] = [
+pub const ALL_STORES: [&str; 17] = [
     META,
     ACTIVITIES,
     PARTICIPANTS,
@@ -97,6 +101,7 @@ pub const ALL_STORES: [&str; 16] = [
     REFLECTIONS,
     SESSION_LOGS,
     THEORIES,
+    STORIES,
     TREND_MONTHS,
     TREND_STALE,
 ];
@@ -158,6 +163,11 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
         .add_object_store(ObjectStore::new(REFLECTIONS).key_path("id"))
         .add_object_store(ObjectStore::new(SESSION_LOGS).key_path("id"))
         .add_object_store(ObjectStore::new(THEORIES).key_path("id"))
+        .add_object_store(
+            ObjectStore::new(STORIES)
+                .key_path("id")
+                .add_index(Index::new(BY_PARTICIPANT, "participant")),
+        )
         .add_object_store(ObjectStore::new(TREND_MONTHS))
         .add_object_store(ObjectStore::new(TREND_STALE))
 }

@@ -27,6 +27,7 @@ use spor_core::session_log::SessionLog;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, MutationResult, Outcome, PullResponse, RejectReason, Stamped,
 };
+use spor_core::story::Story;
 use spor_core::theory::TheoryOfChange;
 use spor_core::validation::Context;
 use wasm_bindgen::JsValue;
@@ -359,9 +360,11 @@ impl Store {
         } else {
             HashMap::new()
         };
+        let stories = store(STORIES)?;
         let erasure = ErasureStores {
             participants: &participants,
             responses: &responses,
+            stories: &stories,
             outbox: &outbox,
             dead_letters: &dead_letters,
         };
@@ -614,6 +617,7 @@ async fn apply_patch(
         EntityKind::Reflection => serde_json::from_value::<Reflection>(object.clone()).is_ok(),
         EntityKind::SessionLog => serde_json::from_value::<SessionLog>(object.clone()).is_ok(),
         EntityKind::Theory => serde_json::from_value::<TheoryOfChange>(object.clone()).is_ok(),
+        EntityKind::Story => serde_json::from_value::<Story>(object.clone()).is_ok(),
         EntityKind::Organisation | EntityKind::Template => false,
     };
     if !complete {

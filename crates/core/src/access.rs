@@ -45,6 +45,10 @@ impl DeviceRole {
                 Change::MergeParticipants { .. } | Change::EraseParticipant { .. } => {
                     self.may_merge_and_erase()
                 }
+                // A volunteer writes stories; marking one for reports is a coordinator's call.
+                Change::Patch { entity, fields } if entity.kind == EntityKind::Story => fields
+                    .get("usable_in_reports")
+                    .is_none_or(|usable| usable.value == serde_json::Value::Bool(false)),
                 _ => match change.topic() {
                     Topic::Organisation | Topic::Goal | Topic::Reflection | Topic::Theory => false,
                     Topic::Template => self.may_publish_surveys(),
@@ -63,7 +67,10 @@ impl DeviceRole {
     pub fn may_pull(self, topic: Topic) -> bool {
         match self {
             DeviceRole::Coordinator => true,
-            DeviceRole::Volunteer => !matches!(topic, Topic::SurveyResponse | Topic::Reflection),
+            // Stories are about vulnerable people: a volunteer sends their own and keeps none of others'.
+            DeviceRole::Volunteer => {
+                !matches!(topic, Topic::SurveyResponse | Topic::Reflection | Topic::Story)
+            }
             DeviceRole::Kiosk => matches!(topic, Topic::Activity | Topic::Template | Topic::Organisation),
         }
     }
@@ -121,10 +128,11 @@ pub enum Topic {
     Reflection,
     SessionLog,
     Theory,
+    Story,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 11] = [
+    pub const ALL: [Topic; 12] = [
         Topic::Organisation,
         Topic::Activity,
         Topic::Participant,
@@ -136,6 +144,7 @@ impl Topic {
         Topic::Reflection,
         Topic::SessionLog,
         Topic::Theory,
+        Topic::Story,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -151,6 +160,7 @@ impl Topic {
             Topic::Reflection => "reflection",
             Topic::SessionLog => "session_log",
             Topic::Theory => "theory",
+            Topic::Story => "story",
         }
     }
 }
@@ -166,6 +176,7 @@ impl From<EntityKind> for Topic {
             EntityKind::Reflection => Topic::Reflection,
             EntityKind::SessionLog => Topic::SessionLog,
             EntityKind::Theory => Topic::Theory,
+            EntityKind::Story => Topic::Story,
         }
     }
 }
@@ -238,6 +249,24 @@ mod tests {
         assert!(volunteer.may_pull(Topic::SessionLog));
         assert!(!DeviceRole::Kiosk.may_push(&patch(EntityKind::SessionLog)));
         assert!(!DeviceRole::Kiosk.may_pull(Topic::SessionLog));
+        let story = |usable: bool| Change::Patch {
+            entity: crate::sync::EntityRef {
+                kind: EntityKind::Story,
+                id: Uuid::from_u128(4),
+            },
+            fields: [(
+                "usable_in_reports".to_owned(),
+                crate::sync::Stamped {
+                    value: serde_json::Value::Bool(usable),
+                    stamp: Hlc::start(DeviceId(Uuid::from_u128(3))),
+                },
+            )]
+            .into(),
+        };
+        assert!(volunteer.may_push(&story(false)));
+        assert!(!volunteer.may_push(&story(true)));
+        assert!(DeviceRole::Coordinator.may_push(&story(true)));
+        assert!(!volunteer.may_pull(Topic::Story));
         // The theory of change is the coordinators' to write; volunteers read it to tag what they see.
         assert!(!volunteer.may_push(&patch(EntityKind::Theory)));
         assert!(volunteer.may_pull(Topic::Theory));

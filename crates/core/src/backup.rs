@@ -18,6 +18,7 @@ use crate::language::Language;
 use crate::participant::Participant;
 use crate::reflection::Reflection;
 use crate::session_log::SessionLog;
+use crate::story::Story;
 use crate::survey::{SurveyResponse, SurveyTemplate, Templates};
 use crate::sync::{Change, EntityKind, EntityRef};
 use crate::theory::TheoryOfChange;
@@ -59,6 +60,9 @@ pub struct Backup {
     /// Since version 2: every version of every theory of change.
     #[serde(default)]
     pub theories: Vec<TheoryOfChange>,
+    /// Since version 2.
+    #[serde(default)]
+    pub stories: Vec<Story>,
 }
 
 /// Why a file cannot be imported. Nothing is changed when any of these is found.
@@ -127,6 +131,7 @@ impl Backup {
             reflections: Vec::new(),
             session_logs: Vec::new(),
             theories: Vec::new(),
+            stories: Vec::new(),
         }
     }
 
@@ -178,6 +183,9 @@ impl Backup {
         if !may(Topic::Theory) {
             self.theories.clear();
         }
+        if !may(Topic::Story) {
+            self.stories.clear();
+        }
         self
     }
 
@@ -226,6 +234,7 @@ impl Backup {
             .iter()
             .for_each(|l| collect(l.validate(context)));
         backup.theories.iter().for_each(|t| collect(t.validate()));
+        backup.stories.iter().for_each(|s| collect(s.validate(context)));
         // Each answer against the template version it names: a built-in, or one in the backup.
         for response in &backup.responses {
             let template =
@@ -271,10 +280,11 @@ pub enum RecordKind {
     Reflection,
     SessionLog,
     Theory,
+    Story,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 11] = [
+    pub const ALL: [RecordKind; 12] = [
         RecordKind::Activity,
         RecordKind::Participant,
         RecordKind::Attendance,
@@ -286,6 +296,7 @@ impl RecordKind {
         RecordKind::Reflection,
         RecordKind::SessionLog,
         RecordKind::Theory,
+        RecordKind::Story,
     ];
 
     /// The backup file's field holding this kind's records.
@@ -302,6 +313,7 @@ impl RecordKind {
             RecordKind::Reflection => "reflections",
             RecordKind::SessionLog => "session_logs",
             RecordKind::Theory => "theories",
+            RecordKind::Story => "stories",
         }
     }
 
@@ -319,6 +331,7 @@ impl RecordKind {
             RecordKind::Reflection => "reflection",
             RecordKind::SessionLog => "session log",
             RecordKind::Theory => "theory of change",
+            RecordKind::Story => "story",
         }
     }
 
@@ -332,6 +345,7 @@ impl RecordKind {
             EntityKind::Reflection => Some(RecordKind::Reflection),
             EntityKind::SessionLog => Some(RecordKind::SessionLog),
             EntityKind::Theory => Some(RecordKind::Theory),
+            EntityKind::Story => Some(RecordKind::Story),
             EntityKind::Organisation | EntityKind::Template => None,
         }
     }
@@ -361,6 +375,7 @@ pub struct ImportPlan {
     pub reflections: Vec<Reflection>,
     pub session_logs: Vec<SessionLog>,
     pub theories: Vec<TheoryOfChange>,
+    pub stories: Vec<Story>,
 }
 
 impl ImportPlan {
@@ -383,6 +398,7 @@ impl ImportPlan {
         let known_reflections: HashSet<_> = existing.reflections.iter().map(|r| r.id).collect();
         let known_logs: HashSet<_> = existing.session_logs.iter().map(|l| l.id).collect();
         let known_theories: HashSet<_> = existing.theories.iter().map(|t| t.id).collect();
+        let known_stories: HashSet<_> = existing.stories.iter().map(|s| s.id).collect();
         let erased: HashSet<ParticipantId> = existing
             .participants
             .iter()
@@ -473,6 +489,13 @@ impl ImportPlan {
             .into_iter()
             .filter(|t| !known_theories.contains(&t.id))
             .collect();
+        // A story about someone erased goes with them.
+        plan.stories = backup
+            .stories
+            .into_iter()
+            .filter(|s| !known_stories.contains(&s.id))
+            .filter(|s| s.participant.is_none_or(|p| !erased.contains(&p)))
+            .collect();
         plan
     }
 
@@ -546,6 +569,10 @@ impl ImportPlan {
             let change = Change::patch_of(entity(EntityKind::Theory, t.id.0), t, stamp);
             added(RecordKind::Theory, t, change)
         });
+        let stories = self.stories.iter().map(|s| {
+            let change = Change::patch_of(entity(EntityKind::Story, s.id.0), s, stamp);
+            added(RecordKind::Story, s, change)
+        });
         activities
             .chain(participants)
             .chain(attendance)
@@ -557,6 +584,7 @@ impl ImportPlan {
             .chain(reflections)
             .chain(session_logs)
             .chain(theories)
+            .chain(stories)
             .collect()
     }
 
@@ -574,6 +602,7 @@ impl ImportPlan {
             + self.reflections.len()
             + self.session_logs.len()
             + self.theories.len()
+            + self.stories.len()
     }
 
     pub fn is_empty(&self) -> bool {

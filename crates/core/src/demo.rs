@@ -162,6 +162,7 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             consent: Consent {
                 linked_surveys: random.chance(60),
                 contact: false,
+                named_in_stories: false,
             },
             activities: vec![activities[i % activities.len().max(1)].id],
             erased: false,

@@ -65,6 +65,10 @@ id_type!(
     OutcomeId
 );
 id_type!(
+    /// A story or observation (`story`).
+    StoryId
+);
+id_type!(
     /// The log of one session (`session_log`): derived from the activity and the date, not generated.
     SessionLogId
 );

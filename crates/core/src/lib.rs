@@ -31,6 +31,7 @@ pub mod rules;
 pub mod scoring;
 pub mod search;
 pub mod session_log;
+pub mod story;
 pub mod suppression;
 pub mod survey;
 pub mod survey_session;

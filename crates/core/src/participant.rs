@@ -41,6 +41,9 @@ pub struct Consent {
     /// The organisation may contact them (e.g. after a long absence).
     #[serde(default)]
     pub contact: bool,
+    /// A volunteer's story may name them (`story`); without it a story stays about nobody.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub named_in_stories: bool,
 }
 
 impl Participant {
@@ -175,6 +178,7 @@ mod tests {
             consent: Consent {
                 linked_surveys: true,
                 contact: false,
+                named_in_stories: false,
             },
             activities: vec![ActivityId::generate()],
             erased: false,

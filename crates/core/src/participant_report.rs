@@ -173,6 +173,7 @@ mod tests {
             consent: Consent {
                 linked_surveys: true,
                 contact: false,
+                named_in_stories: false,
             },
             activities: vec![activity],
             erased: false,

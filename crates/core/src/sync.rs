@@ -215,6 +215,7 @@ pub enum EntityKind {
     Reflection,
     SessionLog,
     Theory,
+    Story,
 }
 
 /// A field's value with the stamp of the edit that set it.

@@ -24,6 +24,8 @@ pub mod limits {
     pub const THEORY_TEXT: usize = 1000;
     /// An outcome: one short sentence, readable in a box of the diagram.
     pub const OUTCOME: usize = 200;
+    /// A story or observation: a few paragraphs.
+    pub const STORY: usize = 2000;
     pub const QUESTIONS_PER_TEMPLATE: usize = 40;
     pub const CHOICES_PER_QUESTION: usize = 12;
 }
@@ -49,6 +51,7 @@ pub enum Field {
     TheoryActivities,
     Assumptions,
     Outcome,
+    Story,
 }
 
 impl Field {
@@ -66,6 +69,8 @@ impl Field {
             (Field::Assumptions, Language::En) => "The assumptions",
             (Field::Outcome, Language::Da) => "En forandring",
             (Field::Outcome, Language::En) => "An outcome",
+            (Field::Story, Language::Da) => "Fortællingen",
+            (Field::Story, Language::En) => "The story",
             (Field::OrganisationName, Language::Da) => "Organisationens navn",
             (Field::OrganisationName, Language::En) => "The organisation's name",
             (Field::Pseudonym, Language::Da) => "Kaldenavnet",

@@ -571,7 +571,30 @@ async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_
     ));
     let linked = mutation(who5_response(cafe, Some(soren)));
     let came = mutation(check_in(soren, cafe, coordinator.device()));
-    coordinator.push(&[name, linked, came]).await;
+    // A volunteer's story about him, naming him (he said yes), goes with him too.
+    let story = |text: &str, wall_ms: u64| {
+        let story = spor_core::story::Story {
+            id: StoryId(Uuid::now_v7()),
+            activity: cafe,
+            date: today(),
+            kind: spor_core::story::StoryKind::Quote,
+            text: text.to_owned(),
+            outcome: None,
+            participant: Some(soren),
+            usable_in_reports: false,
+            written_at: Utc::now(),
+        };
+        let entity = EntityRef {
+            kind: EntityKind::Story,
+            id: story.id.0,
+        };
+        mutation(Change::patch_of(entity, &story, stamp(wall_ms, coordinator.device())))
+    };
+    let told = story("Søren sagde: her bliver jeg set", 5);
+    assert_eq!(
+        coordinator.push(&[name, linked, came, told]).await,
+        [const { Outcome::Applied }; 4]
+    );
     let erase = mutation(Change::EraseParticipant {
         participant: soren,
         stamp: stamp(6, coordinator.device()),
@@ -602,6 +625,25 @@ async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_
         &coordinator.push(&[late]).await[0],
         Outcome::Rejected { .. }
     ));
+    let late_story = story("Søren kom igen", 9);
+    assert_eq!(
+        coordinator.push(&[late_story]).await,
+        [Outcome::Rejected {
+            reason: RejectReason::Invalid {
+                problems: vec![Problem::ErasedWithPersonalData]
+            }
+        }]
+    );
+    assert!(
+        !coordinator
+            .reader(&server)
+            .await
+            .pull_all(1000)
+            .await
+            .iter()
+            .any(|change| matches!(change, Change::Patch { entity, .. } if entity.kind == EntityKind::Story)),
+        "no story about him is left"
+    );
     server.storage.db.close().await;
     match &server.storage.location {
         // SQLite: not a byte of the name is left in the file or its write-ahead log.

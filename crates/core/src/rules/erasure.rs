@@ -2,11 +2,11 @@
 //! the changes that still mention the person, wherever they wait (the server's change log, a
 //! device's outbox and dead letters, a backup being imported).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ids::ParticipantId;
 use crate::survey::SurveyResponse;
-use crate::sync::{Change, EntityKind, EntityRef, RejectReason};
+use crate::sync::{Change, EntityKind, EntityRef, RejectReason, Stamped};
 use crate::validation::Problem;
 
 /// Everyone an erasure of `participant` reaches: the participant and every participant merged
@@ -31,17 +31,28 @@ pub fn erasure_reach(
 }
 
 /// A patch of an erased participant is refused, whatever it holds: it would bring personal data
-/// back. `is_erased` says whether a participant is erased where the patch arrives.
+/// back; so is a story naming one (`story_subject`). `is_erased` says whether a participant is
+/// erased where the patch arrives.
 pub fn check_patch_target(
     entity: EntityRef,
-    is_erased: impl FnOnce(ParticipantId) -> bool,
+    fields: &BTreeMap<String, Stamped>,
+    is_erased: impl Fn(ParticipantId) -> bool,
 ) -> Result<(), RejectReason> {
-    if entity.kind == EntityKind::Participant && is_erased(ParticipantId(entity.id)) {
+    let erased_target = entity.kind == EntityKind::Participant && is_erased(ParticipantId(entity.id));
+    if erased_target || story_subject(entity, fields).is_some_and(is_erased) {
         return Err(RejectReason::Invalid {
             problems: vec![Problem::ErasedWithPersonalData],
         });
     }
     Ok(())
+}
+
+/// The participant a patch of a story names, if it names one: a story is erased with them.
+pub fn story_subject(entity: EntityRef, fields: &BTreeMap<String, Stamped>) -> Option<ParticipantId> {
+    if entity.kind != EntityKind::Story {
+        return None;
+    }
+    serde_json::from_value(fields.get("participant")?.value.clone()).ok()
 }
 
 /// Whom a merge of `merged` into someone erases: nobody, unless the one it is merged into is erased
@@ -67,6 +78,12 @@ pub fn scrub(change: &Change, erased: &BTreeSet<ParticipantId>) -> Scrub {
     match change {
         Change::Patch { entity, .. }
             if entity.kind == EntityKind::Participant && erased.contains(&ParticipantId(entity.id)) =>
+        {
+            Scrub::Drop
+        }
+        // A story about an erased person goes whole: its text is about them.
+        Change::Patch { entity, fields }
+            if story_subject(*entity, fields).is_some_and(|named| erased.contains(&named)) =>
         {
             Scrub::Drop
         }
@@ -130,12 +147,39 @@ mod tests {
             kind,
             id: person(n).0,
         };
-        assert!(check_patch_target(of(EntityKind::Participant, 1), |who| who == person(1)).is_err());
+        let none = BTreeMap::new();
+        assert!(check_patch_target(of(EntityKind::Participant, 1), &none, |who| who == person(1)).is_err());
         assert_eq!(
-            check_patch_target(of(EntityKind::Participant, 2), |who| who == person(1)),
+            check_patch_target(of(EntityKind::Participant, 2), &none, |who| who == person(1)),
             Ok(())
         );
-        assert_eq!(check_patch_target(of(EntityKind::Activity, 1), |_| true), Ok(()));
+        assert_eq!(check_patch_target(of(EntityKind::Activity, 1), &none, |_| true), Ok(()));
+    }
+
+    #[test]
+    fn a_story_about_someone_erased_is_refused_on_arrival_and_dropped_where_it_waits() {
+        let naming = |n: u128| {
+            BTreeMap::from([(
+                "participant".to_owned(),
+                Stamped {
+                    value: serde_json::json!(person(n)),
+                    stamp: crate::hlc::Hlc::start(crate::ids::DeviceId(Uuid::from_u128(9))),
+                },
+            )])
+        };
+        let story = EntityRef {
+            kind: EntityKind::Story,
+            id: Uuid::from_u128(20),
+        };
+        assert!(check_patch_target(story, &naming(1), |who| who == person(1)).is_err());
+        assert_eq!(check_patch_target(story, &naming(2), |who| who == person(1)), Ok(()));
+        let erased = BTreeSet::from([person(1)]);
+        let waiting = |n| Change::Patch {
+            entity: story,
+            fields: naming(n),
+        };
+        assert_eq!(scrub(&waiting(1), &erased), Scrub::Drop);
+        assert_eq!(scrub(&waiting(2), &erased), Scrub::Keep);
     }
 
     #[test]

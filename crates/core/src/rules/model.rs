@@ -126,7 +126,7 @@ impl Replica {
     fn apply(&mut self, change: &Change) -> Option<Change> {
         match change {
             Change::Patch { entity, fields } => {
-                if erasure::check_patch_target(*entity, |who| self.erased.contains(&who)).is_err() {
+                if erasure::check_patch_target(*entity, fields, |who| self.erased.contains(&who)).is_err() {
                     return None;
                 }
                 let mut applied = BTreeMap::new();

@@ -15,13 +15,14 @@ use crate::Role;
 use crate::activity::{Activity, Rhythm, Schedule, SurveyPlan};
 use crate::goal::{Comparison, Goal, GoalMetric};
 use crate::ids::{
-    ActivityId, GoalId, OrganisationId, OutcomeId, ParticipantId, ReflectionId, SessionLogId, TemplateId,
-    TheoryId,
+    ActivityId, GoalId, OrganisationId, OutcomeId, ParticipantId, ReflectionId, SessionLogId, StoryId,
+    TemplateId, TheoryId,
 };
 use crate::organisation::{Organisation, ReportingSettings};
 use crate::participant::Participant;
 use crate::reflection::Reflection;
 use crate::session_log::SessionLog;
+use crate::story::{Story, StoryKind};
 use crate::survey::SurveyTemplate;
 use crate::sync::{EntityKind, Stamped};
 use crate::theory::{Outcome, Term, TheoryOfChange};
@@ -71,6 +72,16 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
             "activities",
             "outcomes",
             "assumptions",
+        ],
+        EntityKind::Story => &[
+            "activity",
+            "date",
+            "kind",
+            "text",
+            "outcome",
+            "participant",
+            "usable_in_reports",
+            "written_at",
         ],
         EntityKind::Template => &[],
     }
@@ -211,6 +222,7 @@ fn validate_record(
         EntityKind::Reflection => parse::<Reflection>(record)?.validate(),
         EntityKind::SessionLog => parse::<SessionLog>(record)?.validate(context),
         EntityKind::Theory => parse::<TheoryOfChange>(record)?.validate(),
+        EntityKind::Story => parse::<Story>(record)?.validate(context),
         EntityKind::Template => Err(Vec::new()),
     }
 }
@@ -305,6 +317,17 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             id: TheoryId(id),
             ..TheoryOfChange::first(Some(activity), earliest)
         }),
+        EntityKind::Story => serde_json::to_value(Story {
+            id: StoryId(id),
+            activity,
+            date: earliest,
+            kind: StoryKind::SignOfChange,
+            text: "-".into(),
+            outcome: Some(OutcomeId(Uuid::nil())),
+            participant: Some(ParticipantId(Uuid::nil())),
+            usable_in_reports: false,
+            written_at: DateTime::UNIX_EPOCH,
+        }),
         EntityKind::Template => Ok(Value::Object(Map::new())),
     };
     match value.expect("sample records serialise") {
@@ -357,6 +380,7 @@ mod tests {
             EntityKind::Reflection,
             EntityKind::SessionLog,
             EntityKind::Theory,
+            EntityKind::Story,
         ] {
             let record = sample(kind, Uuid::nil());
             let mut names: Vec<&str> = record.keys().map(String::as_str).collect();

@@ -42,7 +42,8 @@ impl Push<'_> {
     }
 
     /// Erasure that really erases: the participant's fields, overwritten values and logged patches
-    /// go; linked survey answers are unlinked; attendance stays under the bare id, as counts. It
+    /// go; linked survey answers are unlinked; stories naming them go; attendance stays under the
+    /// bare id, as counts. It
     /// reaches everyone merged into the participant too (spor-core's `erasure_reach`), and what
     /// becomes of each logged change is spor-core's `scrub`.
     pub(super) async fn erase(&mut self, participant: ParticipantId) -> Result<(), StorageError> {
@@ -101,6 +102,7 @@ impl Push<'_> {
             .execute(&mut *self.connection)
             .await?;
         }
+        self.erase_stories_naming(participant).await?;
         let logged =
             sqlx::query("SELECT seq, topic, change FROM changes WHERE organisation = $1 AND subject = $2")
                 .bind(&self.organisation)
@@ -133,6 +135,38 @@ impl Push<'_> {
                         .await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Stories that name `participant` go whole: their fields, their conflicts and every logged
+    /// change of them (logged under the story's id), as spor-core's `scrub` drops them elsewhere.
+    async fn erase_stories_naming(&mut self, participant: ParticipantId) -> Result<(), StorageError> {
+        let kind = kind_name(EntityKind::Story);
+        let stories: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM entity_fields WHERE organisation = $1 AND kind = $2 AND field = 'participant' AND value = $3",
+        )
+        .bind(&self.organisation)
+        .bind(&kind)
+        .bind(to_json(&participant))
+        .fetch_all(&mut *self.connection)
+        .await?;
+        for story in stories {
+            for table in ["entity_fields", "conflicts"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE organisation = $1 AND kind = $2 AND id = $3"
+                ))
+                .bind(&self.organisation)
+                .bind(&kind)
+                .bind(&story)
+                .execute(&mut *self.connection)
+                .await?;
+            }
+            sqlx::query("DELETE FROM changes WHERE organisation = $1 AND subject = $2")
+                .bind(&self.organisation)
+                .bind(&story)
+                .execute(&mut *self.connection)
+                .await?;
         }
         Ok(())
     }

@@ -33,7 +33,21 @@ impl Push<'_> {
             .collect();
         let ids: Vec<&str> = entities.iter().map(String::as_str).collect();
         let mut stored = self.stored_entities(&ids).await?;
-        let erased = self.erased_among(&ids).await?;
+        // The participants the run's stories name: a story about an erased person is refused.
+        let named: BTreeSet<String> = run
+            .iter()
+            .filter_map(|mutation| match &mutation.change {
+                Change::Patch { entity, fields } => rules::erasure::story_subject(*entity, fields),
+                _ => None,
+            })
+            .map(|participant| participant.0.to_string())
+            .collect();
+        let people: Vec<&str> = ids
+            .iter()
+            .copied()
+            .chain(named.iter().map(String::as_str))
+            .collect();
+        let erased = self.erased_among(&people).await?;
 
         let mut outcomes = Vec::with_capacity(run.len());
         let mut written: BTreeMap<(String, String, String), (String, String)> = BTreeMap::new();
@@ -49,7 +63,7 @@ impl Push<'_> {
             }
             let id = entity.id.to_string();
             if let Err(reason) =
-                rules::erasure::check_patch_target(*entity, |who| erased.contains(&who.0.to_string()))
+                rules::erasure::check_patch_target(*entity, fields, |who| erased.contains(&who.0.to_string()))
             {
                 outcomes.push(self.refuse(mutation, reason).await?);
                 continue;
