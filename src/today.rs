@@ -8,4 +8,5 @@ pub mod page;
 pub mod register_context;
 pub mod roster_row;
 pub mod session_log_card;
+pub mod story_card;
 pub mod undo_snackbar;

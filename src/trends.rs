@@ -11,3 +11,4 @@ pub mod page;
 pub mod radio_choices;
 pub mod reflections_section;
 pub mod stacked_bars;
+pub mod stories_section;

@@ -340,6 +340,7 @@ mod erasure_and_merge {
     #[wasm_bindgen_test]
     async fn erasing_removes_the_name_everywhere_on_the_device_and_queues_the_erasure() {
         let store = fresh_store("spor-test-erase").await;
+        let participant_activity = ActivityId::generate();
         let mut participant = Participant {
             id: ParticipantId::generate(),
             pseudonym: "Søren K".into(),
@@ -348,18 +349,41 @@ mod erasure_and_merge {
             consent: Consent {
                 linked_surveys: true,
                 contact: true,
-                named_in_stories: false,
+                named_in_stories: true,
             },
-            activities: vec![ActivityId::generate()],
+            activities: vec![participant_activity],
             erased: false,
             merged_into: None,
         };
         store.save_participant(&participant).await.unwrap();
         participant.pseudonym = "Søren Kristensen".into();
         store.save_participant(&participant).await.unwrap();
+        // A volunteer's story about him, and one about nobody in particular.
+        let story = |participant, text: &str| spor_core::story::Story {
+            id: spor_core::ids::StoryId::generate(),
+            activity: participant_activity,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+            kind: spor_core::story::StoryKind::Quote,
+            text: text.into(),
+            outcome: None,
+            participant,
+            usable_in_reports: false,
+            written_at: chrono::Utc::now(),
+        };
+        store
+            .save_story(&story(Some(participant.id), "Søren sagde: her bliver jeg set"))
+            .await
+            .unwrap();
+        let anonymous = story(None, "Der var god stemning ved bordet");
+        store.save_story(&anonymous).await.unwrap();
 
         store.erase_participant(participant.id).await.unwrap();
 
+        assert_eq!(
+            store.stories().await.unwrap(),
+            [anonymous],
+            "his story went with him"
+        );
         let stored = store.participants().await.unwrap();
         assert_eq!(stored.len(), 1);
         assert!(stored[0].erased && stored[0].pseudonym.is_empty() && stored[0].birth_decade.is_none());

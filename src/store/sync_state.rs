@@ -24,10 +24,10 @@ use spor_core::rules::attendance::PulledCheckIn;
 use spor_core::rules::fields::FieldDecision;
 use spor_core::rules::merges::MergeDecision;
 use spor_core::session_log::SessionLog;
+use spor_core::story::Story;
 use spor_core::sync::{
     Change, EntityKind, EntityRef, MutationResult, Outcome, PullResponse, RejectReason, Stamped,
 };
-use spor_core::story::Story;
 use spor_core::theory::TheoryOfChange;
 use spor_core::validation::Context;
 use wasm_bindgen::JsValue;

@@ -25,6 +25,7 @@ use crate::today::occurrence_summary::OccurrenceSummary;
 use crate::today::register_context::provide_register;
 use crate::today::roster_row::RosterRow;
 use crate::today::session_log_card::SessionLogCard;
+use crate::today::story_card::StoryCard;
 use crate::today::undo_snackbar::UndoSnackbar;
 
 /// How many people the roster shows before "show more": search finds the rest, and a phone stays
@@ -264,6 +265,7 @@ fn OccurrenceView(
         <NewPersonForm />
         <OccurrenceSummary />
         <Suspense fallback=|| ()>{Suspend::new(session_log_card(activity, occurrence))}</Suspense>
+        <Suspense fallback=|| ()>{Suspend::new(story_card(occurrence))}</Suspense>
         <UndoSnackbar />
     }
 }
@@ -273,6 +275,12 @@ fn OccurrenceView(
 #[cfg_attr(feature = "split", lazy)]
 async fn session_log_card(activity: Signal<Activity>, occurrence: Signal<Occurrence>) -> AnyView {
     view! { <SessionLogCard activity occurrence /> }.into_any()
+}
+
+/// What the volunteer noticed: a part of its own too, loaded after the register.
+#[cfg_attr(feature = "split", lazy)]
+async fn story_card(occurrence: Signal<Occurrence>) -> AnyView {
+    view! { <StoryCard occurrence /> }.into_any()
 }
 
 /// The names of the surveys due at `occurrence` by the activity's `plans`. A split point (issue

@@ -31,6 +31,7 @@ use crate::trends::export_section::ExportSection;
 use crate::trends::goals_section::GoalsSection;
 use crate::trends::radio_choices::RadioChoices;
 use crate::trends::reflections_section::ReflectionsSection;
+use crate::trends::stories_section::StoriesSection;
 use crate::user_timing;
 
 /// User-timing measures (`crate::user_timing`) of reading the records and computing the figures.
@@ -93,6 +94,7 @@ pub fn TrendsPage() -> impl IntoView {
     let reflections = use_stored(|store| async move { store.reflections().await });
     let session_logs = use_stored(|store| async move { store.session_logs().await.map(Arc::new) });
     let theories = use_stored(|store| async move { store.theories().await.map(Arc::new) });
+    let stories = use_stored(|store| async move { store.stories().await });
 
     // The charts wait for the first paint of the key figures, once per visit: the figures show at
     // once, and a refresh after a pull redraws both together.
@@ -209,11 +211,12 @@ pub fn TrendsPage() -> impl IntoView {
                                 });
                             }
                             Ok::<_, StoreError>(view! {
-                                <TrendsSummary trends query activities=activities.clone() logs=logs.clone() theories />
+                                <TrendsSummary trends query activities=activities.clone() logs=logs.clone() theories=theories.clone() />
                                 <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
                                 <Show when=move || charts_due.get()>
                                     <TrendsCharts trends query goals dataset=dataset.clone() logs=logs.clone() />
                                     <ReflectionsSection activities=activities.clone() activity=activity.into() query reflections />
+                                    <StoriesSection query stories theories=(*theories).clone() may_mark=shows_answers />
                                     <ExportSection query />
                                 </Show>
                             })

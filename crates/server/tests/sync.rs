@@ -588,7 +588,11 @@ async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_
             kind: EntityKind::Story,
             id: story.id.0,
         };
-        mutation(Change::patch_of(entity, &story, stamp(wall_ms, coordinator.device())))
+        mutation(Change::patch_of(
+            entity,
+            &story,
+            stamp(wall_ms, coordinator.device()),
+        ))
     };
     let told = story("Søren sagde: her bliver jeg set", 5);
     assert_eq!(

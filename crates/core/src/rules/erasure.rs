@@ -153,7 +153,10 @@ mod tests {
             check_patch_target(of(EntityKind::Participant, 2), &none, |who| who == person(1)),
             Ok(())
         );
-        assert_eq!(check_patch_target(of(EntityKind::Activity, 1), &none, |_| true), Ok(()));
+        assert_eq!(
+            check_patch_target(of(EntityKind::Activity, 1), &none, |_| true),
+            Ok(())
+        );
     }
 
     #[test]
@@ -172,7 +175,10 @@ mod tests {
             id: Uuid::from_u128(20),
         };
         assert!(check_patch_target(story, &naming(1), |who| who == person(1)).is_err());
-        assert_eq!(check_patch_target(story, &naming(2), |who| who == person(1)), Ok(()));
+        assert_eq!(
+            check_patch_target(story, &naming(2), |who| who == person(1)),
+            Ok(())
+        );
         let erased = BTreeSet::from([person(1)]);
         let waiting = |n| Change::Patch {
             entity: story,

@@ -1,0 +1,150 @@
+//! The told signs of change beside the counted ones: the stories of the range, read per outcome of
+//! the theory of change in force, and a coordinator's mark on those usable in reports.
+
+use leptos::prelude::*;
+use spor_core::Language;
+use spor_core::ids::OutcomeId;
+use spor_core::story::{Story, StoryKind};
+use spor_core::theory::{self, Term, TheoryOfChange};
+use spor_core::trends::Query;
+
+use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
+use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::Key;
+use crate::store::{self, StoreError};
+
+#[component]
+pub fn StoriesSection(
+    query: Memo<Option<Query>>,
+    stories: LocalResource<Result<Vec<Story>, StoreError>>,
+    theories: Vec<TheoryOfChange>,
+    may_mark: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = RwSignal::new(None::<Outcome>);
+    let mark = Callback::new(move |(story, usable): (Story, bool)| {
+        act(outcome, async move {
+            let marked = Story {
+                usable_in_reports: usable,
+                ..story
+            };
+            store::shared().await?.save_story(&marked).await?;
+            stories.refetch();
+            Ok(Done::new(if usable {
+                Key::StoriesMarked
+            } else {
+                Key::StoriesUnmarked
+            }))
+        });
+    });
+    let groups = move || {
+        let query = query.get()?;
+        let language = i18n.language.get();
+        let shown: Vec<Story> = stories
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|story| query.from <= story.date && story.date <= query.to)
+            .filter(|story| query.activity.is_none_or(|wanted| wanted == story.activity))
+            .collect();
+        if shown.is_empty() {
+            return Some(view! { <p class="hint">{i18n.text(Key::StoriesNone)}</p> }.into_any());
+        }
+        // The outcomes to read by: the selected activity's theory in force at the range's end.
+        let outcomes: Vec<(Option<OutcomeId>, String)> =
+            theory::in_force(&theories, query.activity, query.to)
+                .map(|theory| {
+                    theory
+                        .outcomes
+                        .iter()
+                        .map(|outcome| {
+                            let term = i18n.t(match outcome.term {
+                                Term::Short => Key::TheoryShortTerm,
+                                Term::Long => Key::TheoryLongTerm,
+                            });
+                            (
+                                Some(outcome.id),
+                                format!("{} ({})", outcome.text, term.to_lowercase()),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+        let known: Vec<Option<OutcomeId>> = outcomes.iter().map(|(id, _)| *id).collect();
+        let rest = (None, i18n.t(Key::StoriesUntagged).to_owned());
+        let sections = outcomes
+            .into_iter()
+            .chain(std::iter::once(rest))
+            .filter_map(|(id, heading)| {
+                let within: Vec<Story> = shown
+                    .iter()
+                    .filter(|story| match id {
+                        Some(_) => story.outcome == id,
+                        None => !known.contains(&story.outcome),
+                    })
+                    .cloned()
+                    .collect();
+                if within.is_empty() {
+                    return None;
+                }
+                let count = i18n.format(Key::StoriesCount, &[("count", &within.len().to_string())]);
+                let items = within
+                    .into_iter()
+                    .map(|story| story_item(story, language, may_mark, mark))
+                    .collect_view();
+                Some(view! {
+                    <div class="story-group">
+                        <h3>{heading}" "<span class="hint">{count}</span></h3>
+                        <ul class="story-list">{items}</ul>
+                    </div>
+                })
+            })
+            .collect_view();
+        Some(sections.into_any())
+    };
+    view! {
+        <section class="card" aria-labelledby="stories-heading" data-testid="stories">
+            <h2 id="stories-heading">{i18n.text(Key::StoriesTitle)}</h2>
+            {groups}
+            <OutcomeMessage outcome testid="stories-message" />
+        </section>
+    }
+}
+
+fn story_item(
+    story: Story,
+    language: Language,
+    may_mark: Signal<bool>,
+    mark: Callback<(Story, bool)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = i18n.t(match story.kind {
+        StoryKind::SignOfChange => Key::StoryKindSign,
+        StoryKind::Quote => Key::StoryKindQuote,
+        StoryKind::Situation => Key::StoryKindSituation,
+    });
+    let said = format!("{} · {}", language.format_date(story.date), kind);
+    let checkbox_id = format!("story-usable-{}", story.id);
+    let usable = story.usable_in_reports;
+    view! {
+        <li>
+            <p class="hint">{said}</p>
+            <p class="story-text">{story.text.clone()}</p>
+            <Show when=move || may_mark.get()>
+                <label class="choice" for=checkbox_id.clone()>
+                    <input
+                        id=checkbox_id.clone()
+                        type="checkbox"
+                        prop:checked=usable
+                        on:change={
+                            let story = story.clone();
+                            move |event| mark.run((story.clone(), event_target_checked(&event)))
+                        }
+                    />
+                    {i18n.text(Key::StoriesUsable)}
+                </label>
+            </Show>
+        </li>
+    }
+}
