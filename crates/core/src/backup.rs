@@ -144,6 +144,7 @@ impl Backup {
             events: &self.attendance_events,
             headcounts: &self.headcounts,
             responses: &self.responses,
+            stories: &self.stories,
         }
     }
 

@@ -17,6 +17,7 @@ use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::ids::{ActivityId, ParticipantId, TemplateId};
 use crate::instruments::Instrument;
 use crate::scoring::{Scoring, score};
+use crate::story::Story;
 use crate::survey::{AdministrationMode, QuestionId, SurveyResponse, SurveyTemplate, Templates};
 use crate::trends::Visit;
 
@@ -30,6 +31,8 @@ pub struct Records<'a> {
     pub events: &'a [AttendanceEvent],
     pub headcounts: &'a [HeadcountEvent],
     pub responses: &'a [SurveyResponse],
+    /// Stories and observations (in a participant's own report, those naming them).
+    pub stories: &'a [Story],
 }
 
 /// What to export: a date range (both days included) and, optionally, one activity.

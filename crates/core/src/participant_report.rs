@@ -1,5 +1,5 @@
 //! What Spor holds about one participant, for the participant (GDPR art. 15): their record, every
-//! visit, and the survey answers linked to them, as a plain text a person can read. Nobody else
+//! visit, the survey answers linked to them and the stories naming them, as a plain text a person can read. Nobody else
 //! appears in it: other people's visits and answers, and anonymous answers, are left out.
 
 use std::fmt::Write;
@@ -51,7 +51,7 @@ pub fn participant_report(
     };
     let _ = writeln!(
         text,
-        "{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n",
+        "{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n",
         say("Kaldenavn", "Nickname"),
         participant.pseudonym,
         say("Rolle", "Role"),
@@ -67,6 +67,8 @@ pub fn participant_report(
         yes_no(participant.consent.linked_surveys),
         say("Må kontaktes", "May be contacted"),
         yes_no(participant.consent.contact),
+        say("Må nævnes i fortællinger", "May be named in stories"),
+        yes_no(participant.consent.named_in_stories),
     );
 
     let mut visits: Vec<_> = records
@@ -126,6 +128,31 @@ pub fn participant_report(
                 answer_text(answer, asked.map(|asked| &asked.kind), language)
             );
         }
+    }
+
+    let mut told: Vec<_> = records
+        .stories
+        .iter()
+        .filter(|story| story.participant == Some(participant.id))
+        .collect();
+    told.sort_by_key(|story| story.date);
+    let _ = writeln!(
+        text,
+        "\n{} ({})",
+        say(
+            "Fortællinger, der nævner kaldenavnet",
+            "Stories naming the nickname"
+        ),
+        told.len()
+    );
+    for story in told {
+        let _ = writeln!(
+            text,
+            "- {} · {}\n    «{}»",
+            story.date.format("%d.%m.%Y"),
+            activity_name(story.activity),
+            story.text,
+        );
     }
     text
 }
@@ -238,6 +265,21 @@ mod tests {
             who5(Some(&aase), cafe.id, 1),
             who5(None, cafe.id, 2),
         ];
+        let story = |who: &Participant, text: &str| crate::story::Story {
+            id: crate::ids::StoryId::generate(),
+            activity: cafe.id,
+            date: NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(),
+            kind: crate::story::StoryKind::Quote,
+            text: text.into(),
+            outcome: None,
+            participant: Some(who.id),
+            usable_in_reports: false,
+            written_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        };
+        let stories = [
+            story(&soren, "Her bliver jeg set"),
+            story(&aase, "Jeg strikker igen"),
+        ];
         let records = Records {
             activities: std::slice::from_ref(&cafe),
             templates: &[],
@@ -245,6 +287,7 @@ mod tests {
             events: &[],
             headcounts: &[],
             responses: &responses,
+            stories: &stories,
         };
         let report = participant_report(
             &soren,
@@ -263,6 +306,11 @@ mod tests {
         assert!(report.contains("- 19.11.2026 · Strikkeklub · Bruger"), "{report}");
         assert!(!report.contains("14.11.2026"), "Åse's visit: {report}");
         assert!(!report.contains("Åse"), "{report}");
+        assert!(
+            report.contains("Fortællinger, der nævner kaldenavnet (1)\n- 19.11.2026 · Strikkeklub\n    «Her bliver jeg set»"),
+            "{report}"
+        );
+        assert!(!report.contains("strikker igen"), "Åse's story: {report}");
         assert!(
             report.contains("Spørgeskemasvar knyttet til kaldenavnet (1)"),
             "{report}"

@@ -132,6 +132,7 @@ fn attendance_rows_hold_every_visit_and_anonymous_count_and_no_name() {
         events: &[withdrawn],
         headcounts: &headcounts,
         responses: &[],
+        stories: &[],
     };
     let export = Export::new(&records, &selection(Language::Da));
     let csv = export.attendance.to_csv(Separator::Semicolon);
@@ -160,6 +161,7 @@ fn a_survey_answered_by_fewer_than_five_people_is_left_out() {
         events: &[],
         headcounts: &[],
         responses: &few,
+        stories: &[],
     };
     let export = Export::new(&records, &selection(Language::En));
     assert!(export.responses.rows.is_empty());
