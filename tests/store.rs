@@ -1651,6 +1651,7 @@ mod goals {
             target: 12.0,
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            outcome: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The trends page's goals: per activity, what should be reached (a metric, at least or at most a
-//! target, over a period), each listed as met, not met or not enough data.
+//! target, over a period), each listed as met, not met or not enough data. A goal is an indicator:
+//! it may be placed under an outcome of the activity's theory of change.
 
 use std::sync::Arc;
 
@@ -8,10 +9,13 @@ use leptos::prelude::*;
 use spor_core::Language;
 use spor_core::activity::Activity;
 use spor_core::goal::{Comparison, Goal, GoalMetric};
-use spor_core::ids::{ActivityId, GoalId};
+use spor_core::ids::{ActivityId, GoalId, OutcomeId};
 use spor_core::organisation::ReportingSettings;
 use spor_core::scoring::Measure;
-use spor_core::trends::{Dataset, GoalStatus, goal_status};
+use spor_core::session_log::SessionLog;
+use spor_core::story::Story;
+use spor_core::theory::{self, TheoryOfChange};
+use spor_core::trends::{Dataset, GoalStatus, SessionsAndStories, goal_status};
 
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::{I18n, use_i18n};
@@ -19,7 +23,7 @@ use crate::i18n::Key;
 use crate::store::{self, StoreError};
 use crate::trends::date_field::DateField;
 
-const METRICS: [(GoalMetric, Key); 5] = [
+const METRICS: [(GoalMetric, Key); 7] = [
     (GoalMetric::MeanAttendance, Key::GoalsMetricMeanAttendance),
     (GoalMetric::UniqueParticipants, Key::GoalsMetricUnique),
     (GoalMetric::NewParticipantsPercent, Key::GoalsMetricNewPercent),
@@ -35,6 +39,8 @@ const METRICS: [(GoalMetric, Key); 5] = [
         },
         Key::GoalsMetricUcla3,
     ),
+    (GoalMetric::VolunteerHours, Key::GoalsMetricVolunteerHours),
+    (GoalMetric::StoriesTold, Key::GoalsMetricStories),
 ];
 
 fn metric_key(metric: GoalMetric) -> Key {
@@ -82,6 +88,9 @@ pub fn GoalsSection(
     dataset: Arc<Dataset>,
     /// The device's goals; refetched after each save or deletion.
     goals: LocalResource<Result<Vec<Goal>, StoreError>>,
+    logs: Arc<Vec<SessionLog>>,
+    stories: LocalResource<Result<Vec<Story>, StoreError>>,
+    theories: Arc<Vec<TheoryOfChange>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let today = Local::now().date_naive();
@@ -91,6 +100,26 @@ pub fn GoalsSection(
     let target = RwSignal::new(String::new());
     let from = RwSignal::new(today.with_ordinal(1).unwrap_or(today));
     let to = RwSignal::new(NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today));
+    let under = RwSignal::new(None::<OutcomeId>);
+    // The outcomes a goal can be placed under: the chosen activity's theory in force today.
+    let outcome_choices = {
+        let theories = theories.clone();
+        Memo::new(move |_| {
+            theory::in_force(&theories, activity.get(), today)
+                .map(|theory| theory.outcomes.clone())
+                .unwrap_or_default()
+        })
+    };
+    let outcome_text = {
+        let theories = theories.clone();
+        move |id: OutcomeId| {
+            theories
+                .iter()
+                .flat_map(|theory| &theory.outcomes)
+                .find(|outcome| outcome.id == id)
+                .map(|outcome| outcome.text.clone())
+        }
+    };
     let names = StoredValue::new(activities);
     let name_of = move |id: ActivityId| {
         names.with_value(|all| {
@@ -117,6 +146,7 @@ pub fn GoalsSection(
             target,
             from: from.get_untracked(),
             to: to.get_untracked(),
+            outcome: under.get_untracked(),
         };
         if let Err(problems) = goal.validate() {
             outcome.set(Some(Err(Failure::Refused(problems))));
@@ -156,7 +186,12 @@ pub fn GoalsSection(
                     .into_iter()
                     .map(|goal| {
                         let described = describe_goal(&goal, i18n);
-                        let status = status_text(goal_status(&goal, &dataset, ReportingSettings::default()), goal.metric, i18n, language);
+                        let told = stories.get().and_then(Result::ok).unwrap_or_default();
+                        let beside = SessionsAndStories { session_logs: &logs, stories: &told };
+                        let status = status_text(goal_status(&goal, &dataset, beside, ReportingSettings::default()), goal.metric, i18n, language);
+                        let placed = goal.outcome.and_then(&outcome_text).map(|text| {
+                            view! { <p class="hint">{i18n.format(Key::GoalsUnder, &[("outcome", &text)])}</p> }
+                        });
                         let period = format!("{} – {}", language.format_date(goal.from), language.format_date(goal.to));
                         let label = i18n.format(Key::GoalsDelete, &[("goal", &described)]);
                         let activity_name = selected.is_none().then(|| format!("{}: ", name_of(goal.activity)));
@@ -165,6 +200,7 @@ pub fn GoalsSection(
                                 <div>
                                     <strong>{activity_name}{described}</strong>
                                     <span class="hint">" " {period}</span>
+                                    {placed}
                                     <p class="goal-status">{status}</p>
                                 </div>
                                 <button type="button" class="text-button" aria-label=label on:click=move |_| delete(goal.clone())>
@@ -217,6 +253,24 @@ pub fn GoalsSection(
                         <label for="goal-target">{i18n.text(Key::GoalsTarget)}</label>
                         <input id="goal-target" inputmode="decimal" prop:value=move || target.get() on:input=move |event| target.set(event_target_value(&event)) />
                     </div>
+                    {move || {
+                        let choices = outcome_choices.get();
+                        (!choices.is_empty()).then(|| view! {
+                            <div class="field">
+                                <label for="goal-outcome">{i18n.text(Key::GoalsOutcome)}</label>
+                                <select id="goal-outcome" on:change=move |event| under.set(event_target_value(&event).parse().ok().map(OutcomeId))>
+                                    <option value="" selected=move || under.get().is_none()>{i18n.text(Key::StoryNoOutcome)}</option>
+                                    {choices
+                                        .into_iter()
+                                        .map(|outcome| {
+                                            let id = outcome.id;
+                                            view! { <option value=id.to_string() selected=move || under.get() == Some(id)>{outcome.text}</option> }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </div>
+                        })
+                    }}
                     <DateField id="goal-from" label=Key::TrendsFrom date=from />
                     <DateField id="goal-to" label=Key::TrendsTo date=to />
                     <button type="submit" class="button" on:click=save>{i18n.text(Key::GoalsAdd)}</button>
@@ -227,9 +281,12 @@ pub fn GoalsSection(
     }
 }
 
-fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, language: Language) -> String {
-    // People are counted in whole numbers; means and shares keep a decimal.
-    let decimals = usize::from(metric != GoalMetric::UniqueParticipants);
+pub(super) fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, language: Language) -> String {
+    // People and stories are counted in whole numbers; means, shares and hours keep a decimal.
+    let decimals = usize::from(!matches!(
+        metric,
+        GoalMetric::UniqueParticipants | GoalMetric::StoriesTold
+    ));
     let value = |value: f64| language.format_number(value, decimals);
     match status {
         GoalStatus::Met(reached) => i18n.format(Key::GoalsMet, &[("value", &value(reached))]),

@@ -212,11 +212,19 @@ pub fn TrendsPage() -> impl IntoView {
                             }
                             Ok::<_, StoreError>(view! {
                                 <TrendsSummary trends query activities=activities.clone() logs=logs.clone() theories=theories.clone() />
-                                <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals />
+                                <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals logs=logs.clone() stories theories=theories.clone() />
                                 <Show when=move || charts_due.get()>
                                     <TrendsCharts trends query goals dataset=dataset.clone() logs=logs.clone() />
                                     <ReflectionsSection activities=activities.clone() activity=activity.into() query reflections />
-                                    <StoriesSection query stories theories=(*theories).clone() may_mark=shows_answers />
+                                    <StoriesSection
+                                        query
+                                        stories
+                                        theories=(*theories).clone()
+                                        may_mark=shows_answers
+                                        goals
+                                        dataset=dataset.clone()
+                                        logs=logs.clone()
+                                    />
                                     <ExportSection query />
                                 </Show>
                             })

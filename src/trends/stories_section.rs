@@ -1,17 +1,24 @@
-//! The told signs of change beside the counted ones: the stories of the range, read per outcome of
-//! the theory of change in force, and a coordinator's mark on those usable in reports.
+//! The trends read per outcome: each outcome of the theory of change in force with its indicators
+//! (the goals placed under it) and their status, and the told signs of change beside the counted
+//! ones, the stories of the range, with a coordinator's mark on those usable in reports.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use spor_core::Language;
+use spor_core::goal::Goal;
 use spor_core::ids::OutcomeId;
+use spor_core::organisation::ReportingSettings;
+use spor_core::session_log::SessionLog;
 use spor_core::story::{Story, StoryKind};
 use spor_core::theory::{self, Term, TheoryOfChange};
-use spor_core::trends::Query;
+use spor_core::trends::{Dataset, Query, SessionsAndStories, goal_status};
 
 use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
+use crate::trends::goals_section::{describe_goal, status_text};
 
 #[component]
 pub fn StoriesSection(
@@ -19,6 +26,9 @@ pub fn StoriesSection(
     stories: LocalResource<Result<Vec<Story>, StoreError>>,
     theories: Vec<TheoryOfChange>,
     may_mark: Signal<bool>,
+    goals: LocalResource<Result<Vec<Goal>, StoreError>>,
+    dataset: Arc<Dataset>,
+    logs: Arc<Vec<SessionLog>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = RwSignal::new(None::<Outcome>);
@@ -48,7 +58,16 @@ pub fn StoriesSection(
             .filter(|story| query.from <= story.date && story.date <= query.to)
             .filter(|story| query.activity.is_none_or(|wanted| wanted == story.activity))
             .collect();
-        if shown.is_empty() {
+        let all_stories = stories.get().and_then(Result::ok).unwrap_or_default();
+        let indicators: Vec<Goal> = goals
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|goal| goal.outcome.is_some())
+            .filter(|goal| query.activity.is_none_or(|wanted| wanted == goal.activity))
+            .collect();
+        if shown.is_empty() && indicators.is_empty() {
             return Some(view! { <p class="hint">{i18n.text(Key::StoriesNone)}</p> }.into_any());
         }
         // The outcomes to read by: the selected activity's theory in force at the range's end.
@@ -85,10 +104,32 @@ pub fn StoriesSection(
                     })
                     .cloned()
                     .collect();
-                if within.is_empty() {
+                let followed: Vec<(String, String)> = indicators
+                    .iter()
+                    .filter(|goal| id.is_some() && goal.outcome == id)
+                    .map(|goal| {
+                        let beside = SessionsAndStories {
+                            session_logs: &logs,
+                            stories: &all_stories,
+                        };
+                        let status = goal_status(goal, &dataset, beside, ReportingSettings::default());
+                        (describe_goal(goal, i18n), status_text(status, goal.metric, i18n, language))
+                    })
+                    .collect();
+                if within.is_empty() && followed.is_empty() {
                     return None;
                 }
                 let count = i18n.format(Key::StoriesCount, &[("count", &within.len().to_string())]);
+                let followed = (!followed.is_empty()).then(|| {
+                    view! {
+                        <ul class="goal-list">
+                            {followed
+                                .into_iter()
+                                .map(|(described, status)| view! { <li><div><strong>{described}</strong><p class="goal-status">{status}</p></div></li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                });
                 let items = within
                     .into_iter()
                     .map(|story| story_item(story, language, may_mark, mark))
@@ -96,6 +137,7 @@ pub fn StoriesSection(
                 Some(view! {
                     <div class="story-group">
                         <h3>{heading}" "<span class="hint">{count}</span></h3>
+                        {followed}
                         <ul class="story-list">{items}</ul>
                     </div>
                 })

@@ -715,6 +715,7 @@ mod tests {
             target: 20.0,
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+            outcome: None,
         };
         let reflection = Reflection {
             id: ReflectionId::generate(),
@@ -942,6 +943,7 @@ mod tests {
             target: 20.0,
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+            outcome: None,
         }];
         let stamp = backup.stamp();
         let plan = ImportPlan::new(backup.clone(), &empty());

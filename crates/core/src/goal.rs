@@ -1,9 +1,14 @@
 //! Goals per activity (the volunteer-centre quality loop: set goals, collect, reflect, adjust).
+//!
+//! A goal is an indicator: a figure followed under one of the outcomes of the activity's theory of
+//! change (or under none, as every goal made before theories of change existed), with a target over
+//! a period. Counted indicators are the trends' figures and the volunteers' hours; a told one is
+//! the number of stories tagged to its outcome.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ActivityId, GoalId};
+use crate::ids::{ActivityId, GoalId, OutcomeId};
 use crate::scoring::Measure;
 use crate::validation::{Problem, Problems};
 
@@ -18,6 +23,9 @@ pub struct Goal {
     /// The period the goal is about, both days included.
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// The outcome of the theory of change it is a sign of; `None` for a goal on its own.
+    #[serde(default)]
+    pub outcome: Option<OutcomeId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +39,10 @@ pub enum GoalMetric {
     NewParticipantsPercent,
     /// A survey measure's mean: "WHO-5 above 50".
     MeasureMean { measure: Measure },
+    /// The volunteers' hours at the sessions held, from the session logs.
+    VolunteerHours,
+    /// Stories tagged to the goal's outcome (any story of the activity, for a goal under none).
+    StoriesTold,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +65,10 @@ impl GoalMetric {
     /// The values the metric can take; a target outside them can never be met (or always is).
     pub fn range(self) -> (f64, f64) {
         match self {
-            GoalMetric::MeanAttendance | GoalMetric::UniqueParticipants => (0.0, 100_000.0),
+            GoalMetric::MeanAttendance
+            | GoalMetric::UniqueParticipants
+            | GoalMetric::VolunteerHours
+            | GoalMetric::StoriesTold => (0.0, 100_000.0),
             GoalMetric::NewParticipantsPercent => (0.0, 100.0),
             GoalMetric::MeasureMean { measure } => measure.range(),
         }
@@ -89,7 +104,33 @@ mod tests {
             target,
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+            outcome: None,
         }
+    }
+
+    #[test]
+    fn a_goal_saved_before_indicators_reads_as_an_indicator_under_no_outcome_with_all_it_had() {
+        let stored = r#"{"id": "0190a0b0-0000-7000-8000-00000000e001",
+            "activity": "0190a0b0-0000-7000-8000-00000000a001",
+            "metric": {"type": "measure_mean", "measure": "who5_percentage"},
+            "comparison": "at_least", "target": 52.5, "from": "2026-01-01", "to": "2026-06-30"}"#;
+        let goal: Goal = serde_json::from_str(stored).unwrap();
+        assert_eq!(goal.outcome, None);
+        assert_eq!(
+            (goal.metric, goal.comparison, goal.target),
+            (
+                GoalMetric::MeasureMean {
+                    measure: Measure::Who5Percentage
+                },
+                Comparison::AtLeast,
+                52.5
+            )
+        );
+        assert_eq!(
+            (goal.from.to_string(), goal.to.to_string()),
+            ("2026-01-01".into(), "2026-06-30".into())
+        );
+        assert_eq!(goal.validate(), Ok(()));
     }
 
     #[test]

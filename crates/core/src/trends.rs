@@ -19,6 +19,7 @@ use crate::period::{Granularity, Period};
 use crate::role::{Role, RoleCounts};
 use crate::scoring::{Band, Measure, Scoring, score_values};
 use crate::session_log::SessionLog;
+use crate::story::Story;
 use crate::suppression::{Share, Suppressible, at_least, suppress_cells};
 use crate::survey::{QuestionId, SurveyResponse, SurveyTemplate, Templates};
 
@@ -635,7 +636,19 @@ pub enum GoalStatus {
     NotEnoughData,
 }
 
-pub fn goal_status(goal: &Goal, data: &Dataset, settings: ReportingSettings) -> GoalStatus {
+/// What the trends read beside the month packs' `Dataset`: the sessions' logs and the stories.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionsAndStories<'a> {
+    pub session_logs: &'a [SessionLog],
+    pub stories: &'a [Story],
+}
+
+pub fn goal_status(
+    goal: &Goal,
+    data: &Dataset,
+    beside: SessionsAndStories,
+    settings: ReportingSettings,
+) -> GoalStatus {
     let query = Query {
         from: goal.from,
         to: goal.to,
@@ -659,6 +672,23 @@ pub fn goal_status(goal: &Goal, data: &Dataset, settings: ReportingSettings) -> 
                 _ => (unique > 0).then(|| f64::from(new) * 100.0 / f64::from(unique)),
             }
         }
+        GoalMetric::VolunteerHours => {
+            let held: Vec<&SessionLog> = beside
+                .session_logs
+                .iter()
+                .filter(|log| !log.is_cancelled() && query.includes(log.activity, log.date))
+                .collect();
+            (!held.is_empty()).then(|| held.iter().map(|log| log.hours()).sum())
+        }
+        // A count of stories is a value from the first day: none told yet is 0.
+        GoalMetric::StoriesTold => Some(
+            beside
+                .stories
+                .iter()
+                .filter(|story| query.includes(story.activity, story.date))
+                .filter(|story| goal.outcome.is_none() || story.outcome == goal.outcome)
+                .count() as f64,
+        ),
         GoalMetric::MeasureMean { measure } => {
             let scored = scored(data, &query);
             let values: Vec<f64> = latest_per_respondent(scored.iter().filter(|s| s.measure == measure))

@@ -294,6 +294,7 @@ fn goal(metric: GoalMetric, target: f64) -> Goal {
         target,
         from: date(2026, 1, 1),
         to: date(2026, 3, 31),
+        outcome: None,
     }
 }
 
@@ -306,15 +307,30 @@ fn goals_are_met_not_met_or_lack_data() {
     };
     let settings = ReportingSettings::default();
     assert_eq!(
-        goal_status(&goal(GoalMetric::MeanAttendance, 3.0), &data, settings),
+        goal_status(
+            &goal(GoalMetric::MeanAttendance, 3.0),
+            &data,
+            SessionsAndStories::default(),
+            settings
+        ),
         GoalStatus::Met(4.0)
     );
     assert_eq!(
-        goal_status(&goal(GoalMetric::MeanAttendance, 12.0), &data, settings),
+        goal_status(
+            &goal(GoalMetric::MeanAttendance, 12.0),
+            &data,
+            SessionsAndStories::default(),
+            settings
+        ),
         GoalStatus::NotMet(4.0)
     );
     assert_eq!(
-        goal_status(&goal(GoalMetric::NewParticipantsPercent, 20.0), &data, settings),
+        goal_status(
+            &goal(GoalMetric::NewParticipantsPercent, 20.0),
+            &data,
+            SessionsAndStories::default(),
+            settings
+        ),
         GoalStatus::Met(100.0)
     );
     let who5_goal = goal(
@@ -324,13 +340,101 @@ fn goals_are_met_not_met_or_lack_data() {
         50.0,
     );
     assert_eq!(
-        goal_status(&who5_goal, &data, settings),
+        goal_status(&who5_goal, &data, SessionsAndStories::default(), settings),
         GoalStatus::NotEnoughData
     );
     let mut later = goal(GoalMetric::MeanAttendance, 3.0);
     later.from = date(2026, 4, 1);
     later.to = date(2026, 6, 30);
-    assert_eq!(goal_status(&later, &data, settings), GoalStatus::NotEnoughData);
+    assert_eq!(
+        goal_status(&later, &data, SessionsAndStories::default(), settings),
+        GoalStatus::NotEnoughData
+    );
+}
+
+#[test]
+fn indicators_count_volunteer_hours_and_the_stories_told_under_their_outcome() {
+    use spor_core::activity::{Activity, Schedule};
+    use spor_core::ids::{OutcomeId, StoryId};
+    use spor_core::story::{Story, StoryKind};
+    let cafe_activity = Activity {
+        id: cafe(),
+        name: "Torsdagscafé".into(),
+        description: String::new(),
+        place: String::new(),
+        schedule: Some(Schedule {
+            weekday: chrono::Weekday::Thu,
+            starts_at: None,
+            minutes: Some(120),
+        }),
+        roles: Role::ALL.to_vec(),
+        archived: false,
+        surveys: Vec::new(),
+    };
+    // Two sessions in the quarter: 3 and 2 volunteers for 2 hours, 10 hours; one cancelled; one
+    // in April, outside the goal's period.
+    let logs = [
+        SessionLog::prefilled(&cafe_activity, date(2026, 1, 8), 3),
+        SessionLog::prefilled(&cafe_activity, date(2026, 2, 5), 2),
+        SessionLog {
+            cancelled: Some("Sne".into()),
+            ..SessionLog::prefilled(&cafe_activity, date(2026, 2, 12), 2)
+        },
+        SessionLog::prefilled(&cafe_activity, date(2026, 4, 2), 9),
+    ];
+    let knows_someone = OutcomeId(uuid::Uuid::from_u128(41));
+    let less_lonely = OutcomeId(uuid::Uuid::from_u128(42));
+    let story = |on: NaiveDate, outcome: Option<OutcomeId>| Story {
+        id: StoryId::generate(),
+        activity: cafe(),
+        date: on,
+        kind: StoryKind::SignOfChange,
+        text: "Noget ændrede sig".into(),
+        outcome,
+        participant: None,
+        usable_in_reports: false,
+        written_at: DateTime::UNIX_EPOCH,
+    };
+    let stories = [
+        story(date(2026, 1, 8), Some(knows_someone)),
+        story(date(2026, 2, 5), Some(knows_someone)),
+        story(date(2026, 2, 5), Some(less_lonely)),
+        story(date(2026, 3, 5), None),
+        story(date(2026, 5, 7), Some(knows_someone)),
+    ];
+    let beside = SessionsAndStories {
+        session_logs: &logs,
+        stories: &stories,
+    };
+    let data = Dataset::default();
+    let settings = ReportingSettings::default();
+    assert_eq!(
+        goal_status(&goal(GoalMetric::VolunteerHours, 8.0), &data, beside, settings),
+        GoalStatus::Met(10.0)
+    );
+    let under = |outcome| Goal {
+        outcome,
+        ..goal(GoalMetric::StoriesTold, 3.0)
+    };
+    assert_eq!(
+        goal_status(&under(Some(knows_someone)), &data, beside, settings),
+        GoalStatus::NotMet(2.0)
+    );
+    assert_eq!(
+        goal_status(&under(None), &data, beside, settings),
+        GoalStatus::Met(4.0),
+        "a goal under no outcome counts every story of the activity"
+    );
+    assert_eq!(
+        goal_status(
+            &goal(GoalMetric::VolunteerHours, 1.0),
+            &data,
+            SessionsAndStories::default(),
+            settings
+        ),
+        GoalStatus::NotEnoughData,
+        "no session logged, no hours to tell"
+    );
 }
 
 fn shown_cells_are_safe<T>(
@@ -528,7 +632,10 @@ fn a_goal_on_people_is_followed_from_its_start_to_the_end_of_each_period() {
     let values: Vec<Option<f64>> = progress.iter().map(|(_, value)| *value).collect();
     assert_eq!(values, vec![Some(100.0), Some(75.0), Some(75.0)]);
     // Followed to its end, it is the goal's status.
-    assert_eq!(goal_status(&share, &data, settings), GoalStatus::Met(75.0));
+    assert_eq!(
+        goal_status(&share, &data, SessionsAndStories::default(), settings),
+        GoalStatus::Met(75.0)
+    );
 
     // Nobody yet: a share is not 0 %, it is nothing.
     let mut later = share.clone();

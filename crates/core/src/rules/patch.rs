@@ -61,7 +61,15 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
             "activities",
             "erased",
         ],
-        EntityKind::Goal => &["activity", "metric", "comparison", "target", "from", "to"],
+        EntityKind::Goal => &[
+            "activity",
+            "metric",
+            "comparison",
+            "target",
+            "from",
+            "to",
+            "outcome",
+        ],
         EntityKind::Reflection => &["activity", "from", "to", "text", "written_at"],
         EntityKind::SessionLog => &["activity", "date", "volunteers", "volunteer_minutes", "cancelled"],
         EntityKind::Theory => &[
@@ -286,6 +294,7 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             target: 0.0,
             from: earliest,
             to: latest,
+            outcome: Some(OutcomeId(Uuid::nil())),
         }),
         EntityKind::Reflection => serde_json::to_value(Reflection {
             id: ReflectionId(id),
