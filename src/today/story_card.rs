@@ -74,7 +74,10 @@ pub fn StoryCard(occurrence: Signal<Occurrence>) -> impl IntoView {
         }
         act(outcome, async move {
             store::shared().await?.save_story(&story).await?;
+            // The next observation starts afresh: nothing carried over unseen.
             text.try_set(String::new());
+            kind.try_set(StoryKind::SignOfChange);
+            tagged.try_set(None);
             named.try_set(None);
             open.try_set(false);
             Ok(Done::new(Key::StorySaved))

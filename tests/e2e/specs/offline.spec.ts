@@ -56,6 +56,8 @@ test("offline, a reload and a deep link still render the app from the service wo
   await expect(page.getByRole("heading", { level: 1, name: "Aktiviteter" })).toBeVisible();
   await page.goto("/survey");
   await expect(page.getByRole("heading", { level: 1, name: "Spørgeskema" })).toBeVisible();
+  await page.goto("/theory");
+  await expect(page.getByRole("heading", { level: 1, name: "Forandringsteori" })).toBeVisible();
   await page.goto("/settings");
   await expect(page.getByTestId("device-id")).toHaveText(/^[0-9a-f-]{36}$/);
 

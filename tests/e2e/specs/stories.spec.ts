@@ -1,6 +1,7 @@
-// Stories: a volunteer writes what they noticed offline, tagged to an outcome of the activity's
-// theory of change; a phone number in the text gets a warning; the coordinator reads the stories
-// per outcome; erasing the participant a story names removes it on the phone and the server.
+// Stories and indicators: a volunteer writes what they noticed offline, tagged to an outcome of
+// the activity's theory of change, with a warning on a phone number, and logs the session's hours;
+// the coordinator places three indicators under the outcomes and reads indicators and stories per
+// outcome; erasing the participant a story names removes it on the phone and the server.
 import { expect, test } from "../support/fixtures";
 import { storedRecords } from "../support/idb";
 import { addPerson, createActivity } from "../support/register";
@@ -69,10 +70,41 @@ test("offline on a 390 px phone: two stories, a warning on a phone number, read 
   await card.getByRole("button", { name: "Gem iagttagelsen" }).click();
   await expect(card.getByTestId("story-outcome")).toContainText("Gemt.");
 
-  // The coordinator reads them per outcome, and marks Karen's for the report.
+  // The session's volunteers and their hours.
+  const session = page.getByTestId("session-log");
+  await session.getByRole("button", { name: "Registrér frivillige og timer" }).click();
+  await session.getByLabel("Antal frivillige").fill("2");
+  await session.getByLabel("Frivillige timer i alt").fill("4,5");
+  await session.getByRole("button", { name: "Gem" }).click();
+  await expect(session.getByTestId("session-log-summary")).toHaveText("2 frivillige, 4,5 timer i alt.");
+
+  // Three indicators under the two outcomes: counted and told.
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
   await page.getByLabel("Aktivitet").selectOption({ label: "Torsdagscafé" });
+  const goals = page.getByRole("region", { name: "Mål" });
+  for (const [what, under, target] of [
+    ["Fortællinger om forandringen", "Kender nogen at tale med", "1"],
+    ["Forskellige deltagere i perioden", "Kender nogen at tale med", "5"],
+    ["Frivilliges timer i perioden", "Føler sig mindre ensom", "3"],
+  ]) {
+    await goals.getByLabel("Hvad").selectOption({ label: what });
+    await goals.getByLabel("Indikator for forandringen").selectOption({ label: under });
+    await goals.getByLabel("Mål", { exact: true }).fill(target);
+    await goals.getByRole("button", { name: "Gem målet" }).click();
+    await expect(page.getByTestId("goals-message")).toHaveText("Målet er gemt.");
+  }
+  await expect(page.getByTestId("goal-list").locator("li")).toHaveCount(3);
+
+  // The coordinator reads them per outcome, and marks Karen's for the report.
   const stories = page.getByTestId("stories");
+  const shortTerm = stories.locator(".story-group").filter({ hasText: "Kender nogen at tale med" });
+  await expect(shortTerm).toContainText("Fortællinger om forandringen: mindst 1");
+  await expect(shortTerm).toContainText("✓ Nået: 1");
+  await expect(shortTerm).toContainText("Forskellige deltagere i perioden: mindst 5");
+  await expect(shortTerm).toContainText("✗ Ikke nået: 2");
+  const longTerm = stories.locator(".story-group").filter({ hasText: "Føler sig mindre ensom" });
+  await expect(longTerm).toContainText("Frivilliges timer i perioden: mindst 3");
+  await expect(longTerm).toContainText("✓ Nået: 4,5");
   const tagged = stories.locator(".story-group").filter({ hasText: "Kender nogen at tale med" });
   await expect(tagged).toContainText("veninde i caféen");
   await expect(stories.locator(".story-group").filter({ hasText: "Ikke knyttet til en forandring" })).toContainText("altid nogen at snakke med");
