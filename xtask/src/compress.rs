@@ -36,10 +36,14 @@ pub fn precompress(dist: &Path) -> Result {
 /// and handover screens, the sync engine and the retention sweep into parts loaded when first
 /// needed: about 349 KB measured the same day. The Today page's survey suggestion, a split point
 /// of its own since, took the built-in instruments and the reading of surveys with it: about
-/// 332 KB. The aim is 300 KB. A feature a volunteer's first screen does not need goes behind a
-/// split point (src/app.rs) rather than raising this. Raise it only on purpose, for a feature
-/// whose worth is written in the commit, with the new figure here and in BENCHMARKS.md.
-pub const FIRST_SCREEN_BUDGET: usize = 336_000;
+/// 332 KB. Issue 19's documentation loop (session logs, theories of change, stories, indicators)
+/// raised it to 340,000 on purpose: its code is behind split points (the Today page's session and
+/// story cards, the theory page), but its texts in both languages sit in the locale tables of the
+/// main wasm, which every part shares (about 338.2 KB measured 2026-12-07). The aim is 300 KB. A
+/// feature a volunteer's first screen does not need goes behind a split point (src/app.rs) rather
+/// than raising this. Raise it only on purpose, for a feature whose worth is written in the
+/// commit, with the new figure here and in BENCHMARKS.md.
+pub const FIRST_SCREEN_BUDGET: usize = 340_000;
 
 /// Fails when the first screen of the build in `dist` is over [`FIRST_SCREEN_BUDGET`], naming
 /// its files and sizes.
