@@ -7,4 +7,6 @@ pub mod outcome;
 pub mod page;
 pub mod privacy_notice_text;
 pub mod problem_list;
+pub mod radio_choices;
+pub mod story_kinds;
 pub mod survey_runner;

@@ -8,7 +8,6 @@ pub mod export_section;
 pub mod goals_section;
 pub mod mean_chart;
 pub mod page;
-pub mod radio_choices;
 pub mod reflections_section;
 pub mod stacked_bars;
 pub mod stories_section;

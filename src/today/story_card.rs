@@ -11,6 +11,8 @@ use spor_core::theory;
 use spor_core::validation::{Context, limits};
 
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
+use crate::components::radio_choices::RadioChoices;
+use crate::components::story_kinds::STORY_KINDS;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
@@ -129,30 +131,13 @@ pub fn StoryCard(occurrence: Signal<Occurrence>) -> impl IntoView {
                             }}
                         </p>
                     </div>
-                    <fieldset class="choice-group">
-                        <legend>{i18n.text(Key::StoryKind)}</legend>
-                        {StoryKind::ALL
-                            .into_iter()
-                            .map(|choice| {
-                                let label = match choice {
-                                    StoryKind::SignOfChange => Key::StoryKindSign,
-                                    StoryKind::Quote => Key::StoryKindQuote,
-                                    StoryKind::Situation => Key::StoryKindSituation,
-                                };
-                                view! {
-                                    <label class="choice">
-                                        <input
-                                            type="radio"
-                                            name="story-kind"
-                                            prop:checked=move || kind.get() == choice
-                                            on:change=move |_| kind.set(choice)
-                                        />
-                                        {i18n.text(label)}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
+                    <RadioChoices
+                        name="story-kind"
+                        legend=Key::StoryKind
+                        choices=STORY_KINDS.to_vec()
+                        selected=kind
+                        class="choice-group"
+                    />
                     <Show when=move || !outcomes().is_empty()>
                         <div class="field">
                             <label for="story-outcome">{i18n.text(Key::StoryOutcome)}</label>

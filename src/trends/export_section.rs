@@ -8,12 +8,12 @@ use spor_core::export::{Export, Selection, Separator};
 use spor_core::trends::Query;
 
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
+use crate::components::radio_choices::RadioChoices;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;
 use crate::i18n::Key;
 use crate::store;
-use crate::trends::radio_choices::RadioChoices;
 use crate::user_timing;
 
 /// The user-timing measure (`crate::user_timing`) from the click to the file offered.

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::{Closure, JsValue};
 
 use crate::components::outcome::ReadFailure;
 use crate::components::page::{Page, print_page};
+use crate::components::radio_choices::RadioChoices;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::hooks::use_stored::use_stored;
@@ -29,7 +30,6 @@ use crate::trends::charts::{ChartContext, TrendsCharts};
 use crate::trends::date_field::DateField;
 use crate::trends::export_section::ExportSection;
 use crate::trends::goals_section::GoalsSection;
-use crate::trends::radio_choices::RadioChoices;
 use crate::trends::reflections_section::ReflectionsSection;
 use crate::trends::stories_section::StoriesSection;
 use crate::user_timing;

@@ -10,11 +10,12 @@ use spor_core::goal::Goal;
 use spor_core::ids::OutcomeId;
 use spor_core::organisation::ReportingSettings;
 use spor_core::session_log::SessionLog;
-use spor_core::story::{Story, StoryKind};
+use spor_core::story::Story;
 use spor_core::theory::{self, Term, TheoryOfChange};
 use spor_core::trends::{Dataset, Query, SessionsAndStories, goal_status};
 
 use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
+use crate::components::story_kinds::story_kind_name;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
@@ -161,11 +162,7 @@ fn story_item(
     mark: Callback<(Story, bool)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let kind = i18n.t(match story.kind {
-        StoryKind::SignOfChange => Key::StoryKindSign,
-        StoryKind::Quote => Key::StoryKindQuote,
-        StoryKind::Situation => Key::StoryKindSituation,
-    });
+    let kind = i18n.t(story_kind_name(story.kind));
     let said = format!("{} · {}", language.format_date(story.date), kind);
     let checkbox_id = format!("story-usable-{}", story.id);
     let usable = story.usable_in_reports;

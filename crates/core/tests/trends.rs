@@ -284,6 +284,24 @@ fn session_answers_are_counts_and_shares_with_small_cells_hidden() {
     assert!(shares[0].answers.iter().all(|(_, cell)| cell.is_hidden()));
 }
 
+/// The café, meeting on Thursdays for `minutes`.
+fn thursday_cafe(minutes: u16) -> spor_core::activity::Activity {
+    spor_core::activity::Activity {
+        id: cafe(),
+        name: "Torsdagscafé".into(),
+        description: String::new(),
+        place: String::new(),
+        schedule: Some(spor_core::activity::Schedule {
+            weekday: chrono::Weekday::Thu,
+            starts_at: None,
+            minutes: Some(minutes),
+        }),
+        roles: Role::ALL.to_vec(),
+        archived: false,
+        surveys: Vec::new(),
+    }
+}
+
 /// "At least `target`" at the café over the first quarter of 2026.
 fn goal(metric: GoalMetric, target: f64) -> Goal {
     Goal {
@@ -354,23 +372,9 @@ fn goals_are_met_not_met_or_lack_data() {
 
 #[test]
 fn indicators_count_volunteer_hours_and_the_stories_told_under_their_outcome() {
-    use spor_core::activity::{Activity, Schedule};
     use spor_core::ids::{OutcomeId, StoryId};
     use spor_core::story::{Story, StoryKind};
-    let cafe_activity = Activity {
-        id: cafe(),
-        name: "Torsdagscafé".into(),
-        description: String::new(),
-        place: String::new(),
-        schedule: Some(Schedule {
-            weekday: chrono::Weekday::Thu,
-            starts_at: None,
-            minutes: Some(120),
-        }),
-        roles: Role::ALL.to_vec(),
-        archived: false,
-        surveys: Vec::new(),
-    };
+    let cafe_activity = thursday_cafe(120);
     // Two sessions in the quarter: 3 and 2 volunteers for 2 hours, 10 hours; one cancelled; one
     // in April, outside the goal's period.
     let logs = [
@@ -891,21 +895,7 @@ fn delivery_counts_planned_sessions_held_and_those_held_off_the_plan() {
 
 #[test]
 fn volunteer_hours_add_up_per_period_from_the_sessions_held() {
-    use spor_core::activity::{Activity, Schedule};
-    let cafe_activity = Activity {
-        id: ActivityId(uuid::Uuid::from_u128(1)),
-        name: "Torsdagscafé".into(),
-        description: String::new(),
-        place: String::new(),
-        schedule: Some(Schedule {
-            weekday: chrono::Weekday::Thu,
-            starts_at: None,
-            minutes: Some(150),
-        }),
-        roles: Role::ALL.to_vec(),
-        archived: false,
-        surveys: Vec::new(),
-    };
+    let cafe_activity = thursday_cafe(150);
     let held = |on: NaiveDate, volunteers: u32| SessionLog::prefilled(&cafe_activity, on, volunteers);
     let logs = [
         // January: 3 x 150 + 2 x 150 minutes = 12.5 hours at two sessions with 5 volunteers.
