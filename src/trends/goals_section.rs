@@ -23,7 +23,7 @@ use crate::i18n::Key;
 use crate::store::{self, StoreError};
 use crate::trends::date_field::DateField;
 
-const METRICS: [(GoalMetric, Key); 7] = [
+const METRICS: [(GoalMetric, Key); 8] = [
     (GoalMetric::MeanAttendance, Key::GoalsMetricMeanAttendance),
     (GoalMetric::UniqueParticipants, Key::GoalsMetricUnique),
     (GoalMetric::NewParticipantsPercent, Key::GoalsMetricNewPercent),
@@ -39,6 +39,7 @@ const METRICS: [(GoalMetric, Key); 7] = [
         },
         Key::GoalsMetricUcla3,
     ),
+    (GoalMetric::MovesToVolunteer, Key::GoalsMetricMovesToVolunteer),
     (GoalMetric::VolunteerHours, Key::GoalsMetricVolunteerHours),
     (GoalMetric::StoriesTold, Key::GoalsMetricStories),
 ];
@@ -285,7 +286,7 @@ pub(super) fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, la
     // People and stories are counted in whole numbers; means, shares and hours keep a decimal.
     let decimals = usize::from(!matches!(
         metric,
-        GoalMetric::UniqueParticipants | GoalMetric::StoriesTold
+        GoalMetric::UniqueParticipants | GoalMetric::MovesToVolunteer | GoalMetric::StoriesTold
     ));
     let value = |value: f64| language.format_number(value, decimals);
     match status {

@@ -39,6 +39,9 @@ pub enum GoalMetric {
     NewParticipantsPercent,
     /// A survey measure's mean: "WHO-5 above 50".
     MeasureMean { measure: Measure },
+    /// People whose latest role in the period is frivillig and whose first was not: a move
+    /// toward volunteering.
+    MovesToVolunteer,
     /// The volunteers' hours at the sessions held, from the session logs.
     VolunteerHours,
     /// Stories tagged to the goal's outcome (any story of the activity, for a goal under none).
@@ -67,6 +70,7 @@ impl GoalMetric {
         match self {
             GoalMetric::MeanAttendance
             | GoalMetric::UniqueParticipants
+            | GoalMetric::MovesToVolunteer
             | GoalMetric::VolunteerHours
             | GoalMetric::StoriesTold => (0.0, 100_000.0),
             GoalMetric::NewParticipantsPercent => (0.0, 100.0),

@@ -672,6 +672,14 @@ pub fn goal_status(
                 _ => (unique > 0).then(|| f64::from(new) * 100.0 / f64::from(unique)),
             }
         }
+        GoalMetric::MovesToVolunteer => {
+            let moved: u32 = role_moves(data, &query)
+                .iter()
+                .filter(|moved| moved.to == Role::Frivillig)
+                .map(|moved| moved.people)
+                .sum();
+            Some(f64::from(moved))
+        }
         GoalMetric::VolunteerHours => {
             let held: Vec<&SessionLog> = beside
                 .session_logs

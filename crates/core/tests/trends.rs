@@ -361,6 +361,29 @@ fn goals_are_met_not_met_or_lack_data() {
         goal_status(&who5_goal, &data, SessionsAndStories::default(), settings),
         GoalStatus::NotEnoughData
     );
+    // Two of the four move on to volunteer in March; one other goes the other way.
+    let moving = Dataset {
+        visits: [
+            visit(0, date(2026, 1, 8), Role::Bruger),
+            visit(0, date(2026, 3, 12), Role::Frivillig),
+            visit(1, date(2026, 2, 5), Role::Deltager),
+            visit(1, date(2026, 3, 19), Role::Frivillig),
+            visit(2, date(2026, 1, 8), Role::Frivillig),
+            visit(2, date(2026, 3, 12), Role::Bruger),
+            visit(3, date(2026, 3, 12), Role::Frivillig),
+        ]
+        .into(),
+        ..Dataset::default()
+    };
+    assert_eq!(
+        goal_status(
+            &goal(GoalMetric::MovesToVolunteer, 2.0),
+            &moving,
+            SessionsAndStories::default(),
+            settings
+        ),
+        GoalStatus::Met(2.0)
+    );
     let mut later = goal(GoalMetric::MeanAttendance, 3.0);
     later.from = date(2026, 4, 1);
     later.to = date(2026, 6, 30);
