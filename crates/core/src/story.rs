@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ActivityId, OutcomeId, ParticipantId, StoryId};
-use crate::participant::Participant;
+use crate::participant::{Consent, Participant};
 use crate::validation::{Context, Field, Problem, Problems, limits};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +66,17 @@ impl Story {
     /// Whether the story may name `participant`: only one who is current and has said yes.
     pub fn may_name(participant: &Participant) -> bool {
         participant.is_current() && participant.consent.named_in_stories
+    }
+}
+
+/// Checks that a story naming a participant arrives where that participant said yes: `consent`
+/// is their consent as the receiver holds it, `None` where it holds none (then nobody has said yes
+/// there). The app offers only those who said yes; this is the same rule at the server.
+pub fn check_named(consent: Option<Consent>) -> Result<(), Problem> {
+    if consent.is_some_and(|consent| consent.named_in_stories) {
+        Ok(())
+    } else {
+        Err(Problem::NamedWithoutConsent)
     }
 }
 
@@ -154,7 +165,6 @@ fn has_full_name(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::participant::Consent;
     use uuid::Uuid;
 
     #[test]
@@ -205,6 +215,20 @@ mod tests {
         assert!(Story::may_name(&person));
         person.erased = true;
         assert!(!Story::may_name(&person));
+    }
+
+    #[test]
+    fn a_story_arrives_naming_only_someone_who_said_yes_there() {
+        let yes = Consent {
+            named_in_stories: true,
+            ..Consent::default()
+        };
+        assert_eq!(check_named(Some(yes)), Ok(()));
+        assert_eq!(
+            check_named(Some(Consent::default())),
+            Err(Problem::NamedWithoutConsent)
+        );
+        assert_eq!(check_named(None), Err(Problem::NamedWithoutConsent));
     }
 
     #[test]

@@ -225,6 +225,8 @@ pub enum Problem {
     VersionOutOfRange {
         max: u32,
     },
+    /// A story names a participant who has not said yes to being named.
+    NamedWithoutConsent,
     /// A session log whose id is not the one of its activity and date.
     NotTheSessionsLog,
     TooManyVolunteers {
@@ -439,6 +441,12 @@ impl Problem {
             (Problem::DuplicateOutcome, En) => "An outcome is listed twice.".into(),
             (Problem::VersionOutOfRange { max }, Da) => format!("Versionen skal ligge mellem 1 og {max}."),
             (Problem::VersionOutOfRange { max }, En) => format!("The version must lie between 1 and {max}."),
+            (Problem::NamedWithoutConsent, Da) => {
+                "Fortællingen nævner en deltager, der ikke har sagt ja til at blive nævnt.".into()
+            }
+            (Problem::NamedWithoutConsent, En) => {
+                "The story names a participant who has not said yes to being named.".into()
+            }
             (Problem::NotTheSessionsLog, Da) => "Loggen hører ikke til den gang, den nævner.".into(),
             (Problem::NotTheSessionsLog, En) => "The log does not belong to the session it names.".into(),
             (Problem::TooManyVolunteers { max }, Da) => format!("Højst {max} frivillige ved én gang."),

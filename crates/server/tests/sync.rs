@@ -594,10 +594,27 @@ async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_
             stamp(wall_ms, coordinator.device()),
         ))
     };
+    // Named only once he has said yes: the server checks it as the app does.
+    let refused = coordinator.push(&[story("Søren smilede", 5)]).await;
+    assert_eq!(
+        refused,
+        [Outcome::Rejected {
+            reason: RejectReason::Invalid {
+                problems: vec![Problem::NamedWithoutConsent]
+            }
+        }]
+    );
+    let yes = mutation(patch(
+        EntityKind::Participant,
+        soren.0,
+        "consent",
+        json!({"linked_surveys": true, "contact": false, "named_in_stories": true}),
+        stamp(5, coordinator.device()),
+    ));
     let told = story("Søren sagde: her bliver jeg set", 5);
     assert_eq!(
-        coordinator.push(&[name, linked, came, told]).await,
-        [const { Outcome::Applied }; 4]
+        coordinator.push(&[name, yes, linked, came, told]).await,
+        [const { Outcome::Applied }; 5]
     );
     let erase = mutation(Change::EraseParticipant {
         participant: soren,

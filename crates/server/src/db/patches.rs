@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use spor_core::access::Topic;
 use spor_core::rules;
 use spor_core::rules::fields::FieldDecision;
-use spor_core::sync::{Change, Mutation, Outcome};
+use spor_core::sync::{Change, EntityKind, Mutation, Outcome, RejectReason};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
@@ -31,9 +31,8 @@ impl Push<'_> {
                 _ => None,
             })
             .collect();
-        let ids: Vec<&str> = entities.iter().map(String::as_str).collect();
-        let mut stored = self.stored_entities(&ids).await?;
-        // The participants the run's stories name: a story about an erased person is refused.
+        // The participants the run's stories name: a story about an erased person is refused, and
+        // one about a person who has not said yes to being named.
         let named: BTreeSet<String> = run
             .iter()
             .filter_map(|mutation| match &mutation.change {
@@ -42,12 +41,9 @@ impl Push<'_> {
             })
             .map(|participant| participant.0.to_string())
             .collect();
-        let people: Vec<&str> = ids
-            .iter()
-            .copied()
-            .chain(named.iter().map(String::as_str))
-            .collect();
-        let erased = self.erased_among(&people).await?;
+        let ids: Vec<&str> = entities.iter().chain(&named).map(String::as_str).collect();
+        let mut stored = self.stored_entities(&ids).await?;
+        let erased = self.erased_among(&ids).await?;
 
         let mut outcomes = Vec::with_capacity(run.len());
         let mut written: BTreeMap<(String, String, String), (String, String)> = BTreeMap::new();
@@ -67,6 +63,19 @@ impl Push<'_> {
             {
                 outcomes.push(self.refuse(mutation, reason).await?);
                 continue;
+            }
+            if let Some(named) = rules::erasure::story_subject(*entity, fields) {
+                let consent = stored
+                    .get(&(kind_name(EntityKind::Participant), named.0.to_string()))
+                    .and_then(|person| person.fields.get("consent"))
+                    .and_then(|(value, _)| serde_json::from_str(value).ok());
+                if let Err(problem) = spor_core::story::check_named(consent) {
+                    let reason = RejectReason::Invalid {
+                        problems: vec![problem],
+                    };
+                    outcomes.push(self.refuse(mutation, reason).await?);
+                    continue;
+                }
             }
             let kind = kind_name(entity.kind);
             let state = stored.entry((kind.clone(), id.clone())).or_default();
