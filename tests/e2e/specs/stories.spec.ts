@@ -80,7 +80,7 @@ test("offline on a 390 px phone: two stories, a warning on a phone number, read 
 
   // Three indicators under the two outcomes: counted and told.
   await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
-  await page.getByLabel("Aktivitet").selectOption({ label: "Torsdagscafé" });
+  await page.getByRole("form", { name: "Vis udviklingen for" }).getByLabel("Aktivitet").selectOption({ label: "Torsdagscafé" });
   const goals = page.getByRole("region", { name: "Mål" });
   for (const [what, under, target] of [
     ["Fortællinger om forandringen", "Kender nogen at tale med", "1"],

@@ -61,7 +61,7 @@ for (const width of [390, 320]) {
     await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "I dag" }).click();
     await page.getByRole("button", { name: "Én anonym mere: Bruger" }).click();
     await page.getByRole("navigation", { name: "Hovedmenu" }).getByRole("link", { name: "Udvikling" }).click();
-    await page.getByLabel("Aktivitet").selectOption({ label: "Torsdagscafé" });
+    await page.getByRole("form", { name: "Vis udviklingen for" }).getByLabel("Aktivitet").selectOption({ label: "Torsdagscafé" });
     await expect(page.getByTestId("theory-in-force")).toContainText("forandringsteorien, version 2");
 
     await context.setOffline(false);
