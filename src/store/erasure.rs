@@ -7,7 +7,6 @@ use spor_core::ids::ParticipantId;
 use spor_core::participant::Participant;
 use spor_core::rules;
 use spor_core::rules::erasure::Scrub;
-use spor_core::story::Story;
 use spor_core::survey::SurveyResponse;
 use spor_core::sync::Change;
 use wasm_bindgen::JsValue;
@@ -58,9 +57,15 @@ pub(super) async fn erase_in(
             response.participant = None;
             stores.responses.put(&to_js(&response), None).await?;
         }
-        for value in of_participant(stores.stories, *id, action).await? {
-            let story: Story = from_js(value, "story")?;
-            stores.stories.delete(story.id.to_string().into()).await?;
+        // The index gives the stories' own keys: nothing of them needs reading to delete them.
+        let named = only(&id.to_string().into(), action)?;
+        for key in stores
+            .stories
+            .index(BY_PARTICIPANT)?
+            .get_all_keys(Some(named), None)
+            .await?
+        {
+            stores.stories.delete(key).await?;
         }
     }
     scrub_waiting(

@@ -110,11 +110,9 @@ fn shown(
         return view! { <TheoryForm current=next on_save=save on_cancel=cancel outcome /> }.into_any();
     }
     let language = i18n.language.get();
-    let shared = owner
-        .and(newest.is_none().then_some(()))
-        .and_then(|()| theory::in_force(theories, None, today))
-        .is_some();
     let Some(newest) = newest else {
+        // An activity without a theory of its own shares the organisation's.
+        let shared = owner.is_some() && theory::in_force(theories, None, today).is_some();
         let empty = if shared {
             Key::TheoryUsesOrganisations
         } else {

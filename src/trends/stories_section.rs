@@ -68,6 +68,10 @@ pub fn StoriesSection(
             .filter(|goal| goal.outcome.is_some())
             .filter(|goal| query.activity.is_none_or(|wanted| wanted == goal.activity))
             .collect();
+        let beside = SessionsAndStories {
+            session_logs: &logs,
+            stories: &all_stories,
+        };
         if shown.is_empty() && indicators.is_empty() {
             return Some(view! { <p class="hint">{i18n.text(Key::StoriesNone)}</p> }.into_any());
         }
@@ -109,10 +113,6 @@ pub fn StoriesSection(
                     .iter()
                     .filter(|goal| id.is_some() && goal.outcome == id)
                     .map(|goal| {
-                        let beside = SessionsAndStories {
-                            session_logs: &logs,
-                            stories: &all_stories,
-                        };
                         let status = goal_status(goal, &dataset, beside, ReportingSettings::default());
                         (describe_goal(goal, i18n), status_text(status, goal.metric, i18n, language))
                     })

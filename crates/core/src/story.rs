@@ -65,7 +65,7 @@ impl Story {
 
     /// Whether the story may name `participant`: only one who is current and has said yes.
     pub fn may_name(participant: &Participant) -> bool {
-        participant.is_current() && participant.consent.named_in_stories
+        participant.is_current() && check_named(Some(participant.consent)).is_ok()
     }
 }
 

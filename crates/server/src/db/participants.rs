@@ -92,16 +92,7 @@ impl Push<'_> {
             .bind(&id)
             .execute(&mut *self.connection)
             .await?;
-        for table in ["entity_fields", "conflicts"] {
-            sqlx::query(&format!(
-                "DELETE FROM {table} WHERE organisation = $1 AND kind = $2 AND id = $3"
-            ))
-            .bind(&self.organisation)
-            .bind(&kind)
-            .bind(&id)
-            .execute(&mut *self.connection)
-            .await?;
-        }
+        self.forget_fields(&kind, &id).await?;
         self.erase_stories_naming(participant).await?;
         let logged =
             sqlx::query("SELECT seq, topic, change FROM changes WHERE organisation = $1 AND subject = $2")
@@ -152,21 +143,27 @@ impl Push<'_> {
         .fetch_all(&mut *self.connection)
         .await?;
         for story in stories {
-            for table in ["entity_fields", "conflicts"] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} WHERE organisation = $1 AND kind = $2 AND id = $3"
-                ))
-                .bind(&self.organisation)
-                .bind(&kind)
-                .bind(&story)
-                .execute(&mut *self.connection)
-                .await?;
-            }
+            self.forget_fields(&kind, &story).await?;
             sqlx::query("DELETE FROM changes WHERE organisation = $1 AND subject = $2")
                 .bind(&self.organisation)
                 .bind(&story)
                 .execute(&mut *self.connection)
                 .await?;
+        }
+        Ok(())
+    }
+
+    /// An entity's stored fields and the values they overwrote (its conflicts) go.
+    async fn forget_fields(&mut self, kind: &str, id: &str) -> Result<(), StorageError> {
+        for table in ["entity_fields", "conflicts"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE organisation = $1 AND kind = $2 AND id = $3"
+            ))
+            .bind(&self.organisation)
+            .bind(kind)
+            .bind(id)
+            .execute(&mut *self.connection)
+            .await?;
         }
         Ok(())
     }
