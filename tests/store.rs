@@ -369,6 +369,7 @@ mod erasure_and_merge {
             participant,
             usable_in_reports: false,
             written_at: chrono::Utc::now(),
+            language: spor_core::Language::Da,
         };
         store
             .save_story(&story(Some(participant.id), "Søren sagde: her bliver jeg set"))
@@ -1260,31 +1261,50 @@ mod surveys {
     }
 
     #[wasm_bindgen_test]
-    async fn an_answer_leaves_a_volunteers_phone_once_the_server_has_it_and_stays_on_a_coordinators() {
+    async fn an_answer_and_a_story_leave_a_volunteers_phone_once_the_server_has_them_and_stay_on_a_coordinators()
+     {
         use spor_core::access::DeviceRole;
+        use spor_core::story::{Story, StoryKind};
         use spor_core::sync::{MutationResult, Outcome};
 
         for (role, kept) in [(DeviceRole::Volunteer, 0), (DeviceRole::Coordinator, 1)] {
             let store = fresh_store(&format!("spor-test-minimise-{}", role.as_str())).await;
             link(&store, role).await;
-            let id = store.save_response(&who5([4, 4, 4, 4, 4])).await.unwrap();
+            store.save_response(&who5([4, 4, 4, 4, 4])).await.unwrap();
+            let story = Story {
+                id: spor_core::ids::StoryId::generate(),
+                activity: ActivityId::generate(),
+                date: NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(),
+                kind: StoryKind::SignOfChange,
+                text: "Hun blev til kaffen bagefter.".into(),
+                outcome: None,
+                participant: None,
+                usable_in_reports: false,
+                written_at: Utc::now(),
+                language: spor_core::Language::Da,
+            };
+            store.save_story(&story).await.unwrap();
             assert_eq!(
-                store.responses().await.unwrap().len(),
-                1,
-                "kept until the server has it"
+                (
+                    store.responses().await.unwrap().len(),
+                    store.stories().await.unwrap().len()
+                ),
+                (1, 1),
+                "kept until the server has them"
             );
             let sent = store.outbox_batch(None, 10).await.unwrap();
-            store
-                .acknowledge(
-                    &sent,
-                    &[MutationResult {
-                        id,
-                        outcome: Outcome::Applied,
-                    }],
-                )
-                .await
-                .unwrap();
+            let applied: Vec<MutationResult> = sent
+                .queued()
+                .iter()
+                .map(|(_, id)| MutationResult {
+                    id: *id,
+                    outcome: Outcome::Applied,
+                })
+                .collect();
+            assert_eq!(applied.len(), 2);
+            store.acknowledge(&sent, &applied).await.unwrap();
             assert_eq!(store.responses().await.unwrap().len(), kept, "{role:?}");
+            assert_eq!(store.stories().await.unwrap().len(), kept, "{role:?}");
             store.close();
         }
     }
@@ -1568,7 +1588,7 @@ mod trends {
             attendances: 1_500,
             responses: 300,
         };
-        let demo = generate(size, 5, today);
+        let demo = generate(size, 5, today, spor_core::Language::Da);
         let expected = demo.dataset();
         // Read once first, so the import must replace packs that already exist.
         assert!(store.trends_dataset().await.unwrap().visits.is_empty());
@@ -1648,7 +1668,7 @@ mod goals {
             activity,
             metric: GoalMetric::MeanAttendance,
             comparison: Comparison::AtLeast,
-            target: 12.0,
+            target: Some(12.0),
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
             outcome: None,
@@ -1735,7 +1755,11 @@ mod theories {
                 term: Term::Short,
                 text: "Kender nogen at tale med".into(),
             }],
-            ..TheoryOfChange::first(Some(cafe), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+            ..TheoryOfChange::first(
+                Some(cafe),
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                spor_core::Language::Da,
+            )
         };
         store.save_theory(&first).await.unwrap();
         let second = first.revision(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());

@@ -28,7 +28,12 @@ pub fn DemoSection() -> impl IntoView {
             let filled = async {
                 Store::delete(DEMO_DATABASE_NAME).await?;
                 let demo_store = Store::open(DEMO_DATABASE_NAME).await?;
-                let demo = generate(DemoSize::YEAR, 2026, Local::now().date_naive());
+                let demo = generate(
+                    DemoSize::YEAR,
+                    2026,
+                    Local::now().date_naive(),
+                    i18n.language.get_untracked(),
+                );
                 let filled = demo_store.fill_with_demo(&demo).await;
                 demo_store.close();
                 filled

@@ -23,6 +23,9 @@ impl Store {
             HEADCOUNTS,
             RESPONSES,
             SESSION_LOGS,
+            THEORIES,
+            STORIES,
+            GOALS,
             TREND_MONTHS,
         ];
         let transaction = self
@@ -32,7 +35,12 @@ impl Store {
         let (activities, participants, attendance) =
             (store(ACTIVITIES)?, store(PARTICIPANTS)?, store(ATTENDANCE)?);
         let (headcounts, responses, packs) = (store(HEADCOUNTS)?, store(RESPONSES)?, store(TREND_MONTHS)?);
-        let session_logs = store(SESSION_LOGS)?;
+        let (session_logs, theories, stories, goals) = (
+            store(SESSION_LOGS)?,
+            store(THEORIES)?,
+            store(STORIES)?,
+            store(GOALS)?,
+        );
         let mut records: Vec<(&ObjectStore, JsValue, Option<JsValue>)> = Vec::new();
         records.extend(demo.activities.iter().map(|r| (&activities, to_js(r), None)));
         records.extend(demo.participants.iter().map(|r| (&participants, to_js(r), None)));
@@ -40,6 +48,9 @@ impl Store {
         records.extend(demo.headcounts.iter().map(|r| (&headcounts, to_js(r), None)));
         records.extend(demo.responses.iter().map(|r| (&responses, to_js(r), None)));
         records.extend(demo.session_logs.iter().map(|r| (&session_logs, to_js(r), None)));
+        records.push((&theories, to_js(&demo.theory), None));
+        records.extend(demo.stories.iter().map(|r| (&stories, to_js(r), None)));
+        records.extend(demo.goals.iter().map(|r| (&goals, to_js(r), None)));
         records.extend(
             pack_by_month(&demo.dataset())
                 .into_iter()

@@ -217,10 +217,9 @@ impl Store {
             .enumerate()
             .map(|(index, (seq, id))| (*id, (index, *seq)))
             .collect();
-        let keeps_answers = self
-            .server_link()
-            .await?
-            .is_none_or(|link| link.role.keeps_answers());
+        let role = self.server_link().await?.map(|link| link.role);
+        let keeps_answers = role.is_none_or(DeviceRole::keeps_answers);
+        let keeps_stories = role.is_none_or(DeviceRole::keeps_stories);
         let transaction = self
             .transaction(
                 &[
@@ -229,6 +228,7 @@ impl Store {
                     ATTENDANCE,
                     ATTENDANCE_EVENTS,
                     RESPONSES,
+                    STORIES,
                     TREND_STALE,
                 ],
                 TransactionMode::ReadWrite,
@@ -289,13 +289,19 @@ impl Store {
                     acknowledged.done += 1;
                 }
                 Outcome::Applied | Outcome::Duplicate { canonical: None } | Outcome::Conflict { .. } => {
-                    // Safely on the server, an answer leaves a device whose role does not keep
-                    // answers (a volunteer's phone, a kiosk): data minimisation.
-                    if !keeps_answers
-                        && let Change::SurveyResponse { response } = &sent.entry(index)?.mutation.change
-                    {
-                        responses.delete(response.id.to_string().into()).await?;
-                        touched.add(response.activity, response.date);
+                    // Safely on the server, an answer or a story leaves a device whose role does
+                    // not keep them (a volunteer's phone, a kiosk): data minimisation.
+                    match &sent.entry(index)?.mutation.change {
+                        Change::SurveyResponse { response } if !keeps_answers => {
+                            responses.delete(response.id.to_string().into()).await?;
+                            touched.add(response.activity, response.date);
+                        }
+                        Change::Patch { entity, .. }
+                            if entity.kind == EntityKind::Story && !keeps_stories =>
+                        {
+                            store(STORIES)?.delete(entity.id.to_string().into()).await?;
+                        }
+                        _ => {}
                     }
                     acknowledged.done += 1;
                 }

@@ -143,6 +143,8 @@ pub fn TheoryDiagram(theory: TheoryOfChange) -> impl IntoView {
         long: i18n.t(Key::TheoryLongTerm).to_owned(),
         assumptions: i18n.t(Key::TheoryAssumptions).to_owned(),
     };
+    // The theory's own text is read in the language it was written in.
+    let written = theory.language.tag();
     let blocks = layout(&theory, &headings);
     let total = height(&blocks);
     let drawn = blocks
@@ -157,7 +159,7 @@ pub fn TheoryDiagram(theory: TheoryOfChange) -> impl IntoView {
                 .enumerate()
                 .map(|(n, line)| {
                     view! {
-                        <text x=x + 8.0 y=text_top + LINE_HEIGHT * (n as f64 + 1.0) class="diagram-line">{line.clone()}</text>
+                        <text x=x + 8.0 y=text_top + LINE_HEIGHT * (n as f64 + 1.0) class="diagram-line" lang=written>{line.clone()}</text>
                     }
                 })
                 .collect_view();
@@ -192,7 +194,7 @@ pub fn TheoryDiagram(theory: TheoryOfChange) -> impl IntoView {
     let outcomes_of = |term: Term| {
         theory
             .outcomes_of(term)
-            .map(|outcome| view! { <li>{outcome.text.clone()}</li> })
+            .map(|outcome| view! { <li lang=written>{outcome.text.clone()}</li> })
             .collect_view()
     };
     view! {
@@ -202,15 +204,15 @@ pub fn TheoryDiagram(theory: TheoryOfChange) -> impl IntoView {
             </svg>
             <div class="visually-hidden">
                 <h3>{i18n.text(Key::TheoryTargetGroup)}</h3>
-                <p>{theory.target_group.clone()}</p>
+                <p lang=written>{theory.target_group.clone()}</p>
                 <h3>{i18n.text(Key::TheoryActivities)}</h3>
-                <p>{theory.activities.clone()}</p>
+                <p lang=written>{theory.activities.clone()}</p>
                 <h3>{i18n.text(Key::TheoryShortTerm)}</h3>
                 <ul>{outcomes_of(Term::Short)}</ul>
                 <h3>{i18n.text(Key::TheoryLongTerm)}</h3>
                 <ul>{outcomes_of(Term::Long)}</ul>
                 <h3>{i18n.text(Key::TheoryAssumptions)}</h3>
-                <p>{theory.assumptions.clone()}</p>
+                <p lang=written>{theory.assumptions.clone()}</p>
             </div>
         </figure>
     }
@@ -262,7 +264,11 @@ mod tests {
                 outcome(3, Term::Long, "Føler sig mindre ensom"),
             ],
             assumptions: "Faste frivillige skaber tryghed".into(),
-            ..TheoryOfChange::first(None, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+            ..TheoryOfChange::first(
+                None,
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                spor_core::Language::Da,
+            )
         };
         let blocks = layout(&theory, &headings());
         let headed: Vec<&str> = blocks.iter().map(|b| b.heading.as_str()).collect();

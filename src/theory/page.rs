@@ -104,7 +104,7 @@ fn shown(
     if writing.get() {
         let next = match &newest {
             Some(newest) => newest.revision(today),
-            None => TheoryOfChange::first(owner, today),
+            None => TheoryOfChange::first(owner, today, i18n.language.get_untracked()),
         };
         let cancel = Callback::new(move |()| writing.set(false));
         return view! { <TheoryForm current=next on_save=save on_cancel=cancel outcome /> }.into_any();

@@ -46,6 +46,8 @@ pub fn TheoryForm(
                 .filter(|outcome| !outcome.text.is_empty())
                 .collect(),
             in_force_from: from.get_untracked(),
+            // A revision written in the other language is in that language now.
+            language: i18n.language.get_untracked(),
             ..current.clone()
         });
         match written.validate() {

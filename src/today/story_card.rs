@@ -66,6 +66,7 @@ pub fn StoryCard(occurrence: Signal<Occurrence>) -> impl IntoView {
             participant: named.get_untracked(),
             usable_in_reports: false,
             written_at: Utc::now(),
+            language: i18n.language.get_untracked(),
         };
         let context = Context {
             today: chrono::Local::now().date_naive(),

@@ -113,18 +113,22 @@ impl ChartContext {
         format!("{} %", self.number(share * 100.0, 0))
     }
 
-    /// The dashed line of the goal on `metric`, if there is one.
+    /// The dashed line of the goal on `metric` that has a target, if there is one.
     fn target(&self, metric: GoalMetric) -> Option<(f64, String)> {
-        let goal = self.goals.iter().find(|goal| goal.metric == metric)?;
-        Some(self.goal_line(goal))
+        self.goals
+            .iter()
+            .filter(|goal| goal.metric == metric)
+            .find_map(|goal| self.goal_line(goal))
     }
 
-    fn goal_line(&self, goal: &Goal) -> (f64, String) {
+    /// A goal followed without a target has no line.
+    fn goal_line(&self, goal: &Goal) -> Option<(f64, String)> {
+        let target = goal.target?;
         let label = self.i18n.format(
             Key::GoalsLine,
-            &[("target", &format_target(goal.target, self.language))],
+            &[("target", &format_target(target, self.language))],
         );
-        (goal.target, label)
+        Some((target, label))
     }
 
     pub(super) fn fewer(&self) -> String {
@@ -383,7 +387,7 @@ fn goal_progress_charts(context: &ChartContext, dataset: &Dataset, query: &Query
                         cells,
                     },
                     percent,
-                    target: Some(context.goal_line(goal)),
+                    target: context.goal_line(goal),
                 }),
             )
         })

@@ -1,6 +1,7 @@
 //! The trends page's goals: per activity, what should be reached (a metric, at least or at most a
-//! target, over a period), each listed as met, not met or not enough data. A goal is an indicator:
-//! it may be placed under an outcome of the activity's theory of change.
+//! target, over a period, or followed without a target), each listed as met, not met, followed or
+//! not enough data. A goal is an indicator: it may be placed under an outcome of the activity's
+//! theory of change.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use spor_core::activity::Activity;
 use spor_core::goal::{Comparison, Goal, GoalMetric};
 use spor_core::ids::{ActivityId, GoalId, OutcomeId};
 use spor_core::organisation::ReportingSettings;
-use spor_core::scoring::Measure;
+use spor_core::scoring::{Band, Measure, Who5Band};
 use spor_core::session_log::SessionLog;
 use spor_core::story::Story;
 use spor_core::theory::{self, TheoryOfChange};
@@ -23,7 +24,7 @@ use crate::i18n::Key;
 use crate::store::{self, StoreError};
 use crate::trends::date_field::DateField;
 
-const METRICS: [(GoalMetric, Key); 8] = [
+const METRICS: [(GoalMetric, Key); 14] = [
     (GoalMetric::MeanAttendance, Key::GoalsMetricMeanAttendance),
     (GoalMetric::UniqueParticipants, Key::GoalsMetricUnique),
     (GoalMetric::NewParticipantsPercent, Key::GoalsMetricNewPercent),
@@ -42,6 +43,34 @@ const METRICS: [(GoalMetric, Key); 8] = [
     (GoalMetric::MovesToVolunteer, Key::GoalsMetricMovesToVolunteer),
     (GoalMetric::VolunteerHours, Key::GoalsMetricVolunteerHours),
     (GoalMetric::StoriesTold, Key::GoalsMetricStories),
+    (GoalMetric::ReturningParticipants, Key::GoalsMetricReturning),
+    (GoalMetric::BackAfterBreak, Key::GoalsMetricBackAfterBreak),
+    (
+        GoalMetric::BandShare {
+            measure: Measure::Who5Percentage,
+            band: Band::Who5(Who5Band::LargeRisk),
+        },
+        Key::GoalsMetricWho5LargeRiskShare,
+    ),
+    (
+        GoalMetric::BandShare {
+            measure: Measure::Ucla3Sum,
+            band: Band::SevereLoneliness(true),
+        },
+        Key::GoalsMetricSevereLonelinessShare,
+    ),
+    (
+        GoalMetric::PairedChange {
+            measure: Measure::Who5Percentage,
+        },
+        Key::GoalsMetricWho5Change,
+    ),
+    (
+        GoalMetric::PairedChange {
+            measure: Measure::Ucla3Sum,
+        },
+        Key::GoalsMetricUcla3Change,
+    ),
 ];
 
 fn metric_key(metric: GoalMetric) -> Key {
@@ -51,9 +80,13 @@ fn metric_key(metric: GoalMetric) -> Key {
         .map_or(Key::GoalsMetricWho5, |(_, key)| *key)
 }
 
-/// "Fremmøde pr. gang: mindst 12".
+/// "Fremmøde pr. gang: mindst 12", or "Fremmøde pr. gang (følges uden mål)".
 pub fn describe_goal(goal: &Goal, i18n: I18n) -> String {
     let language = i18n.language.get_untracked();
+    let metric = metric_key(goal.metric).text(language);
+    let Some(target) = goal.target else {
+        return i18n.format(Key::GoalsDescribeFollowed, &[("metric", metric)]);
+    };
     let comparison = match goal.comparison {
         Comparison::AtLeast => Key::GoalsAtLeast,
         Comparison::AtMost => Key::GoalsAtMost,
@@ -61,9 +94,9 @@ pub fn describe_goal(goal: &Goal, i18n: I18n) -> String {
     i18n.format(
         Key::GoalsDescribe,
         &[
-            ("metric", metric_key(goal.metric).text(language)),
+            ("metric", metric),
             ("comparison", comparison.text(language)),
-            ("target", &format_target(goal.target, language)),
+            ("target", &format_target(target, language)),
         ],
     )
 }
@@ -107,18 +140,17 @@ pub fn GoalsSection(
         let theories = theories.clone();
         Memo::new(move |_| {
             theory::in_force(&theories, activity.get(), today)
-                .map(|theory| theory.outcomes.clone())
+                .map(|theory| (theory.outcomes.clone(), theory.language))
                 .unwrap_or_default()
         })
     };
     let outcome_text = {
         let theories = theories.clone();
         move |id: OutcomeId| {
-            theories
-                .iter()
-                .flat_map(|theory| &theory.outcomes)
-                .find(|outcome| outcome.id == id)
-                .map(|outcome| outcome.text.clone())
+            theories.iter().find_map(|theory| {
+                let outcome = theory.outcomes.iter().find(|outcome| outcome.id == id)?;
+                Some((outcome.text.clone(), theory.language))
+            })
         }
     };
     let names = StoredValue::new(activities);
@@ -135,9 +167,15 @@ pub fn GoalsSection(
         let Some(activity) = activity.get_untracked() else {
             return;
         };
-        let Some(target) = parse_number(&target.get_untracked()) else {
-            outcome.set(Some(Err(Failure::Other(Done::new(Key::GoalsBadNumber)))));
-            return;
+        // An empty target follows the figure without one; anything else must be a number.
+        let typed = target.get_untracked();
+        let target = match parse_number(&typed) {
+            Some(number) => Some(number),
+            None if typed.trim().is_empty() => None,
+            None => {
+                outcome.set(Some(Err(Failure::Other(Done::new(Key::GoalsBadNumber)))));
+                return;
+            }
         };
         let goal = Goal {
             id: GoalId::generate(),
@@ -190,8 +228,8 @@ pub fn GoalsSection(
                         let told = stories.get().and_then(Result::ok).unwrap_or_default();
                         let beside = SessionsAndStories { session_logs: &logs, stories: &told };
                         let status = status_text(goal_status(&goal, &dataset, beside, ReportingSettings::default()), goal.metric, i18n, language);
-                        let placed = goal.outcome.and_then(&outcome_text).map(|text| {
-                            view! { <p class="hint">{i18n.format(Key::GoalsUnder, &[("outcome", &text)])}</p> }
+                        let placed = goal.outcome.and_then(&outcome_text).map(|(text, written)| {
+                            view! { <p class="hint">{i18n.text(Key::GoalsUnder)}" "<span lang=written.tag()>{text}</span></p> }
                         });
                         let period = format!("{} – {}", language.format_date(goal.from), language.format_date(goal.to));
                         let label = i18n.format(Key::GoalsDelete, &[("goal", &described)]);
@@ -252,10 +290,17 @@ pub fn GoalsSection(
                     </div>
                     <div class="field">
                         <label for="goal-target">{i18n.text(Key::GoalsTarget)}</label>
-                        <input id="goal-target" inputmode="decimal" prop:value=move || target.get() on:input=move |event| target.set(event_target_value(&event)) />
+                        <input
+                            id="goal-target"
+                            inputmode="decimal"
+                            aria-describedby="goal-target-hint"
+                            prop:value=move || target.get()
+                            on:input=move |event| target.set(event_target_value(&event))
+                        />
+                        <p id="goal-target-hint" class="hint">{i18n.text(Key::GoalsTargetHint)}</p>
                     </div>
                     {move || {
-                        let choices = outcome_choices.get();
+                        let (choices, written) = outcome_choices.get();
                         (!choices.is_empty()).then(|| view! {
                             <div class="field">
                                 <label for="goal-outcome">{i18n.text(Key::GoalsOutcome)}</label>
@@ -265,7 +310,7 @@ pub fn GoalsSection(
                                         .into_iter()
                                         .map(|outcome| {
                                             let id = outcome.id;
-                                            view! { <option value=id.to_string() selected=move || under.get() == Some(id)>{outcome.text}</option> }
+                                            view! { <option value=id.to_string() lang=written.tag() selected=move || under.get() == Some(id)>{outcome.text}</option> }
                                         })
                                         .collect_view()}
                                 </select>
@@ -286,12 +331,17 @@ pub(super) fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, la
     // People and stories are counted in whole numbers; means, shares and hours keep a decimal.
     let decimals = usize::from(!matches!(
         metric,
-        GoalMetric::UniqueParticipants | GoalMetric::MovesToVolunteer | GoalMetric::StoriesTold
+        GoalMetric::UniqueParticipants
+            | GoalMetric::MovesToVolunteer
+            | GoalMetric::StoriesTold
+            | GoalMetric::ReturningParticipants
+            | GoalMetric::BackAfterBreak
     ));
     let value = |value: f64| language.format_number(value, decimals);
     match status {
         GoalStatus::Met(reached) => i18n.format(Key::GoalsMet, &[("value", &value(reached))]),
         GoalStatus::NotMet(reached) => i18n.format(Key::GoalsNotMet, &[("value", &value(reached))]),
+        GoalStatus::Followed(reached) => i18n.format(Key::GoalsFollowed, &[("value", &value(reached))]),
         GoalStatus::NotEnoughData => i18n.t(Key::GoalsNotEnough).to_owned(),
     }
 }

@@ -76,9 +76,11 @@ pub fn StoriesSection(
             return Some(view! { <p class="hint">{i18n.text(Key::StoriesNone)}</p> }.into_any());
         }
         // The outcomes to read by: the selected activity's theory in force at the range's end.
-        let outcomes: Vec<(Option<OutcomeId>, String)> =
+        // Each heading: the outcome's text in the theory's language, and its term in the app's.
+        let outcomes: Vec<(Option<OutcomeId>, AnyView)> =
             theory::in_force(&theories, query.activity, query.to)
                 .map(|theory| {
+                    let written = theory.language.tag();
                     theory
                         .outcomes
                         .iter()
@@ -87,16 +89,17 @@ pub fn StoriesSection(
                                 Term::Short => Key::TheoryShortTerm,
                                 Term::Long => Key::TheoryLongTerm,
                             });
-                            (
-                                Some(outcome.id),
-                                format!("{} ({})", outcome.text, term.to_lowercase()),
-                            )
+                            let heading = view! {
+                                <span lang=written>{outcome.text.clone()}</span>
+                                {format!(" ({})", term.to_lowercase())}
+                            };
+                            (Some(outcome.id), heading.into_any())
                         })
                         .collect()
                 })
                 .unwrap_or_default();
         let known: Vec<Option<OutcomeId>> = outcomes.iter().map(|(id, _)| *id).collect();
-        let rest = (None, i18n.t(Key::StoriesUntagged).to_owned());
+        let rest = (None, i18n.text(Key::StoriesUntagged).into_any());
         let sections = outcomes
             .into_iter()
             .chain(std::iter::once(rest))
@@ -169,7 +172,7 @@ fn story_item(
     view! {
         <li>
             <p class="hint">{said}</p>
-            <p class="story-text">{story.text.clone()}</p>
+            <p class="story-text" lang=story.language.tag()>{story.text.clone()}</p>
             <Show when=move || may_mark.get()>
                 <label class="choice" for=checkbox_id.clone()>
                     <input

@@ -30,7 +30,7 @@ fn trends_page(c: &mut Criterion) {
     let mut group = c.benchmark_group("trends_page");
     group.sample_size(10).measurement_time(Duration::from_secs(8));
     for (name, size) in [("year", year), ("year_x10", ten_years_worth)] {
-        let data = generate(size, 2026, today).dataset();
+        let data = generate(size, 2026, today, spor_core::Language::Da).dataset();
         group.bench_function(name, |b| {
             b.iter(|| Trends::compute(black_box(&data), black_box(&query)))
         });

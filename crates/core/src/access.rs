@@ -93,6 +93,13 @@ impl DeviceRole {
         self.may_pull(Topic::SurveyResponse)
     }
 
+    /// Whether a device with this role keeps the stories it wrote once the server has them: only a
+    /// role that pulls stories (a coordinator). A volunteer's phone holds its own story only until
+    /// it is safely on the server, as it does an answer.
+    pub fn keeps_stories(self) -> bool {
+        self.may_pull(Topic::Story)
+    }
+
     /// Whether a device with this role may send only answers it recorded itself (signed with its
     /// own device id): a kiosk, a shared tablet nobody signs for.
     pub fn sends_only_its_own_answers(self) -> bool {
@@ -267,6 +274,9 @@ mod tests {
         assert!(!volunteer.may_push(&story(true)));
         assert!(DeviceRole::Coordinator.may_push(&story(true)));
         assert!(!volunteer.may_pull(Topic::Story));
+        // So a volunteer's phone lets its own story go once the server has it; a coordinator's keeps it.
+        assert!(!volunteer.keeps_stories() && !volunteer.keeps_answers());
+        assert!(DeviceRole::Coordinator.keeps_stories());
         // The theory of change is the coordinators' to write; volunteers read it to tag what they see.
         assert!(!volunteer.may_push(&patch(EntityKind::Theory)));
         assert!(volunteer.may_pull(Topic::Theory));

@@ -712,7 +712,7 @@ mod tests {
             activity: ActivityId::generate(),
             metric: GoalMetric::NewParticipantsPercent,
             comparison: Comparison::AtLeast,
-            target: 20.0,
+            target: Some(20.0),
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
             outcome: None,
@@ -736,7 +736,7 @@ mod tests {
             "imported once"
         );
 
-        backup.goals[0].target = 120.0;
+        backup.goals[0].target = Some(120.0);
         let error = Backup::parse(&serde_json::to_string(&backup).unwrap(), context()).unwrap_err();
         assert!(matches!(error, BackupError::InvalidRecords { .. }));
     }
@@ -916,6 +916,7 @@ mod tests {
             crate::demo::DemoSize::YEAR,
             7,
             NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            crate::Language::Da,
         );
         let mut backup = empty();
         backup.activities = demo.activities[..1].to_vec();
@@ -940,7 +941,7 @@ mod tests {
             activity: backup.activities[0].id,
             metric: GoalMetric::NewParticipantsPercent,
             comparison: Comparison::AtLeast,
-            target: 20.0,
+            target: Some(20.0),
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
             outcome: None,

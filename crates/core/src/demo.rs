@@ -1,6 +1,7 @@
 //! Generated, clearly fictional demo data: a year of an organisation's activities, so a new user (and
-//! the benchmarks, and the property tests) can see trends before there is a year of real data.
-//! Deterministic for a seed.
+//! the benchmarks, and the property tests) can see trends before there is a year of real data, and
+//! the documentation loop around them: a theory of change, indicators under its outcomes, the
+//! volunteers' hours and the stories they told. Deterministic for a seed.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -9,13 +10,20 @@ use uuid::Uuid;
 
 use crate::activity::{Activity, Schedule};
 use crate::attendance::{Attendance, HeadcountEvent};
-use crate::ids::{ActivityId, AttendanceId, DeviceId, HeadcountEventId, ParticipantId, ResponseId};
+use crate::goal::{Comparison, Goal, GoalMetric};
+use crate::ids::{
+    ActivityId, AttendanceId, DeviceId, GoalId, HeadcountEventId, OutcomeId, ParticipantId, ResponseId,
+    StoryId, TheoryId,
+};
 use crate::instruments::Instrument;
 use crate::language::Language;
 use crate::participant::{Consent, Participant};
 use crate::role::Role;
+use crate::scoring::{Band, Measure};
 use crate::session_log::SessionLog;
+use crate::story::{Story, StoryKind};
 use crate::survey::{AdministrationMode, Answer, QuestionId, SurveyResponse};
+use crate::theory::{Outcome, Term, TheoryOfChange};
 use crate::trends::{Dataset, Visit};
 
 /// How much to generate. [`DemoSize::YEAR`] is the benchmark's "year of one organisation".
@@ -45,6 +53,12 @@ pub struct Demo {
     pub responses: Vec<SurveyResponse>,
     /// One per session held: its volunteers and their hours.
     pub session_logs: Vec<SessionLog>,
+    /// The organisation's theory of change, which every demo activity shares.
+    pub theory: TheoryOfChange,
+    /// About one a month per activity, tagged to the theory's outcomes; some marked for reports.
+    pub stories: Vec<Story>,
+    /// Indicators under the outcomes for the first activity, one followed without a target.
+    pub goals: Vec<Goal>,
 }
 
 /// The demo activities' usual length.
@@ -129,7 +143,8 @@ const NICKNAMES: [&str; 16] = [
     "Inge",
 ];
 
-pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
+/// The demo year up to `today`; the theory of change and the stories are written in `language`.
+pub fn generate(size: DemoSize, seed: u64, today: NaiveDate, language: Language) -> Demo {
     let mut random = Random(seed);
     let device = DeviceId(random.uuid());
     let first_day = today - Days::new(364);
@@ -331,8 +346,15 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
             recorded_by: device,
         });
     }
-    // Logged last, from a stream of their own, so the records above stay as they were.
+    // Logged last, from streams of their own, so the records above stay as they were.
     let session_logs = session_logs(&activities, &attendance, Random(seed ^ 0x5e55_1010));
+    let mut told = Random(seed ^ 0x7e11_5700);
+    let theory = theory(first_day, language, &mut told);
+    let stories = stories(&occurrences, &theory, language, &mut told);
+    let goals = activities
+        .first()
+        .map(|first| goals(first.id, &theory, first_day, today, &mut told))
+        .unwrap_or_default();
     Demo {
         activities,
         participants,
@@ -340,7 +362,241 @@ pub fn generate(size: DemoSize, seed: u64, today: NaiveDate) -> Demo {
         headcounts,
         responses,
         session_logs,
+        theory,
+        stories,
+        goals,
     }
+}
+
+/// A text of the demo's documentation in Danish and English.
+struct Written(&'static str, &'static str);
+
+impl Written {
+    fn get(&self, language: Language) -> String {
+        match language {
+            Language::Da => self.0,
+            Language::En => self.1,
+        }
+        .to_owned()
+    }
+}
+
+const OUTCOMES: [(Term, Written); 4] = [
+    (
+        Term::Short,
+        Written(
+            "Deltagerne kender nogen at tale med",
+            "Participants know someone to talk to",
+        ),
+    ),
+    (
+        Term::Short,
+        Written(
+            "Deltagerne kommer igen og bliver en del af fællesskabet",
+            "Participants come again and become part of the community",
+        ),
+    ),
+    (
+        Term::Long,
+        Written(
+            "Deltagerne føler sig mindre ensomme",
+            "Participants feel less lonely",
+        ),
+    ),
+    (
+        Term::Long,
+        Written(
+            "Nogle deltagere bliver selv frivillige",
+            "Some participants become volunteers themselves",
+        ),
+    ),
+];
+
+/// The organisation's own theory of change, in force from the demo year's first day.
+fn theory(first_day: NaiveDate, language: Language, random: &mut Random) -> TheoryOfChange {
+    TheoryOfChange {
+        id: TheoryId(random.uuid()),
+        target_group: Written(
+            "Mennesker i lokalområdet, der bor alene eller står uden for fællesskaber, og som har lyst til at mødes med andre.",
+            "People in the neighbourhood who live alone or stand outside communities, and who would like to meet others.",
+        )
+        .get(language),
+        activities: Written(
+            "Faste, ugentlige aktiviteter drevet af frivillige: café, gåture, værksteder og fællesspisning, hvor alle kan komme uden at melde sig til.",
+            "Regular weekly activities run by volunteers: a café, walks, workshops and shared meals, where anyone can come without signing up.",
+        )
+        .get(language),
+        outcomes: OUTCOMES
+            .iter()
+            .map(|(term, text)| Outcome {
+                id: OutcomeId(random.uuid()),
+                term: *term,
+                text: text.get(language),
+            })
+            .collect(),
+        assumptions: Written(
+            "Et fast sted, faste tider og de samme frivillige giver tryghed, så man tør komme igen. Relationer opstår, når man mødes mange gange.",
+            "A fixed place, fixed times and the same volunteers make people feel safe enough to come again. Relationships grow from meeting many times.",
+        )
+        .get(language),
+        ..TheoryOfChange::first(None, first_day, language)
+    }
+}
+
+/// What volunteers tell, by kind and the outcome (by position in `OUTCOMES`) it is a sign of.
+const TOLD: [(StoryKind, Option<usize>, Written); 8] = [
+    (
+        StoryKind::SignOfChange,
+        Some(0),
+        Written(
+            "En deltager, der plejer at sidde for sig selv, satte sig ved det store bord i dag og blev siddende.",
+            "A participant who usually sits alone joined the big table today and stayed.",
+        ),
+    ),
+    (
+        StoryKind::SignOfChange,
+        Some(0),
+        Written(
+            "To deltagere har aftalt at gå en tur sammen mellem gangene.",
+            "Two participants have agreed to go for a walk together between sessions.",
+        ),
+    ),
+    (
+        StoryKind::Quote,
+        Some(2),
+        Written(
+            "\"Det er det eneste sted, hvor nogen spørger, hvordan jeg har det.\"",
+            "\"It is the only place where someone asks how I am.\"",
+        ),
+    ),
+    (
+        StoryKind::Quote,
+        Some(1),
+        Written(
+            "\"Jeg glæder mig hele ugen til at komme her.\"",
+            "\"I look forward all week to coming here.\"",
+        ),
+    ),
+    (
+        StoryKind::SignOfChange,
+        Some(3),
+        Written(
+            "En deltager spurgte, om hun kunne hjælpe med kaffen næste gang.",
+            "A participant asked whether she could help with the coffee next time.",
+        ),
+    ),
+    (
+        StoryKind::Situation,
+        Some(1),
+        Written(
+            "En ny deltager kom sammen med sin nabo og blev hele tiden.",
+            "A new participant came along with a neighbour and stayed the whole time.",
+        ),
+    ),
+    (
+        StoryKind::Situation,
+        None,
+        Written(
+            "Vi var flere end stole i dag; de frivillige hentede flere, og ingen gik igen.",
+            "There were more of us than chairs today; the volunteers fetched more, and nobody left.",
+        ),
+    ),
+    (
+        StoryKind::SignOfChange,
+        Some(2),
+        Written(
+            "En deltager fortalte, at hun ikke længere går hjem alene efter aftensmaden, men følges med de andre.",
+            "A participant said she no longer walks home alone after dinner but goes with the others.",
+        ),
+    ),
+];
+
+/// About one story a month per activity, on a session of that activity. Nobody is named: the demo
+/// participants have not said yes to it. One in four is marked usable in reports.
+fn stories(
+    occurrences: &[(ActivityId, NaiveDate)],
+    theory: &TheoryOfChange,
+    language: Language,
+    random: &mut Random,
+) -> Vec<Story> {
+    let mut stories = Vec::new();
+    for &(activity, date) in occurrences {
+        if !random.chance(23) {
+            continue;
+        }
+        let (kind, outcome, text) = &TOLD[random.below(TOLD.len())];
+        stories.push(Story {
+            id: StoryId(random.uuid()),
+            activity,
+            date,
+            kind: *kind,
+            text: text.get(language),
+            outcome: outcome.map(|index| theory.outcomes[index].id),
+            participant: None,
+            usable_in_reports: random.chance(25),
+            written_at: date
+                .and_hms_opt(16, 0, 0)
+                .map_or(DateTime::UNIX_EPOCH, |time| time.and_utc()),
+            language,
+        });
+    }
+    stories
+}
+
+/// Indicators for one activity over the demo year: counted and told under each outcome, and the
+/// volunteers' hours under none.
+fn goals(
+    activity: ActivityId,
+    theory: &TheoryOfChange,
+    from: NaiveDate,
+    to: NaiveDate,
+    random: &mut Random,
+) -> Vec<Goal> {
+    let outcome = |index: usize| Some(theory.outcomes[index].id);
+    let indicators = [
+        (
+            outcome(0),
+            GoalMetric::StoriesTold,
+            Comparison::AtLeast,
+            Some(6.0),
+        ),
+        // Followed without a target: how many come again is watched, not aimed at.
+        (
+            outcome(1),
+            GoalMetric::ReturningParticipants,
+            Comparison::AtLeast,
+            None,
+        ),
+        (
+            outcome(2),
+            GoalMetric::BandShare {
+                measure: Measure::Ucla3Sum,
+                band: Band::SevereLoneliness(true),
+            },
+            Comparison::AtMost,
+            Some(30.0),
+        ),
+        (
+            outcome(3),
+            GoalMetric::MovesToVolunteer,
+            Comparison::AtLeast,
+            Some(3.0),
+        ),
+        (None, GoalMetric::VolunteerHours, Comparison::AtLeast, Some(300.0)),
+    ];
+    indicators
+        .into_iter()
+        .map(|(outcome, metric, comparison, target)| Goal {
+            id: GoalId(random.uuid()),
+            activity,
+            metric,
+            comparison,
+            target,
+            from,
+            to,
+            outcome,
+        })
+        .collect()
 }
 
 /// A log per session held: the volunteers checked in as frivillig, each staying the usual two
@@ -377,8 +633,8 @@ mod tests {
             attendances: 500,
             responses: 200,
         };
-        let demo = generate(size, 7, today);
-        let again = generate(size, 7, today);
+        let demo = generate(size, 7, today, Language::Da);
+        let again = generate(size, 7, today, Language::Da);
         assert_eq!(demo.attendance, again.attendance);
         assert_eq!(demo.attendance.len(), 500);
         assert_eq!(demo.responses.len(), 200);
@@ -392,6 +648,34 @@ mod tests {
         for attendance in &demo.attendance {
             assert_eq!(attendance.validate(context), Ok(()));
         }
+        assert_eq!(demo.theory.validate(), Ok(()));
+        assert_eq!(demo.theory.outcomes.len(), OUTCOMES.len());
+        assert!(!demo.stories.is_empty());
+        for story in &demo.stories {
+            assert_eq!(story.validate(context), Ok(()));
+            assert!(
+                crate::story::personal_data(&story.text).is_empty(),
+                "a demo story looks as if it names someone: {}",
+                story.text
+            );
+        }
+        assert!(
+            demo.stories.iter().any(|story| story.usable_in_reports),
+            "some stories are marked for reports"
+        );
+        for goal in &demo.goals {
+            assert_eq!(goal.validate(), Ok(()));
+        }
+        assert!(
+            demo.goals.iter().any(|goal| goal.target.is_none()),
+            "one indicator is followed without a target"
+        );
+        let english = generate(size, 7, today, Language::En);
+        assert_eq!(
+            english.attendance, demo.attendance,
+            "the language changes only the words"
+        );
+        assert_ne!(english.theory.target_group, demo.theory.target_group);
         assert!(!demo.session_logs.is_empty());
         for log in &demo.session_logs {
             assert_eq!(log.validate(context), Ok(()));

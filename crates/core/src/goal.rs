@@ -2,14 +2,14 @@
 //!
 //! A goal is an indicator: a figure followed under one of the outcomes of the activity's theory of
 //! change (or under none, as every goal made before theories of change existed), with a target over
-//! a period. Counted indicators are the trends' figures and the volunteers' hours; a told one is
-//! the number of stories tagged to its outcome.
+//! a period, or followed without one. Counted indicators are the trends' figures and the volunteers'
+//! hours; a told one is the number of stories tagged to its outcome.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ActivityId, GoalId, OutcomeId};
-use crate::scoring::Measure;
+use crate::scoring::{Band, Measure};
 use crate::validation::{Problem, Problems};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,7 +19,9 @@ pub struct Goal {
     pub activity: ActivityId,
     pub metric: GoalMetric,
     pub comparison: Comparison,
-    pub target: f64,
+    /// What the figure should reach; `None` follows it without a target (the guidance's targets
+    /// are optional: some signs of change are watched, not aimed at).
+    pub target: Option<f64>,
     /// The period the goal is about, both days included.
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -46,6 +48,18 @@ pub enum GoalMetric {
     VolunteerHours,
     /// Stories tagged to the goal's outcome (any story of the activity, for a goal under none).
     StoriesTold,
+    /// Distinct named participants in the period who had come before it (returning, or back after
+    /// a break).
+    ReturningParticipants,
+    /// Distinct named participants who came back in the period after a break longer than the
+    /// organisation's absence gap.
+    BackAfterBreak,
+    /// The percentage of people whose latest score in the period falls in one of the measure's
+    /// bands: "at most 20 % at large risk on WHO-5".
+    BandShare { measure: Measure, band: Band },
+    /// The mean change per participant, first to latest answer in the period, of those linked
+    /// participants who answered at least twice (in the measure's own points).
+    PairedChange { measure: Measure },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,9 +86,15 @@ impl GoalMetric {
             | GoalMetric::UniqueParticipants
             | GoalMetric::MovesToVolunteer
             | GoalMetric::VolunteerHours
-            | GoalMetric::StoriesTold => (0.0, 100_000.0),
-            GoalMetric::NewParticipantsPercent => (0.0, 100.0),
+            | GoalMetric::StoriesTold
+            | GoalMetric::ReturningParticipants
+            | GoalMetric::BackAfterBreak => (0.0, 100_000.0),
+            GoalMetric::NewParticipantsPercent | GoalMetric::BandShare { .. } => (0.0, 100.0),
             GoalMetric::MeasureMean { measure } => measure.range(),
+            GoalMetric::PairedChange { measure } => {
+                let (min, max) = measure.range();
+                (min - max, max - min)
+            }
         }
     }
 }
@@ -83,12 +103,15 @@ impl Goal {
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Problems::default();
         let (min, max) = self.metric.range();
-        if !self.target.is_finite() || self.target < min || self.target > max {
-            problems.push(Problem::ImpossibleTarget {
-                target: self.target,
-                min,
-                max,
-            });
+        if let Some(target) = self.target
+            && (!target.is_finite() || target < min || target > max)
+        {
+            problems.push(Problem::ImpossibleTarget { target, min, max });
+        }
+        if let GoalMetric::BandShare { measure, band } = self.metric
+            && !measure.bands().contains(&band)
+        {
+            problems.push(Problem::BandOfAnotherMeasure);
         }
         problems.period(self.from, self.to);
         problems.into_result()
@@ -105,7 +128,7 @@ mod tests {
             activity: ActivityId::generate(),
             metric,
             comparison: Comparison::AtLeast,
-            target,
+            target: Some(target),
             from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
             outcome: None,
@@ -127,7 +150,7 @@ mod tests {
                     measure: Measure::Who5Percentage
                 },
                 Comparison::AtLeast,
-                52.5
+                Some(52.5)
             )
         );
         assert_eq!(
@@ -155,6 +178,41 @@ mod tests {
         assert!(goal(loneliness, 2.0).validate().is_err());
         assert!(goal(loneliness, 6.5).validate().is_ok());
         assert!(goal(GoalMetric::MeanAttendance, f64::NAN).validate().is_err());
+    }
+
+    #[test]
+    fn an_indicator_may_be_followed_without_a_target() {
+        let followed = Goal {
+            target: None,
+            ..goal(GoalMetric::ReturningParticipants, 0.0)
+        };
+        assert_eq!(followed.validate(), Ok(()));
+        let stored = serde_json::to_value(&followed).unwrap();
+        assert_eq!(stored["target"], serde_json::Value::Null);
+        assert_eq!(serde_json::from_value::<Goal>(stored).unwrap(), followed);
+    }
+
+    #[test]
+    fn a_band_share_names_a_band_of_its_own_measure_and_a_change_may_be_negative() {
+        use crate::scoring::Who5Band;
+        let large_risk = GoalMetric::BandShare {
+            measure: Measure::Who5Percentage,
+            band: Band::Who5(Who5Band::LargeRisk),
+        };
+        assert_eq!(goal(large_risk, 20.0).validate(), Ok(()));
+        let mixed = GoalMetric::BandShare {
+            measure: Measure::Ucla3Sum,
+            band: Band::Who5(Who5Band::LargeRisk),
+        };
+        assert_eq!(
+            goal(mixed, 20.0).validate().unwrap_err(),
+            vec![Problem::BandOfAnotherMeasure]
+        );
+        let loneliness_change = GoalMetric::PairedChange {
+            measure: Measure::Ucla3Sum,
+        };
+        assert_eq!(goal(loneliness_change, -1.5).validate(), Ok(()));
+        assert!(goal(loneliness_change, -7.0).validate().is_err());
     }
 
     #[test]

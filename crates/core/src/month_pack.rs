@@ -259,7 +259,7 @@ mod tests {
             attendances: 3_000,
             responses: 800,
         };
-        let data = generate(size, 11, today).dataset();
+        let data = generate(size, 11, today, crate::Language::Da).dataset();
         let packed = through_packs(&data);
         assert_eq!(packed.visits.len(), data.visits.len());
         for granularity in [Granularity::Week, Granularity::Month, Granularity::Quarter] {

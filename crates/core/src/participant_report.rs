@@ -275,6 +275,7 @@ mod tests {
             participant: Some(who.id),
             usable_in_reports: false,
             written_at: DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+            language: crate::Language::Da,
         };
         let stories = [
             story(&soren, "Her bliver jeg set"),

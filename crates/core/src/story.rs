@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ActivityId, OutcomeId, ParticipantId, StoryId};
+use crate::language::Language;
 use crate::participant::{Consent, Participant};
 use crate::validation::{Context, Field, Problem, Problems, limits};
 
@@ -30,6 +31,10 @@ pub struct Story {
     /// Marked by a coordinator as fit to quote in a report.
     pub usable_in_reports: bool,
     pub written_at: DateTime<Utc>,
+    /// The language it is written in (the writer's app language), so a screen reader reads it in
+    /// that language whatever language the app is shown in.
+    #[serde(default)]
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -243,6 +248,7 @@ mod tests {
             participant: None,
             usable_in_reports: false,
             written_at: DateTime::UNIX_EPOCH,
+            language: Language::Da,
         };
         let context = Context {
             today: NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ActivityId, OutcomeId, TheoryId};
+use crate::language::Language;
 use crate::validation::{Field, Problem, Problems, limits};
 
 /// Versions are numbered from 1; a number beyond this is no revision anybody made.
@@ -34,6 +35,10 @@ pub struct TheoryOfChange {
     pub outcomes: Vec<Outcome>,
     /// Why we believe the activities lead to the outcomes, and what must hold for it.
     pub assumptions: String,
+    /// The language it is written in, so a screen reader reads it in that language whatever
+    /// language the app is shown in.
+    #[serde(default)]
+    pub language: Language,
 }
 
 /// A change the activity should bring about, in one short sentence.
@@ -56,7 +61,7 @@ pub enum Term {
 
 impl TheoryOfChange {
     /// A first version for `activity`, in force from `from`, with nothing written yet.
-    pub fn first(activity: Option<ActivityId>, from: NaiveDate) -> TheoryOfChange {
+    pub fn first(activity: Option<ActivityId>, from: NaiveDate, language: Language) -> TheoryOfChange {
         TheoryOfChange {
             id: TheoryId::generate(),
             activity,
@@ -66,6 +71,7 @@ impl TheoryOfChange {
             activities: String::new(),
             outcomes: Vec::new(),
             assumptions: String::new(),
+            language,
         }
     }
 
@@ -162,14 +168,14 @@ mod tests {
                 outcome(2, Term::Long, "Føler sig mindre ensom"),
             ],
             assumptions: "Et fast sted og faste frivillige skaber tryghed".into(),
-            ..TheoryOfChange::first(activity, from)
+            ..TheoryOfChange::first(activity, from, Language::Da)
         }
     }
 
     #[test]
     fn a_written_theory_is_valid_and_an_empty_one_says_what_is_missing() {
         assert_eq!(cafe_theory(None, day(1, 1)).validate(), Ok(()));
-        let empty = TheoryOfChange::first(None, day(1, 1));
+        let empty = TheoryOfChange::first(None, day(1, 1), Language::Da);
         assert_eq!(
             empty.validate(),
             Err(vec![

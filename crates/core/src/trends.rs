@@ -239,25 +239,68 @@ pub fn participation(data: &Dataset, query: &Query) -> Vec<PeriodParticipation> 
         for row in &mut rows {
             let start = row.period.start.max(query.from);
             let end = row.period.end().min(query.to.succ_opt().unwrap_or(query.to));
-            let first_in_period = dates.partition_point(|d| *d < start);
-            if dates.get(first_in_period).is_none_or(|d| *d >= end) {
+            let Some(arrival) = Arrival::of(&dates, start, end, gap) else {
                 continue;
-            }
+            };
             row.unique += 1;
-            match first_in_period.checked_sub(1).map(|i| dates[i]) {
-                None => row.new += 1,
-                Some(previous)
-                    if previous
-                        .checked_add_days(gap)
-                        .is_some_and(|back| back < dates[first_in_period]) =>
-                {
-                    row.back_after_absence += 1
-                }
-                Some(_) => row.returning += 1,
+            match arrival {
+                Arrival::New => row.new += 1,
+                Arrival::Returning => row.returning += 1,
+                Arrival::BackAfterAbsence => row.back_after_absence += 1,
             }
         }
     }
     rows
+}
+
+/// How a participant came in a span of days: for the first time ever, again, or back after an
+/// absence longer than the gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arrival {
+    New,
+    Returning,
+    BackAfterAbsence,
+}
+
+impl Arrival {
+    /// `dates` are the participant's days over all time, sorted and without repeats; the span is
+    /// `start` up to (not including) `end`. `None` when they did not come in it.
+    fn of(dates: &[NaiveDate], start: NaiveDate, end: NaiveDate, gap: Days) -> Option<Arrival> {
+        let first_in_span = dates.partition_point(|d| *d < start);
+        let first = *dates.get(first_in_span).filter(|d| **d < end)?;
+        Some(match first_in_span.checked_sub(1).map(|i| dates[i]) {
+            None => Arrival::New,
+            Some(previous) if previous.checked_add_days(gap).is_some_and(|back| back < first) => {
+                Arrival::BackAfterAbsence
+            }
+            Some(_) => Arrival::Returning,
+        })
+    }
+}
+
+/// The goal's whole period as one span: how many came again (returning or back after a break) and
+/// how many of those came back after a break.
+fn comings_again(data: &Dataset, query: &Query) -> (u32, u32) {
+    let mut dates: HashMap<ParticipantId, Vec<NaiveDate>> = HashMap::new();
+    for visit in data.visits.iter().filter(|v| query.includes_activity(v.activity)) {
+        dates.entry(visit.participant).or_default().push(visit.date);
+    }
+    let gap = Days::new(u64::from(query.settings.absence_gap_weeks) * 7);
+    let end = query.to.succ_opt().unwrap_or(query.to);
+    let (mut again, mut back) = (0, 0);
+    for mut dates in dates.into_values() {
+        dates.sort_unstable();
+        dates.dedup();
+        match Arrival::of(&dates, query.from, end, gap) {
+            Some(Arrival::Returning) => again += 1,
+            Some(Arrival::BackAfterAbsence) => {
+                again += 1;
+                back += 1;
+            }
+            Some(Arrival::New) | None => {}
+        }
+    }
+    (again, back)
 }
 
 /// The sessions held in a period and the mean attendance per session held.
@@ -633,6 +676,8 @@ pub fn session_shares(data: &Dataset, query: &Query) -> Vec<QuestionShares> {
 pub enum GoalStatus {
     Met(f64),
     NotMet(f64),
+    /// The figure of an indicator followed without a target.
+    Followed(f64),
     NotEnoughData,
 }
 
@@ -697,6 +742,21 @@ pub fn goal_status(
                 .filter(|story| goal.outcome.is_none() || story.outcome == goal.outcome)
                 .count() as f64,
         ),
+        GoalMetric::ReturningParticipants => Some(f64::from(comings_again(data, &query).0)),
+        GoalMetric::BackAfterBreak => Some(f64::from(comings_again(data, &query).1)),
+        GoalMetric::BandShare { measure, band } => {
+            let scored = scored(data, &query);
+            let latest = latest_per_respondent(scored.iter().filter(|s| s.measure == measure));
+            let banded = latest.values().filter(|latest| latest.band.is_some());
+            let inside = u32::try_from(banded.clone().filter(|latest| latest.band == Some(band)).count())
+                .unwrap_or(u32::MAX);
+            let outside = u32::try_from(banded.count()).unwrap_or(u32::MAX) - inside;
+            // The band against the rest: a table of two cells, so a hidden one hides the other.
+            suppress_cells(&[inside, outside], settings.suppression_threshold)[0]
+                .shown()
+                .map(|inside| inside.share * 100.0)
+        }
+        GoalMetric::PairedChange { measure } => paired_change(data, &query, measure).mean_change.shown(),
         GoalMetric::MeasureMean { measure } => {
             let scored = scored(data, &query);
             let values: Vec<f64> = latest_per_respondent(scored.iter().filter(|s| s.measure == measure))
@@ -710,10 +770,11 @@ pub fn goal_status(
             .shown()
         }
     };
-    match value {
-        Some(value) if goal.comparison.holds(value, goal.target) => GoalStatus::Met(value),
-        Some(value) => GoalStatus::NotMet(value),
-        None => GoalStatus::NotEnoughData,
+    match (value, goal.target) {
+        (None, _) => GoalStatus::NotEnoughData,
+        (Some(value), None) => GoalStatus::Followed(value),
+        (Some(value), Some(target)) if goal.comparison.holds(value, target) => GoalStatus::Met(value),
+        (Some(value), Some(_)) => GoalStatus::NotMet(value),
     }
 }
 

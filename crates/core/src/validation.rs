@@ -183,6 +183,8 @@ pub enum Problem {
         min: f64,
         max: f64,
     },
+    /// A goal on a band's share names a band the measure does not have.
+    BandOfAnotherMeasure,
     /// A suppression threshold so low that figures about one or two people would show.
     ThresholdTooLow {
         threshold: u32,
@@ -390,6 +392,12 @@ impl Problem {
             }
             (Problem::ImpossibleTarget { target, min, max }, En) => {
                 format!("The target {target} cannot be reached: it must lie between {min} and {max}.")
+            }
+            (Problem::BandOfAnotherMeasure, Da) => {
+                "Det valgte interval hører ikke til det valgte mål.".to_owned()
+            }
+            (Problem::BandOfAnotherMeasure, En) => {
+                "The chosen band does not belong to the chosen measure.".to_owned()
             }
             (Problem::ThresholdTooLow { threshold, min }, Da) => {
                 format!("Grænsen for små grupper skal være mindst {min}, ikke {threshold}.")

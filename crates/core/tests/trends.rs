@@ -309,7 +309,7 @@ fn goal(metric: GoalMetric, target: f64) -> Goal {
         activity: cafe(),
         metric,
         comparison: Comparison::AtLeast,
-        target,
+        target: Some(target),
         from: date(2026, 1, 1),
         to: date(2026, 3, 31),
         outcome: None,
@@ -421,6 +421,7 @@ fn indicators_count_volunteer_hours_and_the_stories_told_under_their_outcome() {
         participant: None,
         usable_in_reports: false,
         written_at: DateTime::UNIX_EPOCH,
+        language: Language::Da,
     };
     let stories = [
         story(date(2026, 1, 8), Some(knows_someone)),
@@ -464,6 +465,104 @@ fn indicators_count_volunteer_hours_and_the_stories_told_under_their_outcome() {
     );
 }
 
+#[test]
+fn indicators_count_people_coming_again_a_bands_share_and_the_change_per_person() {
+    let settings = ReportingSettings::default();
+    assert_eq!(
+        settings.absence_gap_weeks, 8,
+        "the case below counts on an eight-week gap"
+    );
+    // In the first quarter: 1 comes again after four weeks, 2 after five months (back after a
+    // break), 3 and 4 for the first time ever, 5 only outside it.
+    let comings = Dataset {
+        visits: vec![
+            visit(1, date(2025, 12, 10), Role::Bruger),
+            visit(1, date(2026, 1, 7), Role::Bruger),
+            visit(2, date(2025, 9, 1), Role::Bruger),
+            visit(2, date(2026, 2, 4), Role::Bruger),
+            visit(3, date(2026, 1, 14), Role::Bruger),
+            visit(4, date(2026, 1, 14), Role::Bruger),
+            visit(4, date(2026, 2, 11), Role::Bruger),
+            visit(5, date(2025, 11, 5), Role::Bruger),
+            visit(5, date(2026, 4, 1), Role::Bruger),
+        ],
+        ..Dataset::default()
+    };
+    let status =
+        |goal: &Goal, data: &Dataset| goal_status(goal, data, SessionsAndStories::default(), settings);
+    assert_eq!(
+        status(&goal(GoalMetric::ReturningParticipants, 2.0), &comings),
+        GoalStatus::Met(2.0)
+    );
+    assert_eq!(
+        status(&goal(GoalMetric::BackAfterBreak, 2.0), &comings),
+        GoalStatus::NotMet(1.0)
+    );
+
+    // WHO-5 in January and March. Latest: 10, 11, 12, 20, 21 at large risk (20 %); 13 at risk
+    // (40 %); 14, 15, 16, 17 not (60 %): 5 of 10 at large risk. Answered twice: 10 went 40 -> 20,
+    // 11 and 12 stayed at 20, 13 went 20 -> 40, 14 went 20 -> 60: changes -20, 0, 0, 20, 40.
+    let (january, march) = (date(2026, 1, 14), date(2026, 3, 11));
+    let answers = [
+        (10, Some(10), 5),
+        (11, Some(5), 5),
+        (12, Some(5), 5),
+        (13, Some(5), 10),
+        (14, Some(5), 15),
+        (20, None, 5),
+        (21, None, 5),
+        (15, None, 15),
+        (16, None, 15),
+        (17, None, 15),
+    ];
+    let surveyed = |left_out: u128| Dataset {
+        responses: answers
+            .iter()
+            .filter(|(who, _, _)| *who != left_out)
+            .flat_map(|&(who, first, latest)| {
+                let first = first.map(|raw| who5(raw, january, Some(who), who * 10));
+                first
+                    .into_iter()
+                    .chain([who5(latest, march, Some(who), who * 10 + 1)])
+            })
+            .collect(),
+        ..Dataset::default()
+    };
+    let large_risk_share = Goal {
+        comparison: Comparison::AtMost,
+        ..goal(
+            GoalMetric::BandShare {
+                measure: Measure::Who5Percentage,
+                band: Band::Who5(Who5Band::LargeRisk),
+            },
+            40.0,
+        )
+    };
+    assert_eq!(status(&large_risk_share, &surveyed(0)), GoalStatus::NotMet(50.0));
+    assert_eq!(
+        status(&large_risk_share, &surveyed(21)),
+        GoalStatus::NotEnoughData,
+        "four at large risk is under the threshold, and so is the rest beside it"
+    );
+    let change = goal(
+        GoalMetric::PairedChange {
+            measure: Measure::Who5Percentage,
+        },
+        5.0,
+    );
+    assert_eq!(status(&change, &surveyed(0)), GoalStatus::Met(8.0));
+    assert_eq!(
+        status(&change, &surveyed(14)),
+        GoalStatus::NotEnoughData,
+        "four people answering twice are too few to show"
+    );
+    let followed = Goal {
+        target: None,
+        ..change
+    };
+    assert_eq!(status(&followed, &surveyed(0)), GoalStatus::Followed(8.0));
+}
+
 fn shown_cells_are_safe<T>(
     cells: &[(T, Suppressible<spor_core::suppression::Share>)],
     threshold: u32,
@@ -485,7 +584,7 @@ proptest! {
         granularity in prop::sample::select(vec![Granularity::Week, Granularity::Month, Granularity::Quarter]),
     ) {
         let today = date(2026, 11, 25);
-        let demo = generate(DemoSize { activities: 3, participants: 60, attendances: 1_500, responses: 400 }, seed, today);
+        let demo = generate(DemoSize { activities: 3, participants: 60, attendances: 1_500, responses: 400 }, seed, today, Language::Da);
         let query = Query {
             from: date(2026, 2, 1),
             to: today,

@@ -583,6 +583,7 @@ async fn erasing_a_participant_removes_the_name_from_the_server_and_every_later_
             participant: Some(soren),
             usable_in_reports: false,
             written_at: Utc::now(),
+            language: spor_core::Language::Da,
         };
         let entity = EntityRef {
             kind: EntityKind::Story,

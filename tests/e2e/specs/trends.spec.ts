@@ -121,6 +121,13 @@ test("the trends page draws a demo year, its tables match the records and small 
   });
   // The demo's activities meet on their weekdays: the sessions held against those planned.
   await expect(page.getByTestId("key-figures")).toContainText(/Planlagte gange holdt\s*[\d.]+ af [\d.]+/);
+  // The demo's documentation loop: the organisation's theory of change in force, stories under its
+  // outcomes, and indicators, one of them followed without a target.
+  await expect(page.getByTestId("theory-in-force")).toBeVisible();
+  const stories = page.getByTestId("stories");
+  await expect(stories.getByRole("heading", { name: /Deltagerne kender nogen at tale med/ })).toBeVisible();
+  await expect(stories.locator(".story-text").first()).toBeVisible();
+  await expect(page.getByTestId("goal-list")).toContainText("følges uden mål");
 
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(axe.violations).toEqual([]);

@@ -18,6 +18,7 @@ use crate::ids::{
     ActivityId, GoalId, OrganisationId, OutcomeId, ParticipantId, ReflectionId, SessionLogId, StoryId,
     TemplateId, TheoryId,
 };
+use crate::language::Language;
 use crate::organisation::{Organisation, ReportingSettings};
 use crate::participant::Participant;
 use crate::reflection::Reflection;
@@ -80,6 +81,7 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
             "activities",
             "outcomes",
             "assumptions",
+            "language",
         ],
         EntityKind::Story => &[
             "activity",
@@ -90,6 +92,7 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
             "participant",
             "usable_in_reports",
             "written_at",
+            "language",
         ],
         EntityKind::Template => &[],
     }
@@ -291,7 +294,7 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             activity,
             metric: GoalMetric::MeanAttendance,
             comparison: Comparison::AtLeast,
-            target: 0.0,
+            target: Some(0.0),
             from: earliest,
             to: latest,
             outcome: Some(OutcomeId(Uuid::nil())),
@@ -324,7 +327,7 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             }],
             assumptions: "-".into(),
             id: TheoryId(id),
-            ..TheoryOfChange::first(Some(activity), earliest)
+            ..TheoryOfChange::first(Some(activity), earliest, Language::Da)
         }),
         EntityKind::Story => serde_json::to_value(Story {
             id: StoryId(id),
@@ -336,6 +339,7 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             participant: Some(ParticipantId(Uuid::nil())),
             usable_in_reports: false,
             written_at: DateTime::UNIX_EPOCH,
+            language: Language::Da,
         }),
         EntityKind::Template => Ok(Value::Object(Map::new())),
     };
