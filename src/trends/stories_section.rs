@@ -134,15 +134,11 @@ pub fn StoriesSection(
                         </ul>
                     }
                 });
-                let items = within
-                    .into_iter()
-                    .map(|story| story_item(story, language, may_mark, mark))
-                    .collect_view();
                 Some(view! {
                     <div class="story-group">
                         <h3>{heading}" "<span class="hint">{count}</span></h3>
                         {followed}
-                        <ul class="story-list">{items}</ul>
+                        <StoryList stories=within language may_mark mark />
                     </div>
                 })
             })
@@ -155,6 +151,44 @@ pub fn StoriesSection(
             {groups}
             <OutcomeMessage outcome testid="stories-message" />
         </section>
+    }
+}
+
+/// How many stories an outcome shows before "show all": a year holds hundreds.
+const FIRST_SHOWN: usize = 5;
+
+/// An outcome's stories, the newest first: the first few, and the rest on a tap.
+#[component]
+fn StoryList(
+    mut stories: Vec<Story>,
+    language: Language,
+    may_mark: Signal<bool>,
+    mark: Callback<(Story, bool)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let all = RwSignal::new(false);
+    stories.sort_by_key(|story| std::cmp::Reverse((story.date, story.written_at)));
+    let total = stories.len();
+    let more = total > FIRST_SHOWN;
+    let stories = StoredValue::new(stories);
+    let items = move || {
+        let shown = if all.get() { total } else { FIRST_SHOWN };
+        stories.with_value(|stories| {
+            stories
+                .iter()
+                .take(shown)
+                .cloned()
+                .map(|story| story_item(story, language, may_mark, mark))
+                .collect_view()
+        })
+    };
+    view! {
+        <ul class="story-list">{items}</ul>
+        <Show when=move || more && !all.get()>
+            <button type="button" class="text-button" on:click=move |_| all.set(true)>
+                {i18n.format(Key::StoriesShowAll, &[("count", &total.to_string())])}
+            </button>
+        </Show>
     }
 }
 

@@ -126,7 +126,14 @@ test("the trends page draws a demo year, its tables match the records and small 
   await expect(page.getByTestId("theory-in-force")).toBeVisible();
   const stories = page.getByTestId("stories");
   await expect(stories.getByRole("heading", { name: /Deltagerne kender nogen at tale med/ })).toBeVisible();
-  await expect(stories.locator(".story-text").first()).toBeVisible();
+  // A year holds many stories: each outcome shows its five newest, and the rest on a tap.
+  const knowing = stories.locator(".story-group").filter({ hasText: "Deltagerne kender nogen at tale med" });
+  await expect(knowing.locator(".story-text")).toHaveCount(5);
+  const showAll = knowing.getByRole("button", { name: /^Vis alle \d+$/ });
+  const total = Number((await showAll.textContent())?.replace(/\D/g, ""));
+  expect(total).toBeGreaterThan(5);
+  await showAll.click();
+  await expect(knowing.locator(".story-text")).toHaveCount(total);
   await expect(page.getByTestId("goal-list")).toContainText("følges uden mål");
 
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
