@@ -3,6 +3,7 @@
 //! not enough data. A goal is an indicator: it may be placed under an outcome of the activity's
 //! theory of change.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, Local, NaiveDate};
@@ -11,11 +12,9 @@ use spor_core::Language;
 use spor_core::activity::Activity;
 use spor_core::goal::{Comparison, Goal, GoalMetric};
 use spor_core::ids::{ActivityId, GoalId, OutcomeId};
-use spor_core::organisation::ReportingSettings;
 use spor_core::scoring::{Band, Measure, Who5Band};
-use spor_core::session_log::SessionLog;
-use spor_core::story::Story;
 use spor_core::theory::{self, TheoryOfChange};
+use spor_core::organisation::ReportingSettings;
 use spor_core::trends::{Dataset, GoalStatus, SessionsAndStories, goal_status};
 
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
@@ -119,11 +118,10 @@ fn parse_number(text: &str) -> Option<f64> {
 pub fn GoalsSection(
     activities: Vec<Activity>,
     activity: Signal<Option<ActivityId>>,
-    dataset: Arc<Dataset>,
     /// The device's goals; refetched after each save or deletion.
     goals: LocalResource<Result<Vec<Goal>, StoreError>>,
-    logs: Arc<Vec<SessionLog>>,
-    stories: LocalResource<Result<Vec<Story>, StoreError>>,
+    /// Each goal's status, computed once for the page (`GoalStatuses`).
+    statuses: Memo<GoalStatuses>,
     theories: Arc<Vec<TheoryOfChange>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -225,9 +223,7 @@ pub fn GoalsSection(
                     .into_iter()
                     .map(|goal| {
                         let described = describe_goal(&goal, i18n);
-                        let told = stories.get().and_then(Result::ok).unwrap_or_default();
-                        let beside = SessionsAndStories { session_logs: &logs, stories: &told };
-                        let status = status_text(goal_status(&goal, &dataset, beside, ReportingSettings::default()), goal.metric, i18n, language);
+                        let status = statuses.with(|statuses| statuses.text(&goal, i18n, language));
                         let placed = goal.outcome.and_then(&outcome_text).map(|(text, written)| {
                             view! { <p class="hint">{i18n.text(Key::GoalsUnder)}" "<span lang=written.tag()>{text}</span></p> }
                         });
@@ -327,7 +323,30 @@ pub fn GoalsSection(
     }
 }
 
-pub(super) fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, language: Language) -> String {
+/// Each goal's status, computed once whenever the goals or the stories change: the goals list and
+/// the per-outcome section both show them, and each is a pass over the year's records.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GoalStatuses(Arc<HashMap<GoalId, GoalStatus>>);
+
+impl GoalStatuses {
+    pub fn compute(goals: &[Goal], dataset: &Dataset, beside: SessionsAndStories) -> GoalStatuses {
+        let settings = ReportingSettings::default();
+        GoalStatuses(Arc::new(
+            goals
+                .iter()
+                .map(|goal| (goal.id, goal_status(goal, dataset, beside, settings)))
+                .collect(),
+        ))
+    }
+
+    /// "✓ Nået: 12,5", or the like, for `goal`.
+    pub fn text(&self, goal: &Goal, i18n: I18n, language: Language) -> String {
+        let status = self.0.get(&goal.id).copied().unwrap_or(GoalStatus::NotEnoughData);
+        status_text(status, goal.metric, i18n, language)
+    }
+}
+
+fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, language: Language) -> String {
     // People and stories are counted in whole numbers; means, shares and hours keep a decimal.
     let decimals = usize::from(!matches!(
         metric,

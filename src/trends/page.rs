@@ -14,7 +14,9 @@ use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
 use spor_core::session_log::SessionLog;
 use spor_core::theory::{self, TheoryOfChange};
-use spor_core::trends::{Dataset, Delivery, PeriodEffort, Query, Trends, cancellations, volunteer_effort};
+use spor_core::trends::{
+    Dataset, Delivery, PeriodEffort, Query, SessionsAndStories, Trends, cancellations, volunteer_effort,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
@@ -29,7 +31,7 @@ use crate::store::StoreError;
 use crate::trends::charts::{ChartContext, TrendsCharts};
 use crate::trends::date_field::DateField;
 use crate::trends::export_section::ExportSection;
-use crate::trends::goals_section::GoalsSection;
+use crate::trends::goals_section::{GoalStatuses, GoalsSection};
 use crate::trends::reflections_section::ReflectionsSection;
 use crate::trends::stories_section::StoriesSection;
 use crate::user_timing;
@@ -204,6 +206,15 @@ pub fn TrendsPage() -> impl IntoView {
                                     user_timing::measured(COMPUTE_MEASURE, || Arc::new(Trends::compute(&computed, &query)))
                                 })
                             });
+                            let statuses = {
+                                let (dataset, logs) = (dataset.clone(), logs.clone());
+                                Memo::new(move |_| {
+                                    let goals = goals.get().and_then(Result::ok).unwrap_or_default();
+                                    let told = stories.get().and_then(Result::ok).unwrap_or_default();
+                                    let beside = SessionsAndStories { session_logs: &logs, stories: &told };
+                                    GoalStatuses::compute(&goals, &dataset, beside)
+                                })
+                            };
                             if !charts_due.get_untracked() {
                                 leptos::task::spawn_local(async move {
                                     after_next_paint().await;
@@ -212,7 +223,7 @@ pub fn TrendsPage() -> impl IntoView {
                             }
                             Ok::<_, StoreError>(view! {
                                 <TrendsSummary trends query activities=activities.clone() logs=logs.clone() theories=theories.clone() />
-                                <GoalsSection activities=activities.clone() dataset=dataset.clone() activity=activity.into() goals logs=logs.clone() stories theories=theories.clone() />
+                                <GoalsSection activities=activities.clone() activity=activity.into() goals statuses theories=theories.clone() />
                                 <Show when=move || charts_due.get()>
                                     <TrendsCharts trends query goals dataset=dataset.clone() logs=logs.clone() />
                                     <ReflectionsSection activities=activities.clone() activity=activity.into() query reflections />
@@ -222,8 +233,7 @@ pub fn TrendsPage() -> impl IntoView {
                                         theories=(*theories).clone()
                                         may_mark=shows_answers
                                         goals
-                                        dataset=dataset.clone()
-                                        logs=logs.clone()
+                                        statuses
                                     />
                                     <ExportSection query />
                                 </Show>

@@ -2,24 +2,20 @@
 //! (the goals placed under it) and their status, and the told signs of change beside the counted
 //! ones, the stories of the range, with a coordinator's mark on those usable in reports.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use spor_core::Language;
 use spor_core::goal::Goal;
 use spor_core::ids::OutcomeId;
-use spor_core::organisation::ReportingSettings;
-use spor_core::session_log::SessionLog;
 use spor_core::story::Story;
 use spor_core::theory::{self, Term, TheoryOfChange};
-use spor_core::trends::{Dataset, Query, SessionsAndStories, goal_status};
+use spor_core::trends::Query;
 
 use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::components::story_kinds::story_kind_name;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
-use crate::trends::goals_section::{describe_goal, status_text};
+use crate::trends::goals_section::{GoalStatuses, describe_goal};
 
 #[component]
 pub fn StoriesSection(
@@ -28,8 +24,7 @@ pub fn StoriesSection(
     theories: Vec<TheoryOfChange>,
     may_mark: Signal<bool>,
     goals: LocalResource<Result<Vec<Goal>, StoreError>>,
-    dataset: Arc<Dataset>,
-    logs: Arc<Vec<SessionLog>>,
+    statuses: Memo<GoalStatuses>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = RwSignal::new(None::<Outcome>);
@@ -59,7 +54,6 @@ pub fn StoriesSection(
             .filter(|story| query.from <= story.date && story.date <= query.to)
             .filter(|story| query.activity.is_none_or(|wanted| wanted == story.activity))
             .collect();
-        let all_stories = stories.get().and_then(Result::ok).unwrap_or_default();
         let indicators: Vec<Goal> = goals
             .get()
             .and_then(Result::ok)
@@ -68,10 +62,6 @@ pub fn StoriesSection(
             .filter(|goal| goal.outcome.is_some())
             .filter(|goal| query.activity.is_none_or(|wanted| wanted == goal.activity))
             .collect();
-        let beside = SessionsAndStories {
-            session_logs: &logs,
-            stories: &all_stories,
-        };
         if shown.is_empty() && indicators.is_empty() {
             return Some(view! { <p class="hint">{i18n.text(Key::StoriesNone)}</p> }.into_any());
         }
@@ -116,8 +106,8 @@ pub fn StoriesSection(
                     .iter()
                     .filter(|goal| id.is_some() && goal.outcome == id)
                     .map(|goal| {
-                        let status = goal_status(goal, &dataset, beside, ReportingSettings::default());
-                        (describe_goal(goal, i18n), status_text(status, goal.metric, i18n, language))
+                        let status = statuses.with(|statuses| statuses.text(goal, i18n, language));
+                        (describe_goal(goal, i18n), status)
                     })
                     .collect();
                 if within.is_empty() && followed.is_empty() {

@@ -136,11 +136,13 @@ pub struct Query {
 }
 
 impl Query {
-    fn includes_activity(&self, activity: ActivityId) -> bool {
+    /// Whether the query is about `activity` (all activities, or that one).
+    pub fn includes_activity(&self, activity: ActivityId) -> bool {
         self.activity.is_none_or(|wanted| wanted == activity)
     }
 
-    fn includes(&self, activity: ActivityId, date: NaiveDate) -> bool {
+    /// Whether a record of `activity` on `date` is within the query.
+    pub fn includes(&self, activity: ActivityId, date: NaiveDate) -> bool {
         self.includes_activity(activity) && self.from <= date && date <= self.to
     }
 
