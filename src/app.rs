@@ -20,6 +20,7 @@ use crate::frame::revoked_banner::RevokedBanner;
 use crate::frame::status_chip::StatusChip;
 use crate::frame::update_banner::UpdateBanner;
 use crate::i18n::Key;
+use crate::report::page::ReportPage;
 use crate::settings::page::SettingsPage;
 use crate::store;
 use crate::survey::kiosk_screen::KioskScreen;
@@ -189,6 +190,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/activities") view={Lazy::<ActivitiesRoute>::new()} />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
                     <Route path=path!("/theory") view={Lazy::<TheoryRoute>::new()} />
+                    <Route path=path!("/report") view={Lazy::<ReportRoute>::new()} />
                 </Routes>
             </main>
     }
@@ -263,6 +265,24 @@ impl LazyRoute for TheoryRoute {
 #[cfg_attr(feature = "split", lazy)]
 async fn theory_page() -> AnyView {
     view! { <TheoryPage /> }.into_any()
+}
+
+struct ReportRoute;
+
+impl LazyRoute for ReportRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        report_page().await
+    }
+}
+
+/// The report and its Word writer load when a report is first opened.
+#[cfg_attr(feature = "split", lazy)]
+async fn report_page() -> AnyView {
+    view! { <ReportPage /> }.into_any()
 }
 
 struct SettingsRoute;

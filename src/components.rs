@@ -2,6 +2,8 @@
 //! feature's folder.
 
 pub mod confirm_notice;
+pub mod date_field;
+pub mod goal_text;
 pub mod hold_button;
 pub mod outcome;
 pub mod page;

@@ -12,6 +12,7 @@ pub mod download;
 pub mod frame;
 pub mod hooks;
 pub mod i18n;
+pub mod report;
 pub mod settings;
 pub mod store;
 pub mod survey;

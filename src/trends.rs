@@ -3,7 +3,6 @@
 
 pub mod chart_frame;
 pub mod charts;
-pub mod date_field;
 pub mod export_section;
 pub mod goals_section;
 pub mod mean_chart;

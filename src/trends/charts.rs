@@ -16,12 +16,12 @@ use spor_core::trends::{
     Dataset, PeriodEffort, PeriodRoles, Query, SessionsBand, Trends, goal_progress, volunteer_effort,
 };
 
+use crate::components::goal_text::{describe_goal, format_target};
 use crate::components::survey_runner::options;
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
 use crate::store::StoreError;
 use crate::trends::chart_frame::{ChartFrame, ChartLegend, ChartTable};
-use crate::trends::goals_section::{describe_goal, format_target};
 use crate::trends::mean_chart::{MeanChart, MeanPoint};
 use crate::trends::stacked_bars::StackedBars;
 

@@ -10,100 +10,18 @@ use chrono::{Datelike, Local, NaiveDate};
 use leptos::prelude::*;
 use spor_core::Language;
 use spor_core::activity::Activity;
-use spor_core::goal::{Comparison, Goal, GoalMetric};
+use spor_core::goal::{Comparison, Goal};
 use spor_core::ids::{ActivityId, GoalId, OutcomeId};
-use spor_core::scoring::{Band, Measure, Who5Band};
-use spor_core::theory::{self, TheoryOfChange};
 use spor_core::organisation::ReportingSettings;
+use spor_core::theory::{self, TheoryOfChange};
 use spor_core::trends::{Dataset, GoalStatus, SessionsAndStories, goal_status};
 
+use crate::components::date_field::DateField;
+use crate::components::goal_text::{METRICS, describe_goal, status_text};
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
-use crate::trends::date_field::DateField;
-
-const METRICS: [(GoalMetric, Key); 14] = [
-    (GoalMetric::MeanAttendance, Key::GoalsMetricMeanAttendance),
-    (GoalMetric::UniqueParticipants, Key::GoalsMetricUnique),
-    (GoalMetric::NewParticipantsPercent, Key::GoalsMetricNewPercent),
-    (
-        GoalMetric::MeasureMean {
-            measure: Measure::Who5Percentage,
-        },
-        Key::GoalsMetricWho5,
-    ),
-    (
-        GoalMetric::MeasureMean {
-            measure: Measure::Ucla3Sum,
-        },
-        Key::GoalsMetricUcla3,
-    ),
-    (GoalMetric::MovesToVolunteer, Key::GoalsMetricMovesToVolunteer),
-    (GoalMetric::VolunteerHours, Key::GoalsMetricVolunteerHours),
-    (GoalMetric::StoriesTold, Key::GoalsMetricStories),
-    (GoalMetric::ReturningParticipants, Key::GoalsMetricReturning),
-    (GoalMetric::BackAfterBreak, Key::GoalsMetricBackAfterBreak),
-    (
-        GoalMetric::BandShare {
-            measure: Measure::Who5Percentage,
-            band: Band::Who5(Who5Band::LargeRisk),
-        },
-        Key::GoalsMetricWho5LargeRiskShare,
-    ),
-    (
-        GoalMetric::BandShare {
-            measure: Measure::Ucla3Sum,
-            band: Band::SevereLoneliness(true),
-        },
-        Key::GoalsMetricSevereLonelinessShare,
-    ),
-    (
-        GoalMetric::PairedChange {
-            measure: Measure::Who5Percentage,
-        },
-        Key::GoalsMetricWho5Change,
-    ),
-    (
-        GoalMetric::PairedChange {
-            measure: Measure::Ucla3Sum,
-        },
-        Key::GoalsMetricUcla3Change,
-    ),
-];
-
-fn metric_key(metric: GoalMetric) -> Key {
-    METRICS
-        .iter()
-        .find(|(known, _)| *known == metric)
-        .map_or(Key::GoalsMetricWho5, |(_, key)| *key)
-}
-
-/// "Fremmøde pr. gang: mindst 12", or "Fremmøde pr. gang (følges uden mål)".
-pub fn describe_goal(goal: &Goal, i18n: I18n) -> String {
-    let language = i18n.language.get_untracked();
-    let metric = metric_key(goal.metric).text(language);
-    let Some(target) = goal.target else {
-        return i18n.format(Key::GoalsDescribeFollowed, &[("metric", metric)]);
-    };
-    let comparison = match goal.comparison {
-        Comparison::AtLeast => Key::GoalsAtLeast,
-        Comparison::AtMost => Key::GoalsAtMost,
-    };
-    i18n.format(
-        Key::GoalsDescribe,
-        &[
-            ("metric", metric),
-            ("comparison", comparison.text(language)),
-            ("target", &format_target(target, language)),
-        ],
-    )
-}
-
-/// A goal's target as typed: "12", or "12,5" with its one decimal.
-pub fn format_target(value: f64, language: Language) -> String {
-    language.format_number(value, if value.fract() == 0.0 { 0 } else { 1 })
-}
 
 /// A number typed the Danish way ("12,5") or the English way ("12.5").
 fn parse_number(text: &str) -> Option<f64> {
@@ -343,25 +261,6 @@ impl GoalStatuses {
     pub fn text(&self, goal: &Goal, i18n: I18n, language: Language) -> String {
         let status = self.0.get(&goal.id).copied().unwrap_or(GoalStatus::NotEnoughData);
         status_text(status, goal.metric, i18n, language)
-    }
-}
-
-fn status_text(status: GoalStatus, metric: GoalMetric, i18n: I18n, language: Language) -> String {
-    // People and stories are counted in whole numbers; means, shares and hours keep a decimal.
-    let decimals = usize::from(!matches!(
-        metric,
-        GoalMetric::UniqueParticipants
-            | GoalMetric::MovesToVolunteer
-            | GoalMetric::StoriesTold
-            | GoalMetric::ReturningParticipants
-            | GoalMetric::BackAfterBreak
-    ));
-    let value = |value: f64| language.format_number(value, decimals);
-    match status {
-        GoalStatus::Met(reached) => i18n.format(Key::GoalsMet, &[("value", &value(reached))]),
-        GoalStatus::NotMet(reached) => i18n.format(Key::GoalsNotMet, &[("value", &value(reached))]),
-        GoalStatus::Followed(reached) => i18n.format(Key::GoalsFollowed, &[("value", &value(reached))]),
-        GoalStatus::NotEnoughData => i18n.t(Key::GoalsNotEnough).to_owned(),
     }
 }
 

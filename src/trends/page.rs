@@ -20,6 +20,7 @@ use spor_core::trends::{
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
+use crate::components::date_field::DateField;
 use crate::components::outcome::ReadFailure;
 use crate::components::page::{Page, print_page};
 use crate::components::radio_choices::RadioChoices;
@@ -29,7 +30,6 @@ use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
 use crate::store::StoreError;
 use crate::trends::charts::{ChartContext, TrendsCharts};
-use crate::trends::date_field::DateField;
 use crate::trends::export_section::ExportSection;
 use crate::trends::goals_section::{GoalStatuses, GoalsSection};
 use crate::trends::reflections_section::ReflectionsSection;
@@ -321,6 +321,7 @@ fn TrendsSummary(
                 <button type="button" class="button secondary no-print" on:click=|_| print_page()>
                     {i18n.text(Key::TrendsPrint)}
                 </button>
+                <A href="/report" attr:class="button secondary no-print">{i18n.text(Key::TrendsReportLink)}</A>
             </div>
             {in_force.map(|said| view! {
                 <p class="hint" data-testid="theory-in-force">{said}" "<A href="/theory">{i18n.text(Key::TrendsTheoryLink)}</A></p>

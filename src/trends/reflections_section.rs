@@ -11,11 +11,11 @@ use spor_core::period::{Granularity, Period};
 use spor_core::reflection::Reflection;
 use spor_core::trends::Query;
 
+use crate::components::date_field::DateField;
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
-use crate::trends::date_field::DateField;
 
 /// "okt. 2026" for a whole calendar month, else "3. okt. 2026 – 9. okt. 2026".
 fn period_label(from: NaiveDate, to: NaiveDate, language: Language) -> String {

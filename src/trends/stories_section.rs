@@ -10,12 +10,13 @@ use spor_core::story::Story;
 use spor_core::theory::{self, Term, TheoryOfChange};
 use spor_core::trends::Query;
 
+use crate::components::goal_text::describe_goal;
 use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::components::story_kinds::story_kind_name;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::store::{self, StoreError};
-use crate::trends::goals_section::{GoalStatuses, describe_goal};
+use crate::trends::goals_section::GoalStatuses;
 
 #[component]
 pub fn StoriesSection(

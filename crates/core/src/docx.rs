@@ -186,7 +186,14 @@ mod tests {
         assert_eq!(body.matches(r#"<w:pStyle w:val="ListBullet"/>"#).count(), 2);
         assert!(body.contains(r#"<w:trPr><w:tblHeader/></w:trPr>"#));
         let styles = &parts[3].1;
-        for style in ["Title", "Heading1", "Heading2", "Quote", "ListBullet", "TableGrid"] {
+        for style in [
+            "Title",
+            "Heading1",
+            "Heading2",
+            "Quote",
+            "ListBullet",
+            "TableGrid",
+        ] {
             assert!(styles.contains(&format!(r#"w:styleId="{style}""#)), "{style}");
         }
         assert!(styles.contains(r#"<w:lang w:val="da-DK"/>"#));

@@ -211,7 +211,9 @@ impl<'a> Report<'a> {
             .filter(|story| story.usable_in_reports && query.includes(story.activity, story.date))
             .collect();
         chosen.sort_by_key(|story| (story.date, story.written_at));
-        let outcomes: Vec<&Outcome> = theory.map(|theory| theory.outcomes.iter().collect()).unwrap_or_default();
+        let outcomes: Vec<&Outcome> = theory
+            .map(|theory| theory.outcomes.iter().collect())
+            .unwrap_or_default();
         let known: Vec<OutcomeId> = outcomes.iter().map(|outcome| outcome.id).collect();
         let under = |wanted: Option<OutcomeId>, tagged: Option<OutcomeId>| match wanted {
             Some(_) => tagged == wanted,

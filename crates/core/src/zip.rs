@@ -98,7 +98,6 @@ pub fn entries(zip: &[u8]) -> Vec<(String, String)> {
     entries
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,7 +72,13 @@ fn story(n: u128, date: NaiveDate, outcome: Option<u128>, usable: bool) -> Story
     }
 }
 
-fn goal(n: u128, activity: ActivityId, metric: GoalMetric, target: f64, period: (NaiveDate, NaiveDate)) -> Goal {
+fn goal(
+    n: u128,
+    activity: ActivityId,
+    metric: GoalMetric,
+    target: f64,
+    period: (NaiveDate, NaiveDate),
+) -> Goal {
     Goal {
         id: GoalId(Uuid::from_u128(n)),
         activity,
@@ -136,9 +142,16 @@ fn a_month_of_the_cafe_as_a_statusrapport() {
         id: TheoryId(Uuid::from_u128(50)),
         target_group: "Ældre, der bor alene".into(),
         activities: "En ugentlig café".into(),
-        outcomes: vec![outcome(51, "Kender nogen at tale med"), outcome(52, "Føler sig mindre ensom")],
+        outcomes: vec![
+            outcome(51, "Kender nogen at tale med"),
+            outcome(52, "Føler sig mindre ensom"),
+        ],
         assumptions: String::new(),
-        ..TheoryOfChange::first(Some(cafe.id), NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(), Language::Da)
+        ..TheoryOfChange::first(
+            Some(cafe.id),
+            NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+            Language::Da,
+        )
     };
     let mut second = first.revision(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
     second.outcomes.push(outcome(53, "Bliver selv frivillig"));
@@ -148,7 +161,13 @@ fn a_month_of_the_cafe_as_a_statusrapport() {
         outcome: Some(OutcomeId(Uuid::from_u128(51))),
         ..goal(60, cafe.id, GoalMetric::UniqueParticipants, 3.0, quarter)
     };
-    let hours = goal(61, cafe.id, GoalMetric::VolunteerHours, 10.0, (january(1), january(31)));
+    let hours = goal(
+        61,
+        cafe.id,
+        GoalMetric::VolunteerHours,
+        10.0,
+        (january(1), january(31)),
+    );
     let goals = [
         knows_someone.clone(),
         hours.clone(),
@@ -158,7 +177,10 @@ fn a_month_of_the_cafe_as_a_statusrapport() {
             cafe.id,
             GoalMetric::MeanAttendance,
             5.0,
-            (NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()),
+            (
+                NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            ),
         ),
     ];
     let stories = [
@@ -224,7 +246,11 @@ fn a_month_of_the_cafe_as_a_statusrapport() {
             },
         }
     );
-    assert_eq!(report.theory, Some(&first), "read against the version in force on 31 January");
+    assert_eq!(
+        report.theory,
+        Some(&first),
+        "read against the version in force on 31 January"
+    );
     let results: Vec<(Option<&str>, Vec<(GoalId, GoalStatus)>, Vec<StoryId>)> = report
         .results
         .iter()

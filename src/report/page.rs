@@ -1,0 +1,157 @@
+//! Rapport / Report: a statusrapport for a funder, an annual report for the board, or the quality
+//! model's self-assessment, filled in from the device's records over a chosen period, for one
+//! activity or all. Printed to A4 through the print styles, or downloaded as a Word file made on
+//! the device.
+
+use chrono::{Datelike, Local};
+use leptos::prelude::*;
+use spor_core::activity::Activity;
+use spor_core::docx;
+use spor_core::ids::ActivityId;
+use spor_core::organisation::ReportingSettings;
+use spor_core::period::Granularity;
+use spor_core::report::{Records, Report, ReportShape};
+use spor_core::trends::Query;
+
+use crate::components::date_field::DateField;
+use crate::components::outcome::{Done, Failure, FailureMessage, ReadFailure};
+use crate::components::page::{Page, print_page};
+use crate::components::radio_choices::RadioChoices;
+use crate::contexts::i18n_context::use_i18n;
+use crate::download::offer_file;
+use crate::hooks::use_stored::use_stored;
+use crate::i18n::Key;
+use crate::report::document::{ReportBlocks, blocks, shape_name};
+use crate::store::StoreError;
+
+const DOCX_MIME: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// Everything a report reads, in one go.
+#[derive(Clone)]
+struct Stored {
+    activities: Vec<Activity>,
+    dataset: std::sync::Arc<spor_core::trends::Dataset>,
+    session_logs: Vec<spor_core::session_log::SessionLog>,
+    stories: Vec<spor_core::story::Story>,
+    goals: Vec<spor_core::goal::Goal>,
+    theories: Vec<spor_core::theory::TheoryOfChange>,
+    reflections: Vec<spor_core::reflection::Reflection>,
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let stored = use_stored(|store| async move {
+        Ok(Stored {
+            activities: store.activities().await?,
+            dataset: store.trends_dataset().await?,
+            session_logs: store.session_logs().await?,
+            stories: store.stories().await?,
+            goals: store.goals().await?,
+            theories: store.theories().await?,
+            reflections: store.reflections().await?,
+        })
+    });
+    let today = Local::now().date_naive();
+    let shape = RwSignal::new(ReportShape::StatusReport);
+    let activity = RwSignal::new(None::<ActivityId>);
+    let from = RwSignal::new(today.with_ordinal(1).unwrap_or(today));
+    let to = RwSignal::new(today);
+    let failure = RwSignal::new(None::<Failure>);
+
+    view! {
+        <Page title=Key::ReportTitle lead=Key::ReportLead>
+            <Transition fallback=move || view! { <p class="hint" role="status">{i18n.text(Key::TrendsLoading)}</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
+                    {move || Suspend::new(async move {
+                        let stored = std::sync::Arc::new(stored.await?);
+                        let choices: Vec<(ActivityId, String)> = stored
+                            .activities
+                            .iter()
+                            .filter(|activity| !activity.archived)
+                            .map(|activity| (activity.id, activity.name.clone()))
+                            .collect();
+                        let written = {
+                            let stored = stored.clone();
+                            Memo::new(move |_| {
+                                let (from, to) = (from.get(), to.get());
+                                if from > to {
+                                    return None;
+                                }
+                                let query = Query {
+                                    from,
+                                    to,
+                                    granularity: Granularity::Month,
+                                    activity: activity.get(),
+                                    settings: ReportingSettings::default(),
+                                };
+                                let records = Records {
+                                    activities: &stored.activities,
+                                    data: &stored.dataset,
+                                    session_logs: &stored.session_logs,
+                                    stories: &stored.stories,
+                                    goals: &stored.goals,
+                                    theories: &stored.theories,
+                                    reflections: &stored.reflections,
+                                };
+                                let report = Report::compute(shape.get(), records, &query);
+                                i18n.language.track();
+                                Some(blocks(&report, &stored.activities, i18n))
+                            })
+                        };
+                        let download = move |_| {
+                            let Some(blocks) = written.get_untracked() else { return };
+                            let language = i18n.language.get_untracked();
+                            let file = format!(
+                                "{}-{}-{}.docx",
+                                i18n.t(shape_name(shape.get_untracked())).to_lowercase().replace(' ', "-"),
+                                from.get_untracked(),
+                                to.get_untracked()
+                            );
+                            let offered = offer_file(&file, DOCX_MIME, &docx::document(&blocks, language));
+                            failure.set(offered.err().map(|_| Failure::Other(Done::new(Key::ReportDownloadFailed))));
+                        };
+                        Ok::<_, StoreError>(view! {
+                            <form class="card stack report-filters no-print" aria-label=move || i18n.t(Key::ReportChoose) on:submit=|event| event.prevent_default()>
+                                <RadioChoices
+                                    name="report-shape"
+                                    legend=Key::ReportShape
+                                    choices=ReportShape::ALL.map(|shape| (shape, shape_name(shape))).to_vec()
+                                    selected=shape
+                                    class="choice-group"
+                                />
+                                <div class="field">
+                                    <label for="report-activity">{i18n.text(Key::TrendsActivity)}</label>
+                                    <select id="report-activity" on:change=move |event| activity.set(event_target_value(&event).parse().ok().map(ActivityId))>
+                                        <option value="" selected=move || activity.get().is_none()>{i18n.text(Key::TrendsAllActivities)}</option>
+                                        {choices
+                                            .into_iter()
+                                            .map(|(id, name)| view! { <option value=id.to_string() selected=move || activity.get() == Some(id)>{name}</option> })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                                <DateField id="report-from" label=Key::TrendsFrom date=from />
+                                <DateField id="report-to" label=Key::TrendsTo date=to />
+                                <div class="button-row">
+                                    <button type="button" class="button" on:click=download disabled=move || written.with(Option::is_none)>
+                                        {i18n.text(Key::ReportDownload)}
+                                    </button>
+                                    <button type="button" class="button secondary" on:click=|_| print_page()>
+                                        {i18n.text(Key::ReportPrint)}
+                                    </button>
+                                </div>
+                            </form>
+                            <FailureMessage failure />
+                            <article class="card report" data-testid="report">
+                                {move || match written.get() {
+                                    Some(blocks) => view! { <ReportBlocks blocks /> }.into_any(),
+                                    None => view! { <p class="hint">{i18n.text(Key::ReportEmptyPeriod)}</p> }.into_any(),
+                                }}
+                            </article>
+                        })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </Page>
+    }
+}
