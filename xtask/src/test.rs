@@ -127,12 +127,14 @@ pub fn end_to_end() -> Result<Command> {
         &mut cargo(&["build", "--package", "spor-server"]),
         "building spor-server",
     )?;
+    let python = tools::ensure_python_docx()?;
     let mut playwright = project_command("npx");
     playwright
         .args(["playwright", "test"])
         .current_dir(root().join("tests/e2e"))
         .env("SPOR_SERVER_BIN", root().join("target/debug/spor-server"))
         .env("SPOR_DIST", root().join("dist"))
+        .env("SPOR_PYTHON", python)
         .env("CHROMIUM", tools::CHROMIUM);
     Ok(playwright)
 }

@@ -14,6 +14,8 @@ const BINARYEN_VERSION: &str = "132";
 const LIGHTHOUSE_VERSION: &str = "12.2.3";
 /// npm `terser` minifies the JavaScript the wasm split writes after Trunk's own minifier has run.
 const TERSER_VERSION: &str = "5.39.0";
+/// The Word reader the report's end-to-end test opens the `.docx` with.
+const PYTHON_DOCX_VERSION: &str = "1.1.2";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -200,6 +202,41 @@ fn apt_install(what: &str, packages: &[&str]) -> Result {
         project_command("apt-get").args(["install", "-y"]).args(packages),
         &advice,
     )
+}
+
+/// A Python with python-docx in a virtual environment of the project's own (`target/tools/python`),
+/// for the end-to-end test that reads the report's Word file as a reader would. Returns its python.
+pub fn ensure_python_docx() -> Result<std::path::PathBuf> {
+    let environment = command::tools_dir().join("python");
+    let python = environment.join("bin/python");
+    let python_name = python.to_string_lossy().into_owned();
+    let check =
+        format!("import importlib.metadata as m; assert m.version('python-docx') == '{PYTHON_DOCX_VERSION}'");
+    let installed = python.exists()
+        && command::output(project_command(&python_name).args(["-c", &check]))
+            .is_some_and(|output| output.status.success());
+    if installed {
+        return Ok(python);
+    }
+    if !python.exists() {
+        install(
+            "a Python virtual environment",
+            project_command("python3").args(["-m", "venv"]).arg(&environment),
+            "Install Python 3 with its venv module (Debian: python3-venv), then run the same cargo xtask command again.",
+        )?;
+    }
+    install(
+        "python-docx",
+        project_command(&python_name).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            &format!("python-docx=={PYTHON_DOCX_VERSION}"),
+        ]),
+        NETWORK_ADVICE,
+    )?;
+    Ok(python)
 }
 
 /// The end-to-end tests' npm packages (Playwright without its browser download, axe-core).

@@ -512,7 +512,7 @@ const TOLD: [(StoryKind, Option<usize>, Written); 8] = [
 ];
 
 /// About one story a month per activity, on a session of that activity. Nobody is named: the demo
-/// participants have not said yes to it. One in four is marked usable in reports.
+/// participants have not said yes to it. About one in twelve is marked usable in reports.
 fn stories(
     occurrences: &[(ActivityId, NaiveDate)],
     theory: &TheoryOfChange,
@@ -533,7 +533,7 @@ fn stories(
             text: text.get(language),
             outcome: outcome.map(|index| theory.outcomes[index].id),
             participant: None,
-            usable_in_reports: random.chance(25),
+            usable_in_reports: random.chance(8),
             written_at: date
                 .and_hms_opt(16, 0, 0)
                 .map_or(DateTime::UNIX_EPOCH, |time| time.and_utc()),
