@@ -102,6 +102,9 @@ fn reflection(n: u128, activity: ActivityId, from: NaiveDate, to: NaiveDate) -> 
     }
 }
 
+/// One outcome's results as the test compares them: its text, its indicators and its stories.
+type ResultRow<'a> = (Option<&'a str>, Vec<(GoalId, GoalStatus)>, Vec<StoryId>);
+
 #[test]
 fn a_month_of_the_cafe_as_a_statusrapport() {
     let cafe = cafe();
@@ -251,7 +254,7 @@ fn a_month_of_the_cafe_as_a_statusrapport() {
         Some(&first),
         "read against the version in force on 31 January"
     );
-    let results: Vec<(Option<&str>, Vec<(GoalId, GoalStatus)>, Vec<StoryId>)> = report
+    let results: Vec<ResultRow> = report
         .results
         .iter()
         .map(|result| {
