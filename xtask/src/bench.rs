@@ -20,6 +20,7 @@ pub fn run() -> Result {
     let bundle = bundle_sizes(&root().join("dist"))?;
     let trends = trends_page()?;
     let trends_browser = trends_in_browser()?;
+    let report = report_in_browser()?;
     let attendance = attendance_in_browser()?;
     let sync = sync_in_browser()?;
     let (first_visits, offline_starts) = first_visit_in_browser()?;
@@ -66,6 +67,12 @@ pub fn run() -> Result {
          measure around loading the month packs (and parsing them); computing is the one around \
          `Trends::compute`; the rest is routing and rendering. Aim: under 200 ms in all.\n\n\
          | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
+         ### The statusrapport in the browser (headless Chromium, release build, 1280 px)\n\n\
+         `tests/e2e/bench/report.bench.ts`: the same demo year; from the tap on \"Lav en rapport\" \
+         on the trends page until the report's sections are drawn, each time after the app \
+         starts, so the report's part is loaded and the year's records read every time (the \
+         first time from the network, then from the cache).\n\n\
+         | figure | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|\n{}\n\n\
          ### Attendance on a phone (headless Chromium, release build, 390 px)\n\n\
          `tests/e2e/bench/attendance.bench.ts`: a backup seeds one activity with 1,000 people and \
          10,000 past check-ins; then taps on the Today page. Tap to committed is the app's own \
@@ -103,6 +110,7 @@ pub fn run() -> Result {
         bundle,
         trends,
         trends_browser,
+        report,
         attendance,
         sync,
         ingest,
@@ -187,6 +195,21 @@ fn trends_in_browser() -> Result<String> {
         export["bytes"].as_f64().unwrap_or(f64::NAN) / 1e6
     ));
     Ok(rows.join("\n"))
+}
+
+/// Runs the Playwright benchmark of the report page and reads its figures.
+fn report_in_browser() -> Result<String> {
+    tools::ensure_chromium()?;
+    tools::ensure_e2e_packages()?;
+    let results = browser_bench("report", Profile::Release, &[])?;
+    Ok([
+        format!(
+            "| the first time: tap to report drawn (its part fetched) | 1 | {:.0} ms | | |",
+            results["first_open_ms"].as_f64().unwrap_or(f64::NAN)
+        ),
+        percentile_row(&results["open_ms"], "tap to report drawn", 0),
+    ]
+    .join("\n"))
 }
 
 /// Runs the Playwright benchmark of the Today page against a real spor-server and reads its figures.
