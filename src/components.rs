@@ -1,6 +1,7 @@
 //! Building blocks that two or more features use. A piece only one feature uses lives in that
 //! feature's folder.
 
+pub mod activity_select;
 pub mod confirm_notice;
 pub mod date_field;
 pub mod goal_text;

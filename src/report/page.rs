@@ -13,6 +13,7 @@ use spor_core::period::Granularity;
 use spor_core::report::{Records, Report, ReportShape};
 use spor_core::trends::Query;
 
+use crate::components::activity_select::ActivitySelect;
 use crate::components::date_field::DateField;
 use crate::components::outcome::{Done, Failure, FailureMessage, ReadFailure};
 use crate::components::page::{Page, print_page};
@@ -65,12 +66,7 @@ pub fn ReportPage() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                     {move || Suspend::new(async move {
                         let stored = std::sync::Arc::new(stored.await?);
-                        let choices: Vec<(ActivityId, String)> = stored
-                            .activities
-                            .iter()
-                            .filter(|activity| !activity.archived)
-                            .map(|activity| (activity.id, activity.name.clone()))
-                            .collect();
+                        let choices = stored.activities.clone();
                         let written = {
                             let stored = stored.clone();
                             Memo::new(move |_| {
@@ -120,16 +116,7 @@ pub fn ReportPage() -> impl IntoView {
                                     selected=shape
                                     class="choice-group"
                                 />
-                                <div class="field">
-                                    <label for="report-activity">{i18n.text(Key::TrendsActivity)}</label>
-                                    <select id="report-activity" on:change=move |event| activity.set(event_target_value(&event).parse().ok().map(ActivityId))>
-                                        <option value="" selected=move || activity.get().is_none()>{i18n.text(Key::TrendsAllActivities)}</option>
-                                        {choices
-                                            .into_iter()
-                                            .map(|(id, name)| view! { <option value=id.to_string() selected=move || activity.get() == Some(id)>{name}</option> })
-                                            .collect_view()}
-                                    </select>
-                                </div>
+                                <ActivitySelect id="report-activity" activities=Signal::stored(choices) selected=activity />
                                 <DateField id="report-from" label=Key::TrendsFrom date=from />
                                 <DateField id="report-to" label=Key::TrendsTo date=to />
                                 <div class="button-row">

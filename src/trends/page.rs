@@ -21,6 +21,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
 use crate::components::date_field::DateField;
+use crate::components::activity_select::ActivitySelect;
 use crate::components::outcome::ReadFailure;
 use crate::components::page::{Page, print_page};
 use crate::components::radio_choices::RadioChoices;
@@ -119,36 +120,13 @@ pub fn TrendsPage() -> impl IntoView {
         })
     });
 
-    let activity_options = move || {
-        activities
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|choice: Activity| {
-                let value = choice.id.to_string();
-                let selected = move || activity.get() == Some(choice.id);
-                view! { <option value=value selected=selected>{choice.name}</option> }
-            })
-            .collect_view()
-    };
+    let activity_choices = Signal::derive(move || activities.get().and_then(Result::ok).unwrap_or_default());
 
     view! {
         <Page title=Key::NavTrends lead=Key::PageTrendsLead>
             <form class="card trends-filters" aria-labelledby="trends-filters-heading" on:submit=|event| event.prevent_default()>
                 <h2 id="trends-filters-heading" class="visually-hidden">{i18n.text(Key::TrendsFilters)}</h2>
-                <div class="field">
-                    <label for="trends-activity">{i18n.text(Key::TrendsActivity)}</label>
-                    <select
-                        id="trends-activity"
-                        on:change=move |event| activity.set(event_target_value(&event).parse().ok().map(ActivityId))
-                    >
-                        <option value="" selected=move || activity.get().is_none()>
-                            {i18n.text(Key::TrendsAllActivities)}
-                        </option>
-                        {activity_options}
-                    </select>
-                </div>
+                <ActivitySelect id="trends-activity" activities=activity_choices selected=activity />
                 <div class="field">
                     <label for="trends-range">{i18n.text(Key::TrendsRange)}</label>
                     <select
