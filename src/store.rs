@@ -17,6 +17,7 @@ mod outbox;
 mod outbox_batch;
 mod privacy;
 mod records;
+mod report_texts;
 mod retention;
 mod schema;
 mod session_logs;

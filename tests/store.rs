@@ -1610,6 +1610,7 @@ mod trends {
                 session_logs: demo.session_logs,
                 theories: Vec::new(),
                 stories: Vec::new(),
+                report_texts: Vec::new(),
             })
             .await
             .unwrap();
@@ -1883,16 +1884,18 @@ mod upgrades {
         V4Responses,
         V4Templates,
         V5,
+        V6,
     }
 
     impl Earlier {
-        const ALL: [Earlier; 6] = [
+        const ALL: [Earlier; 7] = [
             Earlier::V1,
             Earlier::V2,
             Earlier::V3,
             Earlier::V4Responses,
             Earlier::V4Templates,
             Earlier::V5,
+            Earlier::V6,
         ];
 
         fn version(self) -> u32 {
@@ -1902,6 +1905,7 @@ mod upgrades {
                 Earlier::V3 => 3,
                 Earlier::V4Responses | Earlier::V4Templates => 4,
                 Earlier::V5 => 5,
+                Earlier::V6 => 6,
             }
         }
 
@@ -1959,12 +1963,23 @@ mod upgrades {
                     )))
                     .add_object_store(ObjectStore::new("templates").key_path_array(["id", "version"])),
             };
-            match self {
-                Earlier::V5 => builder
+            let builder = match self {
+                Earlier::V5 | Earlier::V6 => builder
                     .add_object_store(ObjectStore::new("goals").key_path("id"))
                     .add_object_store(ObjectStore::new("reflections").key_path("id"))
                     .add_object_store(ObjectStore::new("trend_months"))
                     .add_object_store(ObjectStore::new("trend_stale")),
+                _ => return builder,
+            };
+            match self {
+                Earlier::V6 => builder
+                    .add_object_store(ObjectStore::new("session_logs").key_path("id"))
+                    .add_object_store(ObjectStore::new("theories").key_path("id"))
+                    .add_object_store(
+                        ObjectStore::new("stories")
+                            .key_path("id")
+                            .add_index(Index::new("participant", "participant")),
+                    ),
                 _ => builder,
             }
         }
@@ -2088,11 +2103,29 @@ mod upgrades {
             );
             assert_eq!(
                 store.templates().await.unwrap().len(),
-                usize::from(matches!(earlier, Earlier::V4Templates | Earlier::V5))
+                usize::from(matches!(
+                    earlier,
+                    Earlier::V4Templates | Earlier::V5 | Earlier::V6
+                ))
             );
+            // A theory and a story stored before they knew their language read as Danish.
+            if earlier.version() >= 6 {
+                let theories = store.theories().await.unwrap();
+                let stories = store.stories().await.unwrap();
+                assert_eq!(
+                    (
+                        theories.len(),
+                        theories[0].language,
+                        stories.len(),
+                        stories[0].language
+                    ),
+                    (1, spor_core::Language::Da, 1, spor_core::Language::Da)
+                );
+            }
             // The stores added since work too, and so does a new check-in.
             assert!(store.goals().await.unwrap().is_empty());
             assert!(store.session_logs().await.unwrap().is_empty());
+            assert!(store.report_texts().await.unwrap().is_empty());
             store
                 .check_in(&check_in(ParticipantId::generate(), day().activity))
                 .await

@@ -1,12 +1,14 @@
-//! A report in words: spor-core's figures (`spor_core::report`) as the blocks of a document
-//! (`spor_core::docx::Block`), which the page shows and prints and the Word file holds, so the
-//! screen, the paper and the file say the same.
+//! A report in words: spor-core's figures (`spor_core::report`) and the coordinators' own text per
+//! section (`spor_core::report_text`) as the blocks of a document (`spor_core::docx::Block`), which
+//! the page shows and prints and the Word file holds, so the screen, the paper and the file say
+//! the same.
 
 use leptos::prelude::*;
 use spor_core::Language;
 use spor_core::activity::Activity;
 use spor_core::docx::Block;
 use spor_core::report::{OutcomeResult, Report, ReportShape, Section};
+use spor_core::report_text::{ReportPart, ReportText};
 use spor_core::role::Role;
 
 use crate::components::goal_text::{describe_goal, status_text};
@@ -22,8 +24,45 @@ pub fn shape_name(shape: ReportShape) -> Key {
     }
 }
 
-/// The report's blocks, in reading order, in the language on screen.
-pub fn blocks(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<Block> {
+/// One part of the document: the title (no section), or a section with its figures and, last, the
+/// coordinators' text for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentPart {
+    pub section: Option<Section>,
+    pub blocks: Vec<Block>,
+}
+
+/// Which text of `texts` belongs to `section` of `report`, if one was written.
+pub fn section_text<'a>(
+    report: &Report,
+    section: Section,
+    texts: &'a [ReportText],
+) -> Option<&'a ReportText> {
+    let part = ReportPart {
+        shape: report.shape,
+        activity: report.activity,
+        from: report.from,
+        to: report.to,
+        section,
+    };
+    texts.iter().find(|text| text.part() == part)
+}
+
+/// The document's blocks in reading order, as the Word file holds them.
+pub fn flattened(parts: &[DocumentPart]) -> Vec<Block> {
+    parts
+        .iter()
+        .flat_map(|part| part.blocks.iter().cloned())
+        .collect()
+}
+
+/// The report's parts, in reading order, in the language on screen.
+pub fn document(
+    report: &Report,
+    activities: &[Activity],
+    texts: &[ReportText],
+    i18n: I18n,
+) -> Vec<DocumentPart> {
     let language = i18n.language.get_untracked();
     let activity_name = |id| {
         activities
@@ -35,7 +74,7 @@ pub fn blocks(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<Block
     let scope = report
         .activity
         .map_or_else(|| i18n.t(Key::ReportScopeAll).to_owned(), activity_name);
-    let mut blocks = vec![Block::Title(i18n.format(
+    let title = vec![Block::Title(i18n.format(
         Key::ReportHeading,
         &[
             ("shape", i18n.t(shape_name(report.shape))),
@@ -44,7 +83,12 @@ pub fn blocks(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<Block
             ("to", &language.format_date(report.to)),
         ],
     ))];
-    for section in report.shape.sections() {
+    let mut parts = vec![DocumentPart {
+        section: None,
+        blocks: title,
+    }];
+    for &section in report.shape.sections() {
+        let mut blocks = Vec::new();
         match section {
             Section::Delivery => delivery(report, &activity_name, i18n, &mut blocks),
             Section::Reach => reach(report, i18n, &mut blocks),
@@ -52,8 +96,26 @@ pub fn blocks(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<Block
             Section::Reflections => reflections(report, &activity_name, i18n, &mut blocks),
             Section::Volunteers => volunteers(report, i18n, &mut blocks),
         }
+        if let Some(text) = section_text(report, section, texts).filter(|text| !text.text.trim().is_empty()) {
+            blocks.push(Block::Paragraph(text.text.clone()));
+        }
+        parts.push(DocumentPart {
+            section: Some(section),
+            blocks,
+        });
     }
-    blocks
+    parts
+}
+
+/// A section's heading: what a coordinator's text is written for.
+pub fn section_name(section: Section) -> Key {
+    match section {
+        Section::Delivery => Key::ReportSectionDelivery,
+        Section::Reach => Key::ReportSectionReach,
+        Section::Results => Key::ReportSectionResults,
+        Section::Reflections => Key::ReportSectionReflections,
+        Section::Volunteers => Key::ReportSectionVolunteers,
+    }
 }
 
 fn number(value: u32, language: Language) -> String {
@@ -67,7 +129,7 @@ fn delivery(
     blocks: &mut Vec<Block>,
 ) {
     let language = i18n.language.get_untracked();
-    blocks.push(Block::Heading(i18n.t(Key::ReportSectionDelivery).to_owned()));
+    blocks.push(Block::Heading(i18n.t(section_name(Section::Delivery)).to_owned()));
     let Some(delivery) = report.delivery else {
         blocks.push(Block::Paragraph(i18n.t(Key::ReportDeliveryNoPlan).to_owned()));
         return;
@@ -123,7 +185,7 @@ fn delivery(
 fn reach(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
     let language = i18n.language.get_untracked();
     let reach = report.reach;
-    blocks.push(Block::Heading(i18n.t(Key::ReportSectionReach).to_owned()));
+    blocks.push(Block::Heading(i18n.t(section_name(Section::Reach)).to_owned()));
     blocks.push(Block::Paragraph(
         [
             i18n.format(
@@ -167,7 +229,7 @@ fn reach(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
 
 fn results(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
     let language = i18n.language.get_untracked();
-    blocks.push(Block::Heading(i18n.t(Key::ReportSectionResults).to_owned()));
+    blocks.push(Block::Heading(i18n.t(section_name(Section::Results)).to_owned()));
     blocks.push(Block::Paragraph(match report.theory {
         Some(theory) => i18n.format(
             Key::ReportTheoryVersion,
@@ -226,7 +288,9 @@ fn reflections(
     blocks: &mut Vec<Block>,
 ) {
     let language = i18n.language.get_untracked();
-    blocks.push(Block::Heading(i18n.t(Key::ReportSectionReflections).to_owned()));
+    blocks.push(Block::Heading(
+        i18n.t(section_name(Section::Reflections)).to_owned(),
+    ));
     if report.reflections.is_empty() {
         blocks.push(Block::Paragraph(i18n.t(Key::ReportNoReflections).to_owned()));
     }
@@ -244,7 +308,9 @@ fn reflections(
 fn volunteers(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
     let language = i18n.language.get_untracked();
     let effort = report.effort;
-    blocks.push(Block::Heading(i18n.t(Key::ReportSectionVolunteers).to_owned()));
+    blocks.push(Block::Heading(
+        i18n.t(section_name(Section::Volunteers)).to_owned(),
+    ));
     blocks.push(Block::Paragraph(
         [
             i18n.format(

@@ -11,6 +11,7 @@ use spor_core::ids::ActivityId;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
 use spor_core::report::{Records, Report, ReportShape};
+use spor_core::report_text::ReportPart;
 use spor_core::trends::Query;
 
 use crate::components::activity_select::ActivitySelect;
@@ -22,7 +23,8 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_file;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
-use crate::report::document::{ReportBlocks, blocks, shape_name};
+use crate::report::document::{ReportBlocks, document, flattened, section_text, shape_name};
+use crate::report::section_text::SectionTextEditor;
 use crate::store::StoreError;
 
 const DOCX_MIME: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -53,6 +55,9 @@ pub fn ReportPage() -> impl IntoView {
             reflections: store.reflections().await?,
         })
     });
+    // Apart from the records, so a saved text does not read the year again.
+    let texts = use_stored(|store| async move { store.report_texts().await });
+    let saved = Callback::new(move |()| texts.refetch());
     let today = Local::now().date_naive();
     let shape = RwSignal::new(ReportShape::StatusReport);
     let activity = RwSignal::new(None::<ActivityId>);
@@ -92,11 +97,24 @@ pub fn ReportPage() -> impl IntoView {
                                 };
                                 let report = Report::compute(shape.get(), records, &query);
                                 i18n.language.track();
-                                Some(blocks(&report, &stored.activities, i18n))
+                                let texts = texts.get().and_then(Result::ok).unwrap_or_default();
+                                let parts = document(&report, &stored.activities, &texts, i18n);
+                                // Each section with its part of the report and what is written for it.
+                                let sections = report
+                                    .shape
+                                    .sections()
+                                    .iter()
+                                    .map(|&section| {
+                                        let part = ReportPart { shape: report.shape, activity: report.activity, from, to, section };
+                                        let written = section_text(&report, section, &texts).map(|text| text.text.clone()).unwrap_or_default();
+                                        (part, written)
+                                    })
+                                    .collect::<Vec<_>>();
+                                Some((parts, sections))
                             })
                         };
                         let download = move |_| {
-                            let Some(blocks) = written.get_untracked() else { return };
+                            let Some((parts, _)) = written.get_untracked() else { return };
                             let language = i18n.language.get_untracked();
                             let file = format!(
                                 "{}-{}-{}.docx",
@@ -104,7 +122,7 @@ pub fn ReportPage() -> impl IntoView {
                                 from.get_untracked(),
                                 to.get_untracked()
                             );
-                            let offered = offer_file(&file, DOCX_MIME, &docx::document(&blocks, language));
+                            let offered = offer_file(&file, DOCX_MIME, &docx::document(&flattened(&parts), language));
                             failure.set(offered.err().map(|_| Failure::Other(Done::new(Key::ReportDownloadFailed))));
                         };
                         Ok::<_, StoreError>(view! {
@@ -131,7 +149,20 @@ pub fn ReportPage() -> impl IntoView {
                             <FailureMessage failure />
                             <article class="card report" data-testid="report">
                                 {move || match written.get() {
-                                    Some(blocks) => view! { <ReportBlocks blocks /> }.into_any(),
+                                    Some((parts, sections)) => parts
+                                        .into_iter()
+                                        .map(|part| {
+                                            let editor = part
+                                                .section
+                                                .and_then(|section| sections.iter().find(|(written_for, _)| written_for.section == section).cloned())
+                                                .map(|(part, written)| view! { <SectionTextEditor part written saved /> });
+                                            view! {
+                                                <ReportBlocks blocks=part.blocks />
+                                                {editor}
+                                            }
+                                        })
+                                        .collect_view()
+                                        .into_any(),
                                     None => view! { <p class="hint">{i18n.text(Key::ReportEmptyPeriod)}</p> }.into_any(),
                                 }}
                             </article>

@@ -20,7 +20,7 @@ use rexie::{Index, ObjectStore, Rexie, RexieBuilder};
 use spor_core::backup::RecordKind;
 
 pub const DATABASE_NAME: &str = "spor";
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Key-value facts about this device; keys are the constants in `store::meta`.
 pub const META: &str = "meta";
@@ -49,6 +49,8 @@ pub const SESSION_LOGS: &str = "session_logs";
 pub const THEORIES: &str = "theories";
 /// Stories and observations (`spor_core::story`).
 pub const STORIES: &str = "stories";
+/// The coordinators' words in the reports' sections (`spor_core::report_text`).
+pub const REPORT_TEXTS: &str = "report_texts";
 /// One packed text per activity and month, keyed `[activity, "YYYY-MM"]`: derived from the records.
 pub const TREND_MONTHS: &str = "trend_months";
 /// The keys of the `trend_months` whose records changed since they were packed.
@@ -70,6 +72,7 @@ pub const fn record_store(kind: RecordKind) -> &'static str {
         RecordKind::SessionLog => SESSION_LOGS,
         RecordKind::Theory => THEORIES,
         RecordKind::Story => STORIES,
+        RecordKind::ReportText => REPORT_TEXTS,
     }
 }
 
@@ -86,7 +89,7 @@ pub const RECORD_STORES: [&str; RecordKind::ALL.len()] = {
 };
 
 /// Every store of this version: what a connection reopened after another tab's upgrade must find.
-pub const ALL_STORES: [&str; 17] = [
+pub const ALL_STORES: [&str; 18] = [
     META,
     ACTIVITIES,
     PARTICIPANTS,
@@ -102,6 +105,7 @@ pub const ALL_STORES: [&str; 17] = [
     SESSION_LOGS,
     THEORIES,
     STORIES,
+    REPORT_TEXTS,
     TREND_MONTHS,
     TREND_STALE,
 ];
@@ -168,6 +172,7 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
                 .key_path("id")
                 .add_index(Index::new(BY_PARTICIPANT, "participant")),
         )
+        .add_object_store(ObjectStore::new(REPORT_TEXTS).key_path("id"))
         .add_object_store(ObjectStore::new(TREND_MONTHS))
         .add_object_store(ObjectStore::new(TREND_STALE))
 }

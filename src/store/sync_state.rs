@@ -19,6 +19,7 @@ use spor_core::hlc::Hlc;
 use spor_core::ids::{AttendanceId, DeviceId, MutationId, OrganisationId};
 use spor_core::participant::Participant;
 use spor_core::reflection::Reflection;
+use spor_core::report_text::ReportText;
 use spor_core::rules;
 use spor_core::rules::attendance::PulledCheckIn;
 use spor_core::rules::fields::FieldDecision;
@@ -624,6 +625,7 @@ async fn apply_patch(
         EntityKind::SessionLog => serde_json::from_value::<SessionLog>(object.clone()).is_ok(),
         EntityKind::Theory => serde_json::from_value::<TheoryOfChange>(object.clone()).is_ok(),
         EntityKind::Story => serde_json::from_value::<Story>(object.clone()).is_ok(),
+        EntityKind::ReportText => serde_json::from_value::<ReportText>(object.clone()).is_ok(),
         EntityKind::Organisation | EntityKind::Template => false,
     };
     if !complete {

@@ -20,8 +20,8 @@ use spor_core::trends::{
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
-use crate::components::date_field::DateField;
 use crate::components::activity_select::ActivitySelect;
+use crate::components::date_field::DateField;
 use crate::components::outcome::ReadFailure;
 use crate::components::page::{Page, print_page};
 use crate::components::radio_choices::RadioChoices;

@@ -38,7 +38,7 @@ impl DeviceRole {
     pub fn may_push(self, change: &Change) -> bool {
         match self {
             DeviceRole::Coordinator => true,
-            // Goals, reflections and theories of change are the coordinators' to set and write; so are surveys,
+            // Goals, reflections, theories of change and reports are the coordinators' to set and write; so are surveys,
             // deletions, merges and erasures (see the two rules below).
             DeviceRole::Volunteer => match change {
                 Change::Delete { .. } => false,
@@ -50,7 +50,11 @@ impl DeviceRole {
                     .get("usable_in_reports")
                     .is_none_or(|usable| usable.value == serde_json::Value::Bool(false)),
                 _ => match change.topic() {
-                    Topic::Organisation | Topic::Goal | Topic::Reflection | Topic::Theory => false,
+                    Topic::Organisation
+                    | Topic::Goal
+                    | Topic::Reflection
+                    | Topic::Theory
+                    | Topic::ReportText => false,
                     Topic::Template => self.may_publish_surveys(),
                     _ => true,
                 },
@@ -68,9 +72,10 @@ impl DeviceRole {
         match self {
             DeviceRole::Coordinator => true,
             // Stories are about vulnerable people: a volunteer sends their own and keeps none of others'.
-            DeviceRole::Volunteer => {
-                !matches!(topic, Topic::SurveyResponse | Topic::Reflection | Topic::Story)
-            }
+            DeviceRole::Volunteer => !matches!(
+                topic,
+                Topic::SurveyResponse | Topic::Reflection | Topic::Story | Topic::ReportText
+            ),
             DeviceRole::Kiosk => matches!(topic, Topic::Activity | Topic::Template | Topic::Organisation),
         }
     }
@@ -136,10 +141,11 @@ pub enum Topic {
     SessionLog,
     Theory,
     Story,
+    ReportText,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 12] = [
+    pub const ALL: [Topic; 13] = [
         Topic::Organisation,
         Topic::Activity,
         Topic::Participant,
@@ -152,6 +158,7 @@ impl Topic {
         Topic::SessionLog,
         Topic::Theory,
         Topic::Story,
+        Topic::ReportText,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -168,6 +175,7 @@ impl Topic {
             Topic::SessionLog => "session_log",
             Topic::Theory => "theory",
             Topic::Story => "story",
+            Topic::ReportText => "report_text",
         }
     }
 }
@@ -184,6 +192,7 @@ impl From<EntityKind> for Topic {
             EntityKind::SessionLog => Topic::SessionLog,
             EntityKind::Theory => Topic::Theory,
             EntityKind::Story => Topic::Story,
+            EntityKind::ReportText => Topic::ReportText,
         }
     }
 }
@@ -280,6 +289,10 @@ mod tests {
         // The theory of change is the coordinators' to write; volunteers read it to tag what they see.
         assert!(!volunteer.may_push(&patch(EntityKind::Theory)));
         assert!(volunteer.may_pull(Topic::Theory));
+        // Reports are the coordinators': volunteers neither write their texts nor read them.
+        assert!(!volunteer.may_push(&patch(EntityKind::ReportText)));
+        assert!(!volunteer.may_pull(Topic::ReportText));
+        assert!(DeviceRole::Coordinator.may_push(&patch(EntityKind::ReportText)));
         for topic in [
             Topic::Activity,
             Topic::Participant,

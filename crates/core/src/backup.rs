@@ -17,6 +17,7 @@ use crate::ids::{AttendanceId, DeviceId, ParticipantId};
 use crate::language::Language;
 use crate::participant::Participant;
 use crate::reflection::Reflection;
+use crate::report_text::ReportText;
 use crate::session_log::SessionLog;
 use crate::story::Story;
 use crate::survey::{SurveyResponse, SurveyTemplate, Templates};
@@ -25,7 +26,7 @@ use crate::theory::TheoryOfChange;
 use crate::validation::{Context, Problem};
 
 pub const BACKUP_FORMAT: &str = "spor-backup";
-pub const BACKUP_VERSION: u32 = 2;
+pub const BACKUP_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +64,9 @@ pub struct Backup {
     /// Since version 2.
     #[serde(default)]
     pub stories: Vec<Story>,
+    /// Since version 3: the coordinators' words in the reports' sections.
+    #[serde(default)]
+    pub report_texts: Vec<ReportText>,
 }
 
 /// Why a file cannot be imported. Nothing is changed when any of these is found.
@@ -132,6 +136,7 @@ impl Backup {
             session_logs: Vec::new(),
             theories: Vec::new(),
             stories: Vec::new(),
+            report_texts: Vec::new(),
         }
     }
 
@@ -187,6 +192,9 @@ impl Backup {
         if !may(Topic::Story) {
             self.stories.clear();
         }
+        if !may(Topic::ReportText) {
+            self.report_texts.clear();
+        }
         self
     }
 
@@ -236,6 +244,7 @@ impl Backup {
             .for_each(|l| collect(l.validate(context)));
         backup.theories.iter().for_each(|t| collect(t.validate()));
         backup.stories.iter().for_each(|s| collect(s.validate(context)));
+        backup.report_texts.iter().for_each(|t| collect(t.validate()));
         // Each answer against the template version it names: a built-in, or one in the backup.
         for response in &backup.responses {
             let template =
@@ -282,10 +291,11 @@ pub enum RecordKind {
     SessionLog,
     Theory,
     Story,
+    ReportText,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 12] = [
+    pub const ALL: [RecordKind; 13] = [
         RecordKind::Activity,
         RecordKind::Participant,
         RecordKind::Attendance,
@@ -298,6 +308,7 @@ impl RecordKind {
         RecordKind::SessionLog,
         RecordKind::Theory,
         RecordKind::Story,
+        RecordKind::ReportText,
     ];
 
     /// The backup file's field holding this kind's records.
@@ -315,6 +326,7 @@ impl RecordKind {
             RecordKind::SessionLog => "session_logs",
             RecordKind::Theory => "theories",
             RecordKind::Story => "stories",
+            RecordKind::ReportText => "report_texts",
         }
     }
 
@@ -333,6 +345,7 @@ impl RecordKind {
             RecordKind::SessionLog => "session log",
             RecordKind::Theory => "theory of change",
             RecordKind::Story => "story",
+            RecordKind::ReportText => "report text",
         }
     }
 
@@ -347,6 +360,7 @@ impl RecordKind {
             EntityKind::SessionLog => Some(RecordKind::SessionLog),
             EntityKind::Theory => Some(RecordKind::Theory),
             EntityKind::Story => Some(RecordKind::Story),
+            EntityKind::ReportText => Some(RecordKind::ReportText),
             EntityKind::Organisation | EntityKind::Template => None,
         }
     }
@@ -377,6 +391,7 @@ pub struct ImportPlan {
     pub session_logs: Vec<SessionLog>,
     pub theories: Vec<TheoryOfChange>,
     pub stories: Vec<Story>,
+    pub report_texts: Vec<ReportText>,
 }
 
 impl ImportPlan {
@@ -400,6 +415,7 @@ impl ImportPlan {
         let known_logs: HashSet<_> = existing.session_logs.iter().map(|l| l.id).collect();
         let known_theories: HashSet<_> = existing.theories.iter().map(|t| t.id).collect();
         let known_stories: HashSet<_> = existing.stories.iter().map(|s| s.id).collect();
+        let known_texts: HashSet<_> = existing.report_texts.iter().map(|t| t.id).collect();
         let erased: HashSet<ParticipantId> = existing
             .participants
             .iter()
@@ -497,6 +513,11 @@ impl ImportPlan {
             .filter(|s| !known_stories.contains(&s.id))
             .filter(|s| s.participant.is_none_or(|p| !erased.contains(&p)))
             .collect();
+        plan.report_texts = backup
+            .report_texts
+            .into_iter()
+            .filter(|t| !known_texts.contains(&t.id))
+            .collect();
         plan
     }
 
@@ -574,6 +595,10 @@ impl ImportPlan {
             let change = Change::patch_of(entity(EntityKind::Story, s.id.0), s, stamp);
             added(RecordKind::Story, s, change)
         });
+        let report_texts = self.report_texts.iter().map(|t| {
+            let change = Change::patch_of(entity(EntityKind::ReportText, t.id.0), t, stamp);
+            added(RecordKind::ReportText, t, change)
+        });
         activities
             .chain(participants)
             .chain(attendance)
@@ -586,6 +611,7 @@ impl ImportPlan {
             .chain(session_logs)
             .chain(theories)
             .chain(stories)
+            .chain(report_texts)
             .collect()
     }
 
@@ -604,6 +630,7 @@ impl ImportPlan {
             + self.session_logs.len()
             + self.theories.len()
             + self.stories.len()
+            + self.report_texts.len()
     }
 
     pub fn is_empty(&self) -> bool {

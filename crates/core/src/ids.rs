@@ -73,6 +73,11 @@ id_type!(
     SessionLogId
 );
 id_type!(
+    /// A coordinator's text in one section of one report (`report_text`): derived from what it is
+    /// about, not generated.
+    ReportTextId
+);
+id_type!(
     /// A device (phone, tablet, laptop browser) that records data.
     DeviceId
 );

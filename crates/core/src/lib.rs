@@ -27,6 +27,7 @@ pub mod protocol;
 pub mod reflection;
 pub mod register;
 pub mod report;
+pub mod report_text;
 pub mod retention;
 pub mod role;
 pub mod rules;

@@ -6,6 +6,7 @@
 //! suppression.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::activity::Activity;
 use crate::goal::Goal;
@@ -20,7 +21,8 @@ use crate::trends::{
 };
 
 /// The shapes a report comes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ReportShape {
     /// Statusrapport: for a grant (a pool such as PUF, a municipality's § 18), over the grant's period.
     StatusReport,
@@ -38,6 +40,15 @@ impl ReportShape {
         ReportShape::QualityModel,
     ];
 
+    /// The shape's name in ids and file names: "statusrapport", "aarsberetning", "kvalitetsmodel".
+    pub fn slug(self) -> &'static str {
+        match self {
+            ReportShape::StatusReport => "statusrapport",
+            ReportShape::AnnualReport => "aarsberetning",
+            ReportShape::QualityModel => "kvalitetsmodel",
+        }
+    }
+
     /// The shape's sections, in order.
     pub fn sections(self) -> &'static [Section] {
         match self {
@@ -54,7 +65,8 @@ impl ReportShape {
 }
 
 /// A part of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Section {
     /// Sessions held against those planned, and the deviations.
     Delivery,
@@ -148,6 +160,19 @@ pub struct Report<'a> {
     /// The reflections about the period (overlapping it), oldest first.
     pub reflections: Vec<&'a Reflection>,
     pub effort: Effort,
+}
+
+impl Section {
+    /// The section's name in ids.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Section::Delivery => "delivery",
+            Section::Reach => "reach",
+            Section::Results => "results",
+            Section::Reflections => "reflections",
+            Section::Volunteers => "volunteers",
+        }
+    }
 }
 
 impl<'a> Report<'a> {

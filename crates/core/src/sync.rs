@@ -216,6 +216,7 @@ pub enum EntityKind {
     SessionLog,
     Theory,
     Story,
+    ReportText,
 }
 
 /// A field's value with the stamp of the edit that set it.

@@ -26,6 +26,8 @@ pub mod limits {
     pub const OUTCOME: usize = 200;
     /// A story or observation: a few paragraphs.
     pub const STORY: usize = 2000;
+    /// A coordinator's words in one section of a report.
+    pub const REPORT_TEXT: usize = 4000;
     pub const QUESTIONS_PER_TEMPLATE: usize = 40;
     pub const CHOICES_PER_QUESTION: usize = 12;
 }
@@ -47,6 +49,7 @@ pub enum Field {
     Reflection,
     PrivacyNotice,
     CancelReason,
+    ReportText,
     TargetGroup,
     TheoryActivities,
     Assumptions,
@@ -61,6 +64,8 @@ impl Field {
             (Field::PrivacyNotice, Language::En) => "The privacy notice",
             (Field::CancelReason, Language::Da) => "Grunden til aflysningen",
             (Field::CancelReason, Language::En) => "The reason for the cancellation",
+            (Field::ReportText, Language::Da) => "Teksten i rapporten",
+            (Field::ReportText, Language::En) => "The report's text",
             (Field::TargetGroup, Language::Da) => "Målgruppen",
             (Field::TargetGroup, Language::En) => "The target group",
             (Field::TheoryActivities, Language::Da) => "Det, I gør",
@@ -231,6 +236,8 @@ pub enum Problem {
     NamedWithoutConsent,
     /// A session log whose id is not the one of its activity and date.
     NotTheSessionsLog,
+    /// A report's text under the id of another report or section.
+    NotTheReportsText,
     TooManyVolunteers {
         max: u16,
     },
@@ -457,6 +464,8 @@ impl Problem {
             }
             (Problem::NotTheSessionsLog, Da) => "Loggen hører ikke til den gang, den nævner.".into(),
             (Problem::NotTheSessionsLog, En) => "The log does not belong to the session it names.".into(),
+            (Problem::NotTheReportsText, Da) => "Teksten hører ikke til den rapport, den nævner.".into(),
+            (Problem::NotTheReportsText, En) => "The text does not belong to the report it names.".into(),
             (Problem::TooManyVolunteers { max }, Da) => format!("Højst {max} frivillige ved én gang."),
             (Problem::TooManyVolunteers { max }, En) => format!("At most {max} volunteers at one session."),
             (

@@ -12,7 +12,7 @@ use utoipa::openapi::OpenApi;
 use crate::auth::PAIRING_CODE_PATTERN;
 
 /// The kinds a patch may name, with their field lists (templates are sent by version instead).
-const PATCHED_KINDS: [EntityKind; 8] = [
+const PATCHED_KINDS: [EntityKind; 9] = [
     EntityKind::Organisation,
     EntityKind::Activity,
     EntityKind::Participant,
@@ -21,6 +21,7 @@ const PATCHED_KINDS: [EntityKind; 8] = [
     EntityKind::SessionLog,
     EntityKind::Theory,
     EntityKind::Story,
+    EntityKind::ReportText,
 ];
 
 /// The API document as served: utoipa's, generated from the handlers and wire types, with the

@@ -2030,6 +2030,63 @@ async fn a_session_log_reaches_the_coordinator_and_a_harmful_one_is_refused(back
     assert_eq!(fields["cancelled"].value, serde_json::Value::Null);
 }
 
+/// A coordinator's text in a section of a report reaches the other coordinators' devices; a
+/// volunteer's is refused, as is one under another section's id, and a volunteer pulls none.
+async fn a_reports_text_reaches_the_other_coordinator_and_no_volunteer(backend: Backend) {
+    use spor_core::report::{ReportShape, Section};
+    use spor_core::report_text::{ReportPart, ReportText};
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let volunteer = coordinator.another(&server, DeviceRole::Volunteer).await;
+    let now_ms = Utc::now().timestamp_millis() as u64;
+    let text = ReportText::new(
+        ReportPart {
+            shape: ReportShape::StatusReport,
+            activity: None,
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            section: Section::Delivery,
+        },
+        "To gange aflyst på grund af sne.".into(),
+    );
+    let sent = |text: &ReportText, by: DeviceId| {
+        let entity = EntityRef {
+            kind: EntityKind::ReportText,
+            id: text.id.0,
+        };
+        mutation(Change::patch_of(entity, text, stamp(now_ms, by)))
+    };
+    assert_eq!(
+        volunteer.push(&[sent(&text, volunteer.device())]).await,
+        [Outcome::Rejected {
+            reason: RejectReason::Forbidden
+        }]
+    );
+    let moved = ReportText {
+        section: Section::Volunteers,
+        ..text.clone()
+    };
+    assert_eq!(
+        coordinator.push(&[sent(&moved, coordinator.device())]).await,
+        [Outcome::Rejected {
+            reason: RejectReason::Invalid {
+                problems: vec![Problem::NotTheReportsText]
+            }
+        }]
+    );
+    assert_eq!(
+        coordinator.push(&[sent(&text, coordinator.device())]).await,
+        [Outcome::Applied]
+    );
+    let pulled = coordinator.reader(&server).await.pull_all(1000).await;
+    let [Change::Patch { entity, fields }] = &pulled[..] else {
+        panic!("one patch, got {pulled:?}");
+    };
+    assert_eq!(entity.id, text.id.0);
+    assert_eq!(fields["text"].value, json!("To gange aflyst på grund af sne."));
+    assert_eq!(volunteer.pull_all(1000).await, Vec::<Change>::new());
+}
+
 /// A kiosk pulls only activities and templates: after 1,000 check-ins its empty pull returns a
 /// cursor past them, so it never scans them again.
 async fn a_pull_moves_the_cursor_past_what_the_device_may_not_see(backend: Backend) {
@@ -2393,6 +2450,7 @@ on_both_storages!(
     a_device_whose_clock_runs_days_ahead_keeps_every_record,
     hostile_changes_are_refused_with_their_reason_and_nothing_is_stored,
     a_session_log_reaches_the_coordinator_and_a_harmful_one_is_refused,
+    a_reports_text_reaches_the_other_coordinator_and_no_volunteer,
     a_pull_moves_the_cursor_past_what_the_device_may_not_see,
     a_pull_answer_never_exceeds_its_byte_budget,
     an_erasure_reaches_the_participants_merged_into_the_erased_one,

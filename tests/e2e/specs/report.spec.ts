@@ -1,6 +1,7 @@
 // A coordinator's statusrapport over the demo year: the same figures as the trends page for the
-// same period, the quality model's shorter shape, printed to A4, and downloaded as a Word file that
-// a Word reader (python-docx) opens with the same title, headings, sentences and table.
+// same period, one section in the coordinator's own words, the quality model's shorter shape,
+// printed to A4, and downloaded as a Word file that a Word reader (python-docx) opens with the
+// same title, headings, sentences and table.
 import { execFileSync } from "node:child_process";
 import AxeBuilder from "@axe-core/playwright";
 import { startDemo } from "../support/demo";
@@ -57,6 +58,16 @@ test("a statusrapport of the demo year says what the trends page says, prints to
   await expect(report.getByRole("heading", { name: "Deltagerne kender nogen at tale med" })).toBeVisible();
   expect(await report.locator("blockquote").count()).toBeGreaterThan(0);
 
+  // A section in the coordinator's own words: saved, kept over a reload, and part of the report.
+  const own = "To gange aflyst på grund af sne; vi flyttede caféen til biblioteket.";
+  await page.getByText("Skriv jeres egen tekst til «Aktiviteter gennemført»").click();
+  await page.getByLabel("Jeres tekst til «Aktiviteter gennemført»").fill(own);
+  await page.getByRole("button", { name: "Gem teksten" }).click();
+  await expect(page.getByText("Teksten er gemt. Den står i rapporten under afsnittet.")).toBeVisible();
+  await expect(report.locator("p.report-paragraph").filter({ hasText: own })).toHaveCount(1);
+  await page.reload();
+  await expect(report.locator("p.report-paragraph").filter({ hasText: own })).toBeVisible();
+
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(axe.violations).toEqual([]);
 
@@ -76,6 +87,8 @@ test("a statusrapport of the demo year says what the trends page says, prints to
   await page.emulateMedia({ media: "print" });
   await expect(page.getByRole("navigation", { name: "Hovedmenu" })).toBeHidden();
   await expect(page.getByRole("form", { name: "Vælg rapporten" })).toBeHidden();
+  await expect(page.getByText("Skriv jeres egen tekst til «Aktiviteter gennemført»")).toBeHidden();
+  await expect(report.locator("p.report-paragraph").filter({ hasText: own })).toBeVisible();
   await page.setViewportSize({ width: 794, height: 1123 });
   expect(await report.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
   const pdf = await page.pdf({ format: "A4", path: testInfo.outputPath("statusrapport.pdf") });
@@ -105,6 +118,7 @@ test("a statusrapport of the demo year says what the trends page says, prints to
   expect(texts).toContain(
     `Forskellige deltagere: ${figures["Forskellige deltagere"]}, heraf ${figures["heraf nye"]} nye. Fremmøder i alt: ${figures["Fremmøde i alt"]}, heraf ${figures["heraf anonyme"]} uden navn.`,
   );
+  expect(texts).toContain(own);
   expect(styled("Quote").length).toBe(await report.locator("blockquote").count());
   const roles = await report.locator("table").first().locator("tr").evaluateAll((rows) =>
     rows.map((row) => [...row.querySelectorAll("th, td")].map((cell) => cell.textContent ?? "")),

@@ -15,13 +15,15 @@ use crate::Role;
 use crate::activity::{Activity, Rhythm, Schedule, SurveyPlan};
 use crate::goal::{Comparison, Goal, GoalMetric};
 use crate::ids::{
-    ActivityId, GoalId, OrganisationId, OutcomeId, ParticipantId, ReflectionId, SessionLogId, StoryId,
-    TemplateId, TheoryId,
+    ActivityId, GoalId, OrganisationId, OutcomeId, ParticipantId, ReflectionId, ReportTextId, SessionLogId,
+    StoryId, TemplateId, TheoryId,
 };
 use crate::language::Language;
 use crate::organisation::{Organisation, ReportingSettings};
 use crate::participant::Participant;
 use crate::reflection::Reflection;
+use crate::report::{ReportShape, Section};
+use crate::report_text::ReportText;
 use crate::session_log::SessionLog;
 use crate::story::{Story, StoryKind};
 use crate::survey::SurveyTemplate;
@@ -94,6 +96,7 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
             "written_at",
             "language",
         ],
+        EntityKind::ReportText => &["shape", "activity", "from", "to", "section", "text", "written_at"],
         EntityKind::Template => &[],
     }
 }
@@ -234,6 +237,7 @@ fn validate_record(
         EntityKind::SessionLog => parse::<SessionLog>(record)?.validate(context),
         EntityKind::Theory => parse::<TheoryOfChange>(record)?.validate(),
         EntityKind::Story => parse::<Story>(record)?.validate(context),
+        EntityKind::ReportText => parse::<ReportText>(record)?.validate(),
         EntityKind::Template => Err(Vec::new()),
     }
 }
@@ -341,6 +345,16 @@ fn sample(kind: EntityKind, id: Uuid) -> Map<String, Value> {
             written_at: DateTime::UNIX_EPOCH,
             language: Language::Da,
         }),
+        EntityKind::ReportText => serde_json::to_value(ReportText {
+            id: ReportTextId(id),
+            shape: ReportShape::StatusReport,
+            activity: Some(activity),
+            from: earliest,
+            to: latest,
+            section: Section::Delivery,
+            text: String::new(),
+            written_at: DateTime::UNIX_EPOCH,
+        }),
         EntityKind::Template => Ok(Value::Object(Map::new())),
     };
     match value.expect("sample records serialise") {
@@ -394,6 +408,7 @@ mod tests {
             EntityKind::SessionLog,
             EntityKind::Theory,
             EntityKind::Story,
+            EntityKind::ReportText,
         ] {
             let record = sample(kind, Uuid::nil());
             let mut names: Vec<&str> = record.keys().map(String::as_str).collect();
