@@ -720,6 +720,35 @@ mod tests {
     }
 
     #[test]
+    fn a_reports_text_travels_once_as_a_patch_and_stays_with_coordinators() {
+        use crate::access::DeviceRole;
+        use crate::report::{ReportShape, Section};
+        use crate::report_text::ReportPart;
+        let text = ReportText::new(
+            ReportPart {
+                shape: ReportShape::AnnualReport,
+                activity: None,
+                from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+                section: Section::Reflections,
+            },
+            "Vi lærte at spørge deltagerne først.".into(),
+        );
+        let mut backup = empty();
+        backup.report_texts.push(text.clone());
+        let parsed = Backup::parse(&serde_json::to_string(&backup).unwrap(), context()).unwrap();
+        let plan = ImportPlan::new(parsed.clone(), &empty());
+        let added = plan.added(backup.stamp());
+        assert!(matches!(
+            &added[..],
+            [AddedRecord { kind: RecordKind::ReportText, change: Change::Patch { entity, .. }, .. }]
+                if entity.kind == EntityKind::ReportText && entity.id == text.id.0
+        ));
+        assert!(ImportPlan::new(parsed.clone(), &parsed).is_empty(), "once");
+        assert!(parsed.for_role(DeviceRole::Volunteer).report_texts.is_empty());
+    }
+
+    #[test]
     fn a_tampered_record_is_refused_with_its_problem_in_danish() {
         let mut backup = empty();
         backup.participants.push(person(&"x".repeat(200)));
