@@ -7,27 +7,51 @@ use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use spor_core::activity::Activity;
 use spor_core::docx;
+use spor_core::docx::Block;
 use spor_core::ids::ActivityId;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
-use spor_core::report::{Records, Report, ReportShape};
+use spor_core::report::{Records, Report, ReportShape, Section};
 use spor_core::report_text::ReportPart;
 use spor_core::trends::Query;
 
 use crate::components::activity_select::ActivitySelect;
 use crate::components::date_field::DateField;
-use crate::components::outcome::{Done, Failure, FailureMessage, ReadFailure};
+use crate::components::outcome::{Done, Failure, FailureMessage, Outcome, OutcomeMessage, ReadFailure};
 use crate::components::page::{Page, print_page};
 use crate::components::radio_choices::RadioChoices;
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_file;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
-use crate::report::document::{ReportBlocks, document, flattened, section_text, shape_name};
+use crate::report::document::{DocumentPart, ReportBlocks, document, flattened, section_text, shape_name};
 use crate::report::section_text::SectionTextEditor;
 use crate::store::StoreError;
 
 const DOCX_MIME: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The report in words, and each of its sections with what is written for it.
+type Written = Option<(Vec<DocumentPart>, Vec<(ReportPart, String)>)>;
+
+/// The blocks of the title (`None`) or of one section.
+fn blocks_of(written: Memo<Written>, section: Option<Section>) -> Option<Vec<Block>> {
+    written.with(|written| {
+        let (parts, _) = written.as_ref()?;
+        parts
+            .iter()
+            .find(|part| part.section == section)
+            .map(|part| part.blocks.clone())
+    })
+}
+
+fn sections_of(written: Memo<Written>) -> Vec<(ReportPart, String)> {
+    written.with(|written| {
+        written
+            .as_ref()
+            .map(|(_, sections)| sections.clone())
+            .unwrap_or_default()
+    })
+}
 
 /// Everything a report reads, in one go.
 #[derive(Clone)]
@@ -64,6 +88,7 @@ pub fn ReportPage() -> impl IntoView {
     let from = RwSignal::new(today.with_ordinal(1).unwrap_or(today));
     let to = RwSignal::new(today);
     let failure = RwSignal::new(None::<Failure>);
+    let text_outcome = RwSignal::new(None::<Outcome>);
 
     view! {
         <Page title=Key::ReportTitle lead=Key::ReportLead>
@@ -148,24 +173,20 @@ pub fn ReportPage() -> impl IntoView {
                             </form>
                             <FailureMessage failure />
                             <article class="card report" data-testid="report">
-                                {move || match written.get() {
-                                    Some((parts, sections)) => parts
-                                        .into_iter()
-                                        .map(|part| {
-                                            let editor = part
-                                                .section
-                                                .and_then(|section| sections.iter().find(|(written_for, _)| written_for.section == section).cloned())
-                                                .map(|(part, written)| view! { <SectionTextEditor part written saved /> });
-                                            view! {
-                                                <ReportBlocks blocks=part.blocks />
-                                                {editor}
-                                            }
-                                        })
-                                        .collect_view()
-                                        .into_any(),
-                                    None => view! { <p class="hint">{i18n.text(Key::ReportEmptyPeriod)}</p> }.into_any(),
-                                }}
+                                <Show
+                                    when=move || written.with(Option::is_some)
+                                    fallback=move || view! { <p class="hint">{i18n.text(Key::ReportEmptyPeriod)}</p> }
+                                >
+                                    {move || blocks_of(written, None).map(|blocks| view! { <ReportBlocks blocks /> })}
+                                    // Keyed by the report and section, so saving a text redraws the
+                                    // section's blocks but keeps its editor, open and focused.
+                                    <For each=move || sections_of(written) key=|(part, _)| *part let((part, text))>
+                                        {move || blocks_of(written, Some(part.section)).map(|blocks| view! { <ReportBlocks blocks /> })}
+                                        <SectionTextEditor part written=text saved outcome=text_outcome />
+                                    </For>
+                                </Show>
                             </article>
+                            <OutcomeMessage outcome=text_outcome testid="report-text-message" />
                         })
                     })}
                 </ErrorBoundary>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use spor_core::report_text::{ReportPart, ReportText};
 
-use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
+use crate::components::outcome::{Done, Failure, Outcome, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
 use crate::report::document::section_name;
@@ -17,10 +17,11 @@ pub fn SectionTextEditor(
     written: String,
     /// Run after a save, so the report shows the text.
     saved: Callback<()>,
+    /// Where the save's outcome is said: the page's, as one message for all sections.
+    outcome: RwSignal<Option<Outcome>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let text = RwSignal::new(written);
-    let outcome = RwSignal::new(None::<Outcome>);
     let id = format!("report-text-{}", part.section.slug());
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -46,7 +47,6 @@ pub fn SectionTextEditor(
                 </div>
                 <button type="submit" class="button">{i18n.text(Key::ReportSaveText)}</button>
             </form>
-            <OutcomeMessage outcome testid="report-text-message" />
         </details>
     }
 }

@@ -25,7 +25,7 @@ pub struct ReportText {
 }
 
 /// Which report and which section of it a text belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReportPart {
     pub shape: ReportShape,
     pub activity: Option<ActivityId>,
