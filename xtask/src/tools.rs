@@ -212,18 +212,26 @@ pub fn ensure_python_docx() -> Result<std::path::PathBuf> {
     let python_name = python.to_string_lossy().into_owned();
     let check =
         format!("import importlib.metadata as m; assert m.version('python-docx') == '{PYTHON_DOCX_VERSION}'");
-    let installed = python.exists()
-        && command::output(project_command(&python_name).args(["-c", &check]))
-            .is_some_and(|output| output.status.success());
+    let installed =
+        python.exists() && command::output(project_command(&python_name).args(["-c", &check])).is_some();
     if installed {
         return Ok(python);
     }
-    if !python.exists() {
-        install(
-            "a Python virtual environment",
-            project_command("python3").args(["-m", "venv"]).arg(&environment),
-            "Install Python 3 with its venv module (Debian: python3-venv), then run the same cargo xtask command again.",
-        )?;
+    let has_pip = python.exists()
+        && command::output(project_command(&python_name).args(["-m", "pip", "--version"])).is_some();
+    if !has_pip {
+        // `--clear`: starts over from what a failed earlier try left.
+        let mut create = project_command("python3");
+        create.args(["-m", "venv", "--clear"]).arg(&environment);
+        // Debian's Python has its venv module (and pip in it) in a package of its own.
+        if command::output(&mut create).is_none() {
+            apt_install("Python's venv module", &["python3-venv"])?;
+            install(
+                "a Python virtual environment",
+                &mut create,
+                "Install Python 3 with its venv module (Debian: python3-venv), then run the same cargo xtask command again.",
+            )?;
+        }
     }
     install(
         "python-docx",
