@@ -17,7 +17,8 @@ use crate::session_log::SessionLog;
 use crate::story::Story;
 use crate::theory::{self, Outcome, TheoryOfChange};
 use crate::trends::{
-    Dataset, Delivery, GoalStatus, Query, SessionsAndStories, Trends, cancellations, goal_status,
+    Dataset, Delivery, GoalStatus, Query, SessionsAndStories, attendance_per_occurrence, cancellations,
+    delivery, goal_status, held_logs, key_figures, role_mix,
 };
 
 /// The shapes a report comes in.
@@ -178,13 +179,14 @@ impl Section {
 impl<'a> Report<'a> {
     /// The report of `shape` over the query's period and activity (or all).
     pub fn compute(shape: ReportShape, records: Records<'a>, query: &Query) -> Report<'a> {
-        let trends = Trends::compute(records.data, query);
+        // Only the trends' figures a report shows: no survey is scored for it.
+        let occurrences = attendance_per_occurrence(records.data, query);
         let overlaps = |from: NaiveDate, to: NaiveDate| from <= query.to && query.from <= to;
         let mut roles = RoleCounts::default();
-        for period in &trends.roles {
+        for period in role_mix(&occurrences, query) {
             roles = roles + period.named + period.anonymous;
         }
-        let figures = &trends.key_figures;
+        let figures = key_figures(records.data, &occurrences, query);
         let reach = Reach {
             participants: figures.participants,
             new_participants: figures.new_participants,
@@ -192,11 +194,7 @@ impl<'a> Report<'a> {
             anonymous: figures.anonymous,
             roles,
         };
-        let held: Vec<&SessionLog> = records
-            .session_logs
-            .iter()
-            .filter(|log| !log.is_cancelled() && query.includes(log.activity, log.date))
-            .collect();
+        let held: Vec<&SessionLog> = held_logs(records.session_logs, query).collect();
         let mut volunteers: Vec<_> = records
             .data
             .visits
@@ -280,7 +278,7 @@ impl<'a> Report<'a> {
             from: query.from,
             to: query.to,
             theory,
-            delivery: trends.delivery(records.activities, records.session_logs, query),
+            delivery: delivery(&occurrences, records.activities, records.session_logs, query),
             cancelled: cancellations(records.session_logs, query),
             reach,
             results,

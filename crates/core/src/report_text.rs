@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::ids::{ActivityId, ReportTextId};
-use crate::report::{ReportShape, Section};
+use crate::report::{Report, ReportShape, Section};
 use crate::validation::{Field, Problem, Problems, limits};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +32,19 @@ pub struct ReportPart {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub section: Section,
+}
+
+impl Report<'_> {
+    /// Which part of this report `section` is: what a coordinator's text for it belongs to.
+    pub fn part(&self, section: Section) -> ReportPart {
+        ReportPart {
+            shape: self.shape,
+            activity: self.activity,
+            from: self.from,
+            to: self.to,
+            section,
+        }
+    }
 }
 
 /// The namespace of report texts' name-based ids.

@@ -217,12 +217,24 @@ pub struct PeriodParticipation {
     pub back_after_absence: u32,
 }
 
-pub fn participation(data: &Dataset, query: &Query) -> Vec<PeriodParticipation> {
-    // Each participant's dates, over all time: "new" and "back" look before the range too.
+/// Each named participant's days at the query's activities over all time (sorted, each once):
+/// "new" and "back after a break" look before the range too.
+fn days_per_participant(data: &Dataset, query: &Query) -> Vec<Vec<NaiveDate>> {
     let mut dates: HashMap<ParticipantId, Vec<NaiveDate>> = HashMap::new();
     for visit in data.visits.iter().filter(|v| query.includes_activity(v.activity)) {
         dates.entry(visit.participant).or_default().push(visit.date);
     }
+    dates
+        .into_values()
+        .map(|mut dates| {
+            dates.sort_unstable();
+            dates.dedup();
+            dates
+        })
+        .collect()
+}
+
+pub fn participation(data: &Dataset, query: &Query) -> Vec<PeriodParticipation> {
     let gap = Days::new(u64::from(query.settings.absence_gap_weeks) * 7);
     let periods = query.periods();
     let mut rows: Vec<PeriodParticipation> = periods
@@ -235,9 +247,7 @@ pub fn participation(data: &Dataset, query: &Query) -> Vec<PeriodParticipation> 
             back_after_absence: 0,
         })
         .collect();
-    for mut dates in dates.into_values() {
-        dates.sort_unstable();
-        dates.dedup();
+    for dates in days_per_participant(data, query) {
         for row in &mut rows {
             let start = row.period.start.max(query.from);
             let end = row.period.end().min(query.to.succ_opt().unwrap_or(query.to));
@@ -283,16 +293,10 @@ impl Arrival {
 /// The goal's whole period as one span: how many came again (returning or back after a break) and
 /// how many of those came back after a break.
 fn comings_again(data: &Dataset, query: &Query) -> (u32, u32) {
-    let mut dates: HashMap<ParticipantId, Vec<NaiveDate>> = HashMap::new();
-    for visit in data.visits.iter().filter(|v| query.includes_activity(v.activity)) {
-        dates.entry(visit.participant).or_default().push(visit.date);
-    }
     let gap = Days::new(u64::from(query.settings.absence_gap_weeks) * 7);
     let end = query.to.succ_opt().unwrap_or(query.to);
     let (mut again, mut back) = (0, 0);
-    for mut dates in dates.into_values() {
-        dates.sort_unstable();
-        dates.dedup();
+    for dates in days_per_participant(data, query) {
         match Arrival::of(&dates, query.from, end, gap) {
             Some(Arrival::Returning) => again += 1,
             Some(Arrival::BackAfterAbsence) => {
@@ -728,11 +732,7 @@ pub fn goal_status(
             Some(f64::from(moved))
         }
         GoalMetric::VolunteerHours => {
-            let held: Vec<&SessionLog> = beside
-                .session_logs
-                .iter()
-                .filter(|log| !log.is_cancelled() && query.includes(log.activity, log.date))
-                .collect();
+            let held: Vec<&SessionLog> = held_logs(beside.session_logs, &query).collect();
             (!held.is_empty()).then(|| held.iter().map(|log| log.hours()).sum())
         }
         // A count of stories is a value from the first day: none told yet is 0.
@@ -1011,6 +1011,54 @@ pub struct Delivery {
     pub cancelled: u32,
 }
 
+/// The sessions held (`occurrences`, as `attendance_per_occurrence` gives them) against those
+/// planned by the schedules of the activities the query includes that are still running (an
+/// archived activity plans nothing). `None` when none of them has a schedule.
+pub fn delivery(
+    occurrences: &[OccurrenceAttendance],
+    activities: &[Activity],
+    logs: &[SessionLog],
+    query: &Query,
+) -> Option<Delivery> {
+    let running: Vec<&Activity> = activities
+        .iter()
+        .filter(|activity| !activity.archived && query.includes_activity(activity.id))
+        .collect();
+    if running.iter().all(|activity| activity.schedule.is_none()) {
+        return None;
+    }
+    let planned: std::collections::HashSet<(ActivityId, NaiveDate)> = running
+        .iter()
+        .flat_map(|activity| {
+            activity
+                .planned_dates(query.from, query.to)
+                .into_iter()
+                .map(|date| (activity.id, date))
+        })
+        .collect();
+    let held: Vec<(ActivityId, NaiveDate)> = occurrences
+        .iter()
+        .map(|held| (held.occurrence.activity, held.occurrence.date))
+        .filter(|(activity, _)| running.iter().any(|running| running.id == *activity))
+        .collect();
+    let on_plan = held.iter().filter(|session| planned.contains(session)).count();
+    let held: std::collections::HashSet<(ActivityId, NaiveDate)> = held.into_iter().collect();
+    // Attendance outweighs a cancellation: a session somebody came to was held.
+    let cancelled = logs
+        .iter()
+        .filter(|log| log.is_cancelled())
+        .map(|log| (log.activity, log.date))
+        .filter(|session| planned.contains(session) && !held.contains(session))
+        .count();
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Some(Delivery {
+        planned: count(planned.len()),
+        held: count(on_plan),
+        extra: count(held.len() - on_plan),
+        cancelled: count(cancelled),
+    })
+}
+
 /// The volunteers' effort in one period, from the session logs of sessions held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PeriodEffort {
@@ -1041,10 +1089,7 @@ pub fn volunteer_effort(logs: &[SessionLog], query: &Query) -> Vec<PeriodEffort>
             minutes: 0,
         })
         .collect();
-    for log in logs
-        .iter()
-        .filter(|log| !log.is_cancelled() && query.includes(log.activity, log.date))
-    {
+    for log in held_logs(logs, query) {
         if let Some(period) = effort.iter_mut().find(|e| e.period.contains(log.date)) {
             period.sessions += 1;
             period.volunteers += u32::from(log.volunteers);
@@ -1052,6 +1097,13 @@ pub fn volunteer_effort(logs: &[SessionLog], query: &Query) -> Vec<PeriodEffort>
         }
     }
     effort
+}
+
+/// The logs of the sessions held (not cancelled) in the query's range: where the volunteers' hours
+/// come from.
+pub fn held_logs<'a>(logs: &'a [SessionLog], query: &Query) -> impl Iterator<Item = &'a SessionLog> {
+    logs.iter()
+        .filter(|log| !log.is_cancelled() && query.includes(log.activity, log.date))
 }
 
 /// The sessions in the range logged as cancelled, by date, with their reasons.
@@ -1114,48 +1166,9 @@ impl Trends {
         self.participation.iter().map(|row| row.period).collect()
     }
 
-    /// The sessions held against those planned by the schedules of the activities the query
-    /// includes that are still running (an archived activity plans nothing). `None` when none of
-    /// them has a schedule.
+    /// The sessions held against those planned (`delivery`), from this range's sessions.
     pub fn delivery(&self, activities: &[Activity], logs: &[SessionLog], query: &Query) -> Option<Delivery> {
-        let running: Vec<&Activity> = activities
-            .iter()
-            .filter(|activity| !activity.archived && query.includes_activity(activity.id))
-            .collect();
-        if running.iter().all(|activity| activity.schedule.is_none()) {
-            return None;
-        }
-        let planned: std::collections::HashSet<(ActivityId, NaiveDate)> = running
-            .iter()
-            .flat_map(|activity| {
-                activity
-                    .planned_dates(query.from, query.to)
-                    .into_iter()
-                    .map(|date| (activity.id, date))
-            })
-            .collect();
-        let held: Vec<(ActivityId, NaiveDate)> = self
-            .attendance
-            .iter()
-            .map(|held| (held.occurrence.activity, held.occurrence.date))
-            .filter(|(activity, _)| running.iter().any(|running| running.id == *activity))
-            .collect();
-        let on_plan = held.iter().filter(|session| planned.contains(session)).count();
-        let held: std::collections::HashSet<(ActivityId, NaiveDate)> = held.into_iter().collect();
-        // Attendance outweighs a cancellation: a session somebody came to was held.
-        let cancelled = logs
-            .iter()
-            .filter(|log| log.is_cancelled())
-            .map(|log| (log.activity, log.date))
-            .filter(|session| planned.contains(session) && !held.contains(session))
-            .count();
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Some(Delivery {
-            planned: count(planned.len()),
-            held: count(on_plan),
-            extra: count(held.len() - on_plan),
-            cancelled: count(cancelled),
-        })
+        delivery(&self.attendance, activities, logs, query)
     }
 
     /// Per period: the sessions held and the mean attendance per session, by role and anonymous.
