@@ -24,28 +24,33 @@ pub fn shape_name(shape: ReportShape) -> Key {
     }
 }
 
-/// One part of the document: the title (no section), or a section with its figures and, last, the
-/// coordinators' text for it.
+/// One part of the document: the title (no section), or a section with its figures and, once
+/// `with_own_words` adds it, the coordinators' text for it last.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentPart {
-    pub section: Option<Section>,
+    pub section: Option<ReportPart>,
     pub blocks: Vec<Block>,
 }
 
-/// Which text of `texts` belongs to `section` of `report`, if one was written.
-pub fn section_text<'a>(
-    report: &Report,
-    section: Section,
-    texts: &'a [ReportText],
-) -> Option<&'a ReportText> {
-    let part = ReportPart {
-        shape: report.shape,
-        activity: report.activity,
-        from: report.from,
-        to: report.to,
-        section,
-    };
+/// The text of `texts` written for `part`, if any.
+pub fn own_words(part: ReportPart, texts: &[ReportText]) -> Option<&ReportText> {
     texts.iter().find(|text| text.part() == part)
+}
+
+/// The parts with each section's own text added at its end (an empty text adds nothing). Apart
+/// from `document`, so a saved text does not compute the report's figures again.
+pub fn with_own_words(parts: &[DocumentPart], texts: &[ReportText]) -> Vec<DocumentPart> {
+    parts
+        .iter()
+        .map(|part| {
+            let mut part = part.clone();
+            let written = part.section.and_then(|section| own_words(section, texts));
+            if let Some(text) = written.filter(|text| !text.text.trim().is_empty()) {
+                part.blocks.push(Block::Paragraph(text.text.clone()));
+            }
+            part
+        })
+        .collect()
 }
 
 /// The document's blocks in reading order, as the Word file holds them.
@@ -56,13 +61,8 @@ pub fn flattened(parts: &[DocumentPart]) -> Vec<Block> {
         .collect()
 }
 
-/// The report's parts, in reading order, in the language on screen.
-pub fn document(
-    report: &Report,
-    activities: &[Activity],
-    texts: &[ReportText],
-    i18n: I18n,
-) -> Vec<DocumentPart> {
+/// The report's parts with its figures, in reading order, in the language on screen.
+pub fn document(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<DocumentPart> {
     let language = i18n.language.get_untracked();
     let activity_name = |id| {
         activities
@@ -96,11 +96,8 @@ pub fn document(
             Section::Reflections => reflections(report, &activity_name, i18n, &mut blocks),
             Section::Volunteers => volunteers(report, i18n, &mut blocks),
         }
-        if let Some(text) = section_text(report, section, texts).filter(|text| !text.text.trim().is_empty()) {
-            blocks.push(Block::Paragraph(text.text.clone()));
-        }
         parts.push(DocumentPart {
-            section: Some(section),
+            section: Some(report.part(section)),
             blocks,
         });
     }

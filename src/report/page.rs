@@ -11,7 +11,7 @@ use spor_core::docx::Block;
 use spor_core::ids::ActivityId;
 use spor_core::organisation::ReportingSettings;
 use spor_core::period::Granularity;
-use spor_core::report::{Records, Report, ReportShape, Section};
+use spor_core::report::{Records, Report, ReportShape};
 use spor_core::report_text::ReportPart;
 use spor_core::trends::Query;
 
@@ -24,32 +24,22 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_file;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
-use crate::report::document::{DocumentPart, ReportBlocks, document, flattened, section_text, shape_name};
+use crate::report::document::{
+    DocumentPart, ReportBlocks, document, flattened, own_words, shape_name, with_own_words,
+};
 use crate::report::section_text::SectionTextEditor;
 use crate::store::StoreError;
 
 const DOCX_MIME: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-/// The report in words, and each of its sections with what is written for it.
-type Written = Option<(Vec<DocumentPart>, Vec<(ReportPart, String)>)>;
-
 /// The blocks of the title (`None`) or of one section.
-fn blocks_of(written: Memo<Written>, section: Option<Section>) -> Option<Vec<Block>> {
-    written.with(|written| {
-        let (parts, _) = written.as_ref()?;
+fn blocks_of(written: Memo<Option<Vec<DocumentPart>>>, section: Option<ReportPart>) -> Option<Vec<Block>> {
+    written.with(|parts| {
         parts
+            .as_ref()?
             .iter()
             .find(|part| part.section == section)
             .map(|part| part.blocks.clone())
-    })
-}
-
-fn sections_of(written: Memo<Written>) -> Vec<(ReportPart, String)> {
-    written.with(|written| {
-        written
-            .as_ref()
-            .map(|(_, sections)| sections.clone())
-            .unwrap_or_default()
     })
 }
 
@@ -97,7 +87,9 @@ pub fn ReportPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let stored = std::sync::Arc::new(stored.await?);
                         let choices = stored.activities.clone();
-                        let written = {
+                        // The figures in words: computed again when the report changes, not when a
+                        // section's own text is saved.
+                        let figures = {
                             let stored = stored.clone();
                             Memo::new(move |_| {
                                 let (from, to) = (from.get(), to.get());
@@ -122,24 +114,29 @@ pub fn ReportPage() -> impl IntoView {
                                 };
                                 let report = Report::compute(shape.get(), records, &query);
                                 i18n.language.track();
-                                let texts = texts.get().and_then(Result::ok).unwrap_or_default();
-                                let parts = document(&report, &stored.activities, &texts, i18n);
-                                // Each section with its part of the report and what is written for it.
-                                let sections = report
-                                    .shape
-                                    .sections()
+                                Some(document(&report, &stored.activities, i18n))
+                            })
+                        };
+                        let own_texts = Memo::new(move |_| texts.get().and_then(Result::ok).unwrap_or_default());
+                        let written = Memo::new(move |_| {
+                            figures.with(|parts| parts.as_ref().map(|parts| own_texts.with(|texts| with_own_words(parts, texts))))
+                        });
+                        // Each section with what is written for it so far: its editor's start.
+                        let sections = move || {
+                            figures.with(|parts| {
+                                parts
                                     .iter()
-                                    .map(|&section| {
-                                        let part = ReportPart { shape: report.shape, activity: report.activity, from, to, section };
-                                        let written = section_text(&report, section, &texts).map(|text| text.text.clone()).unwrap_or_default();
-                                        (part, written)
+                                    .flatten()
+                                    .filter_map(|part| part.section)
+                                    .map(|section| {
+                                        let text = own_texts.with(|texts| own_words(section, texts).map(|text| text.text.clone()));
+                                        (section, text.unwrap_or_default())
                                     })
-                                    .collect::<Vec<_>>();
-                                Some((parts, sections))
+                                    .collect::<Vec<_>>()
                             })
                         };
                         let download = move |_| {
-                            let Some((parts, _)) = written.get_untracked() else { return };
+                            let Some(parts) = written.get_untracked() else { return };
                             let language = i18n.language.get_untracked();
                             let file = format!(
                                 "{}-{}-{}.docx",
@@ -180,8 +177,8 @@ pub fn ReportPage() -> impl IntoView {
                                     {move || blocks_of(written, None).map(|blocks| view! { <ReportBlocks blocks /> })}
                                     // Keyed by the report and section, so saving a text redraws the
                                     // section's blocks but keeps its editor, open and focused.
-                                    <For each=move || sections_of(written) key=|(part, _)| *part let((part, text))>
-                                        {move || blocks_of(written, Some(part.section)).map(|blocks| view! { <ReportBlocks blocks /> })}
+                                    <For each=sections key=|(part, _)| *part let((part, text))>
+                                        {move || blocks_of(written, Some(part)).map(|blocks| view! { <ReportBlocks blocks /> })}
                                         <SectionTextEditor part written=text saved outcome=text_outcome />
                                     </For>
                                 </Show>

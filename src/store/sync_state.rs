@@ -237,12 +237,13 @@ impl Store {
             )
             .await?;
         let store = |name| transaction.store(name);
-        let (outbox, dead_letters, attendance, events, responses) = (
+        let (outbox, dead_letters, attendance, events, responses, stories) = (
             store(OUTBOX)?,
             store(DEAD_LETTERS)?,
             store(ATTENDANCE)?,
             store(ATTENDANCE_EVENTS)?,
             store(RESPONSES)?,
+            store(STORIES)?,
         );
         let mut touched = StaleMonths::default();
         let mut acknowledged = Acknowledged::default();
@@ -300,7 +301,7 @@ impl Store {
                         Change::Patch { entity, .. }
                             if entity.kind == EntityKind::Story && !keeps_stories =>
                         {
-                            store(STORIES)?.delete(entity.id.to_string().into()).await?;
+                            stories.delete(entity.id.to_string().into()).await?;
                         }
                         _ => {}
                     }
