@@ -78,6 +78,10 @@ id_type!(
     ReportTextId
 );
 id_type!(
+    /// A standard package (`package`): the same through its versions.
+    PackageId
+);
+id_type!(
     /// A device (phone, tablet, laptop browser) that records data.
     DeviceId
 );

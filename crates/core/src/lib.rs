@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod activity;
+pub mod aggregate;
 pub mod attendance;
 pub mod backup;
 pub mod demo;
@@ -19,6 +20,7 @@ pub mod markup;
 pub mod measurement_plan;
 pub mod month_pack;
 pub mod organisation;
+pub mod package;
 pub mod participant;
 pub mod participant_report;
 pub mod period;

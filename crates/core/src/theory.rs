@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ActivityId, OutcomeId, TheoryId};
 use crate::language::Language;
+use crate::package::Standard;
 use crate::validation::{Field, Problem, Problems, limits};
 
 /// Versions are numbered from 1; a number beyond this is no revision anybody made.
@@ -39,6 +40,9 @@ pub struct TheoryOfChange {
     /// language the app is shown in.
     #[serde(default)]
     pub language: Language,
+    /// The umbrella's standard package it follows, if any: its core outcomes are locked here.
+    #[serde(default)]
+    pub standard: Option<Standard>,
 }
 
 /// A change the activity should bring about, in one short sentence.
@@ -72,6 +76,7 @@ impl TheoryOfChange {
             outcomes: Vec::new(),
             assumptions: String::new(),
             language,
+            standard: None,
         }
     }
 

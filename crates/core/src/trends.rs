@@ -700,6 +700,31 @@ pub fn goal_status(
     beside: SessionsAndStories,
     settings: ReportingSettings,
 ) -> GoalStatus {
+    match (indicator_value(goal, data, beside, settings).value, goal.target) {
+        (None, _) => GoalStatus::NotEnoughData,
+        (Some(value), None) => GoalStatus::Followed(value),
+        (Some(value), Some(target)) if goal.comparison.holds(value, target) => GoalStatus::Met(value),
+        (Some(value), Some(_)) => GoalStatus::NotMet(value),
+    }
+}
+
+/// An indicator's figure over its goal's period, and what it is counted over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndicatorValue {
+    /// `None` when there is nothing to count yet, or when the figure is hidden (a survey figure
+    /// over fewer people than the threshold).
+    pub value: Option<f64>,
+    /// What a mean or a share is over (sessions held, participants, people who answered), so
+    /// figures of several organisations combine; for a count, the count.
+    pub over: u32,
+}
+
+pub fn indicator_value(
+    goal: &Goal,
+    data: &Dataset,
+    beside: SessionsAndStories,
+    settings: ReportingSettings,
+) -> IndicatorValue {
     let query = Query {
         from: goal.from,
         to: goal.to,
@@ -707,58 +732,86 @@ pub fn goal_status(
         activity: Some(goal.activity),
         settings,
     };
-    let value = match goal.metric {
+    let count = |count: u32| IndicatorValue {
+        value: Some(f64::from(count)),
+        over: count,
+    };
+    let counted = |over: usize, value: Option<f64>| IndicatorValue {
+        value,
+        over: u32::try_from(over).unwrap_or(u32::MAX),
+    };
+    match goal.metric {
         GoalMetric::MeanAttendance => {
             let occurrences = attendance_per_occurrence(data, &query);
-            (!occurrences.is_empty()).then(|| {
-                let total: u32 = occurrences.iter().map(OccurrenceAttendance::total).sum();
-                f64::from(total) / occurrences.len() as f64
-            })
+            let total: u32 = occurrences.iter().map(OccurrenceAttendance::total).sum();
+            counted(
+                occurrences.len(),
+                (!occurrences.is_empty()).then(|| f64::from(total) / occurrences.len() as f64),
+            )
         }
         GoalMetric::UniqueParticipants | GoalMetric::NewParticipantsPercent => {
             // The goal's own period as one period, however long it is.
             let (unique, new) = people_in(data, &query);
             match goal.metric {
-                GoalMetric::UniqueParticipants => (unique > 0).then_some(f64::from(unique)),
-                _ => (unique > 0).then(|| f64::from(new) * 100.0 / f64::from(unique)),
+                GoalMetric::UniqueParticipants => IndicatorValue {
+                    value: (unique > 0).then_some(f64::from(unique)),
+                    over: unique,
+                },
+                _ => IndicatorValue {
+                    value: (unique > 0).then(|| f64::from(new) * 100.0 / f64::from(unique)),
+                    over: unique,
+                },
             }
         }
-        GoalMetric::MovesToVolunteer => {
-            let moved: u32 = role_moves(data, &query)
+        GoalMetric::MovesToVolunteer => count(
+            role_moves(data, &query)
                 .iter()
                 .filter(|moved| moved.to == Role::Frivillig)
                 .map(|moved| moved.people)
-                .sum();
-            Some(f64::from(moved))
-        }
+                .sum(),
+        ),
         GoalMetric::VolunteerHours => {
             let held: Vec<&SessionLog> = held_logs(beside.session_logs, &query).collect();
-            (!held.is_empty()).then(|| held.iter().map(|log| log.hours()).sum())
+            counted(
+                held.len(),
+                (!held.is_empty()).then(|| held.iter().map(|log| log.hours()).sum()),
+            )
         }
         // A count of stories is a value from the first day: none told yet is 0.
-        GoalMetric::StoriesTold => Some(
-            beside
-                .stories
-                .iter()
-                .filter(|story| query.includes(story.activity, story.date))
-                .filter(|story| goal.outcome.is_none() || story.outcome == goal.outcome)
-                .count() as f64,
+        GoalMetric::StoriesTold => count(
+            u32::try_from(
+                beside
+                    .stories
+                    .iter()
+                    .filter(|story| query.includes(story.activity, story.date))
+                    .filter(|story| goal.outcome.is_none() || story.outcome == goal.outcome)
+                    .count(),
+            )
+            .unwrap_or(u32::MAX),
         ),
-        GoalMetric::ReturningParticipants => Some(f64::from(comings_again(data, &query).0)),
-        GoalMetric::BackAfterBreak => Some(f64::from(comings_again(data, &query).1)),
+        GoalMetric::ReturningParticipants => count(comings_again(data, &query).0),
+        GoalMetric::BackAfterBreak => count(comings_again(data, &query).1),
         GoalMetric::BandShare { measure, band } => {
             let scored = scored(data, &query);
             let latest = latest_per_respondent(scored.iter().filter(|s| s.measure == measure));
             let banded = latest.values().filter(|latest| latest.band.is_some());
             let inside = u32::try_from(banded.clone().filter(|latest| latest.band == Some(band)).count())
                 .unwrap_or(u32::MAX);
-            let outside = u32::try_from(banded.count()).unwrap_or(u32::MAX) - inside;
+            let all = banded.count();
+            let outside = u32::try_from(all).unwrap_or(u32::MAX) - inside;
             // The band against the rest: a table of two cells, so a hidden one hides the other.
-            suppress_cells(&[inside, outside], settings.suppression_threshold)[0]
+            let share = suppress_cells(&[inside, outside], settings.suppression_threshold)[0]
                 .shown()
-                .map(|inside| inside.share * 100.0)
+                .map(|inside| inside.share * 100.0);
+            counted(all, share)
         }
-        GoalMetric::PairedChange { measure } => paired_change(data, &query, measure).mean_change.shown(),
+        GoalMetric::PairedChange { measure } => {
+            let paired = paired_change(data, &query, measure);
+            IndicatorValue {
+                value: paired.mean_change.shown(),
+                over: paired.people.shown().unwrap_or(0),
+            }
+        }
         GoalMetric::MeasureMean { measure } => {
             let scored = scored(data, &query);
             let values: Vec<f64> = latest_per_respondent(scored.iter().filter(|s| s.measure == measure))
@@ -766,17 +819,14 @@ pub fn goal_status(
                 .map(|latest| latest.value)
                 .collect();
             let people = u32::try_from(values.len()).unwrap_or(u32::MAX);
-            at_least(people, settings.suppression_threshold, || {
+            let mean = at_least(people, settings.suppression_threshold, || {
                 mean_and_ci95(&values).0
-            })
-            .shown()
+            });
+            IndicatorValue {
+                value: mean.shown(),
+                over: people,
+            }
         }
-    };
-    match (value, goal.target) {
-        (None, _) => GoalStatus::NotEnoughData,
-        (Some(value), None) => GoalStatus::Followed(value),
-        (Some(value), Some(target)) if goal.comparison.holds(value, target) => GoalStatus::Met(value),
-        (Some(value), Some(_)) => GoalStatus::NotMet(value),
     }
 }
 

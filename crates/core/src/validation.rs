@@ -55,6 +55,9 @@ pub enum Field {
     Assumptions,
     Outcome,
     Story,
+    PackageName,
+    Publisher,
+    MemberName,
 }
 
 impl Field {
@@ -74,6 +77,12 @@ impl Field {
             (Field::Assumptions, Language::En) => "The assumptions",
             (Field::Outcome, Language::Da) => "En forandring",
             (Field::Outcome, Language::En) => "An outcome",
+            (Field::PackageName, Language::Da) => "Pakkens navn",
+            (Field::PackageName, Language::En) => "The package's name",
+            (Field::Publisher, Language::Da) => "Udgiveren",
+            (Field::Publisher, Language::En) => "The publisher",
+            (Field::MemberName, Language::Da) => "Medlemmets navn",
+            (Field::MemberName, Language::En) => "The member's name",
             (Field::Story, Language::Da) => "Fortællingen",
             (Field::Story, Language::En) => "The story",
             (Field::OrganisationName, Language::Da) => "Organisationens navn",
@@ -238,6 +247,13 @@ pub enum Problem {
     NotTheSessionsLog,
     /// A report's text under the id of another report or section.
     NotTheReportsText,
+    /// A revision of a theory that follows a standard changes or drops one of the standard's core
+    /// outcomes (a member adds its own beside them, it does not change them).
+    CoreOutcomeChanged,
+    /// A standard's indicator under an outcome its theory does not have.
+    IndicatorOutsideTheory,
+    /// A standard names the same indicator twice.
+    DuplicateIndicator,
     TooManyVolunteers {
         max: u16,
     },
@@ -466,6 +482,20 @@ impl Problem {
             (Problem::NotTheSessionsLog, En) => "The log does not belong to the session it names.".into(),
             (Problem::NotTheReportsText, Da) => "Teksten hører ikke til den rapport, den nævner.".into(),
             (Problem::NotTheReportsText, En) => "The text does not belong to the report it names.".into(),
+            (Problem::CoreOutcomeChanged, Da) => {
+                "De fælles forandringer fra standarden kan ikke ændres eller fjernes; tilføj jeres egne ved siden af.".into()
+            }
+            (Problem::CoreOutcomeChanged, En) => {
+                "The standard's shared outcomes cannot be changed or removed; add your own beside them.".into()
+            }
+            (Problem::IndicatorOutsideTheory, Da) => {
+                "En indikator hører til en forandring, som forandringsteorien ikke har.".into()
+            }
+            (Problem::IndicatorOutsideTheory, En) => {
+                "An indicator belongs to an outcome the theory of change does not have.".into()
+            }
+            (Problem::DuplicateIndicator, Da) => "En indikator står der to gange.".into(),
+            (Problem::DuplicateIndicator, En) => "An indicator is listed twice.".into(),
             (Problem::TooManyVolunteers { max }, Da) => format!("Højst {max} frivillige ved én gang."),
             (Problem::TooManyVolunteers { max }, En) => format!("At most {max} volunteers at one session."),
             (

@@ -84,6 +84,7 @@ pub fn field_names(kind: EntityKind) -> &'static [&'static str] {
             "outcomes",
             "assumptions",
             "language",
+            "standard",
         ],
         EntityKind::Story => &[
             "activity",
