@@ -22,6 +22,7 @@ use crate::frame::update_banner::UpdateBanner;
 use crate::i18n::Key;
 use crate::report::page::ReportPage;
 use crate::settings::page::SettingsPage;
+use crate::standard::page::StandardPage;
 use crate::store;
 use crate::survey::kiosk_screen::KioskScreen;
 use crate::survey::page::SurveyPage;
@@ -191,6 +192,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
                     <Route path=path!("/theory") view={Lazy::<TheoryRoute>::new()} />
                     <Route path=path!("/report") view={Lazy::<ReportRoute>::new()} />
+                    <Route path=path!("/standard") view={Lazy::<StandardRoute>::new()} />
                 </Routes>
             </main>
     }
@@ -283,6 +285,24 @@ impl LazyRoute for ReportRoute {
 #[cfg_attr(feature = "split", lazy)]
 async fn report_page() -> AnyView {
     view! { <ReportPage /> }.into_any()
+}
+
+struct StandardRoute;
+
+impl LazyRoute for StandardRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        standard_page().await
+    }
+}
+
+/// Standard packages and the umbrella's figures load when the page is first opened.
+#[cfg_attr(feature = "split", lazy)]
+async fn standard_page() -> AnyView {
+    view! { <StandardPage /> }.into_any()
 }
 
 struct SettingsRoute;

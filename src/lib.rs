@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod report;
 pub mod settings;
+pub mod standard;
 pub mod store;
 pub mod survey;
 pub mod sync;

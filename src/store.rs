@@ -21,6 +21,7 @@ mod report_texts;
 mod retention;
 mod schema;
 mod session_logs;
+mod standards;
 mod stories;
 mod sync_state;
 mod templates;

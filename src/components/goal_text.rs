@@ -67,6 +67,11 @@ fn metric_key(metric: GoalMetric) -> Key {
         .map_or(Key::GoalsMetricWho5, |(_, key)| *key)
 }
 
+/// The metric's name, e.g. "Fremmøde pr. gang".
+pub fn metric_name(metric: GoalMetric, language: Language) -> &'static str {
+    metric_key(metric).text(language)
+}
+
 /// "Fremmøde pr. gang: mindst 12", or "Fremmøde pr. gang (følges uden mål)".
 pub fn describe_goal(goal: &Goal, i18n: I18n) -> String {
     let language = i18n.language.get_untracked();

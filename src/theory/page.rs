@@ -3,6 +3,7 @@
 
 use chrono::Local;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use spor_core::activity::Activity;
 use spor_core::ids::ActivityId;
 use spor_core::theory::{self, TheoryOfChange};
@@ -18,6 +19,7 @@ use crate::theory::theory_form::TheoryForm;
 
 #[component]
 pub fn TheoryPage() -> impl IntoView {
+    let i18n = use_i18n();
     let stored = use_stored(|store| async move { Ok((store.activities().await?, store.theories().await?)) });
     // `None`: the organisation's own.
     let owner = RwSignal::new(None::<ActivityId>);
@@ -51,6 +53,9 @@ pub fn TheoryPage() -> impl IntoView {
                 </ErrorBoundary>
             </Transition>
             <OutcomeMessage outcome testid="theory-message" />
+            <p class="card no-print">
+                <A href="/standard">{i18n.text(Key::TheoryStandardLink)}</A>
+            </p>
         </Page>
     }
 }

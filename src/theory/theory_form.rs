@@ -5,6 +5,7 @@
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
 use spor_core::ids::OutcomeId;
+use spor_core::package::{self, Standard};
 use spor_core::theory::{Outcome, Term, TheoryOfChange};
 use spor_core::validation::limits;
 
@@ -28,6 +29,7 @@ pub fn TheoryForm(
     let assumptions = RwSignal::new(current.assumptions.clone());
     let outcomes = RwSignal::new(current.outcomes.clone());
     let from = RwSignal::new(today.max(current.in_force_from));
+    let standard = StoredValue::new(current.standard.clone());
     let current = StoredValue::new(current);
 
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -50,7 +52,12 @@ pub fn TheoryForm(
             language: i18n.language.get_untracked(),
             ..current.clone()
         });
-        match written.validate() {
+        // The standard's core outcomes stay as the package wrote them (the form shows them locked).
+        let kept = current.with_value(|current| package::check_revision(current, &written));
+        let checked = kept
+            .map_err(|problem| vec![problem])
+            .and_then(|()| written.validate());
+        match checked {
             Ok(()) => on_save.run(written),
             Err(problems) => outcome.set(Some(Err(Failure::Refused(problems)))),
         }
@@ -64,8 +71,8 @@ pub fn TheoryForm(
             </div>
             <TextStep id="theory-target-group" label=Key::TheoryTargetGroup question=Key::TheoryTargetGroupQuestion text=target_group />
             <TextStep id="theory-activities" label=Key::TheoryActivities question=Key::TheoryActivitiesQuestion text=activities />
-            <OutcomeStep term=Term::Short label=Key::TheoryShortTerm question=Key::TheoryShortTermQuestion outcomes />
-            <OutcomeStep term=Term::Long label=Key::TheoryLongTerm question=Key::TheoryLongTermQuestion outcomes />
+            <OutcomeStep term=Term::Short label=Key::TheoryShortTerm question=Key::TheoryShortTermQuestion outcomes standard />
+            <OutcomeStep term=Term::Long label=Key::TheoryLongTerm question=Key::TheoryLongTermQuestion outcomes standard />
             <TextStep id="theory-assumptions" label=Key::TheoryAssumptions question=Key::TheoryAssumptionsQuestion text=assumptions />
             <div class="field">
                 <label for="theory-from">{i18n.text(Key::TheoryInForceFrom)}</label>
@@ -113,7 +120,14 @@ fn TextStep(id: &'static str, label: Key, question: Key, text: RwSignal<String>)
 
 /// The outcomes of one term, one short sentence each, added and removed in place.
 #[component]
-fn OutcomeStep(term: Term, label: Key, question: Key, outcomes: RwSignal<Vec<Outcome>>) -> impl IntoView {
+fn OutcomeStep(
+    term: Term,
+    label: Key,
+    question: Key,
+    outcomes: RwSignal<Vec<Outcome>>,
+    /// The standard the theory follows: its core outcomes are shown, not edited.
+    standard: StoredValue<Option<Standard>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let of_term = move || {
         outcomes.with(|all| {
@@ -138,13 +152,29 @@ fn OutcomeStep(term: Term, label: Key, question: Key, outcomes: RwSignal<Vec<Out
             <p class="hint">{i18n.text(question)}</p>
             <ol class="outcome-list">
                 <For each=of_term key=|id| *id let:id>
-                    <OutcomeField id outcomes label />
+                    {standard.with_value(|standard| match standard.as_ref().filter(|standard| standard.is_core_outcome(id)) {
+                        Some(standard) => view! { <CoreOutcome id outcomes standard=standard.name.clone() /> }.into_any(),
+                        None => view! { <OutcomeField id outcomes label /> }.into_any(),
+                    })}
                 </For>
             </ol>
             <button type="button" class="button secondary" on:click=add>
                 {move || i18n.format(Key::TheoryAddOutcome, &[("term", i18n.t(label))])}
             </button>
         </fieldset>
+    }
+}
+
+/// A core outcome of the standard: its text, and that it is locked.
+#[component]
+fn CoreOutcome(id: OutcomeId, outcomes: RwSignal<Vec<Outcome>>, standard: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = outcomes.with_untracked(|all| all.iter().find(|o| o.id == id).map(|o| o.text.clone()));
+    view! {
+        <li class="outcome-field core-outcome" data-testid="core-outcome">
+            <span>{text}</span>
+            <span class="hint">{move || i18n.format(Key::TheoryCoreOutcome, &[("standard", &standard)])}</span>
+        </li>
     }
 }
 

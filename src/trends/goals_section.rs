@@ -13,6 +13,7 @@ use spor_core::activity::Activity;
 use spor_core::goal::{Comparison, Goal};
 use spor_core::ids::{ActivityId, GoalId, OutcomeId};
 use spor_core::organisation::ReportingSettings;
+use spor_core::package;
 use spor_core::theory::{self, TheoryOfChange};
 use spor_core::trends::{Dataset, GoalStatus, SessionsAndStories, goal_status};
 
@@ -67,6 +68,15 @@ pub fn GoalsSection(
                 let outcome = theory.outcomes.iter().find(|outcome| outcome.id == id)?;
                 Some((outcome.text.clone(), theory.language))
             })
+        }
+    };
+    // The standard a goal is a core indicator of, by the name it is known by.
+    let core_of = {
+        let theories = theories.clone();
+        move |goal: &Goal| {
+            package::followed(&theories, goal.activity, today)
+                .filter(|standard| standard.is_core_indicator(goal.id, goal.activity))
+                .map(|standard| standard.name.clone())
         }
     };
     let names = StoredValue::new(activities);
@@ -156,9 +166,19 @@ pub fn GoalsSection(
                                     {placed}
                                     <p class="goal-status">{status}</p>
                                 </div>
-                                <button type="button" class="text-button" aria-label=label on:click=move |_| delete(goal.clone())>
-                                    {i18n.text(Key::GoalsDeleteShort)}
-                                </button>
+                                {match core_of(&goal) {
+                                    // The standard's indicators are the umbrella's: shown, locked.
+                                    Some(standard) => view! {
+                                        <span class="hint" data-testid="core-indicator">{i18n.format(Key::GoalsCore, &[("standard", &standard)])}</span>
+                                    }
+                                    .into_any(),
+                                    None => view! {
+                                        <button type="button" class="text-button" aria-label=label on:click=move |_| delete(goal.clone())>
+                                            {i18n.text(Key::GoalsDeleteShort)}
+                                        </button>
+                                    }
+                                    .into_any(),
+                                }}
                             </li>
                         }
                     })

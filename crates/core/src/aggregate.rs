@@ -16,7 +16,7 @@ use crate::goal::{Goal, GoalMetric};
 use crate::ids::{ActivityId, GoalId, PackageId};
 use crate::language::Language;
 use crate::organisation::ReportingSettings;
-use crate::package::Package;
+use crate::package::Standard;
 use crate::suppression::suppress_cells;
 use crate::trends::{Dataset, SessionsAndStories, indicator_value};
 use crate::validation::{Field, Problem, Problems, limits};
@@ -94,7 +94,8 @@ fn kind(metric: GoalMetric) -> Kind {
 /// What a member's aggregate is of.
 #[derive(Debug, Clone, Copy)]
 pub struct AggregateQuery<'a> {
-    pub package: &'a Package,
+    /// The standard the activity follows (its theory's).
+    pub standard: &'a Standard,
     pub activity: ActivityId,
     pub member: &'a str,
     pub from: NaiveDate,
@@ -103,10 +104,10 @@ pub struct AggregateQuery<'a> {
 }
 
 impl Aggregate {
-    /// The member's figures of the package's core indicators at `activity` over the period.
+    /// The member's figures of the standard's core indicators at `activity` over the period.
     pub fn compute(query: AggregateQuery, data: &Dataset, beside: SessionsAndStories) -> Aggregate {
         let figures = query
-            .package
+            .standard
             .indicators
             .iter()
             .map(|indicator| {
@@ -143,9 +144,9 @@ impl Aggregate {
         Aggregate {
             format: AGGREGATE_FORMAT.into(),
             format_version: AGGREGATE_FORMAT_VERSION,
-            package: query.package.id,
-            package_name: query.package.name.clone(),
-            package_version: query.package.version,
+            package: query.standard.package,
+            package_name: query.standard.name.clone(),
+            package_version: query.standard.version,
             member: query.member.trim().to_owned(),
             from: query.from,
             to: query.to,
@@ -403,8 +404,13 @@ fn row(indicator: GoalId, metric: GoalMetric, values: &[FigureValue], threshold:
                     _ => Cell::NoData,
                 })
                 .collect();
-            let sum: f64 = cells.iter().filter_map(|cell| shown(*cell)).sum();
-            (cells, Cell::Shown(sum), values.len())
+            let shown: Vec<f64> = cells.iter().filter_map(|cell| shown(*cell)).collect();
+            let total = if shown.is_empty() {
+                Cell::NoData
+            } else {
+                Cell::Shown(shown.iter().sum())
+            };
+            (cells, total, shown.len())
         }
         Kind::Rate | Kind::SurveyRate => {
             let cells: Vec<Cell> = values

@@ -100,7 +100,7 @@ struct PackageFile {
 
 /// What a theory that follows a standard keeps of it: which package, and which of its outcomes
 /// and of the activity's goals are the package's (locked).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Standard {
     pub package: PackageId,
@@ -108,8 +108,9 @@ pub struct Standard {
     pub version: u32,
     pub publisher: String,
     pub core_outcomes: Vec<OutcomeId>,
-    /// The goals (indicators) of the activity that are the package's, by their id here.
-    pub core_indicators: Vec<GoalId>,
+    /// The package's indicators, under the umbrella's ids: each is a goal of the activity
+    /// ([`CoreIndicator::goal_id`]), and what the member's figures for the umbrella are of.
+    pub indicators: Vec<CoreIndicator>,
     pub report: Vec<ReportOutline>,
 }
 
@@ -118,8 +119,11 @@ impl Standard {
         self.core_outcomes.contains(&outcome)
     }
 
-    pub fn is_core_indicator(&self, goal: GoalId) -> bool {
-        self.core_indicators.contains(&goal)
+    /// Whether `goal` of `activity` is one of the package's indicators (locked).
+    pub fn is_core_indicator(&self, goal: GoalId, activity: ActivityId) -> bool {
+        self.indicators
+            .iter()
+            .any(|indicator| indicator.goal_id(activity) == goal)
     }
 
     /// The sections the umbrella asks for in `shape`, if it named that shape.
@@ -359,6 +363,19 @@ impl Package {
         }
     }
 
+    /// What a theory adopting the package keeps of it.
+    pub fn standard(&self) -> Standard {
+        Standard {
+            package: self.id,
+            name: self.name.clone(),
+            version: self.version,
+            publisher: self.publisher.clone(),
+            core_outcomes: self.theory.outcomes.iter().map(|outcome| outcome.id).collect(),
+            indicators: self.indicators.clone(),
+            report: self.report.clone(),
+        }
+    }
+
     /// The package's theory as the theory of `activity`, in force from `from`.
     fn theory_for(
         &self,
@@ -507,20 +524,7 @@ impl Adoption {
                     .collect()
             })
             .unwrap_or_default();
-        let standard = Standard {
-            package: package.id,
-            name: package.name.clone(),
-            version: package.version,
-            publisher: package.publisher.clone(),
-            core_outcomes: package.theory.outcomes.iter().map(|outcome| outcome.id).collect(),
-            core_indicators: package
-                .indicators
-                .iter()
-                .map(|indicator| indicator.goal_id(activity))
-                .collect(),
-            report: package.report.clone(),
-        };
-        let mut theory = package.theory_for(Some(activity), today, Some(standard));
+        let mut theory = package.theory_for(Some(activity), today, Some(package.standard()));
         theory.outcomes.extend(own_outcomes);
         // The activity's own theory goes on as its next version; a first one starts at 1.
         if let Some(own) = theory::versions(held.theories, Some(activity)).first() {
@@ -624,7 +628,7 @@ fn changes(
     for indicator in &package.indicators {
         let id = indicator.goal_id(activity);
         match held.goals.iter().find(|goal| goal.id == id) {
-            Some(goal) if standard.is_core_indicator(id) => {
+            Some(goal) if standard.is_core_indicator(id, activity) => {
                 let same = (goal.metric, goal.comparison, goal.target, goal.outcome)
                     == (
                         indicator.metric,
@@ -645,7 +649,7 @@ fn changes(
     }
     let kept: BTreeSet<GoalId> = package.indicators.iter().map(|i| i.goal_id(activity)).collect();
     for goal in held.goals {
-        if standard.is_core_indicator(goal.id) && !kept.contains(&goal.id) {
+        if standard.is_core_indicator(goal.id, activity) && !kept.contains(&goal.id) {
             changes.push(CoreChange::IndicatorRemoved { metric: goal.metric });
         }
     }

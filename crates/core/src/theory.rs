@@ -20,7 +20,7 @@ pub const MAX_VERSION: u32 = 10_000;
 /// More outcomes than this is a strategy document, not a theory of change for one activity.
 pub const MAX_OUTCOMES: usize = 12;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TheoryOfChange {
     pub id: TheoryId,

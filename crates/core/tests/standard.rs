@@ -183,7 +183,7 @@ fn a_member_adopts_the_core_locked_beside_its_own_and_follows_an_update() {
     // Every core indicator is a goal of the activity over this year, and it is locked.
     assert_eq!(member.goals.len(), first.indicators.len());
     for goal in &member.goals {
-        assert!(standard.is_core_indicator(goal.id));
+        assert!(standard.is_core_indicator(goal.id, member.activity));
         assert_eq!(
             (goal.activity, goal.from, goal.to),
             (member.activity, day(1, 1), day(12, 31))
@@ -286,7 +286,7 @@ fn a_member_adopts_the_core_locked_beside_its_own_and_follows_an_update() {
             .standard
             .as_ref()
             .unwrap()
-            .is_core_indicator(dropped.goal_id(member.activity))
+            .is_core_indicator(dropped.goal_id(member.activity), member.activity)
     );
 }
 
@@ -345,7 +345,7 @@ fn a_members_file_holds_the_core_figures_worked_out_by_hand_and_nothing_about_an
     let activity = ActivityId(Uuid::from_u128(42));
     let aggregate = Aggregate::compute(
         AggregateQuery {
-            package: &package,
+            standard: &package.standard(),
             activity,
             member: " Mødrehjælpen Vest ",
             from: day(3, 1),
