@@ -6,13 +6,48 @@ pub use spor_core::Language;
 
 include!(concat!(env!("OUT_DIR"), "/i18n_keys.rs"));
 
-impl Key {
-    pub fn text(self, language: Language) -> &'static str {
-        match language {
-            Language::Da => DA[self as usize],
-            Language::En => EN[self as usize],
-        }
+/// The report's texts (`locales/report/*.json`): loaded with the report's part.
+pub mod report {
+    use super::Language;
+    include!(concat!(env!("OUT_DIR"), "/i18n_report.rs"));
+}
+
+/// The shared standard's texts (`locales/standard/*.json`): loaded with its page's part.
+pub mod standard {
+    use super::Language;
+    include!(concat!(env!("OUT_DIR"), "/i18n_standard.rs"));
+}
+
+/// A key of any of the locale tables.
+pub trait Text: Copy + Send + Sync + 'static {
+    fn text(self, language: Language) -> &'static str;
+}
+
+impl Text for Key {
+    fn text(self, language: Language) -> &'static str {
+        Key::text(self, language)
     }
+}
+
+impl Text for report::Key {
+    fn text(self, language: Language) -> &'static str {
+        report::Key::text(self, language)
+    }
+}
+
+impl Text for standard::Key {
+    fn text(self, language: Language) -> &'static str {
+        standard::Key::text(self, language)
+    }
+}
+
+/// `key`'s text in both languages with its `{placeholders}` filled in: what a message made now
+/// keeps, so it reads in whichever language is on screen when it is shown.
+pub fn in_both(key: impl Text, values: &[(&str, &str)]) -> spor_core::Texts {
+    spor_core::Texts::new(
+        fill(key.text(Language::Da), values),
+        fill(key.text(Language::En), values),
+    )
 }
 
 /// Replaces each `{name}` in `template` with its value.

@@ -4,7 +4,7 @@
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
-use crate::i18n::{Key, Language, fill};
+use crate::i18n::{Key, Language, Text, fill};
 use crate::store::StoreError;
 use crate::sync::SyncError;
 use spor_core::access::DeviceRole;
@@ -20,17 +20,17 @@ pub struct I18n {
 
 impl I18n {
     /// The text for `key` in the current language (tracked: re-renders on a language change).
-    pub fn t(self, key: Key) -> &'static str {
+    pub fn t(self, key: impl Text) -> &'static str {
         key.text(self.language.get())
     }
 
     /// A view-ready closure for `key`.
-    pub fn text(self, key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    pub fn text(self, key: impl Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || self.t(key)
     }
 
     /// The text for `key` with its `{placeholders}` filled in.
-    pub fn format(self, key: Key, values: &[(&str, &str)]) -> String {
+    pub fn format(self, key: impl Text, values: &[(&str, &str)]) -> String {
         fill(self.t(key), values)
     }
 

@@ -13,14 +13,14 @@ use spor_core::role::Role;
 
 use crate::components::goal_text::{describe_goal, status_text};
 use crate::contexts::i18n_context::I18n;
-use crate::i18n::Key;
+use crate::i18n::report::Key as ReportKey;
 
 /// The name a shape goes by.
-pub fn shape_name(shape: ReportShape) -> Key {
+pub fn shape_name(shape: ReportShape) -> ReportKey {
     match shape {
-        ReportShape::StatusReport => Key::ReportShapeStatus,
-        ReportShape::AnnualReport => Key::ReportShapeAnnual,
-        ReportShape::QualityModel => Key::ReportShapeQuality,
+        ReportShape::StatusReport => ReportKey::ShapeStatus,
+        ReportShape::AnnualReport => ReportKey::ShapeAnnual,
+        ReportShape::QualityModel => ReportKey::ShapeQuality,
     }
 }
 
@@ -73,9 +73,9 @@ pub fn document(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<Doc
     };
     let scope = report
         .activity
-        .map_or_else(|| i18n.t(Key::ReportScopeAll).to_owned(), activity_name);
+        .map_or_else(|| i18n.t(ReportKey::ScopeAll).to_owned(), activity_name);
     let title = vec![Block::Title(i18n.format(
-        Key::ReportHeading,
+        ReportKey::Heading,
         &[
             ("shape", i18n.t(shape_name(report.shape))),
             ("scope", &scope),
@@ -87,7 +87,7 @@ pub fn document(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<Doc
         section: None,
         blocks: title,
     }];
-    for &section in report.shape.sections() {
+    for &section in report.sections() {
         let mut blocks = Vec::new();
         match section {
             Section::Delivery => delivery(report, &activity_name, i18n, &mut blocks),
@@ -105,13 +105,13 @@ pub fn document(report: &Report, activities: &[Activity], i18n: I18n) -> Vec<Doc
 }
 
 /// A section's heading: what a coordinator's text is written for.
-pub fn section_name(section: Section) -> Key {
+pub fn section_name(section: Section) -> ReportKey {
     match section {
-        Section::Delivery => Key::ReportSectionDelivery,
-        Section::Reach => Key::ReportSectionReach,
-        Section::Results => Key::ReportSectionResults,
-        Section::Reflections => Key::ReportSectionReflections,
-        Section::Volunteers => Key::ReportSectionVolunteers,
+        Section::Delivery => ReportKey::SectionDelivery,
+        Section::Reach => ReportKey::SectionReach,
+        Section::Results => ReportKey::SectionResults,
+        Section::Reflections => ReportKey::SectionReflections,
+        Section::Volunteers => ReportKey::SectionVolunteers,
     }
 }
 
@@ -128,7 +128,7 @@ fn delivery(
     let language = i18n.language.get_untracked();
     blocks.push(Block::Heading(i18n.t(section_name(Section::Delivery)).to_owned()));
     let Some(delivery) = report.delivery else {
-        blocks.push(Block::Paragraph(i18n.t(Key::ReportDeliveryNoPlan).to_owned()));
+        blocks.push(Block::Paragraph(i18n.t(ReportKey::DeliveryNoPlan).to_owned()));
         return;
     };
     let unexplained = delivery
@@ -138,18 +138,18 @@ fn delivery(
     blocks.push(Block::Paragraph(
         [
             i18n.format(
-                Key::ReportDeliveryHeld,
+                ReportKey::DeliveryHeld,
                 &[
                     ("held", &number(delivery.held, language)),
                     ("planned", &number(delivery.planned, language)),
                 ],
             ),
             i18n.format(
-                Key::ReportDeliveryExtra,
+                ReportKey::DeliveryExtra,
                 &[("extra", &number(delivery.extra, language))],
             ),
             i18n.format(
-                Key::ReportDeliveryCancelled,
+                ReportKey::DeliveryCancelled,
                 &[
                     ("cancelled", &number(delivery.cancelled, language)),
                     ("unexplained", &number(unexplained, language)),
@@ -159,14 +159,14 @@ fn delivery(
         .join(" "),
     ));
     if !report.cancelled.is_empty() {
-        blocks.push(Block::Subheading(i18n.t(Key::ReportDeviations).to_owned()));
+        blocks.push(Block::Subheading(i18n.t(ReportKey::Deviations).to_owned()));
         blocks.push(Block::Bullets(
             report
                 .cancelled
                 .iter()
                 .map(|log| {
                     i18n.format(
-                        Key::ReportDeviation,
+                        ReportKey::Deviation,
                         &[
                             ("date", &language.format_date(log.date)),
                             ("activity", &activity_name(log.activity)),
@@ -186,14 +186,14 @@ fn reach(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
     blocks.push(Block::Paragraph(
         [
             i18n.format(
-                Key::ReportReachParticipants,
+                ReportKey::ReachParticipants,
                 &[
                     ("participants", &number(reach.participants, language)),
                     ("new", &number(reach.new_participants, language)),
                 ],
             ),
             i18n.format(
-                Key::ReportReachAttendances,
+                ReportKey::ReachAttendances,
                 &[
                     ("attendances", &number(reach.attendances, language)),
                     ("anonymous", &number(reach.anonymous, language)),
@@ -204,7 +204,7 @@ fn reach(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
     ));
     let total = f64::from(reach.roles.total().max(1));
     blocks.push(Block::Table {
-        header: [Key::ReportRole, Key::ReportAttendances, Key::ReportShare]
+        header: [ReportKey::Role, ReportKey::Attendances, ReportKey::Share]
             .map(|key| i18n.t(key).to_owned())
             .to_vec(),
         rows: Role::ALL
@@ -229,16 +229,16 @@ fn results(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
     blocks.push(Block::Heading(i18n.t(section_name(Section::Results)).to_owned()));
     blocks.push(Block::Paragraph(match report.theory {
         Some(theory) => i18n.format(
-            Key::ReportTheoryVersion,
+            ReportKey::TheoryVersion,
             &[
                 ("version", &theory.version.to_string()),
                 ("from", &language.format_date(theory.in_force_from)),
             ],
         ),
-        None => i18n.t(Key::ReportNoTheory).to_owned(),
+        None => i18n.t(ReportKey::NoTheory).to_owned(),
     }));
     if report.results.is_empty() {
-        blocks.push(Block::Paragraph(i18n.t(Key::ReportNoResults).to_owned()));
+        blocks.push(Block::Paragraph(i18n.t(ReportKey::NoResults).to_owned()));
     }
     for result in &report.results {
         outcome_result(result, i18n, language, blocks);
@@ -248,11 +248,11 @@ fn results(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
 fn outcome_result(result: &OutcomeResult, i18n: I18n, language: Language, blocks: &mut Vec<Block>) {
     blocks.push(Block::Subheading(match result.outcome {
         Some(outcome) => outcome.text.clone(),
-        None => i18n.t(Key::ReportOtherResults).to_owned(),
+        None => i18n.t(ReportKey::OtherResults).to_owned(),
     }));
     if !result.indicators.is_empty() {
         blocks.push(Block::Table {
-            header: [Key::ReportIndicator, Key::ReportPeriod, Key::ReportStatus]
+            header: [ReportKey::Indicator, ReportKey::Period, ReportKey::Status]
                 .map(|key| i18n.t(key).to_owned())
                 .to_vec(),
             rows: result
@@ -289,7 +289,7 @@ fn reflections(
         i18n.t(section_name(Section::Reflections)).to_owned(),
     ));
     if report.reflections.is_empty() {
-        blocks.push(Block::Paragraph(i18n.t(Key::ReportNoReflections).to_owned()));
+        blocks.push(Block::Paragraph(i18n.t(ReportKey::NoReflections).to_owned()));
     }
     for note in &report.reflections {
         let about = format!(
@@ -311,7 +311,7 @@ fn volunteers(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
     blocks.push(Block::Paragraph(
         [
             i18n.format(
-                Key::ReportVolunteerHours,
+                ReportKey::VolunteerHours,
                 &[
                     ("hours", &language.format_number(effort.hours(), 1)),
                     ("sessions", &number(effort.sessions_logged, language)),
@@ -319,7 +319,7 @@ fn volunteers(report: &Report, i18n: I18n, blocks: &mut Vec<Block>) {
                 ],
             ),
             i18n.format(
-                Key::ReportVolunteerPeople,
+                ReportKey::VolunteerPeople,
                 &[("people", &number(effort.volunteers_checked_in, language))],
             ),
         ]

@@ -24,6 +24,7 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_file;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
+use crate::i18n::report::Key as ReportKey;
 use crate::report::document::{
     DocumentPart, ReportBlocks, document, flattened, own_words, shape_name, with_own_words,
 };
@@ -148,10 +149,10 @@ pub fn ReportPage() -> impl IntoView {
                             failure.set(offered.err().map(|_| Failure::Other(Done::new(Key::ReportDownloadFailed))));
                         };
                         Ok::<_, StoreError>(view! {
-                            <form class="card stack report-filters no-print" aria-label=move || i18n.t(Key::ReportChoose) on:submit=|event| event.prevent_default()>
+                            <form class="card stack report-filters no-print" aria-label=move || i18n.t(ReportKey::Choose) on:submit=|event| event.prevent_default()>
                                 <RadioChoices
                                     name="report-shape"
-                                    legend=Key::ReportShape
+                                    legend=ReportKey::Shape
                                     choices=ReportShape::ALL.map(|shape| (shape, shape_name(shape))).to_vec()
                                     selected=shape
                                     class="choice-group"
@@ -161,10 +162,10 @@ pub fn ReportPage() -> impl IntoView {
                                 <DateField id="report-to" label=Key::TrendsTo date=to />
                                 <div class="button-row">
                                     <button type="button" class="button" on:click=download disabled=move || written.with(Option::is_none)>
-                                        {i18n.text(Key::ReportDownload)}
+                                        {i18n.text(ReportKey::Download)}
                                     </button>
                                     <button type="button" class="button secondary" on:click=|_| print_page()>
-                                        {i18n.text(Key::ReportPrint)}
+                                        {i18n.text(ReportKey::Print)}
                                     </button>
                                 </div>
                             </form>
@@ -172,7 +173,7 @@ pub fn ReportPage() -> impl IntoView {
                             <article class="card report" data-testid="report">
                                 <Show
                                     when=move || written.with(Option::is_some)
-                                    fallback=move || view! { <p class="hint">{i18n.text(Key::ReportEmptyPeriod)}</p> }
+                                    fallback=move || view! { <p class="hint">{i18n.text(ReportKey::EmptyPeriod)}</p> }
                                 >
                                     {move || blocks_of(written, None).map(|blocks| view! { <ReportBlocks blocks /> })}
                                     // Keyed by the report and section, so saving a text redraws the

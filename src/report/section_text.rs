@@ -7,6 +7,7 @@ use spor_core::report_text::{ReportPart, ReportText};
 use crate::components::outcome::{Done, Failure, Outcome, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
+use crate::i18n::report::Key as ReportKey;
 use crate::report::document::section_name;
 use crate::store;
 
@@ -39,13 +40,13 @@ pub fn SectionTextEditor(
     let section = i18n.t(section_name(part.section));
     view! {
         <details class="report-text no-print">
-            <summary>{i18n.format(Key::ReportEditText, &[("section", section)])}</summary>
+            <summary>{i18n.format(ReportKey::EditText, &[("section", section)])}</summary>
             <form class="stack" on:submit=save>
                 <div class="field">
-                    <label for=id.clone()>{i18n.format(Key::ReportSectionText, &[("section", section)])}</label>
+                    <label for=id.clone()>{i18n.format(ReportKey::SectionText, &[("section", section)])}</label>
                     <textarea id=id rows="4" prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event))></textarea>
                 </div>
-                <button type="submit" class="button">{i18n.text(Key::ReportSaveText)}</button>
+                <button type="submit" class="button">{i18n.text(ReportKey::SaveText)}</button>
             </form>
         </details>
     }

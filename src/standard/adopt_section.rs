@@ -13,6 +13,7 @@ use spor_core::{Language, Texts};
 use crate::components::activity_select::ActivitySelect;
 use crate::components::goal_text::metric_name;
 use crate::contexts::i18n_context::{store_error_in, use_i18n};
+use crate::i18n::in_both;
 use crate::standard::page::{PageState, SaidMessage, Stored, chosen_file_text};
 use crate::standard::words::{Say, failed};
 use crate::store;
@@ -79,14 +80,17 @@ pub fn AdoptSection(stored: Arc<Stored>, state: PageState, adopted: Callback<()>
             let written = async { store::shared().await?.adopt_standard(&adoption).await }.await;
             let standard = adoption.theory.standard.as_ref();
             let said = match written {
-                Ok(()) => Ok(Say::Adopted.with(&[
-                    ("activity", &name),
-                    ("name", standard.map_or("", |standard| &standard.name)),
-                    (
-                        "version",
-                        &standard.map_or(0, |standard| standard.version).to_string(),
-                    ),
-                ])),
+                Ok(()) => Ok(in_both(
+                    Say::Adopted,
+                    &[
+                        ("activity", &name),
+                        ("name", standard.map_or("", |standard| &standard.name)),
+                        (
+                            "version",
+                            &standard.map_or(0, |standard| standard.version).to_string(),
+                        ),
+                    ],
+                )),
                 Err(error) => Err(failed(|language| store_error_in(&error, language))),
             };
             if said.is_ok() {
@@ -99,17 +103,19 @@ pub fn AdoptSection(stored: Arc<Stored>, state: PageState, adopted: Callback<()>
     let summary = move || {
         package.with(|package| {
             package.as_ref().map(|package| {
-                Say::PackageSummary
-                    .with(&[
+                in_both(
+                    Say::PackageSummary,
+                    &[
                         ("name", &package.name),
                         ("version", &package.version.to_string()),
                         ("publisher", &package.publisher),
                         ("outcomes", &package.theory.outcomes.len().to_string()),
                         ("indicators", &package.indicators.len().to_string()),
                         ("surveys", &package.surveys.len().to_string()),
-                    ])
-                    .get(i18n.language.get())
-                    .to_owned()
+                    ],
+                )
+                .get(i18n.language.get())
+                .to_owned()
             })
         })
     };
@@ -124,16 +130,16 @@ pub fn AdoptSection(stored: Arc<Stored>, state: PageState, adopted: Callback<()>
                     let items: Vec<String> = adoption.changes.iter().map(|change| change_text(change, language)).collect();
                     let empty = items.is_empty().then(|| Say::NoChanges.text(language));
                     view! {
-                        <p>{Say::ChangesSince.with(&[("version", &version.to_string())]).get(language).to_owned()}</p>
+                        <p>{in_both(Say::ChangesSince, &[("version", &version.to_string())]).get(language).to_owned()}</p>
                         <ul data-testid="standard-changes">{items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}</ul>
                         <p class="hint">{empty}</p>
                     }
                 });
                 let button = match (adoption.from_version, adoption.theory.standard.as_ref()) {
                     (Some(_), Some(standard)) => {
-                        Say::Update.with(&[("version", &standard.version.to_string())])
+                        in_both(Say::Update, &[("version", &standard.version.to_string())])
                     }
-                    _ => Say::Adopt.with(&[]),
+                    _ => in_both(Say::Adopt, &[]),
                 };
                 Some(view! {
                     {changes}
@@ -163,23 +169,28 @@ pub fn AdoptSection(stored: Arc<Stored>, state: PageState, adopted: Callback<()>
 
 fn change_text(change: &CoreChange, language: Language) -> String {
     let said: Texts = match change {
-        CoreChange::OutcomeAdded { text } => Say::OutcomeAdded.with(&[("text", text)]),
-        CoreChange::OutcomeReworded { from, to } => Say::OutcomeReworded.with(&[("from", from), ("to", to)]),
-        CoreChange::OutcomeRemoved { text } => Say::OutcomeRemoved.with(&[("text", text)]),
+        CoreChange::OutcomeAdded { text } => in_both(Say::OutcomeAdded, &[("text", text)]),
+        CoreChange::OutcomeReworded { from, to } => {
+            in_both(Say::OutcomeReworded, &[("from", from), ("to", to)])
+        }
+        CoreChange::OutcomeRemoved { text } => in_both(Say::OutcomeRemoved, &[("text", text)]),
         CoreChange::IndicatorAdded { metric } => {
-            Say::IndicatorAdded.with(&[("metric", metric_name(*metric, language))])
+            in_both(Say::IndicatorAdded, &[("metric", metric_name(*metric, language))])
         }
-        CoreChange::IndicatorChanged { metric } => {
-            Say::IndicatorChanged.with(&[("metric", metric_name(*metric, language))])
-        }
-        CoreChange::IndicatorRemoved { metric } => {
-            Say::IndicatorRemoved.with(&[("metric", metric_name(*metric, language))])
-        }
-        CoreChange::SurveyAdded { name } => Say::SurveyAdded.with(&[("name", name)]),
-        CoreChange::SurveyRevised { name, version } => {
-            Say::SurveyRevised.with(&[("name", name), ("version", &version.to_string())])
-        }
-        CoreChange::ReportChanged => Say::ReportChanged.with(&[]),
+        CoreChange::IndicatorChanged { metric } => in_both(
+            Say::IndicatorChanged,
+            &[("metric", metric_name(*metric, language))],
+        ),
+        CoreChange::IndicatorRemoved { metric } => in_both(
+            Say::IndicatorRemoved,
+            &[("metric", metric_name(*metric, language))],
+        ),
+        CoreChange::SurveyAdded { name } => in_both(Say::SurveyAdded, &[("name", name)]),
+        CoreChange::SurveyRevised { name, version } => in_both(
+            Say::SurveyRevised,
+            &[("name", name), ("version", &version.to_string())],
+        ),
+        CoreChange::ReportChanged => in_both(Say::ReportChanged, &[]),
     };
     said.get(language).to_owned()
 }

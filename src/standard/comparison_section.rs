@@ -11,6 +11,7 @@ use spor_core::organisation::ReportingSettings;
 
 use crate::components::goal_text::metric_name;
 use crate::contexts::i18n_context::use_i18n;
+use crate::i18n::in_both;
 use crate::standard::page::{SaidMessage, chosen_file_text};
 use crate::standard::words::{Said, Say, failed};
 
@@ -62,14 +63,16 @@ pub fn ComparisonSection() -> impl IntoView {
             let first = files.first()?;
             let language = i18n.language.get();
             Some(
-                Say::ComparePeriod
-                    .with(&[
+                in_both(
+                    Say::ComparePeriod,
+                    &[
                         ("package", &first.package_name),
                         ("from", &language.format_date(first.from)),
                         ("to", &language.format_date(first.to)),
-                    ])
-                    .get(language)
-                    .to_owned(),
+                    ],
+                )
+                .get(language)
+                .to_owned(),
             )
         })
     };
@@ -93,7 +96,7 @@ pub fn ComparisonSection() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <p class="hint">{Say::HiddenNote.with(&[("threshold", &threshold.to_string())]).get(language).to_owned()}</p>
+            <p class="hint">{in_both(Say::HiddenNote, &[("threshold", &threshold.to_string())]).get(language).to_owned()}</p>
         })
     };
     view! {
@@ -129,7 +132,10 @@ fn ComparisonLine(row: ComparisonRow, members: usize, language: Language) -> imp
     // A mean or share over fewer members than the page has says so beside the total.
     let total = match row.total {
         Cell::Shown(value) if row.total_over_members < members => {
-            let over = Say::OverMembers.with(&[("count", &row.total_over_members.to_string())]);
+            let over = in_both(
+                Say::OverMembers,
+                &[("count", &row.total_over_members.to_string())],
+            );
             view! {
                 <td>{language.format_number(value, decimals)}" "<span class="hint">{over.get(language).to_owned()}</span></td>
             }

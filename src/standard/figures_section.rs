@@ -14,6 +14,7 @@ use spor_core::trends::SessionsAndStories;
 use crate::components::date_field::DateField;
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_download;
+use crate::i18n::in_both;
 use crate::standard::page::{PageState, SaidMessage, Stored};
 use crate::standard::words::Say;
 
@@ -38,12 +39,15 @@ pub fn FiguresSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
         let stored = stored.clone();
         move |id: ActivityId, name: &str| {
             let standard = package::followed(&stored.theories, id, today)?;
-            Some(Say::Following.with(&[
-                ("activity", name),
-                ("name", &standard.name),
-                ("version", &standard.version.to_string()),
-                ("publisher", &standard.publisher),
-            ]))
+            Some(in_both(
+                Say::Following,
+                &[
+                    ("activity", name),
+                    ("name", &standard.name),
+                    ("version", &standard.version.to_string()),
+                    ("publisher", &standard.publisher),
+                ],
+            ))
         }
     };
     let download = {
@@ -90,8 +94,8 @@ pub fn FiguresSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
                 aggregate.to
             );
             let said = match offer_download(&file, &aggregate.to_file()) {
-                Ok(()) => Ok(Say::FiguresSaved.with(&[("file", &file)])),
-                Err(detail) => Err(Say::DownloadFailed.with(&[("detail", &detail)])),
+                Ok(()) => Ok(in_both(Say::FiguresSaved, &[("file", &file)])),
+                Err(detail) => Err(in_both(Say::DownloadFailed, &[("detail", &detail)])),
             };
             state.figures_said.set(Some(said));
         }
@@ -110,7 +114,7 @@ pub fn FiguresSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
         <section class="card stack" aria-labelledby="figures-heading" data-testid="figures-section">
             <h2 id="figures-heading">{say(Say::FiguresHeading)}</h2>
             <p class="hint">
-                {move || Say::FiguresExplain.with(&[("threshold", &settings.suppression_threshold.to_string())]).get(i18n.language.get()).to_owned()}
+                {move || in_both(Say::FiguresExplain, &[("threshold", &settings.suppression_threshold.to_string())]).get(i18n.language.get()).to_owned()}
             </p>
             <Show when=move || any fallback=move || view! { <p class="hint">{say(Say::NoStandard)}</p> }>
                 <ul>{listed.clone()}</ul>

@@ -17,6 +17,7 @@ use spor_core::theory;
 use crate::components::activity_select::ActivitySelect;
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_download;
+use crate::i18n::in_both;
 use crate::report::document::section_name;
 use crate::standard::figures_section::file_name;
 use crate::standard::page::{PageState, SaidMessage, Stored};
@@ -52,14 +53,16 @@ pub fn PublishSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
         let stored = stored.clone();
         move |_| {
             let Some(id) = activity.get_untracked() else {
-                state.publish_said.set(Some(Err(Say::ChooseActivity.with(&[]))));
+                state
+                    .publish_said
+                    .set(Some(Err(in_both(Say::ChooseActivity, &[]))));
                 return;
             };
             let today = Local::now().date_naive();
             let Some(theory) = theory::in_force(&stored.theories, Some(id), today) else {
                 state
                     .publish_said
-                    .set(Some(Err(Say::NoTheoryToPublish.with(&[]))));
+                    .set(Some(Err(in_both(Say::NoTheoryToPublish, &[]))));
                 return;
             };
             let name = name.get_untracked().trim().to_owned();
@@ -138,9 +141,9 @@ pub fn PublishSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
                             version: package.version,
                         },
                     );
-                    Ok(Say::PackageSaved.with(&[("file", &file)]))
+                    Ok(in_both(Say::PackageSaved, &[("file", &file)]))
                 }
-                Err(detail) => Err(Say::DownloadFailed.with(&[("detail", &detail)])),
+                Err(detail) => Err(in_both(Say::DownloadFailed, &[("detail", &detail)])),
             };
             state.publish_said.set(Some(said));
         }

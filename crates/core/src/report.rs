@@ -163,6 +163,17 @@ pub struct Report<'a> {
     pub effort: Effort,
 }
 
+impl Report<'_> {
+    /// The report's sections, in order: those the standard the theory in force follows asks for in
+    /// this shape (an umbrella's package), else the shape's own.
+    pub fn sections(&self) -> &[Section] {
+        self.theory
+            .and_then(|theory| theory.standard.as_ref())
+            .and_then(|standard| standard.sections_of(self.shape))
+            .unwrap_or(self.shape.sections())
+    }
+}
+
 impl Section {
     /// The section's name in ids.
     pub fn slug(self) -> &'static str {

@@ -254,6 +254,7 @@ fn a_month_of_the_cafe_as_a_statusrapport() {
         Some(&first),
         "read against the version in force on 31 January"
     );
+    assert_eq!(report.sections(), ReportShape::StatusReport.sections());
     let results: Vec<ResultRow> = report
         .results
         .iter()

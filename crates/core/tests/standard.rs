@@ -190,6 +190,28 @@ fn a_member_adopts_the_core_locked_beside_its_own_and_follows_an_update() {
         );
     }
 
+    // The member's statusrapport has the sections the umbrella asks for, in its order.
+    let records = spor_core::report::Records {
+        activities: &[],
+        data: &Dataset::default(),
+        session_logs: &[],
+        stories: &[],
+        goals: &member.goals,
+        theories: &member.theories,
+        reflections: &[],
+    };
+    let query = spor_core::trends::Query {
+        from: day(3, 1),
+        to: day(3, 31),
+        granularity: spor_core::period::Granularity::Month,
+        activity: Some(member.activity),
+        settings: ReportingSettings::default(),
+    };
+    let report = spor_core::report::Report::compute(ReportShape::StatusReport, records, &query);
+    assert_eq!(report.sections(), [Section::Reach, Section::Results]);
+    let annual = spor_core::report::Report::compute(ReportShape::AnnualReport, records, &query);
+    assert_eq!(annual.sections(), ReportShape::AnnualReport.sections());
+
     // The member adds an outcome and an indicator of its own; it cannot reword a core outcome.
     let mut local = theory.revision(day(4, 1));
     local.outcomes.push(Outcome {
@@ -553,4 +575,47 @@ proptest! {
             }
         }
     }
+}
+
+fn schema(name: &str) -> serde_json::Value {
+    let path = format!("{}/../../docs/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_files_spor_writes_are_what_the_schemas_in_docs_describe() {
+    let package_schema = schema("standard-package.schema.json");
+    let package = package_of(&umbrella(), 3);
+    let written: serde_json::Value = serde_json::from_str(&package.to_file()).unwrap();
+    let validator = jsonschema::validator_for(&package_schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&written).map(|e| e.to_string()).collect();
+    assert_eq!(errors, Vec::<String>::new());
+
+    let activity = ActivityId(Uuid::from_u128(42));
+    let aggregate = Aggregate::compute(
+        AggregateQuery {
+            standard: &counted_package().standard(),
+            activity,
+            member: "Mødrehjælpen Vest",
+            from: day(3, 1),
+            to: day(3, 31),
+            settings: ReportingSettings::default(),
+        },
+        &march_at(activity),
+        SessionsAndStories::default(),
+    );
+    let written: serde_json::Value = serde_json::from_str(&aggregate.to_file()).unwrap();
+    let validator = jsonschema::options()
+        .with_resource(
+            package_schema["$id"].as_str().unwrap(),
+            jsonschema::Resource::from_contents(package_schema.clone()).unwrap(),
+        )
+        .build(&schema("aggregate.schema.json"))
+        .unwrap();
+    let errors: Vec<String> = validator.iter_errors(&written).map(|e| e.to_string()).collect();
+    assert_eq!(errors, Vec::<String>::new());
+    // And the schema is not a rubber stamp: a figure of an unknown kind is outside it.
+    let mut foreign = written.clone();
+    foreign["figures"][0]["value"] = serde_json::json!({"kind": "names", "list": ["Åse"]});
+    assert!(!validator.is_valid(&foreign));
 }
