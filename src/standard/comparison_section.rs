@@ -10,9 +10,10 @@ use spor_core::goal::GoalMetric;
 use spor_core::organisation::ReportingSettings;
 
 use crate::components::goal_text::metric_name;
+use crate::contexts::i18n_context::sync_error_in;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::in_both;
-use crate::standard::page::{SaidMessage, chosen_file_text};
+use crate::standard::page::{SaidMessage, chosen_file_text, linked_client};
 use crate::standard::words::{Said, Say, failed};
 
 #[component]
@@ -54,6 +55,43 @@ pub fn ComparisonSection() -> impl IntoView {
                 }))
             });
             said.try_set(message);
+        });
+    };
+    // The members' figures sent through this device's server: those of the package and period on
+    // the page already, else of the newest sending; each member's newest replaces what it sent before.
+    let fetch = move |_| {
+        spawn_local(async move {
+            let Some((client, _)) = linked_client().await else {
+                said.try_set(Some(Err(in_both(Say::NotLinked, &[]))));
+                return;
+            };
+            let received = match client.received_figures().await {
+                Ok(received) => received,
+                Err(error) => {
+                    said.try_set(Some(Err(failed(|language| sync_error_in(&error, language)))));
+                    return;
+                }
+            };
+            let key = |file: &Aggregate| (file.package, file.from, file.to);
+            let on_page = files.with_untracked(|files| files.first().map(key));
+            let Some(wanted) = on_page.or_else(|| received.last().map(|sent| key(&sent.aggregate))) else {
+                said.try_set(Some(Ok(in_both(Say::FiguresFetched, &[("count", "0")]))));
+                return;
+            };
+            let mut members = std::collections::BTreeSet::new();
+            // Oldest first, so a member's newest figures are the ones that stay.
+            for sent in received.into_iter().filter(|sent| key(&sent.aggregate) == wanted) {
+                members.insert(sent.aggregate.member.clone());
+                files.try_update(|files| {
+                    files.retain(|file| file.member != sent.aggregate.member);
+                    files.push(sent.aggregate);
+                });
+            }
+            let fetched = members.len();
+            said.try_set(Some(Ok(in_both(
+                Say::FiguresFetched,
+                &[("count", &fetched.to_string())],
+            ))));
         });
     };
     let comparison =
@@ -108,6 +146,7 @@ pub fn ComparisonSection() -> impl IntoView {
                     {say(Say::ChooseFigureFiles)}
                     <input type="file" multiple accept="application/json,.json" class="visually-hidden" on:change=choose />
                 </label>
+                <button type="button" class="button secondary" on:click=fetch>{say(Say::FetchFigures)}</button>
                 <Show when=move || files.with(|files| !files.is_empty())>
                     <button type="button" class="button secondary" on:click=move |_| { files.set(Vec::new()); said.set(None); }>
                         {say(Say::StartOver)}

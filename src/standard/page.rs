@@ -24,7 +24,8 @@ use crate::standard::comparison_section::ComparisonSection;
 use crate::standard::figures_section::FiguresSection;
 use crate::standard::publish_section::PublishSection;
 use crate::standard::words::Said;
-use crate::store::StoreError;
+use crate::store::{ServerLink, StoreError};
+use crate::sync::client::ServerClient;
 
 /// Everything the page reads, in one go.
 pub struct Stored {
@@ -36,6 +37,8 @@ pub struct Stored {
     pub dataset: Arc<Dataset>,
     pub session_logs: Vec<SessionLog>,
     pub stories: Vec<Story>,
+    /// The server this device is paired with, if any: where figures are sent and fetched.
+    pub link: Option<ServerLink>,
 }
 
 /// What the sections keep while the records are read again after a write.
@@ -60,6 +63,7 @@ pub fn StandardPage() -> impl IntoView {
             dataset: store.trends_dataset().await?,
             session_logs: store.session_logs().await?,
             stories: store.stories().await?,
+            link: store.server_link().await?,
         }))
     });
     let state = PageState {
@@ -109,7 +113,13 @@ pub fn SaidMessage(said: RwSignal<Option<Said>>, testid: &'static str) -> impl I
     }
 }
 
-/// The text of a file the user chose, or `None` when none was chosen.
+/// The client of the server this device is paired with, if it is.
+pub async fn linked_client() -> Option<(ServerClient, ServerLink)> {
+    let link = crate::store::shared().await.ok()?.server_link().await.ok()??;
+    Some((ServerClient::paired(&link.token), link))
+}
+
+/// The text of a file the user chose (empty when it cannot be read).
 pub async fn chosen_file_text(file: web_sys::File) -> String {
     wasm_bindgen_futures::JsFuture::from(file.text())
         .await

@@ -65,6 +65,8 @@ pub fn PublishSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
                     .set(Some(Err(in_both(Say::NoTheoryToPublish, &[]))));
                 return;
             };
+            // Members on the same server send their figures to this organisation.
+            let inbox = stored.link.as_ref().map(|link| link.organisation);
             let name = name.get_untracked().trim().to_owned();
             // The same name continues the package this device published; another starts a new one.
             let package_id = known_id
@@ -105,6 +107,7 @@ pub fn PublishSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
             let package = Package::publish(
                 PackageAbout {
                     id: package_id,
+                    inbox,
                     name: name.clone(),
                     version: version.get_untracked(),
                     publisher: publisher.get_untracked().trim().to_owned(),

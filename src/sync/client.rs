@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use spor_core::access::DeviceRole;
+use spor_core::aggregate::{Received, Sending};
 use spor_core::ids::DeviceId;
 use spor_core::protocol::{
     API_PREFIX, ApiError, DeviceInfo, ErrorCode, OpenPairingCode, PROTOCOL_HEADER, PROTOCOL_VERSION,
@@ -153,6 +154,20 @@ impl ServerClient {
         )
         .await
         .map(|answer| answer.body)
+    }
+
+    /// Sends the organisation's figures to its umbrella on this server (coordinators only).
+    pub async fn send_figures(&self, sending: &Sending) -> Result<(), SyncError> {
+        self.send::<serde::de::IgnoredAny>("POST", &api(api_route::AGGREGATES), Some(&JsonBody::new(sending)))
+            .await
+            .map(drop)
+    }
+
+    /// The figures members sent this organisation (coordinators only).
+    pub async fn received_figures(&self) -> Result<Vec<Received>, SyncError> {
+        self.send("GET", &api(api_route::AGGREGATES), None)
+            .await
+            .map(|answer| answer.body)
     }
 
     /// Sends a `PushRequest` serialised beforehand.

@@ -116,6 +116,12 @@ impl DeviceRole {
         self == DeviceRole::Coordinator
     }
 
+    /// Whether this role may send the organisation's figures to an umbrella on the same server,
+    /// and read the figures members sent it: a coordinator's decision, per period.
+    pub fn exchanges_figures(self) -> bool {
+        self == DeviceRole::Coordinator
+    }
+
     /// The topics this role pulls, for a server's query.
     pub fn pulled_topics(self) -> Vec<Topic> {
         Topic::ALL

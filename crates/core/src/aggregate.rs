@@ -9,11 +9,11 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::goal::{Goal, GoalMetric};
-use crate::ids::{ActivityId, GoalId, PackageId};
+use crate::ids::{ActivityId, GoalId, OrganisationId, PackageId};
 use crate::language::Language;
 use crate::organisation::ReportingSettings;
 use crate::package::Standard;
@@ -226,6 +226,59 @@ impl Aggregate {
             }
         }
         problems.into_result()
+    }
+}
+
+/// A coordinator's consent to send the figures of one period to the umbrella through the server
+/// both share: given for that period, never for "from now on".
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub given_at: DateTime<Utc>,
+}
+
+/// What a member's device sends the server for its umbrella (`POST /api/v1/aggregates`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sending {
+    /// The umbrella's organisation on this server (the package's `inbox`).
+    pub to: OrganisationId,
+    pub aggregate: Aggregate,
+    pub consent: Consent,
+}
+
+/// What an umbrella's device reads back (`GET /api/v1/aggregates`): each member's newest figures
+/// per package and period, under the member organisation's name on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Received {
+    pub from: String,
+    pub received_at: DateTime<Utc>,
+    pub aggregate: Aggregate,
+    pub consent: Consent,
+}
+
+/// The largest sending a server reads: a few dozen figures.
+pub const MAX_SENDING_BYTES: usize = 64 * 1024;
+
+impl Sending {
+    /// Whether `from` may send this: figures Spor could have written, for exactly the period a
+    /// coordinator consented to, to another organisation.
+    pub fn check(&self, from: OrganisationId) -> Result<(), Vec<Problem>> {
+        let mut problems = self.aggregate.validate().err().unwrap_or_default();
+        if (self.consent.from, self.consent.to) != (self.aggregate.from, self.aggregate.to) {
+            problems.push(Problem::ConsentForAnotherPeriod);
+        }
+        if self.to == from {
+            problems.push(Problem::SentToItself);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 }
 

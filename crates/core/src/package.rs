@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::goal::{Comparison, Goal, GoalMetric};
-use crate::ids::{ActivityId, GoalId, OutcomeId, PackageId, TheoryId};
+use crate::ids::{ActivityId, GoalId, OrganisationId, OutcomeId, PackageId, TheoryId};
 use crate::language::Language;
 use crate::report::{ReportShape, Section};
 use crate::survey::SurveyTemplate;
@@ -55,6 +55,10 @@ pub struct Package {
     pub surveys: Vec<SurveyTemplate>,
     /// The sections the umbrella asks for, per report shape, in its order.
     pub report: Vec<ReportOutline>,
+    /// The umbrella's organisation on a server its members share, where they may send their
+    /// figures; none when members send files.
+    #[serde(default)]
+    pub inbox: Option<OrganisationId>,
 }
 
 /// The package's theory of change: what every member shares.
@@ -112,6 +116,9 @@ pub struct Standard {
     /// ([`CoreIndicator::goal_id`]), and what the member's figures for the umbrella are of.
     pub indicators: Vec<CoreIndicator>,
     pub report: Vec<ReportOutline>,
+    /// Where the umbrella receives figures on a shared server (the package's).
+    #[serde(default)]
+    pub inbox: Option<OrganisationId>,
 }
 
 impl Standard {
@@ -265,6 +272,7 @@ impl Package {
                 .filter(|survey| survey.instrument.is_none())
                 .collect(),
             report,
+            inbox: about.inbox,
         }
     }
 
@@ -373,6 +381,7 @@ impl Package {
             core_outcomes: self.theory.outcomes.iter().map(|outcome| outcome.id).collect(),
             indicators: self.indicators.clone(),
             report: self.report.clone(),
+            inbox: self.inbox,
         }
     }
 
@@ -398,6 +407,8 @@ impl Package {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageAbout {
     pub id: PackageId,
+    /// The umbrella's organisation on the server it shares with its members, if it does.
+    pub inbox: Option<OrganisationId>,
     pub name: String,
     pub version: u32,
     pub publisher: String,

@@ -126,6 +126,8 @@ pub mod api_route {
     pub const REVOKE_DEVICE: &str = "/devices/{id}/revoke";
     pub const PUSH: &str = "/sync/push";
     pub const PULL: &str = "/sync/pull";
+    /// A member's figures for its umbrella: sent (POST) and, by the umbrella, read (GET).
+    pub const AGGREGATES: &str = "/aggregates";
 
     /// The full path of `route` with `{id}` filled in, as a client requests it.
     pub fn with_id(route: &str, id: impl std::fmt::Display) -> String {

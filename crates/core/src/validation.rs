@@ -254,6 +254,10 @@ pub enum Problem {
     IndicatorOutsideTheory,
     /// A standard names the same indicator twice.
     DuplicateIndicator,
+    /// Figures sent to an umbrella without the coordinator's consent for exactly their period.
+    ConsentForAnotherPeriod,
+    /// Figures addressed to the organisation that sends them.
+    SentToItself,
     TooManyVolunteers {
         max: u16,
     },
@@ -496,6 +500,14 @@ impl Problem {
             }
             (Problem::DuplicateIndicator, Da) => "En indikator står der to gange.".into(),
             (Problem::DuplicateIndicator, En) => "An indicator is listed twice.".into(),
+            (Problem::ConsentForAnotherPeriod, Da) => {
+                "Samtykket gælder ikke netop den periode, tallene dækker.".into()
+            }
+            (Problem::ConsentForAnotherPeriod, En) => {
+                "The consent is not for exactly the period the figures cover.".into()
+            }
+            (Problem::SentToItself, Da) => "Tallene er sendt til jeres egen organisation.".into(),
+            (Problem::SentToItself, En) => "The figures are addressed to your own organisation.".into(),
             (Problem::TooManyVolunteers { max }, Da) => format!("Højst {max} frivillige ved én gang."),
             (Problem::TooManyVolunteers { max }, En) => format!("At most {max} volunteers at one session."),
             (

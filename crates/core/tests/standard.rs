@@ -42,6 +42,7 @@ fn package_of(umbrella: &Demo, version: u32) -> Package {
     Package::publish(
         PackageAbout {
             id: PackageId(Uuid::from_u128(0xfe11e)),
+            inbox: None,
             name: "Fællesskab mod ensomhed".into(),
             version,
             publisher: "Landsforeningen".into(),

@@ -3,14 +3,16 @@
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use spor_core::Language;
 use spor_core::access::DeviceRole;
+use spor_core::aggregate::{MAX_SENDING_BYTES, Received, Sending};
 use spor_core::ids::DeviceId;
 use spor_core::protocol::api_route;
 use spor_core::protocol::{
@@ -62,6 +64,12 @@ pub fn router(state: AppState) -> Router {
         .route(api_route::REVOKE_DEVICE, post(revoke_device))
         .route(api_route::PUSH, post(push))
         .route(api_route::PULL, get(pull))
+        .route(
+            api_route::AGGREGATES,
+            post(send_figures)
+                .get(received_figures)
+                .layer(DefaultBodyLimit::max(MAX_SENDING_BYTES)),
+        )
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -112,7 +120,7 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Spor API", description = "Pairing, devices and sync for the Spor app (DESIGN.md section 4)."),
-    paths(health, pair, create_pairing_code, open_pairing_codes, cancel_pairing_code, devices, revoke_device, push, pull),
+    paths(health, pair, create_pairing_code, open_pairing_codes, cancel_pairing_code, devices, revoke_device, push, pull, send_figures, received_figures),
     modifiers(&BearerToken),
 )]
 pub struct ApiDocument;
@@ -500,6 +508,93 @@ async fn push(
         .count();
     tracing::info!(device = %device.id, mutations = count, applied, "push");
     Ok(Json(PushResponse { results }))
+}
+
+/// The answer to a member's figures: kept for the umbrella.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FiguresKept {
+    pub received_at: chrono::DateTime<Utc>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/aggregates",
+    params(("x-spor-protocol" = u32, Header, description = "The sync protocol version")),
+    security(("device_token" = [])),
+    request_body(
+        content = Object,
+        description = "spor_core::aggregate::Sending: `to` (the umbrella's organisation), `aggregate` (docs/aggregate.schema.json) and `consent` (`from`, `to`, `given_at`) for exactly the aggregate's period"
+    ),
+    responses(
+        (status = 200, description = "Kept for the umbrella; a second sending of the same package and period replaces the first", body = FiguresKept),
+        (status = 400, description = "No protocol version, or a malformed request", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 403, description = "Only coordinators send figures", body = ProtocolError),
+        (status = 404, description = "No such organisation on this server", body = ProtocolError),
+        (status = 413, description = "Larger than 64 KiB", body = ProtocolError),
+        (status = 422, description = "The figures break the rules, the consent is not for their period, or they are addressed to the sender", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
+    )
+)]
+async fn send_figures(
+    device: Device,
+    State(state): State<AppState>,
+    body: Result<Json<Sending>, JsonRejection>,
+) -> Result<Json<FiguresKept>, ApiError> {
+    if !device.role.exchanges_figures() {
+        return Err(ApiError::Forbidden);
+    }
+    let Json(sending) = body.map_err(|rejection| json_rejection_within(rejection, MAX_SENDING_BYTES))?;
+    sending
+        .check(device.organisation)
+        .map_err(|problems| ApiError::BadRequest {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: problems
+                .iter()
+                .map(|problem| problem.message(Language::En))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })?;
+    let now = Utc::now();
+    let kept = state
+        .storage
+        .keep_figures(device.organisation, device.id, &sending, now)
+        .await?;
+    if !kept {
+        return Err(ApiError::BadRequest {
+            status: StatusCode::NOT_FOUND,
+            message: "no such organisation on this server".into(),
+        });
+    }
+    tracing::info!(device = %device.id, to = %sending.to, "figures kept for an umbrella");
+    Ok(Json(FiguresKept { received_at: now }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/aggregates",
+    params(("x-spor-protocol" = u32, Header, description = "The sync protocol version")),
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "The figures members sent this organisation (spor_core::aggregate::Received), oldest first", body = [Object]),
+        (status = 400, description = "No protocol version", body = ProtocolError),
+        (status = 401, description = "No valid token, or the device was revoked", body = ProtocolError),
+        (status = 403, description = "Only coordinators read the members' figures", body = ProtocolError),
+        (status = 426, description = "Another protocol version", body = ProtocolError),
+        (status = 429, description = "Too many requests; see Retry-After", body = ProtocolError),
+        (status = 503, description = "The database did not answer in time; nothing was changed, a retry is safe", body = ProtocolError),
+    )
+)]
+async fn received_figures(
+    device: Device,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Received>>, ApiError> {
+    if !device.role.exchanges_figures() {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(Json(state.storage.received_figures(device.organisation).await?))
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use spor_core::access::Topic;
+use spor_core::aggregate::{Received, Sending};
 use spor_core::hlc::Hlc;
 use spor_core::ids::{AttendanceId, DeviceId, OrganisationId};
 use spor_core::protocol::{DeviceInfo, OpenPairingCode};
@@ -30,6 +31,7 @@ use uuid::Uuid;
 use crate::error::ServeError;
 use crate::storage::{DeviceRecord, NewDevice, NewPairingCode, Paired, PullError, Storage, StorageError};
 
+mod aggregates;
 mod attendance;
 mod devices;
 mod participants;
@@ -429,6 +431,20 @@ impl Storage for Database {
         now: DateTime<Utc>,
     ) -> Result<Vec<MutationResult>, StorageError> {
         push::push(self, organisation, device, mutations, now).await
+    }
+
+    async fn keep_figures(
+        &self,
+        from: OrganisationId,
+        by: DeviceId,
+        sending: &Sending,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        aggregates::keep(self, from, by, sending, now).await
+    }
+
+    async fn received_figures(&self, to: OrganisationId) -> Result<Vec<Received>, StorageError> {
+        aggregates::received(self, to).await
     }
 
     async fn pull(

@@ -10,6 +10,7 @@ use std::path::Path;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use spor_core::access::{DeviceRole, Topic};
+use spor_core::aggregate::{Received, Sending};
 use spor_core::ids::{DeviceId, OrganisationId};
 use spor_core::protocol::{DeviceInfo, OpenPairingCode};
 use spor_core::sync::{Mutation, MutationResult, PullResponse};
@@ -149,6 +150,19 @@ pub trait Storage: Send + Sync + 'static {
         mutations: Vec<Mutation>,
         now: DateTime<Utc>,
     ) -> Result<Vec<MutationResult>, StorageError>;
+
+    /// Keeps a member's figures for its umbrella (checked by spor-core before), replacing an
+    /// earlier sending of the same package and period; false when the umbrella is not here.
+    async fn keep_figures(
+        &self,
+        from: OrganisationId,
+        by: DeviceId,
+        sending: &Sending,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// The figures members sent `to`, oldest first.
+    async fn received_figures(&self, to: OrganisationId) -> Result<Vec<Received>, StorageError>;
 
     /// Changes of `topics` after `since`, at most `limit`, leaving out those `device` pushed itself
     /// (it has them already).

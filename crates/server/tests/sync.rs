@@ -1046,10 +1046,12 @@ async fn the_openapi_document_describes_every_route_and_what_it_really_answers(b
     assert_eq!(
         operations,
         [
+            "GET /api/v1/aggregates",
             "GET /api/v1/devices",
             "GET /api/v1/health",
             "GET /api/v1/pairing-codes",
             "GET /api/v1/sync/pull",
+            "POST /api/v1/aggregates",
             "POST /api/v1/devices/{id}/revoke",
             "POST /api/v1/pair",
             "POST /api/v1/pairing-codes",
@@ -2087,6 +2089,146 @@ async fn a_reports_text_reaches_the_other_coordinator_and_no_volunteer(backend: 
     assert_eq!(volunteer.pull_all(1000).await, Vec::<Change>::new());
 }
 
+/// Figures for an umbrella on the same server: only a coordinator sends them, only with consent for
+/// exactly their period, only figures Spor could have written (no survey mean over two people),
+/// and only the umbrella reads them; a second sending of the period replaces the first.
+async fn a_members_figures_reach_its_umbrella_after_consent_and_no_one_else(backend: Backend) {
+    use spor_core::aggregate::{Aggregate, Consent, Figure, FigureValue, Received, Sending};
+    use spor_core::goal::GoalMetric;
+    use spor_core::scoring::Measure;
+    let server = start(backend).await;
+    let umbrella = server.organisation("Landsforeningen").await;
+    let member = server.organisation("Mødrehjælpen Vest").await;
+    let stranger = server.organisation("Café Nord").await;
+    let volunteer = member.another(&server, DeviceRole::Volunteer).await;
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+    );
+    let figures = |people: u32, who5: FigureValue| Aggregate {
+        format: "spor-aggregate".into(),
+        format_version: 1,
+        package: PackageId(Uuid::from_u128(0xfe11e)),
+        package_name: "Fællesskab mod ensomhed".into(),
+        package_version: 1,
+        member: "Mødrehjælpen Vest".into(),
+        from,
+        to,
+        threshold: 5,
+        figures: vec![
+            Figure {
+                indicator: GoalId(Uuid::from_u128(1)),
+                metric: GoalMetric::UniqueParticipants,
+                value: FigureValue::People { count: people },
+            },
+            Figure {
+                indicator: GoalId(Uuid::from_u128(2)),
+                metric: GoalMetric::MeasureMean {
+                    measure: Measure::Who5Percentage,
+                },
+                value: who5,
+            },
+        ],
+    };
+    let consent = Consent {
+        from,
+        to,
+        given_at: Utc::now(),
+    };
+    let sending = |aggregate: Aggregate, to_organisation: OrganisationId, consent: Consent| Sending {
+        to: to_organisation,
+        aggregate,
+        consent,
+    };
+    let send = |phone: &Phone, body: &Sending| {
+        phone
+            .request(reqwest::Method::POST, "/aggregates")
+            .json(body)
+            .send()
+    };
+    let umbrella_id = umbrella.paired.organisation;
+    let good = sending(figures(12, FigureValue::Hidden), umbrella_id, consent);
+
+    assert_eq!(
+        send(&volunteer, &good).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let other_period = Consent {
+        to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        ..consent
+    };
+    let refused = send(
+        &member,
+        &sending(figures(12, FigureValue::Hidden), umbrella_id, other_period),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let said: serde_json::Value = refused.json().await.unwrap();
+    assert!(said["message"].as_str().unwrap().contains("consent"), "{said}");
+    // Well-formed but harmful: a WHO-5 mean over two people, which Spor hides.
+    let two_people = FigureValue::Rate { value: 40.0, over: 2 };
+    let harmful = sending(figures(12, two_people), umbrella_id, consent);
+    assert_eq!(
+        send(&member, &harmful).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let to_itself = sending(
+        figures(12, FigureValue::Hidden),
+        member.paired.organisation,
+        consent,
+    );
+    assert_eq!(
+        send(&member, &to_itself).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let nowhere = sending(
+        figures(12, FigureValue::Hidden),
+        OrganisationId(Uuid::from_u128(404)),
+        consent,
+    );
+    assert_eq!(
+        send(&member, &nowhere).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let huge = Sending {
+        aggregate: Aggregate {
+            package_name: "x".repeat(70 * 1024),
+            ..good.aggregate.clone()
+        },
+        ..good.clone()
+    };
+    assert_eq!(
+        send(&member, &huge).await.unwrap().status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+
+    let read = |phone: &Phone| phone.request(reqwest::Method::GET, "/aggregates").send();
+    let nothing: Vec<Received> = read(&umbrella).await.unwrap().json().await.unwrap();
+    assert_eq!(nothing, Vec::<Received>::new(), "nothing refused was kept");
+
+    assert_eq!(send(&member, &good).await.unwrap().status(), StatusCode::OK);
+    let again = sending(
+        figures(14, FigureValue::Rate { value: 61.5, over: 9 }),
+        umbrella_id,
+        consent,
+    );
+    assert_eq!(send(&member, &again).await.unwrap().status(), StatusCode::OK);
+    let received: Vec<Received> = read(&umbrella).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        received.len(),
+        1,
+        "the second sending of the period replaced the first"
+    );
+    assert_eq!(received[0].from, "Mødrehjælpen Vest");
+    assert_eq!(received[0].aggregate, again.aggregate);
+    assert_eq!((received[0].consent.from, received[0].consent.to), (from, to));
+
+    let strangers: Vec<Received> = read(&stranger).await.unwrap().json().await.unwrap();
+    assert_eq!(strangers, Vec::<Received>::new());
+    assert_eq!(read(&volunteer).await.unwrap().status(), StatusCode::FORBIDDEN);
+}
+
 /// A kiosk pulls only activities and templates: after 1,000 check-ins its empty pull returns a
 /// cursor past them, so it never scans them again.
 async fn a_pull_moves_the_cursor_past_what_the_device_may_not_see(backend: Backend) {
@@ -2451,6 +2593,7 @@ on_both_storages!(
     hostile_changes_are_refused_with_their_reason_and_nothing_is_stored,
     a_session_log_reaches_the_coordinator_and_a_harmful_one_is_refused,
     a_reports_text_reaches_the_other_coordinator_and_no_volunteer,
+    a_members_figures_reach_its_umbrella_after_consent_and_no_one_else,
     a_pull_moves_the_cursor_past_what_the_device_may_not_see,
     a_pull_answer_never_exceeds_its_byte_budget,
     an_erasure_reaches_the_participants_merged_into_the_erased_one,

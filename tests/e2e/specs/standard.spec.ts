@@ -8,6 +8,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { addPerson, createActivity } from "../support/register";
+import { pair } from "../support/sync";
 
 const PACKAGE = "Fællesskab mod ensomhed";
 
@@ -217,4 +218,65 @@ test("a newer version of a package says what changed and updates the core on a t
   await member.goto("/theory");
   await member.getByLabel("Forandringsteori for").selectOption({ label: "Fredagsklub" });
   await expect(member.getByTestId("theory-diagram").first().locator("svg")).toContainText("Kommer igen og tager en ven med");
+});
+
+test("on a shared server a member sends its figures after consent for the period, and the umbrella fetches them", async ({ browser, server }) => {
+  test.setTimeout(180_000);
+  const umbrella = await newPhone(browser, server.url);
+  await pair(umbrella, server.url, await server.organisation("Landsforeningen"), "Paraplyens pc", "Landsforeningen");
+  await createActivity(umbrella, "Standard");
+  await umbrella.goto("/theory");
+  await umbrella.getByLabel("Forandringsteori for").selectOption({ label: "Standard" });
+  await umbrella.getByRole("button", { name: "Skriv en forandringsteori" }).click();
+  await umbrella.getByLabel("Målgruppe").fill("Mennesker, der bor alene");
+  await umbrella.getByLabel("Det, I gør").fill("Faste mødesteder");
+  await umbrella.getByRole("button", { name: "Tilføj: Forandringer på kort sigt" }).click();
+  await umbrella.getByLabel("Forandringer på kort sigt 1", { exact: true }).fill("Kender nogen at tale med");
+  await umbrella.getByRole("button", { name: "Gem som ny version" }).click();
+  await addIndicator(umbrella, "Standard", "Forskellige deltagere i perioden", "5", "Kender nogen at tale med");
+  await umbrella.goto("/standard");
+  const publish = umbrella.getByTestId("publish-section");
+  await publish.getByLabel("Aktivitet", { exact: true }).selectOption({ label: "Standard" });
+  await publish.getByLabel("Pakkens navn").fill(PACKAGE);
+  await publish.getByLabel("Udgiver").fill("Landsforeningen");
+  const published = await downloaded(umbrella, () => publish.getByRole("button", { name: "Hent pakkefilen" }).click());
+  expect(JSON.parse(readFileSync(published.path, "utf8")).package.inbox).toMatch(/^[0-9a-f-]{36}$/);
+
+  const member = await newPhone(browser, server.url);
+  await pair(member, server.url, await server.organisation("Mødrehjælpen Vest"), "Koordinatorens telefon", "Mødrehjælpen Vest");
+  await createActivity(member, "Tirsdagsgruppe");
+  for (const name of ["Ane", "Bo", "Cem", "Dorte", "Eva", "Finn", "Gitte"]) await addPerson(member, name);
+  await member.goto("/standard");
+  const adopt = member.getByTestId("adopt-section");
+  await adopt.getByLabel("Vælg en pakkefil").setInputFiles(published.path);
+  await adopt.getByLabel("Aktivitet", { exact: true }).selectOption({ label: "Tirsdagsgruppe" });
+  await adopt.getByRole("button", { name: "Følg standarden" }).click();
+  await expect(member.getByTestId("adopt-message")).toHaveText(`Tirsdagsgruppe følger nu ${PACKAGE}, version 1.`);
+
+  // Nothing is sent without consent, and consent is for the period on screen only.
+  const figures = member.getByTestId("figures-section");
+  await figures.getByLabel("Jeres navn, som paraplyen skal se det").fill("Mødrehjælpen Vest");
+  const send = figures.getByRole("button", { name: "Send tallene gennem serveren" });
+  await expect(send).toBeDisabled();
+  const consent = figures.getByLabel(/^Vi giver samtykke til, at tallene for .* sendes til Landsforeningen gennem serveren\.$/);
+  await consent.check();
+  await expect(send).toBeEnabled();
+  const from = figures.getByLabel("Fra");
+  const chosenFrom = await from.inputValue();
+  await from.fill(chosenFrom.replace(/-\d\d$/, "-02"));
+  await expect(consent).not.toBeChecked();
+  await expect(send).toBeDisabled();
+  await from.fill(chosenFrom);
+  await consent.check();
+  await send.click();
+  await expect(member.getByTestId("figures-message")).toContainText("er sendt til Landsforeningen.");
+
+  // The umbrella fetches them: the member's seven participants, its figure beside the total.
+  await umbrella.goto("/standard");
+  const compare = umbrella.getByTestId("comparison-section");
+  await compare.getByRole("button", { name: "Hent medlemmernes tal fra serveren" }).click();
+  await expect(umbrella.getByTestId("comparison-message")).toHaveText("1 medlemmers tal er hentet fra serveren.");
+  const table = compare.getByTestId("comparison-table");
+  await expect(table.locator("thead th")).toHaveText(["Indikator", "Mødrehjælpen Vest", "I alt"]);
+  await expect(table.locator("tbody tr").first()).toHaveText(/Forskellige deltagere i perioden\s*7\s*7/);
 });

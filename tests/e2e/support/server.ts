@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,8 @@ export interface RunningServer {
   coordinatorCode: string;
   /** The built app this server serves (a private copy when `copyDist` was asked for). */
   dist: string;
+  /** Creates another organisation on this server (`spor-server init`), answering its first coordinator's code. */
+  organisation(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,14 @@ export async function startServer(options: { copyDist?: boolean; dist?: string }
     url,
     coordinatorCode,
     dist,
+    async organisation(name: string) {
+      const printed = execFileSync(required("SPOR_SERVER_BIN"), ["init", "--org", name, "--data-dir", join(scratch, "data")], {
+        encoding: "utf8",
+      });
+      const code = printed.match(/enter the code ([0-9A-Z]{4}-[0-9A-Z]{4})/);
+      if (!code) throw new Error(`spor-server init printed no code: ${printed}`);
+      return code[1];
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));

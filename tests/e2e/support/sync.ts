@@ -9,14 +9,14 @@ export async function phone(context: BrowserContext): Promise<Page> {
 }
 
 /** Pairs the page's device by opening a pairing link on `origin` (the server, or a proxy to it). */
-export async function pair(page: Page, origin: string, code: string, name: string): Promise<void> {
+export async function pair(page: Page, origin: string, code: string, name: string, organisation = "Min forening"): Promise<void> {
   await page.goto(`${origin}/settings?pair=${code}`);
   // The code fills the form and leaves the address bar.
   await expect(page.getByLabel("Parringskode")).toHaveValue(code);
   await expect(page).toHaveURL(`${origin}/settings`);
   await page.getByLabel("Navn på enheden (valgfrit)").fill(name);
   await page.getByRole("button", { name: "Par enheden" }).click();
-  await expect(page.getByTestId("sync-paired")).toHaveText("Enheden er parret med Min forening.");
+  await expect(page.getByTestId("sync-paired")).toHaveText(`Enheden er parret med ${organisation}.`);
 }
 
 export async function goTo(page: Page, link: "I dag" | "Aktiviteter") {
