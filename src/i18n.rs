@@ -6,18 +6,6 @@ pub use spor_core::Language;
 
 include!(concat!(env!("OUT_DIR"), "/i18n_keys.rs"));
 
-/// The report's texts (`locales/report/*.json`): loaded with the report's part.
-pub mod report {
-    use super::Language;
-    include!(concat!(env!("OUT_DIR"), "/i18n_report.rs"));
-}
-
-/// The shared standard's texts (`locales/standard/*.json`): loaded with its page's part.
-pub mod standard {
-    use super::Language;
-    include!(concat!(env!("OUT_DIR"), "/i18n_standard.rs"));
-}
-
 /// A key of any of the locale tables.
 pub trait Text: Copy + Send + Sync + 'static {
     fn text(self, language: Language) -> &'static str;
@@ -29,17 +17,26 @@ impl Text for Key {
     }
 }
 
-impl Text for report::Key {
-    fn text(self, language: Language) -> &'static str {
-        report::Key::text(self, language)
-    }
+/// The locale tables of the lazily loaded parts (`locales/<part>/*.json`), each downloaded with
+/// its part rather than with the first screen.
+macro_rules! part_texts {
+    ($($part:ident),* $(,)?) => {
+        $(
+            pub mod $part {
+                use super::Language;
+                include!(concat!(env!("OUT_DIR"), "/i18n_", stringify!($part), ".rs"));
+            }
+
+            impl Text for $part::Key {
+                fn text(self, language: Language) -> &'static str {
+                    $part::Key::text(self, language)
+                }
+            }
+        )*
+    };
 }
 
-impl Text for standard::Key {
-    fn text(self, language: Language) -> &'static str {
-        standard::Key::text(self, language)
-    }
-}
+part_texts!(activities, report, settings, standard, survey, theory, trends);
 
 /// `key`'s text in both languages with its `{placeholders}` filled in: what a message made now
 /// keeps, so it reads in whichever language is on screen when it is shown.

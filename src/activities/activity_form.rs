@@ -8,6 +8,7 @@ use spor_core::validation::Problem;
 use crate::components::problem_list::ProblemList;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
+use crate::i18n::activities::Key as ActivitiesKey;
 
 const WEEKDAYS: [Weekday; 7] = [
     Weekday::Mon,
@@ -89,7 +90,7 @@ pub fn ActivityForm(
     view! {
         <form class="stack" on:submit=submit>
             <div class="field">
-                <label for=format!("{form_id}-name")>{i18n.text(Key::ActivitiesName)}</label>
+                <label for=format!("{form_id}-name")>{i18n.text(ActivitiesKey::Name)}</label>
                 <input
                     id=format!("{form_id}-name")
                     type="text"
@@ -100,17 +101,17 @@ pub fn ActivityForm(
                 />
             </div>
             <div class="field">
-                <label for=format!("{form_id}-place")>{i18n.text(Key::ActivitiesPlace)}</label>
+                <label for=format!("{form_id}-place")>{i18n.text(ActivitiesKey::Place)}</label>
                 <input
                     id=format!("{form_id}-place") type="text" name="place" prop:value=move || place.get() on:input=move |event| place.set(event_target_value(&event)) />
             </div>
             <div class="field">
-                <label for=format!("{form_id}-description")>{i18n.text(Key::ActivitiesDescription)}</label>
+                <label for=format!("{form_id}-description")>{i18n.text(ActivitiesKey::Description)}</label>
                 <textarea
                     id=format!("{form_id}-description") name="description" rows="2" prop:value=move || description.get() on:input=move |event| description.set(event_target_value(&event))></textarea>
             </div>
             <div class="field">
-                <label for=format!("{form_id}-weekday")>{i18n.text(Key::ActivitiesWeekday)}</label>
+                <label for=format!("{form_id}-weekday")>{i18n.text(ActivitiesKey::Weekday)}</label>
                 <select
                     id=format!("{form_id}-weekday")
                     name="weekday"
@@ -120,7 +121,7 @@ pub fn ActivityForm(
                     }
                 >
                     <option value="" selected=move || weekday.get().is_none()>
-                        {i18n.text(Key::ActivitiesNoWeekday)}
+                        {i18n.text(ActivitiesKey::NoWeekday)}
                     </option>
                     {WEEKDAYS
                         .into_iter()
@@ -136,7 +137,7 @@ pub fn ActivityForm(
             </div>
             <Show when=move || weekday.get().is_some()>
                 <div class="field">
-                    <label for=minutes_id.clone()>{i18n.text(Key::ActivitiesMinutes)}</label>
+                    <label for=minutes_id.clone()>{i18n.text(ActivitiesKey::Minutes)}</label>
                     <input
                         id=minutes_id.clone()
                         type="number"
@@ -150,7 +151,7 @@ pub fn ActivityForm(
                 </div>
             </Show>
             <fieldset class="choice-group" aria-describedby=format!("{form_id}-problems")>
-                <legend>{i18n.text(Key::ActivitiesRoles)}</legend>
+                <legend>{i18n.text(ActivitiesKey::Roles)}</legend>
                 {Role::ALL
                     .into_iter()
                     .map(|role| {
@@ -178,7 +179,7 @@ pub fn ActivityForm(
             </fieldset>
             <ProblemList problems id=format!("{form_id}-problems") />
             <div class="button-row">
-                <button type="submit" class="button">{i18n.text(Key::ActivitiesSave)}</button>
+                <button type="submit" class="button">{i18n.text(ActivitiesKey::Save)}</button>
                 {on_cancel.map(|cancel| view! {
                     <button type="button" class="button secondary" on:click=move |_| cancel.run(())>
                         {i18n.text(Key::CommonCancel)}

@@ -4,7 +4,7 @@ use spor_core::measurement_plan::{MeasurementPlan, about_minutes};
 use spor_core::survey::{SurveyTemplate, Templates};
 
 use crate::contexts::i18n_context::use_i18n;
-use crate::i18n::Key;
+use crate::i18n::activities::Key as ActivitiesKey;
 
 /// An activity's measurement plan as one plain sentence: the surveys asked there and how often,
 /// and about how much time that takes of a participant and of a volunteer each month.
@@ -15,7 +15,7 @@ pub fn MeasurementPlanText(activity: Activity, templates: Vec<SurveyTemplate>) -
         let language = i18n.language.get();
         let plan = MeasurementPlan::of(&activity, Templates::new(&templates));
         if plan.is_empty() {
-            return i18n.t(Key::ActivitiesPlanNone).to_owned();
+            return i18n.t(ActivitiesKey::PlanNone).to_owned();
         }
         let surveys: Vec<String> = plan
             .surveys
@@ -23,16 +23,16 @@ pub fn MeasurementPlanText(activity: Activity, templates: Vec<SurveyTemplate>) -
             .map(|survey| {
                 let name = survey.template.name.get(language);
                 match survey.rhythm {
-                    Rhythm::Time => i18n.format(Key::ActivitiesPlanEveryTime, &[("survey", name)]),
+                    Rhythm::Time => i18n.format(ActivitiesKey::PlanEveryTime, &[("survey", name)]),
                     Rhythm::Weeks { weeks } => i18n.format(
-                        Key::ActivitiesPlanEveryWeeks,
+                        ActivitiesKey::PlanEveryWeeks,
                         &[("survey", name), ("weeks", &weeks.to_string())],
                     ),
                 }
             })
             .collect();
         i18n.format(
-            Key::ActivitiesPlanBurden,
+            ActivitiesKey::PlanBurden,
             &[
                 ("surveys", &surveys.join(", ")),
                 (

@@ -15,6 +15,7 @@ use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
+use crate::i18n::activities::Key as ActivitiesKey;
 use crate::store::{self, MergeState, StoreError};
 
 #[component]
@@ -35,14 +36,17 @@ pub fn ActivitiesPage() -> impl IntoView {
             editing.try_set(None);
             saves.try_update(|n| *n += 1);
             activities.refetch();
-            Ok(Done::with(Key::CommonSaved, &[("name", &activity.name)]))
+            Ok(Done::with(
+                ActivitiesKey::CommonSaved,
+                &[("name", &activity.name)],
+            ))
         });
     });
 
     view! {
         <Page title=Key::NavActivities lead=Key::PageActivitiesLead>
             <section class="card" aria-labelledby="new-activity-heading">
-                <h2 id="new-activity-heading">{i18n.text(Key::ActivitiesNew)}</h2>
+                <h2 id="new-activity-heading">{i18n.text(ActivitiesKey::New)}</h2>
                 {move || {
                     saves.track();
                     view! { <ActivityForm on_save=save /> }
@@ -50,18 +54,18 @@ pub fn ActivitiesPage() -> impl IntoView {
             </section>
             <OutcomeMessage outcome testid="activities-message" />
             <p class="card theory-link">
-                {i18n.text(Key::ActivitiesTheoryHint)}" "
-                <A href="/theory">{i18n.text(Key::ActivitiesTheoryLink)}</A>
+                {i18n.text(ActivitiesKey::TheoryHint)}" "
+                <A href="/theory">{i18n.text(ActivitiesKey::TheoryLink)}</A>
             </p>
             <section aria-labelledby="activity-list-heading">
-                <h2 id="activity-list-heading">{i18n.text(Key::ActivitiesList)}</h2>
+                <h2 id="activity-list-heading">{i18n.text(ActivitiesKey::List)}</h2>
                 <Transition fallback=|| ()>
                     <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                         {move || Suspend::new(async move {
                             let (mut all, templates) = activities.await?;
                             all.sort_by(|a, b| (a.archived, &a.name).cmp(&(b.archived, &b.name)));
                             if all.is_empty() {
-                                return Ok::<_, StoreError>(view! { <p class="hint">{i18n.text(Key::ActivitiesEmpty)}</p> }.into_any());
+                                return Ok::<_, StoreError>(view! { <p class="hint">{i18n.text(ActivitiesKey::Empty)}</p> }.into_any());
                             }
                             Ok(view! {
                                 <ul class="activity-list">
@@ -93,14 +97,17 @@ fn ParticipantsSection(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
         act(outcome, async move {
             store::shared().await?.save_participant(&participant).await?;
             loaded.refetch();
-            Ok(Done::with(Key::CommonSaved, &[("name", &participant.pseudonym)]))
+            Ok(Done::with(
+                ActivitiesKey::CommonSaved,
+                &[("name", &participant.pseudonym)],
+            ))
         });
     });
     let erase = Callback::new(move |participant: Participant| {
         act(outcome, async move {
             store::shared().await?.erase_participant(participant.id).await?;
             loaded.refetch();
-            Ok(Done::new(Key::ParticipantsErased))
+            Ok(Done::new(ActivitiesKey::ParticipantsErased))
         });
     });
     let merge = Callback::new(move |request: MergeRequest| {
@@ -122,8 +129,8 @@ fn ParticipantsSection(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                     .unwrap_or_default()
             };
             let done = match state {
-                MergeState::Merged => Key::ParticipantsMerged,
-                MergeState::AwaitingServer => Key::ParticipantsMergeQueued,
+                MergeState::Merged => ActivitiesKey::ParticipantsMerged,
+                MergeState::AwaitingServer => ActivitiesKey::ParticipantsMergeQueued,
             };
             loaded.refetch();
             Ok(Done::with(
@@ -134,7 +141,7 @@ fn ParticipantsSection(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     });
     view! {
         <section aria-labelledby="participants-heading">
-            <h2 id="participants-heading">{i18n.text(Key::ParticipantsHeading)}</h2>
+            <h2 id="participants-heading">{i18n.text(ActivitiesKey::ParticipantsHeading)}</h2>
             <Transition fallback=|| ()>
                 <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                     {move || Suspend::new(async move {
@@ -142,7 +149,7 @@ fn ParticipantsSection(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                         people.retain(Participant::is_current);
                         people.sort_by_key(|p| spor_core::search::fold(&p.pseudonym));
                         if people.is_empty() {
-                            return Ok(view! { <p class="hint">{i18n.text(Key::ParticipantsEmpty)}</p> }.into_any());
+                            return Ok(view! { <p class="hint">{i18n.text(ActivitiesKey::ParticipantsEmpty)}</p> }.into_any());
                         }
                         let everyone: Vec<(ParticipantId, String)> =
                             people.iter().map(|p| (p.id, p.pseudonym.clone())).collect();
@@ -194,7 +201,7 @@ fn ActivityFilter(activities: Vec<Activity>, shown_activity: RwSignal<Option<Act
     let ids: Vec<ActivityId> = activities.iter().map(|a| a.id).collect();
     view! {
         <div class="field">
-            <label for="participants-shown">{i18n.text(Key::ParticipantsShow)}</label>
+            <label for="participants-shown">{i18n.text(ActivitiesKey::ParticipantsShow)}</label>
             <select
                 id="participants-shown"
                 name="participants-shown"
@@ -204,7 +211,7 @@ fn ActivityFilter(activities: Vec<Activity>, shown_activity: RwSignal<Option<Act
                 }
             >
                 <option value="" selected=move || shown_activity.get().is_none()>
-                    {i18n.text(Key::ParticipantsShowAll)}
+                    {i18n.text(ActivitiesKey::ParticipantsShowAll)}
                 </option>
                 {activities
                     .into_iter()
@@ -248,20 +255,20 @@ fn ActivityItem(
                         <p class="hint">
                             {activity.schedule.map(|s| i18n.language.get().weekday(s.weekday))}
                             {(!activity.place.is_empty()).then(|| format!(" · {}", activity.place))}
-                            {activity.archived.then(|| format!(" · {}", i18n.t(Key::ActivitiesArchived)))}
+                            {activity.archived.then(|| format!(" · {}", i18n.t(ActivitiesKey::Archived)))}
                         </p>
                         <MeasurementPlanText activity=activity.clone() templates=templates.clone() />
                         <div class="button-row">
                             <button
                                 type="button"
                                 class="button secondary"
-                                aria-label=i18n.format(Key::ActivitiesEdit, &[("name", &activity.name)])
+                                aria-label=i18n.format(ActivitiesKey::Edit, &[("name", &activity.name)])
                                 on:click=move |_| editing.set(Some(id))
                             >
-                                {i18n.text(Key::CommonEdit)}
+                                {i18n.text(ActivitiesKey::CommonEdit)}
                             </button>
                             <button type="button" class="button secondary" on:click=toggle_archive>
-                                {if activity.archived { i18n.t(Key::ActivitiesReopen) } else { i18n.t(Key::ActivitiesArchive) }}
+                                {if activity.archived { i18n.t(ActivitiesKey::Reopen) } else { i18n.t(ActivitiesKey::Archive) }}
                             </button>
                         </div>
                     }

@@ -15,6 +15,7 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;
 use crate::i18n::Key;
+use crate::i18n::activities::Key as ActivitiesKey;
 use crate::store;
 
 /// A request to merge `merged` into `kept`: the same person registered twice.
@@ -94,28 +95,28 @@ pub fn ParticipantItem(
                             <button
                                 type="button"
                                 class="button secondary"
-                                aria-label=i18n.format(Key::ParticipantsEdit, &[("name", &name)])
+                                aria-label=i18n.format(ActivitiesKey::ParticipantsEdit, &[("name", &name)])
                                 on:click=move |_| editing.set(true)
                             >
-                                {i18n.text(Key::CommonEdit)}
+                                {i18n.text(ActivitiesKey::CommonEdit)}
                             </button>
                             <Show when=move || may_merge_and_erase.get()>
                                 <button type="button" class="button secondary" on:click=move |_| merging.set(true)>
-                                    {i18n.text(Key::ParticipantsMerge)}
+                                    {i18n.text(ActivitiesKey::ParticipantsMerge)}
                                 </button>
                                 <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
-                                    {i18n.text(Key::ParticipantsErase)}
+                                    {i18n.text(ActivitiesKey::ParticipantsErase)}
                                 </button>
                                 <button
                                     type="button"
                                     class="button secondary"
-                                    aria-label=i18n.format(Key::ParticipantsExportLabel, &[("name", &name)])
+                                    aria-label=i18n.format(ActivitiesKey::ParticipantsExportLabel, &[("name", &name)])
                                     on:click=move |_| {
                                         let language = i18n.language.get_untracked();
                                         attempt(export_failure, export_everything(stored.get_value(), language));
                                     }
                                 >
-                                    {i18n.text(Key::ParticipantsExport)}
+                                    {i18n.text(ActivitiesKey::ParticipantsExport)}
                                 </button>
                             </Show>
                         </div>
@@ -130,8 +131,8 @@ pub fn ParticipantItem(
             </Show>
             <ConfirmNotice
                 open=confirming
-                question=i18n.format(Key::ParticipantsEraseConfirm, &[("name", &name)])
-                yes=i18n.format(Key::ParticipantsEraseYes, &[("name", &name)])
+                question=i18n.format(ActivitiesKey::ParticipantsEraseConfirm, &[("name", &name)])
+                yes=i18n.format(ActivitiesKey::ParticipantsEraseYes, &[("name", &name)])
                 on_yes=Callback::new(move |()| on_erase.run(stored.get_value()))
             />
         </li>
@@ -170,11 +171,11 @@ fn MergeForm(
         <div class="notice stack" data-testid="merge-form">
             <Show
                 when=move || kept.with(Option::is_some)
-                fallback=move || view! { <p>{i18n.text(Key::ParticipantsMergeNone)}</p> }
+                fallback=move || view! { <p>{i18n.text(ActivitiesKey::ParticipantsMergeNone)}</p> }
             >
                 <div class="field">
                     <label for=select_id.clone()>
-                        {i18n.text(Key::ParticipantsMergeWith)}
+                        {i18n.text(ActivitiesKey::ParticipantsMergeWith)}
                     </label>
                     <select
                         id=select_id.clone()
@@ -197,7 +198,7 @@ fn MergeForm(
                             .collect_view()}
                     </select>
                 </div>
-                <p>{move || with_names(Key::ParticipantsMergeConfirm)}</p>
+                <p>{move || with_names(ActivitiesKey::ParticipantsMergeConfirm)}</p>
             </Show>
             <div class="button-row">
                 <Show when=move || kept.with(Option::is_some)>
@@ -211,7 +212,7 @@ fn MergeForm(
                             }
                         }
                     >
-                        {move || with_names(Key::ParticipantsMergeYes)}
+                        {move || with_names(ActivitiesKey::ParticipantsMergeYes)}
                     </button>
                 </Show>
                 <button type="button" class="button secondary" on:click=move |_| merging.set(false)>
@@ -279,7 +280,7 @@ fn ParticipantForm(
                 />
             </div>
             <div class="field">
-                <label for=format!("{form_id}-role")>{i18n.text(Key::ParticipantsDefaultRole)}</label>
+                <label for=format!("{form_id}-role")>{i18n.text(ActivitiesKey::ParticipantsDefaultRole)}</label>
                 <select
                     id=format!("{form_id}-role")
                     name="default-role"
@@ -303,18 +304,18 @@ fn ParticipantForm(
                 </select>
             </div>
             <fieldset class="choice-group">
-                <legend>{i18n.text(Key::ParticipantsConsent)}</legend>
+                <legend>{i18n.text(ActivitiesKey::ParticipantsConsent)}</legend>
                 <label class="choice">
                     <input
                         type="checkbox"
                         prop:checked=move || linked_surveys.get()
                         on:change=move |event| linked_surveys.set(event_target_checked(&event))
                     />
-                    {i18n.text(Key::ParticipantsConsentLinked)}
+                    {i18n.text(ActivitiesKey::ParticipantsConsentLinked)}
                 </label>
                 <label class="choice">
                     <input type="checkbox" prop:checked=move || contact.get() on:change=move |event| contact.set(event_target_checked(&event)) />
-                    {i18n.text(Key::ParticipantsConsentContact)}
+                    {i18n.text(ActivitiesKey::ParticipantsConsentContact)}
                 </label>
                 <label class="choice">
                     <input
@@ -322,11 +323,11 @@ fn ParticipantForm(
                         prop:checked=move || named_in_stories.get()
                         on:change=move |event| named_in_stories.set(event_target_checked(&event))
                     />
-                    {i18n.text(Key::ParticipantsConsentStories)}
+                    {i18n.text(ActivitiesKey::ParticipantsConsentStories)}
                 </label>
             </fieldset>
             <fieldset class="choice-group">
-                <legend>{i18n.text(Key::ParticipantsActivities)}</legend>
+                <legend>{i18n.text(ActivitiesKey::ParticipantsActivities)}</legend>
                 {activities
                     .into_iter()
                     .map(|activity| {
@@ -354,7 +355,7 @@ fn ParticipantForm(
             </fieldset>
             <ProblemList problems />
             <div class="button-row">
-                <button type="submit" class="button">{i18n.text(Key::ParticipantsSave)}</button>
+                <button type="submit" class="button">{i18n.text(ActivitiesKey::ParticipantsSave)}</button>
                 <button type="button" class="button secondary" on:click=move |_| editing.set(false)>
                     {i18n.text(Key::CommonCancel)}
                 </button>

@@ -16,7 +16,7 @@ use spor_core::backup::BackupError;
 use spor_core::validation::Problem;
 
 use crate::contexts::i18n_context::{I18n, store_error_in, sync_error_in, use_i18n};
-use crate::i18n::{Key, Language, fill};
+use crate::i18n::{Key, Language, Text, fill};
 use crate::store::StoreError;
 use crate::sync::SyncError;
 
@@ -26,21 +26,32 @@ pub type Outcome = Result<Done, Failure>;
 /// What to say when an action worked: texts and the values of their `{placeholders}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Done {
-    said: Vec<(Key, Vec<(&'static str, String)>)>,
+    said: Vec<(Said, Vec<(&'static str, String)>)>,
+}
+
+/// A text of any locale table, in both languages (a lazily loaded part's too).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Said {
+    da: &'static str,
+    en: &'static str,
 }
 
 impl Done {
-    pub fn new(key: Key) -> Done {
+    pub fn new(key: impl Text) -> Done {
         Done::with(key, &[])
     }
 
-    pub fn with(key: Key, values: &[(&'static str, &str)]) -> Done {
+    pub fn with(key: impl Text, values: &[(&'static str, &str)]) -> Done {
         let values = values
             .iter()
             .map(|(name, value)| (*name, (*value).to_owned()))
             .collect();
+        let said = Said {
+            da: key.text(Language::Da),
+            en: key.text(Language::En),
+        };
         Done {
-            said: vec![(key, values)],
+            said: vec![(said, values)],
         }
     }
 
@@ -55,12 +66,16 @@ impl Done {
         let texts: Vec<String> = self
             .said
             .iter()
-            .map(|(key, values)| {
+            .map(|(said, values)| {
                 let values: Vec<(&str, &str)> = values
                     .iter()
                     .map(|(name, value)| (*name, value.as_str()))
                     .collect();
-                fill(key.text(language), &values)
+                let text = match language {
+                    Language::Da => said.da,
+                    Language::En => said.en,
+                };
+                fill(text, &values)
             })
             .collect();
         texts.join(" ")

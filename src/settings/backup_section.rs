@@ -7,6 +7,7 @@ use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::download::offer_download;
 use crate::i18n::Key;
+use crate::i18n::settings::Key as SettingsKey;
 use crate::store;
 
 /// Settings: save everything on this device to a file, and load such a file (merging, never
@@ -25,7 +26,7 @@ pub fn BackupSection() -> impl IntoView {
             );
             offer_download(&file, &text)
                 .map_err(|detail| Failure::Other(Done::with(Key::ErrorSave, &[("detail", &detail)])))?;
-            Ok(Done::with(Key::BackupExported, &[("file", &file)]))
+            Ok(Done::with(SettingsKey::BackupExported, &[("file", &file)]))
         });
     };
     let import = move |event: leptos::ev::Event| {
@@ -41,22 +42,22 @@ pub fn BackupSection() -> impl IntoView {
             let today = chrono::Local::now().date_naive();
             let backup = Backup::parse(&text, Context { today })?;
             Ok(match store::shared().await?.import_backup(backup).await? {
-                0 => Done::new(Key::BackupNothingNew),
-                count => Done::with(Key::BackupImported, &[("count", &count.to_string())]),
+                0 => Done::new(SettingsKey::BackupNothingNew),
+                count => Done::with(SettingsKey::BackupImported, &[("count", &count.to_string())]),
             })
         });
     };
 
     view! {
         <section class="card" aria-labelledby="backup-heading">
-            <h2 id="backup-heading">{i18n.text(Key::BackupHeading)}</h2>
-            <p class="hint">{i18n.text(Key::BackupExplain)}</p>
+            <h2 id="backup-heading">{i18n.text(SettingsKey::BackupHeading)}</h2>
+            <p class="hint">{i18n.text(SettingsKey::BackupExplain)}</p>
             <div class="button-row">
                 <button type="button" class="button" on:click=export>
-                    {i18n.text(Key::BackupExport)}
+                    {i18n.text(SettingsKey::BackupExport)}
                 </button>
                 <label class="button secondary file-button">
-                    {i18n.text(Key::BackupImport)}
+                    {i18n.text(SettingsKey::BackupImport)}
                     <input type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
                 </label>
             </div>

@@ -7,7 +7,7 @@ use spor_core::demo::{DemoSize, generate};
 
 use crate::components::outcome::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
-use crate::i18n::Key;
+use crate::i18n::settings::Key as SettingsKey;
 use crate::store::{self, DEMO_DATABASE_NAME, Store};
 
 fn reload() {
@@ -54,21 +54,21 @@ pub fn DemoSection() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="demo-heading">
-            <h2 id="demo-heading">{i18n.text(Key::SettingsDemo)}</h2>
+            <h2 id="demo-heading">{i18n.text(SettingsKey::Demo)}</h2>
             {if store::demo_mode() {
                 view! {
-                    <p>{i18n.text(Key::SettingsDemoActive)}</p>
-                    <button type="button" class="button" on:click=end>{i18n.text(Key::SettingsDemoEnd)}</button>
+                    <p>{i18n.text(SettingsKey::DemoActive)}</p>
+                    <button type="button" class="button" on:click=end>{i18n.text(SettingsKey::DemoEnd)}</button>
                 }
                     .into_any()
             } else {
                 view! {
-                    <p class="hint">{i18n.text(Key::SettingsDemoExplain)}</p>
+                    <p class="hint">{i18n.text(SettingsKey::DemoExplain)}</p>
                     <button type="button" class="button" on:click=start disabled=move || working.get()>
-                        {i18n.text(Key::SettingsDemoStart)}
+                        {i18n.text(SettingsKey::DemoStart)}
                     </button>
                     <p role="status" class="status-message">
-                        {move || working.get().then(|| i18n.t(Key::SettingsDemoWorking))}
+                        {move || working.get().then(|| i18n.t(SettingsKey::DemoWorking))}
                     </p>
                 }
                     .into_any()

@@ -6,7 +6,7 @@ use crate::components::confirm_notice::ConfirmNotice;
 use crate::components::outcome::{Failure, FailureMessage, attempt};
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
-use crate::i18n::Key;
+use crate::i18n::settings::Key as SettingsKey;
 use crate::settings::qr_code::QrCode;
 use crate::sync::ServerClient;
 
@@ -71,10 +71,10 @@ pub fn DevicesSection() -> impl IntoView {
 
     view! {
         <section class="card stack" aria-labelledby="devices-heading" data-testid="devices-section">
-            <h2 id="devices-heading">{i18n.text(Key::DevicesHeading)}</h2>
-            <h3>{i18n.text(Key::DevicesNew)}</h3>
+            <h2 id="devices-heading">{i18n.text(SettingsKey::DevicesHeading)}</h2>
+            <h3>{i18n.text(SettingsKey::DevicesNew)}</h3>
             <div class="field">
-                <label for="new-device-role">{i18n.text(Key::DevicesRole)}</label>
+                <label for="new-device-role">{i18n.text(SettingsKey::DevicesRole)}</label>
                 <select
                     id="new-device-role"
                     on:change=move |event| {
@@ -96,16 +96,16 @@ pub fn DevicesSection() -> impl IntoView {
                 </select>
             </div>
             <button type="button" class="button" on:click=create_code>
-                {i18n.text(Key::DevicesCreateCode)}
+                {i18n.text(SettingsKey::DevicesCreateCode)}
             </button>
             {move || code.get().map(|created| view! { <PairingCode created /> })}
             <FailureMessage failure />
-            <h3>{i18n.text(Key::DevicesOpenCodes)}</h3>
+            <h3>{i18n.text(SettingsKey::DevicesOpenCodes)}</h3>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list = open_codes.await.unwrap_or_default();
                     if list.is_empty() {
-                        return view! { <p class="hint">{i18n.text(Key::DevicesNoOpenCodes)}</p> }.into_any();
+                        return view! { <p class="hint">{i18n.text(SettingsKey::DevicesNoOpenCodes)}</p> }.into_any();
                     }
                     view! {
                         <ul class="device-list" data-testid="open-codes">
@@ -115,7 +115,7 @@ pub fn DevicesSection() -> impl IntoView {
                         .into_any()
                 })}
             </Transition>
-            <h3>{i18n.text(Key::DevicesList)}</h3>
+            <h3>{i18n.text(SettingsKey::DevicesList)}</h3>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list = devices.await.unwrap_or_default();
@@ -147,8 +147,8 @@ fn PairingCode(created: PairingCodeResponse) -> impl IntoView {
     view! {
         <div class="pairing-code notice stack">
             <p class="code" data-testid="pairing-code">{created.code.clone()}</p>
-            <QrCode text=created.link.clone() label=i18n.t(Key::DevicesQrLabel).to_owned() size_px=200 />
-            <p class="hint">{i18n.format(Key::DevicesCodeExplain, &[("time", &until)])}</p>
+            <QrCode text=created.link.clone() label=i18n.t(SettingsKey::DevicesQrLabel).to_owned() size_px=200 />
+            <p class="hint">{i18n.format(SettingsKey::DevicesCodeExplain, &[("time", &until)])}</p>
             <p class="hint link-text">{created.link}</p>
         </div>
     }
@@ -164,21 +164,24 @@ fn OpenCodeItem(open: OpenPairingCode, cancel: Callback<OpenPairingCode>) -> imp
         .format("%d.%m. %H:%M")
         .to_string();
     let made_by = match &open.made_by {
-        Some(name) => i18n.format(Key::DevicesMadeBy, &[("name", name)]),
-        None => i18n.t(Key::DevicesMadeOnServer).to_owned(),
+        Some(name) => i18n.format(SettingsKey::DevicesMadeBy, &[("name", name)]),
+        None => i18n.t(SettingsKey::DevicesMadeOnServer).to_owned(),
     };
-    let label = i18n.format(Key::DevicesCancelCodeLabel, &[("role", role), ("time", &time)]);
+    let label = i18n.format(
+        SettingsKey::DevicesCancelCodeLabel,
+        &[("role", role), ("time", &time)],
+    );
     let stored = StoredValue::new(open);
     view! {
         <li class="device-item" data-testid="open-code">
-            <p>{i18n.format(Key::DevicesOpenCode, &[("role", role), ("time", &time)])} " · " {made_by}</p>
+            <p>{i18n.format(SettingsKey::DevicesOpenCode, &[("role", role), ("time", &time)])} " · " {made_by}</p>
             <button
                 type="button"
                 class="button secondary"
                 aria-label=label
                 on:click=move |_| cancel.run(stored.get_value())
             >
-                {i18n.text(Key::DevicesCancelCode)}
+                {i18n.text(SettingsKey::DevicesCancelCode)}
             </button>
         </li>
     }
@@ -189,7 +192,7 @@ fn DeviceItem(device: DeviceInfo, is_this: bool, revoke: Callback<DeviceInfo>) -
     let i18n = use_i18n();
     let confirming = RwSignal::new(false);
     let name = if device.name.is_empty() {
-        i18n.t(Key::DevicesUnnamed).to_owned()
+        i18n.t(SettingsKey::DevicesUnnamed).to_owned()
     } else {
         device.name.clone()
     };
@@ -205,22 +208,22 @@ fn DeviceItem(device: DeviceInfo, is_this: bool, revoke: Callback<DeviceInfo>) -
         <li class="device-item" data-testid="device-item">
             <p>
                 <strong>{name}</strong>
-                {is_this.then(|| format!(" ({})", i18n.t(Key::DevicesThisDevice)))}
+                {is_this.then(|| format!(" ({})", i18n.t(SettingsKey::DevicesThisDevice)))}
                 " · "
                 {i18n.device_role(stored.with_value(|d| d.role))}
                 " · "
-                {i18n.format(Key::DevicesPairedAt, &[("date", &paired)])}
-                {revoked.then(|| format!(" · {}", i18n.t(Key::DevicesRevoked)))}
+                {i18n.format(SettingsKey::DevicesPairedAt, &[("date", &paired)])}
+                {revoked.then(|| format!(" · {}", i18n.t(SettingsKey::DevicesRevoked)))}
             </p>
             <Show when=move || !is_this && !revoked>
                 <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
-                    {i18n.format(Key::DevicesRevoke, &[("name", &label.get_value())])}
+                    {i18n.format(SettingsKey::DevicesRevoke, &[("name", &label.get_value())])}
                 </button>
             </Show>
             <ConfirmNotice
                 open=confirming
-                question=i18n.format(Key::DevicesRevokeConfirm, &[("name", &label.get_value())])
-                yes=i18n.format(Key::DevicesRevokeYes, &[("name", &label.get_value())])
+                question=i18n.format(SettingsKey::DevicesRevokeConfirm, &[("name", &label.get_value())])
+                yes=i18n.format(SettingsKey::DevicesRevokeYes, &[("name", &label.get_value())])
                 on_yes=Callback::new(move |()| revoke.run(stored.get_value()))
             />
         </li>

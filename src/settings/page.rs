@@ -5,6 +5,7 @@ use crate::components::outcome::ReadFailure;
 use crate::components::page::Page;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
+use crate::i18n::settings::Key as SettingsKey;
 use crate::i18n::{Key, Language};
 use crate::settings::backup_section::BackupSection;
 use crate::settings::demo_section::DemoSection;
@@ -38,7 +39,7 @@ fn LanguageChoice() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <fieldset class="card choice-group">
-            <legend>{i18n.text(Key::SettingsLanguage)}</legend>
+            <legend>{i18n.text(SettingsKey::Language)}</legend>
             {Language::ALL
                 .into_iter()
                 .map(|language| {
@@ -66,33 +67,33 @@ fn StorageSection() -> impl IntoView {
     let status = LocalResource::new(store::storage_status);
     view! {
         <section class="card" aria-labelledby="storage-heading">
-            <h2 id="storage-heading">{i18n.text(Key::SettingsStorage)}</h2>
-            <Transition fallback=move || view! { <p>{i18n.text(Key::SettingsStorageChecking)}</p> }>
+            <h2 id="storage-heading">{i18n.text(SettingsKey::Storage)}</h2>
+            <Transition fallback=move || view! { <p>{i18n.text(SettingsKey::StorageChecking)}</p> }>
                 {move || Suspend::new(async move {
                     let status = status.await;
                     let persistence = if status.persisted {
-                        Key::SettingsStoragePersistent
+                        SettingsKey::StoragePersistent
                     } else {
-                        Key::SettingsStorageNotPersistent
+                        SettingsKey::StorageNotPersistent
                     };
                     let usage = move || match status.usage {
                         Some((used, quota)) => {
                             let language = i18n.language.get();
                             i18n.format(
-                                Key::SettingsStorageUsage,
+                                SettingsKey::StorageUsage,
                                 &[
                                     ("used", &language.format_bytes(used)),
                                     ("quota", &language.format_bytes(quota)),
                                 ],
                             )
                         }
-                        None => i18n.t(Key::SettingsStorageUnknown).to_owned(),
+                        None => i18n.t(SettingsKey::StorageUnknown).to_owned(),
                     };
                     let warning = status.nearly_full().map(|share| {
                         let percent = move || format!("{} %", i18n.language.get().format_number(share * 100.0, 0));
                         view! {
                             <p class="notice" role="alert" data-testid="storage-warning">
-                                {move || i18n.format(Key::SettingsStorageNearlyFull, &[("percent", &percent())])}
+                                {move || i18n.format(SettingsKey::StorageNearlyFull, &[("percent", &percent())])}
                             </p>
                         }
                     });
@@ -113,11 +114,11 @@ fn DeviceSection() -> impl IntoView {
     let device_id = LocalResource::new(|| async { store::shared().await?.device_id().await });
     view! {
         <section class="card" aria-labelledby="device-heading">
-            <h2 id="device-heading">{i18n.text(Key::SettingsDevice)}</h2>
+            <h2 id="device-heading">{i18n.text(SettingsKey::Device)}</h2>
             <Transition fallback=|| ()>
                 <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                     <dl>
-                        <dt>{i18n.text(Key::SettingsDeviceId)}</dt>
+                        <dt>{i18n.text(SettingsKey::DeviceId)}</dt>
                         <dd data-testid="device-id">
                             {move || Suspend::new(async move {
                                 device_id.await.map(|id| id.to_string())

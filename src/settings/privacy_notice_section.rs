@@ -10,7 +10,7 @@ use crate::components::privacy_notice_text::PrivacyNoticeText;
 use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::hooks::use_stored::use_stored;
-use crate::i18n::Key;
+use crate::i18n::settings::Key as SettingsKey;
 use crate::settings::qr_code::QrCode;
 use crate::store;
 
@@ -33,7 +33,7 @@ pub fn PrivacyNoticeSection() -> impl IntoView {
             store::shared().await?.save_privacy_notice(notice).await?;
             edited.try_set(None);
             own.refetch();
-            Ok(Done::new(Key::SettingsPrivacySaved))
+            Ok(Done::new(SettingsKey::PrivacySaved))
         });
     };
     let save_text = move |_| {
@@ -57,10 +57,10 @@ pub fn PrivacyNoticeSection() -> impl IntoView {
     };
     view! {
         <section class="card stack privacy-notice" aria-labelledby="privacy-heading">
-            <h2 id="privacy-heading">{i18n.text(Key::SettingsPrivacy)}</h2>
-            <p>{i18n.text(Key::SettingsPrivacyLead)}</p>
+            <h2 id="privacy-heading">{i18n.text(SettingsKey::Privacy)}</h2>
+            <p>{i18n.text(SettingsKey::PrivacyLead)}</p>
             <div class="field">
-                <label for="privacy-text">{i18n.text(Key::SettingsPrivacyText)}</label>
+                <label for="privacy-text">{i18n.text(SettingsKey::PrivacyText)}</label>
                 <textarea
                     id="privacy-text"
                     rows="12"
@@ -70,13 +70,13 @@ pub fn PrivacyNoticeSection() -> impl IntoView {
             </div>
             <div class="button-row">
                 <button type="button" class="button" on:click=save_text>
-                    {i18n.text(Key::SettingsPrivacySave)}
+                    {i18n.text(SettingsKey::PrivacySave)}
                 </button>
                 <button type="button" class="button secondary" on:click=move |_| save(None)>
-                    {i18n.text(Key::SettingsPrivacyStandard)}
+                    {i18n.text(SettingsKey::PrivacyStandard)}
                 </button>
                 <button type="button" class="button secondary" on:click=print>
-                    {i18n.text(Key::SettingsPrivacyPrint)}
+                    {i18n.text(SettingsKey::PrivacyPrint)}
                 </button>
             </div>
             <OutcomeMessage outcome testid="privacy-message" />
@@ -86,8 +86,8 @@ pub fn PrivacyNoticeSection() -> impl IntoView {
                     page_link()
                         .map(|link| {
                             view! {
-                                <p>{i18n.text(Key::SettingsPrivacyScan)}</p>
-                                <QrCode text=link.clone() label=i18n.t(Key::SettingsPrivacyQr).to_owned() size_px=220 />
+                                <p>{i18n.text(SettingsKey::PrivacyScan)}</p>
+                                <QrCode text=link.clone() label=i18n.t(SettingsKey::PrivacyQr).to_owned() size_px=220 />
                                 <p class="link-text">{link}</p>
                             }
                         })

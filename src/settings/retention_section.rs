@@ -9,7 +9,7 @@ use spor_core::retention::PERIODS;
 use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
-use crate::i18n::Key;
+use crate::i18n::settings::Key as SettingsKey;
 use crate::store;
 
 #[component]
@@ -22,12 +22,12 @@ pub fn RetentionSection() -> impl IntoView {
             let store = store::shared().await?;
             store.set_retention_months(chosen).await?;
             let Some(months) = chosen else {
-                return Ok(Done::new(Key::SettingsRetentionOff));
+                return Ok(Done::new(SettingsKey::RetentionOff));
             };
             let today = Local::now().date_naive();
             let erased = store.erase_past_retention(months, today).await?;
             Ok(Done::with(
-                Key::SettingsRetentionErased,
+                SettingsKey::RetentionErased,
                 &[
                     ("months", &months.to_string()),
                     ("count", &erased.len().to_string()),
@@ -37,14 +37,14 @@ pub fn RetentionSection() -> impl IntoView {
     };
     view! {
         <section class="card stack" aria-labelledby="retention-heading">
-            <h2 id="retention-heading">{i18n.text(Key::SettingsRetention)}</h2>
-            <p>{i18n.text(Key::SettingsRetentionLead)}</p>
+            <h2 id="retention-heading">{i18n.text(SettingsKey::Retention)}</h2>
+            <p>{i18n.text(SettingsKey::RetentionLead)}</p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let current = stored.await.ok().flatten();
                     view! {
                         <div class="field">
-                            <label for="retention-period">{i18n.text(Key::SettingsRetentionPeriod)}</label>
+                            <label for="retention-period">{i18n.text(SettingsKey::RetentionPeriod)}</label>
                             <select
                                 id="retention-period"
                                 on:change=move |event| {
@@ -52,14 +52,14 @@ pub fn RetentionSection() -> impl IntoView {
                                 }
                             >
                                 <option value="" selected=current.is_none()>
-                                    {i18n.text(Key::SettingsRetentionNever)}
+                                    {i18n.text(SettingsKey::RetentionNever)}
                                 </option>
                                 {PERIODS
                                     .into_iter()
                                     .map(|months| {
                                         view! {
                                             <option value=months.to_string() selected=current == Some(months)>
-                                                {move || i18n.format(Key::SettingsRetentionMonths, &[("months", &months.to_string())])}
+                                                {move || i18n.format(SettingsKey::RetentionMonths, &[("months", &months.to_string())])}
                                             </option>
                                         }
                                     })

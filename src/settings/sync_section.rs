@@ -11,6 +11,7 @@ use crate::contexts::sync_context::{SyncStatus, use_sync};
 use crate::download::offer_download;
 use crate::hooks::use_stored::use_stored_with;
 use crate::i18n::Key;
+use crate::i18n::settings::Key as SettingsKey;
 use crate::settings::devices_section::DevicesSection;
 
 /// Settings: pair this device with the organisation's server (by code, or by opening the pairing
@@ -28,7 +29,7 @@ pub fn SyncSection() -> impl IntoView {
     });
     view! {
         <section class="card stack" aria-labelledby="sync-heading" data-testid="sync-section">
-            <h2 id="sync-heading">{i18n.text(Key::SyncHeading)}</h2>
+            <h2 id="sync-heading">{i18n.text(SettingsKey::SyncHeading)}</h2>
             {move || match mode.get() {
                 Mode::Revoked => view! { <RevokedNotice /> }.into_any(),
                 Mode::Unpaired => view! { <PairingForm /> }.into_any(),
@@ -61,7 +62,7 @@ fn RevokedNotice() -> impl IntoView {
                 class="button danger"
                 on:click=move |_| attempt(failure, async move { Ok(sync.wipe_revoked_device().await?) })
             >
-                {i18n.text(Key::SyncWipe)}
+                {i18n.text(SettingsKey::SyncWipe)}
             </button>
             <FailureMessage failure />
         </div>
@@ -108,10 +109,10 @@ fn PairingForm() -> impl IntoView {
         });
     };
     view! {
-        <p>{i18n.text(Key::SyncUnpaired)}</p>
+        <p>{i18n.text(SettingsKey::SyncUnpaired)}</p>
         <form class="stack" on:submit=submit>
             <div class="field">
-                <label for="pairing-code">{i18n.text(Key::SyncCode)}</label>
+                <label for="pairing-code">{i18n.text(SettingsKey::SyncCode)}</label>
                 <input
                     id="pairing-code"
                     name="pairing-code"
@@ -123,10 +124,10 @@ fn PairingForm() -> impl IntoView {
                     prop:value=move || code.get()
                     on:input=move |event| code.set(event_target_value(&event))
                 />
-                <p id="pairing-code-hint" class="hint">{i18n.text(Key::SyncCodeHint)}</p>
+                <p id="pairing-code-hint" class="hint">{i18n.text(SettingsKey::SyncCodeHint)}</p>
             </div>
             <div class="field">
-                <label for="device-name">{i18n.text(Key::SyncDeviceName)}</label>
+                <label for="device-name">{i18n.text(SettingsKey::SyncDeviceName)}</label>
                 <input
                     id="device-name"
                     name="device-name"
@@ -140,7 +141,7 @@ fn PairingForm() -> impl IntoView {
                 {move || failure.with(|failure| failure.as_ref().map(|failure| i18n.failure(failure)))}
             </p>
             <button type="submit" class="button" aria-disabled=move || busy.get().to_string()>
-                {i18n.text(Key::SyncPair)}
+                {i18n.text(SettingsKey::SyncPair)}
             </button>
         </form>
     }
@@ -154,11 +155,11 @@ fn PairedStatus() -> impl IntoView {
     let link = move || sync.link().get();
     let last_synced = move || match sync.last_synced().get() {
         Some(time) => time.with_timezone(&chrono::Local).format("%H:%M").to_string(),
-        None => i18n.t(Key::SyncNever).to_owned(),
+        None => i18n.t(SettingsKey::SyncNever).to_owned(),
     };
     let waiting = move || {
         i18n.format(
-            Key::SyncWaitingCount,
+            SettingsKey::SyncWaitingCount,
             &[("count", &sync.pending().get().to_string())],
         )
     };
@@ -171,36 +172,36 @@ fn PairedStatus() -> impl IntoView {
     let unpair = Callback::new(move |()| attempt(failure, async move { Ok(sync.unpair().await?) }));
     view! {
         <p data-testid="sync-paired">
-            {move || link().map(|link| i18n.format(Key::SyncPaired, &[("organisation", &link.organisation_name)]))}
+            {move || link().map(|link| i18n.format(SettingsKey::SyncPaired, &[("organisation", &link.organisation_name)]))}
         </p>
         <dl class="facts">
-            <dt>{i18n.text(Key::SyncRole)}</dt>
+            <dt>{i18n.text(SettingsKey::SyncRole)}</dt>
             <dd data-testid="sync-role">{move || link().map(|link| i18n.device_role(link.role))}</dd>
-            <dt>{i18n.text(Key::SyncServer)}</dt>
+            <dt>{i18n.text(SettingsKey::SyncServer)}</dt>
             <dd>{origin}</dd>
-            <dt>{i18n.text(Key::SyncLastSynced)}</dt>
+            <dt>{i18n.text(SettingsKey::SyncLastSynced)}</dt>
             <dd data-testid="sync-last">{last_synced}</dd>
-            <dt>{i18n.text(Key::SyncWaiting)}</dt>
+            <dt>{i18n.text(SettingsKey::SyncWaiting)}</dt>
             <dd data-testid="sync-waiting">{waiting}</dd>
         </dl>
         <Show when=move || problem().is_some()>
             <p class="error" role="alert" data-testid="sync-problem">
-                <strong>{i18n.text(Key::SyncLastError)} ": "</strong>
+                <strong>{i18n.text(SettingsKey::SyncLastError)} ": "</strong>
                 {problem}
             </p>
         </Show>
         <div class="button-row">
             <button type="button" class="button" on:click=move |_| sync.sync_now()>
-                {i18n.text(Key::SyncNow)}
+                {i18n.text(SettingsKey::SyncNow)}
             </button>
             <button type="button" class="button secondary" on:click=move |_| confirming.set(true)>
-                {i18n.text(Key::SyncUnpair)}
+                {i18n.text(SettingsKey::SyncUnpair)}
             </button>
         </div>
         <ConfirmNotice
             open=confirming
-            question=i18n.t(Key::SyncUnpairConfirm).to_owned()
-            yes=i18n.t(Key::SyncUnpairYes).to_owned()
+            question=i18n.t(SettingsKey::SyncUnpairConfirm).to_owned()
+            yes=i18n.t(SettingsKey::SyncUnpairYes).to_owned()
             on_yes=unpair
         />
         <FailureMessage failure />
@@ -223,7 +224,7 @@ fn DeadLetters() -> impl IntoView {
             {move || Suspend::new(async move {
                 let letters = letters.await.unwrap_or_default();
                 if letters.is_empty() {
-                    return view! { <p class="hint">{i18n.text(Key::SyncDeadLettersNone)}</p> }.into_any();
+                    return view! { <p class="hint">{i18n.text(SettingsKey::SyncDeadLettersNone)}</p> }.into_any();
                 }
                 let count = letters.len().to_string();
                 let export_letters = letters.clone();
@@ -233,7 +234,7 @@ fn DeadLetters() -> impl IntoView {
                     let _ = offer_download(&file, &text);
                 };
                 view! {
-                    <h3>{i18n.format(Key::SyncDeadLetters, &[("count", &count)])}</h3>
+                    <h3>{i18n.format(SettingsKey::SyncDeadLetters, &[("count", &count)])}</h3>
                     <ul class="dead-letters" data-testid="dead-letters">
                         {letters
                             .into_iter()
@@ -241,7 +242,7 @@ fn DeadLetters() -> impl IntoView {
                             .collect_view()}
                     </ul>
                     <button type="button" class="button secondary" on:click=export>
-                        {i18n.text(Key::SyncDeadLettersExport)}
+                        {i18n.text(SettingsKey::SyncDeadLettersExport)}
                     </button>
                 }
                     .into_any()

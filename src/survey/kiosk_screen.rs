@@ -10,6 +10,7 @@ use crate::contexts::kiosk_context::{PinProblem, use_kiosk};
 use crate::hooks::use_idle_timeout::{UseIdleTimeoutOptions, use_idle_timeout};
 use crate::hooks::use_stored::use_stored_with;
 use crate::i18n::Key;
+use crate::i18n::survey::Key as SurveyKey;
 use crate::store::StoreError;
 use crate::survey::survey_setup::{SurveyChoice, SurveySetup, use_setup_choices};
 
@@ -106,9 +107,9 @@ fn KioskStart() -> impl IntoView {
                                 })
                         }}
                         <button type="button" class="button answer" on:click=begin>
-                            <span lang="da">{Key::SurveyStart.text(spor_core::Language::Da)}</span>
+                            <span lang="da">{SurveyKey::Start.text(spor_core::Language::Da)}</span>
                             " · "
-                            <span lang="en">{Key::SurveyStart.text(spor_core::Language::En)}</span>
+                            <span lang="en">{SurveyKey::Start.text(spor_core::Language::En)}</span>
                         </button>
                         <LeaveKiosk />
                     </section>
@@ -133,9 +134,9 @@ fn LeaveKiosk() -> impl IntoView {
         pin.set(String::new());
         problem.set(match outcome {
             Ok(()) => None,
-            Err(PinProblem::Wrong | PinProblem::Format) => Some(i18n.t(Key::KioskWrongPin).to_owned()),
+            Err(PinProblem::Wrong | PinProblem::Format) => Some(i18n.t(SurveyKey::KioskWrongPin).to_owned()),
             Err(PinProblem::Wait { seconds }) => {
-                Some(i18n.format(Key::KioskPinWait, &[("seconds", &seconds.to_string())]))
+                Some(i18n.format(SurveyKey::KioskPinWait, &[("seconds", &seconds.to_string())]))
             }
         });
     };
@@ -146,13 +147,13 @@ fn LeaveKiosk() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <button type="button" class="button secondary" on:click=move |_| open.set(true)>
-                            {i18n.text(Key::KioskLeave)}
+                            {i18n.text(SurveyKey::KioskLeave)}
                         </button>
                     }
                 }
             >
                 <form class="stack" on:submit=submit>
-                    <label for="kiosk-pin">{i18n.text(Key::KioskLeavePin)}</label>
+                    <label for="kiosk-pin">{i18n.text(SurveyKey::KioskLeavePin)}</label>
                     <input
                         id="kiosk-pin"
                         type="password"
@@ -163,7 +164,7 @@ fn LeaveKiosk() -> impl IntoView {
                     />
                     <p role="alert" class="error">{move || problem.get()}</p>
                     <div class="button-row">
-                        <button type="submit" class="button">{i18n.text(Key::KioskLeaveConfirm)}</button>
+                        <button type="submit" class="button">{i18n.text(SurveyKey::KioskLeaveConfirm)}</button>
                         <button type="button" class="button secondary" on:click=move |_| open.set(false)>
                             {i18n.text(Key::CommonCancel)}
                         </button>
@@ -182,8 +183,8 @@ fn KioskDeviceSetup() -> impl IntoView {
     let choice = RwSignal::new(None::<SurveyChoice>);
     view! {
         <section class="card stack">
-            <h1>{i18n.text(Key::SurveySetupKioskHeading)}</h1>
-            <p>{i18n.text(Key::KioskDeviceHint)}</p>
+            <h1>{i18n.text(SurveyKey::SetupKioskHeading)}</h1>
+            <p>{i18n.text(SurveyKey::KioskDeviceHint)}</p>
             <Transition fallback=|| ()>
                 <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                     {move || Suspend::new(async move {
@@ -217,9 +218,9 @@ pub fn KioskPinForm(choice: RwSignal<Option<SurveyChoice>>) -> impl IntoView {
     view! {
         <Show when=move || choice.with(Option::is_some)>
             <form class="stack" on:submit=start>
-                <p class="hint">{i18n.text(Key::SurveySetupKioskHint)}</p>
+                <p class="hint">{i18n.text(SurveyKey::SetupKioskHint)}</p>
                 <div class="field">
-                    <label for="kiosk-new-pin">{i18n.text(Key::SurveySetupPin)}</label>
+                    <label for="kiosk-new-pin">{i18n.text(SurveyKey::SetupPin)}</label>
                     <input
                         id="kiosk-new-pin"
                         type="password"
@@ -230,7 +231,7 @@ pub fn KioskPinForm(choice: RwSignal<Option<SurveyChoice>>) -> impl IntoView {
                     />
                 </div>
                 <p role="alert" class="error">{move || problem.get().map(|key| i18n.t(key))}</p>
-                <button type="submit" class="button">{i18n.text(Key::SurveySetupStartKiosk)}</button>
+                <button type="submit" class="button">{i18n.text(SurveyKey::SetupStartKiosk)}</button>
             </form>
         </Show>
     }

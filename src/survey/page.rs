@@ -11,6 +11,7 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::kiosk_context::{HandedOver, use_kiosk};
 use crate::contexts::sync_context::use_sync;
 use crate::i18n::Key;
+use crate::i18n::survey::Key as SurveyKey;
 use crate::store::{self, StoreError};
 use crate::survey::kiosk_screen::KioskPinForm;
 use crate::survey::survey_setup::{SurveyChoice, SurveySetup, use_setup_choices};
@@ -42,7 +43,7 @@ pub fn SurveyPage() -> impl IntoView {
             let template = store
                 .template(chosen.template)
                 .await?
-                .ok_or(Failure::Other(Done::new(Key::SurveySetupGone)))?;
+                .ok_or(Failure::Other(Done::new(SurveyKey::SetupGone)))?;
             kiosk.hand_over(HandedOver {
                 template: template.id,
                 setup: Handover {
@@ -59,7 +60,7 @@ pub fn SurveyPage() -> impl IntoView {
     view! {
         <Page title=Key::NavSurvey lead=Key::PageSurveyLead>
             <section class="card stack" aria-labelledby="survey-setup-heading">
-                <h2 id="survey-setup-heading">{i18n.text(Key::SurveySetupHeading)}</h2>
+                <h2 id="survey-setup-heading">{i18n.text(SurveyKey::SetupHeading)}</h2>
                 <Transition fallback=|| ()>
                     <ErrorBoundary fallback=|errors| view! { <ReadFailure errors /> }>
                         {move || Suspend::new(async move {
@@ -70,14 +71,14 @@ pub fn SurveyPage() -> impl IntoView {
                 </Transition>
                 <Show when=move || choice.with(Option::is_some)>
                     <button type="button" class="button" on:click=hand_over>
-                        {i18n.text(Key::SurveySetupHandOver)}
+                        {i18n.text(SurveyKey::SetupHandOver)}
                     </button>
                     <FailureMessage failure />
                 </Show>
             </section>
             <Show when=move || choice.with(Option::is_some)>
                 <section class="card stack" aria-labelledby="kiosk-heading">
-                    <h2 id="kiosk-heading">{i18n.text(Key::SurveySetupKioskHeading)}</h2>
+                    <h2 id="kiosk-heading">{i18n.text(SurveyKey::SetupKioskHeading)}</h2>
                     <KioskPinForm choice />
                 </section>
             </Show>

@@ -9,6 +9,7 @@ use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
+use crate::i18n::survey::Key as SurveyKey;
 use crate::store::StoreError;
 
 /// What [`SurveySetup`] offers: the activities, the participants and the organisation's own surveys.
@@ -53,7 +54,7 @@ pub fn SurveySetup(
         .collect();
     let plans = activities.clone();
     let Some(first) = activities.first().map(|activity| activity.id) else {
-        return view! { <p class="hint">{i18n.text(Key::SurveySetupNoActivities)}</p> }.into_any();
+        return view! { <p class="hint">{i18n.text(SurveyKey::SetupNoActivities)}</p> }.into_any();
     };
     if choice.with_untracked(Option::is_none) {
         choice.set(Some(SurveyChoice {
@@ -116,7 +117,7 @@ pub fn SurveySetup(
                 </select>
             </div>
             <div class="field">
-                <label for="survey-template">{i18n.text(Key::SurveySetupSurvey)}</label>
+                <label for="survey-template">{i18n.text(SurveyKey::SetupSurvey)}</label>
                 <select
                     id="survey-template"
                     on:change=move |event| {
@@ -147,7 +148,7 @@ pub fn SurveySetup(
                                 <option value=id.to_string() selected=move || selected().template == id>
                                     {move || {
                                         let name = name.with_value(|name| name.get(i18n.language.get()).to_owned());
-                                        i18n.format(Key::BuilderNotValidatedLabel, &[("name", &name)])
+                                        i18n.format(SurveyKey::BuilderNotValidatedLabel, &[("name", &name)])
                                     }}
                                 </option>
                             }
@@ -160,13 +161,13 @@ pub fn SurveySetup(
                 let language = i18n.language.get();
                 view! {
                     <div class="hint source-notice" data-testid="survey-source">
-                        {(!validated).then(|| view! { <p><strong>{i18n.text(Key::SurveyNotValidated)}</strong></p> })}
+                        {(!validated).then(|| view! { <p><strong>{i18n.text(SurveyKey::NotValidated)}</strong></p> })}
                         {source.map(|source| {
                             view! {
                                 // The references are cited as published, in English: marked so, for screen readers.
-                                {source.citation.clone().map(|citation| view! { <p>{i18n.text(Key::SurveySource)} ": " <cite lang="en">{citation}</cite></p> })}
+                                {source.citation.clone().map(|citation| view! { <p>{i18n.text(SurveyKey::Source)} ": " <cite lang="en">{citation}</cite></p> })}
                                 {source.licence.as_ref().map(|licence| {
-                                    view! { <p>{i18n.text(Key::SurveyLicence)} ": " {licence.get(language).to_owned()}</p> }
+                                    view! { <p>{i18n.text(SurveyKey::Licence)} ": " {licence.get(language).to_owned()}</p> }
                                 })}
                                 <p>{source.provenance.get(language).to_owned()}</p>
                             }
@@ -177,7 +178,7 @@ pub fn SurveySetup(
             <PlanChoice activities=plans choice />
             <Show when=move || with_link>
                 <div class="field">
-                    <label for="survey-link">{i18n.text(Key::SurveySetupLink)}</label>
+                    <label for="survey-link">{i18n.text(SurveyKey::SetupLink)}</label>
                     <select
                         id="survey-link"
                         aria-describedby="survey-link-hint"
@@ -188,7 +189,7 @@ pub fn SurveySetup(
                         }
                     >
                         <option value="" selected=move || selected().participant.is_none()>
-                            {i18n.text(Key::SurveySetupAnonymous)}
+                            {i18n.text(SurveyKey::SetupAnonymous)}
                         </option>
                         {move || {
                             linkable()
@@ -203,14 +204,14 @@ pub fn SurveySetup(
                                 .collect_view()
                         }}
                     </select>
-                    <p id="survey-link-hint" class="hint">{i18n.text(Key::SurveySetupLinkHint)}</p>
+                    <p id="survey-link-hint" class="hint">{i18n.text(SurveyKey::SetupLinkHint)}</p>
                 </div>
                 <fieldset class="choice-group">
-                    <legend>{i18n.text(Key::SurveySetupMode)}</legend>
+                    <legend>{i18n.text(SurveyKey::SetupMode)}</legend>
                     {[
-                        (AdministrationMode::SelfCompleted, Key::SurveyModeSelf),
-                        (AdministrationMode::ReadAloud, Key::SurveyModeReadAloud),
-                        (AdministrationMode::Assisted, Key::SurveyModeAssisted),
+                        (AdministrationMode::SelfCompleted, SurveyKey::ModeSelf),
+                        (AdministrationMode::ReadAloud, SurveyKey::ModeReadAloud),
+                        (AdministrationMode::Assisted, SurveyKey::ModeAssisted),
                     ]
                         .into_iter()
                         .map(|(mode, key)| {
@@ -283,7 +284,7 @@ fn PlanChoice(activities: Vec<Activity>, choice: RwSignal<Option<SurveyChoice>>)
         }
         act(outcome, async move {
             crate::store::shared().await?.save_activity(&activity).await?;
-            let saved = Done::with(Key::SurveyPlanSaved, &[("activity", &activity.name)]);
+            let saved = Done::with(SurveyKey::PlanSaved, &[("activity", &activity.name)]);
             activities.try_update(|all| {
                 if let Some(stored) = all.iter_mut().find(|a| a.id == activity.id) {
                     *stored = activity;
@@ -294,10 +295,10 @@ fn PlanChoice(activities: Vec<Activity>, choice: RwSignal<Option<SurveyChoice>>)
     };
     view! {
         <div class="field">
-            <label for="survey-plan">{i18n.text(Key::SurveyPlan)}</label>
+            <label for="survey-plan">{i18n.text(SurveyKey::Plan)}</label>
             <select id="survey-plan" on:change=change>
-                <option value="" selected=move || current().is_empty()>{i18n.text(Key::SurveyPlanNone)}</option>
-                <option value="time" selected=move || current() == "time">{i18n.text(Key::SurveyPlanEveryTime)}</option>
+                <option value="" selected=move || current().is_empty()>{i18n.text(SurveyKey::PlanNone)}</option>
+                <option value="time" selected=move || current() == "time">{i18n.text(SurveyKey::PlanEveryTime)}</option>
                 {[2u8, 4, 8, 12]
                     .into_iter()
                     .map(|weeks| {
@@ -305,7 +306,7 @@ fn PlanChoice(activities: Vec<Activity>, choice: RwSignal<Option<SurveyChoice>>)
                         let selected_value = value.clone();
                         view! {
                             <option value=value selected=move || current() == selected_value>
-                                {move || i18n.format(Key::SurveyPlanWeeks, &[("weeks", &weeks.to_string())])}
+                                {move || i18n.format(SurveyKey::PlanWeeks, &[("weeks", &weeks.to_string())])}
                             </option>
                         }
                     })

@@ -7,6 +7,7 @@ use crate::components::outcome::{Failure, attempt};
 use crate::components::survey_runner::SurveyRunner;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
+use crate::i18n::survey::Key as SurveyKey;
 use crate::store;
 
 /// How the builder names each kind of question.
@@ -238,11 +239,11 @@ pub fn TemplateEditor(
                             };
                             view! {
                                 <li class="card stack">
-                                    <h3>{i18n.format(Key::BuilderQuestion, &[("n", &n)])}</h3>
+                                    <h3>{i18n.format(SurveyKey::BuilderQuestion, &[("n", &n)])}</h3>
                                     {text_field(format!("q{index}-da"), Key::BuilderTextDa, field(|q| q.text.da.clone()), set(|q, t| q.text.da = t))}
                                     {text_field(format!("q{index}-en"), Key::BuilderTextEn, field(|q| q.text.en.clone()), set(|q, t| q.text.en = t))}
                                     <div class="field">
-                                        <label for=format!("q{index}-kind")>{i18n.text(Key::BuilderKind)}</label>
+                                        <label for=format!("q{index}-kind")>{i18n.text(SurveyKey::BuilderKind)}</label>
                                         <select id=format!("q{index}-kind") on:change=choose_kind>
                                             {QuestionShape::ALL
                                                 .into_iter()
@@ -279,7 +280,7 @@ pub fn TemplateEditor(
                                                 });
                                             }
                                         />
-                                        {i18n.text(Key::BuilderRequired)}
+                                        {i18n.text(SurveyKey::BuilderRequired)}
                                     </label>
                                     <button
                                         type="button"
@@ -290,7 +291,7 @@ pub fn TemplateEditor(
                                             }
                                         })
                                     >
-                                        {i18n.format(Key::BuilderRemoveQuestion, &[("n", &n)])}
+                                        {i18n.format(SurveyKey::BuilderRemoveQuestion, &[("n", &n)])}
                                     </button>
                                 </li>
                             }
@@ -299,15 +300,15 @@ pub fn TemplateEditor(
                 }}
             </ol>
             <button type="button" class="button secondary" on:click=add_question>
-                {i18n.text(Key::BuilderAddQuestion)}
+                {i18n.text(SurveyKey::BuilderAddQuestion)}
             </button>
             <div role="alert" class="error" data-testid="builder-problems">
                 {move || failure.with(|failure| failure.as_ref().map(|failure| view! { <p>{i18n.failure(failure)}</p> }))}
             </div>
             <div class="button-row">
-                <button type="submit" class="button">{i18n.text(Key::BuilderSave)}</button>
+                <button type="submit" class="button">{i18n.text(SurveyKey::BuilderSave)}</button>
                 <button type="button" class="button secondary" on:click=show_preview>
-                    {i18n.text(Key::BuilderPreview)}
+                    {i18n.text(SurveyKey::BuilderPreview)}
                 </button>
                 <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>
                     {i18n.text(Key::CommonCancel)}
@@ -366,7 +367,7 @@ fn ChoiceDrafts(questions: RwSignal<Vec<DraftQuestion>>, index: usize) -> impl I
                         view! {
                             <li class="stack">
                                 <div class="field">
-                                    <label for=format!("{id}-da")>{i18n.format(Key::BuilderChoiceDa, &[("n", &n)])}</label>
+                                    <label for=format!("{id}-da")>{i18n.format(SurveyKey::BuilderChoiceDa, &[("n", &n)])}</label>
                                     <input
                                         id=format!("{id}-da")
                                         type="text"
@@ -375,7 +376,7 @@ fn ChoiceDrafts(questions: RwSignal<Vec<DraftQuestion>>, index: usize) -> impl I
                                     />
                                 </div>
                                 <div class="field">
-                                    <label for=format!("{id}-en")>{i18n.format(Key::BuilderChoiceEn, &[("n", &n)])}</label>
+                                    <label for=format!("{id}-en")>{i18n.format(SurveyKey::BuilderChoiceEn, &[("n", &n)])}</label>
                                     <input
                                         id=format!("{id}-en")
                                         type="text"
@@ -394,7 +395,7 @@ fn ChoiceDrafts(questions: RwSignal<Vec<DraftQuestion>>, index: usize) -> impl I
                                         }
                                     })
                                 >
-                                    {i18n.format(Key::BuilderRemoveChoice, &[("n", &n)])}
+                                    {i18n.format(SurveyKey::BuilderRemoveChoice, &[("n", &n)])}
                                 </button>
                             </li>
                         }
@@ -411,7 +412,7 @@ fn ChoiceDrafts(questions: RwSignal<Vec<DraftQuestion>>, index: usize) -> impl I
                 }
             })
         >
-            {i18n.text(Key::BuilderAddChoice)}
+            {i18n.text(SurveyKey::BuilderAddChoice)}
         </button>
     }
 }

@@ -5,7 +5,7 @@ use spor_core::survey::SurveyTemplate;
 use crate::components::outcome::{Done, Outcome, OutcomeMessage};
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
-use crate::i18n::Key;
+use crate::i18n::survey::Key as SurveyKey;
 use crate::survey::template_editor::TemplateEditor;
 
 /// What the editor is open for.
@@ -31,7 +31,7 @@ pub fn TemplatesSection(
     let saved = Callback::new(move |template: SurveyTemplate| {
         editing.set(Editing::Nothing);
         outcome.set(Some(Ok(Done::with(
-            Key::BuilderSaved,
+            SurveyKey::BuilderSaved,
             &[
                 ("name", template.name.get(i18n.language.get_untracked())),
                 ("version", &template.version.to_string()),
@@ -43,7 +43,7 @@ pub fn TemplatesSection(
     let cancel = Callback::new(move |()| editing.set(Editing::Nothing));
     view! {
         <section class="card stack" aria-labelledby="templates-heading">
-            <h2 id="templates-heading">{i18n.text(Key::BuilderHeading)}</h2>
+            <h2 id="templates-heading">{i18n.text(SurveyKey::BuilderHeading)}</h2>
             <OutcomeMessage outcome testid="builder-message" />
             <ul class="template-list">
                 {Instrument::ALL
@@ -55,9 +55,9 @@ pub fn TemplatesSection(
                                 <strong>{move || instrument.name().get(i18n.language.get()).to_owned()}</strong>
                                 <p class="hint">
                                     {if instrument.is_validated() {
-                                        i18n.t(Key::BuilderValidated)
+                                        i18n.t(SurveyKey::BuilderValidated)
                                     } else {
-                                        i18n.t(Key::SurveyNotValidated)
+                                        i18n.t(SurveyKey::NotValidated)
                                     }}
                                 </p>
                                 // Cited as published, in English.
@@ -80,7 +80,7 @@ pub fn TemplatesSection(
                         view! {
                             <li class="template-item" data-testid="custom-template">
                                 <strong>{move || label.with_value(|name| name.get(i18n.language.get()).to_owned())}</strong>
-                                <p class="hint">{i18n.format(Key::BuilderCustom, &[("version", &version)])}</p>
+                                <p class="hint">{i18n.format(SurveyKey::BuilderCustom, &[("version", &version)])}</p>
                                 <button
                                     type="button"
                                     class="button secondary"
@@ -88,7 +88,7 @@ pub fn TemplatesSection(
                                 >
                                     {move || {
                                         let name = label.with_value(|name| name.get(i18n.language.get()).to_owned());
-                                        i18n.format(Key::BuilderEdit, &[("name", &name)])
+                                        i18n.format(SurveyKey::BuilderEdit, &[("name", &name)])
                                     }}
                                 </button>
                             </li>
@@ -102,7 +102,7 @@ pub fn TemplatesSection(
                 Editing::Nothing => {
                     view! {
                         <button type="button" class="button" on:click=move |_| editing.set(Editing::New)>
-                            {i18n.text(Key::BuilderNew)}
+                            {i18n.text(SurveyKey::BuilderNew)}
                         </button>
                     }
                         .into_any()

@@ -13,6 +13,7 @@ use crate::components::page::{Page, print_page};
 use crate::contexts::i18n_context::use_i18n;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
+use crate::i18n::theory::Key as TheoryKey;
 use crate::store::{self, StoreError};
 use crate::theory::diagram::TheoryDiagram;
 use crate::theory::theory_form::TheoryForm;
@@ -32,7 +33,7 @@ pub fn TheoryPage() -> impl IntoView {
             stored.refetch();
             writing.try_set(false);
             Ok(Done::with(
-                Key::TheorySaved,
+                TheoryKey::Saved,
                 &[("version", &written.version.to_string())],
             ))
         });
@@ -54,7 +55,7 @@ pub fn TheoryPage() -> impl IntoView {
             </Transition>
             <OutcomeMessage outcome testid="theory-message" />
             <p class="card no-print">
-                <A href="/standard">{i18n.text(Key::TheoryStandardLink)}</A>
+                <A href="/standard">{i18n.text(TheoryKey::StandardLink)}</A>
             </p>
         </Page>
     }
@@ -70,7 +71,7 @@ fn OwnerChoice(
     let i18n = use_i18n();
     view! {
         <div class="card field">
-            <label for="theory-owner">{i18n.text(Key::TheoryOwner)}</label>
+            <label for="theory-owner">{i18n.text(TheoryKey::Owner)}</label>
             <select
                 id="theory-owner"
                 on:change=move |event| {
@@ -78,7 +79,7 @@ fn OwnerChoice(
                     writing.set(false);
                 }
             >
-                <option value="" selected=move || owner.get().is_none()>{i18n.text(Key::TheoryOrganisation)}</option>
+                <option value="" selected=move || owner.get().is_none()>{i18n.text(TheoryKey::Organisation)}</option>
                 {activities
                     .into_iter()
                     .map(|activity| {
@@ -119,15 +120,15 @@ fn shown(
         // An activity without a theory of its own shares the organisation's.
         let shared = owner.is_some() && theory::in_force(theories, None, today).is_some();
         let empty = if shared {
-            Key::TheoryUsesOrganisations
+            TheoryKey::UsesOrganisations
         } else {
-            Key::TheoryNone
+            TheoryKey::None
         };
         return view! {
             <section class="card">
                 <p class="hint" data-testid="theory-none">{i18n.text(empty)}</p>
-                <p class="hint">{i18n.text(Key::TheoryWhy)}</p>
-                <button type="button" class="button" on:click=move |_| writing.set(true)>{i18n.text(Key::TheoryWrite)}</button>
+                <p class="hint">{i18n.text(TheoryKey::Why)}</p>
+                <button type="button" class="button" on:click=move |_| writing.set(true)>{i18n.text(TheoryKey::Write)}</button>
             </section>
         }
         .into_any();
@@ -166,13 +167,13 @@ fn shown(
             <h2 id="theory-heading" data-testid="theory-version">{heading}</h2>
             <TheoryDiagram theory=newest />
             <div class="button-row no-print">
-                <button type="button" class="button" on:click=move |_| writing.set(true)>{i18n.text(Key::TheoryRevise)}</button>
-                <button type="button" class="button secondary" on:click=|_| print_page()>{i18n.text(Key::TheoryPrint)}</button>
+                <button type="button" class="button" on:click=move |_| writing.set(true)>{i18n.text(TheoryKey::Revise)}</button>
+                <button type="button" class="button secondary" on:click=|_| print_page()>{i18n.text(TheoryKey::Print)}</button>
             </div>
         </section>
         {(versions.len() > 1).then(|| view! {
             <section class="card no-print" aria-labelledby="theory-older-heading">
-                <h2 id="theory-older-heading">{i18n.text(Key::TheoryOlder)}</h2>
+                <h2 id="theory-older-heading">{i18n.text(TheoryKey::Older)}</h2>
                 <ul class="theory-versions" data-testid="theory-older">{older}</ul>
             </section>
         })}

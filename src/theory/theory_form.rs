@@ -12,6 +12,7 @@ use spor_core::validation::limits;
 use crate::components::outcome::{Failure, Outcome as ActionOutcome};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
+use crate::i18n::theory::Key as TheoryKey;
 
 /// Write the next version of `current` (or a first one); `on_save` gets it once spor-core's rules
 /// accept it, and a refusal is put in `outcome`.
@@ -65,9 +66,9 @@ pub fn TheoryForm(
 
     view! {
         <form class="stack theory-form" on:submit=submit aria-labelledby="theory-form-heading">
-            <h2 id="theory-form-heading">{i18n.text(Key::TheoryFormTitle)}</h2>
+            <h2 id="theory-form-heading">{i18n.text(TheoryKey::FormTitle)}</h2>
             <div class="notice">
-                <p>{i18n.text(Key::TheoryWhoInTheRoom)}</p>
+                <p>{i18n.text(TheoryKey::WhoInTheRoom)}</p>
             </div>
             <TextStep id="theory-target-group" label=Key::TheoryTargetGroup question=Key::TheoryTargetGroupQuestion text=target_group />
             <TextStep id="theory-activities" label=Key::TheoryActivities question=Key::TheoryActivitiesQuestion text=activities />
@@ -75,7 +76,7 @@ pub fn TheoryForm(
             <OutcomeStep term=Term::Long label=Key::TheoryLongTerm question=Key::TheoryLongTermQuestion outcomes standard />
             <TextStep id="theory-assumptions" label=Key::TheoryAssumptions question=Key::TheoryAssumptionsQuestion text=assumptions />
             <div class="field">
-                <label for="theory-from">{i18n.text(Key::TheoryInForceFrom)}</label>
+                <label for="theory-from">{i18n.text(TheoryKey::InForceFrom)}</label>
                 <input
                     id="theory-from"
                     type="date"
@@ -88,9 +89,9 @@ pub fn TheoryForm(
                 />
             </div>
             <div class="button-row">
-                <button type="submit" class="button">{i18n.text(Key::TheorySave)}</button>
+                <button type="submit" class="button">{i18n.text(TheoryKey::Save)}</button>
                 <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>
-                    {i18n.text(Key::TheoryCancel)}
+                    {i18n.text(TheoryKey::Cancel)}
                 </button>
             </div>
         </form>
@@ -159,7 +160,7 @@ fn OutcomeStep(
                 </For>
             </ol>
             <button type="button" class="button secondary" on:click=add>
-                {move || i18n.format(Key::TheoryAddOutcome, &[("term", i18n.t(label))])}
+                {move || i18n.format(TheoryKey::AddOutcome, &[("term", i18n.t(label))])}
             </button>
         </fieldset>
     }
@@ -173,7 +174,7 @@ fn CoreOutcome(id: OutcomeId, outcomes: RwSignal<Vec<Outcome>>, standard: String
     view! {
         <li class="outcome-field core-outcome" data-testid="core-outcome">
             <span>{text}</span>
-            <span class="hint">{move || i18n.format(Key::TheoryCoreOutcome, &[("standard", &standard)])}</span>
+            <span class="hint">{move || i18n.format(TheoryKey::CoreOutcome, &[("standard", &standard)])}</span>
         </li>
     }
 }
@@ -214,10 +215,10 @@ fn OutcomeField(id: OutcomeId, outcomes: RwSignal<Vec<Outcome>>, label: Key) -> 
             <button
                 type="button"
                 class="text-button"
-                aria-label=move || i18n.format(Key::TheoryRemoveOutcome, &[("outcome", &name())])
+                aria-label=move || i18n.format(TheoryKey::RemoveOutcome, &[("outcome", &name())])
                 on:click=move |_| outcomes.update(|all| all.retain(|o| o.id != id))
             >
-                {i18n.text(Key::TheoryRemove)}
+                {i18n.text(TheoryKey::Remove)}
             </button>
         </li>
     }

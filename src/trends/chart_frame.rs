@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::contexts::i18n_context::use_i18n;
-use crate::i18n::Key;
+use crate::i18n::trends::Key as TrendsKey;
 
 /// The numbers behind one chart, already formatted for the language. `None` is a figure hidden by
 /// small-cell suppression; the table says "fewer than 5" there, never a number.
@@ -82,7 +82,7 @@ pub fn ChartFrame(
     let i18n = use_i18n();
     let as_table = RwSignal::new(false);
     let heading_id = format!("{id}-heading");
-    let fewer = move || i18n.t(Key::TrendsFewerThanFive);
+    let fewer = move || i18n.t(TrendsKey::FewerThanFive);
     let ChartTable {
         row_heading,
         rows,
@@ -99,7 +99,7 @@ pub fn ChartFrame(
                     aria-pressed=move || as_table.get().to_string()
                     on:click=move |_| as_table.update(|shown| *shown = !*shown)
                 >
-                    {i18n.text(Key::TrendsShowTable)}
+                    {i18n.text(TrendsKey::ShowTable)}
                 </button>
             </div>
             <p class="hint">{description}</p>

@@ -20,6 +20,7 @@ use crate::components::goal_text::{describe_goal, format_target};
 use crate::components::survey_runner::options;
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
+use crate::i18n::trends::Key as TrendsKey;
 use crate::store::StoreError;
 use crate::trends::chart_frame::{ChartFrame, ChartLegend, ChartTable};
 use crate::trends::mean_chart::{MeanChart, MeanPoint};
@@ -125,14 +126,14 @@ impl ChartContext {
     fn goal_line(&self, goal: &Goal) -> Option<(f64, String)> {
         let target = goal.target?;
         let label = self.i18n.format(
-            Key::GoalsLine,
+            TrendsKey::GoalsLine,
             &[("target", &format_target(target, self.language))],
         );
         Some((target, label))
     }
 
     pub(super) fn fewer(&self) -> String {
-        self.i18n.t(Key::TrendsFewerThanFive).to_owned()
+        self.i18n.t(TrendsKey::FewerThanFive).to_owned()
     }
 
     pub(super) fn text(&self, key: Key) -> String {
@@ -345,7 +346,9 @@ fn goal_progress_charts(context: &ChartContext, dataset: &Dataset, query: &Query
             }
             let percent = goal.metric == GoalMetric::NewParticipantsPercent;
             let since = context.language.format_date(goal.from);
-            let column = context.i18n.format(Key::GoalsProgressSince, &[("from", &since)]);
+            let column = context
+                .i18n
+                .format(TrendsKey::GoalsProgressSince, &[("from", &since)]);
             let rows = progress
                 .iter()
                 .map(|(period, _)| period.label(context.language))
@@ -372,12 +375,12 @@ fn goal_progress_charts(context: &ChartContext, dataset: &Dataset, query: &Query
                 context.bars(BarChart {
                     id: format!("chart-goal-{}", goal.id),
                     title: context.i18n.format(
-                        Key::GoalsProgressTitle,
+                        TrendsKey::GoalsProgressTitle,
                         &[("goal", &describe_goal(goal, context.i18n))],
                     ),
                     description: context
                         .i18n
-                        .format(Key::GoalsProgressDescription, &[("from", &since)]),
+                        .format(TrendsKey::GoalsProgressDescription, &[("from", &since)]),
                     labels: vec![column.clone()],
                     series,
                     table: ChartTable {
@@ -412,7 +415,7 @@ fn roles_chart(context: &ChartContext, trends: &Trends) -> impl IntoView + use<>
         .iter()
         .map(|change| {
             let text = context.i18n.format(
-                Key::TrendsMoves,
+                TrendsKey::Moves,
                 &[
                     ("people", &context.number(f64::from(change.people), 0)),
                     ("from", change.from.label(context.language)),
@@ -552,7 +555,7 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
                 .collect();
             let bands_chart = context.bars(BarChart {
                 id: format!("{id}-bands"),
-                title: context.i18n.format(Key::TrendsBandsTitle, &[("measure", &title)]),
+                title: context.i18n.format(TrendsKey::BandsTitle, &[("measure", &title)]),
                 description: context.text(Key::TrendsBandsDescription),
                 labels: band_labels.clone(),
                 series: band_series,
@@ -571,7 +574,7 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
                     };
                     let text = match (paired.people, paired.mean_change) {
                         (Suppressible::Shown(people), Suppressible::Shown(change)) => context.i18n.format(
-                            Key::TrendsPaired,
+                            TrendsKey::Paired,
                             &[
                                 ("people", &context.number(f64::from(people), 0)),
                                 ("change", &context.number(change, 1)),
@@ -643,7 +646,7 @@ fn session_section(context: &ChartContext, trends: &Trends, dataset: &Dataset) -
                             || {
                                 context
                                     .i18n
-                                    .format(Key::TrendsAnswer, &[("value", &value.to_string())])
+                                    .format(TrendsKey::Answer, &[("value", &value.to_string())])
                             },
                             |(_, label, _)| label.clone(),
                         )

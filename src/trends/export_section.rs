@@ -13,6 +13,7 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::download::offer_file;
 use crate::i18n::Key;
+use crate::i18n::trends::Key as TrendsKey;
 use crate::store;
 use crate::user_timing;
 
@@ -53,20 +54,20 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
 
     view! {
         <section class="card export" aria-labelledby="export-heading">
-            <h2 id="export-heading">{i18n.text(Key::ExportTitle)}</h2>
-            <p class="hint">{i18n.text(Key::ExportExplain)}</p>
+            <h2 id="export-heading">{i18n.text(TrendsKey::ExportTitle)}</h2>
+            <p class="hint">{i18n.text(TrendsKey::ExportExplain)}</p>
             <RadioChoices
                 name="export-separator"
-                legend=Key::ExportFormat
-                choices=vec![(Separator::Semicolon, Key::ExportSemicolon), (Separator::Comma, Key::ExportComma)]
+                legend=TrendsKey::ExportFormat
+                choices=vec![(Separator::Semicolon, TrendsKey::ExportSemicolon), (Separator::Comma, TrendsKey::ExportComma)]
                 selected=separator
                 class="choice-group"
             />
             <div class="button-row">
                 {[
-                    (Download::AttendanceCsv, Key::ExportAttendanceCsv),
-                    (Download::ResponsesCsv, Key::ExportResponsesCsv),
-                    (Download::Workbook, Key::ExportXlsx),
+                    (Download::AttendanceCsv, TrendsKey::ExportAttendanceCsv),
+                    (Download::ResponsesCsv, TrendsKey::ExportResponsesCsv),
+                    (Download::Workbook, TrendsKey::ExportXlsx),
                 ]
                     .into_iter()
                     // Answers are exported by coordinators only (a volunteer's device holds none).
@@ -87,7 +88,7 @@ pub fn ExportSection(query: Memo<Option<Query>>) -> impl IntoView {
             </div>
             <OutcomeMessage
                 outcome=Signal::derive(move || {
-                    if working.get() { Some(Ok(Done::new(Key::ExportWorking))) } else { outcome.get() }
+                    if working.get() { Some(Ok(Done::new(TrendsKey::ExportWorking))) } else { outcome.get() }
                 })
                 testid="export-message"
             />
@@ -115,13 +116,13 @@ async fn write_export(
     let period = format!("{}-{}", query.from, query.to);
     let (file, mime, bytes, rows) = match download {
         Download::AttendanceCsv => (
-            format!("{}-{period}.csv", Key::ExportAttendanceFile.text(language)),
+            format!("{}-{period}.csv", TrendsKey::ExportAttendanceFile.text(language)),
             "text/csv",
             export.attendance.to_csv(separator).into_bytes(),
             export.attendance.rows.len(),
         ),
         Download::ResponsesCsv => (
-            format!("{}-{period}.csv", Key::ExportResponsesFile.text(language)),
+            format!("{}-{period}.csv", TrendsKey::ExportResponsesFile.text(language)),
             "text/csv",
             export.responses.to_csv(separator).into_bytes(),
             export.responses.rows.len(),
@@ -134,9 +135,9 @@ async fn write_export(
         ),
     };
     offer_file(&file, mime, &bytes)
-        .map_err(|detail| Failure::Other(Done::with(Key::ExportFailed, &[("detail", &detail)])))?;
+        .map_err(|detail| Failure::Other(Done::with(TrendsKey::ExportFailed, &[("detail", &detail)])))?;
     let saved = Done::with(
-        Key::ExportSaved,
+        TrendsKey::ExportSaved,
         &[("file", &file), ("rows", &language.format_number(rows as f64, 0))],
     );
     if download != Download::AttendanceCsv && !export.withheld_surveys.is_empty() {

@@ -22,6 +22,7 @@ use crate::components::goal_text::{METRICS, describe_goal, status_text};
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::{I18n, use_i18n};
 use crate::i18n::Key;
+use crate::i18n::trends::Key as TrendsKey;
 use crate::store::{self, StoreError};
 
 /// A number typed the Danish way ("12,5") or the English way ("12.5").
@@ -99,7 +100,7 @@ pub fn GoalsSection(
             Some(number) => Some(number),
             None if typed.trim().is_empty() => None,
             None => {
-                outcome.set(Some(Err(Failure::Other(Done::new(Key::GoalsBadNumber)))));
+                outcome.set(Some(Err(Failure::Other(Done::new(TrendsKey::GoalsBadNumber)))));
                 return;
             }
         };
@@ -127,7 +128,7 @@ pub fn GoalsSection(
         act(outcome, async move {
             store::shared().await?.delete_goal(&goal).await?;
             goals.refetch();
-            Ok(Done::new(Key::GoalsDeleted))
+            Ok(Done::new(TrendsKey::GoalsDeleted))
         });
     };
 
@@ -143,7 +144,7 @@ pub fn GoalsSection(
             .collect();
         shown.sort_by_key(|goal| (name_of(goal.activity), goal.from));
         if shown.is_empty() {
-            return view! { <p class="hint">{i18n.text(Key::GoalsNone)}</p> }.into_any();
+            return view! { <p class="hint">{i18n.text(TrendsKey::GoalsNone)}</p> }.into_any();
         }
         view! {
             <ul class="goal-list" data-testid="goal-list">
@@ -153,10 +154,10 @@ pub fn GoalsSection(
                         let described = describe_goal(&goal, i18n);
                         let status = statuses.with(|statuses| statuses.text(&goal, i18n, language));
                         let placed = goal.outcome.and_then(&outcome_text).map(|(text, written)| {
-                            view! { <p class="hint">{i18n.text(Key::GoalsUnder)}" "<span lang=written.tag()>{text}</span></p> }
+                            view! { <p class="hint">{i18n.text(TrendsKey::GoalsUnder)}" "<span lang=written.tag()>{text}</span></p> }
                         });
                         let period = format!("{} – {}", language.format_date(goal.from), language.format_date(goal.to));
-                        let label = i18n.format(Key::GoalsDelete, &[("goal", &described)]);
+                        let label = i18n.format(TrendsKey::GoalsDelete, &[("goal", &described)]);
                         let activity_name = selected.is_none().then(|| format!("{}: ", name_of(goal.activity)));
                         view! {
                             <li>
@@ -169,12 +170,12 @@ pub fn GoalsSection(
                                 {match core_of(&goal) {
                                     // The standard's indicators are the umbrella's: shown, locked.
                                     Some(standard) => view! {
-                                        <span class="hint" data-testid="core-indicator">{i18n.format(Key::GoalsCore, &[("standard", &standard)])}</span>
+                                        <span class="hint" data-testid="core-indicator">{i18n.format(TrendsKey::GoalsCore, &[("standard", &standard)])}</span>
                                     }
                                     .into_any(),
                                     None => view! {
                                         <button type="button" class="text-button" aria-label=label on:click=move |_| delete(goal.clone())>
-                                            {i18n.text(Key::GoalsDeleteShort)}
+                                            {i18n.text(TrendsKey::GoalsDeleteShort)}
                                         </button>
                                     }
                                     .into_any(),
@@ -190,16 +191,16 @@ pub fn GoalsSection(
 
     view! {
         <section class="card goals" aria-labelledby="goals-heading">
-            <h2 id="goals-heading">{i18n.text(Key::GoalsTitle)}</h2>
-            <p class="hint">{i18n.text(Key::GoalsExplain)}</p>
+            <h2 id="goals-heading">{i18n.text(TrendsKey::GoalsTitle)}</h2>
+            <p class="hint">{i18n.text(TrendsKey::GoalsExplain)}</p>
             {listed}
             <Show
                 when=move || activity.get().is_some()
-                fallback=move || view! { <p class="hint">{i18n.text(Key::GoalsChooseActivity)}</p> }
+                fallback=move || view! { <p class="hint">{i18n.text(TrendsKey::GoalsChooseActivity)}</p> }
             >
                 <form class="goal-form" on:submit=|event| event.prevent_default()>
                     <div class="field">
-                        <label for="goal-metric">{i18n.text(Key::GoalsMetric)}</label>
+                        <label for="goal-metric">{i18n.text(TrendsKey::GoalsMetric)}</label>
                         <select id="goal-metric" on:change=move |event| metric.set(event_target_value(&event).parse().unwrap_or(0))>
                             {METRICS
                                 .iter()
@@ -211,7 +212,7 @@ pub fn GoalsSection(
                         </select>
                     </div>
                     <div class="field">
-                        <label for="goal-comparison">{i18n.text(Key::GoalsComparison)}</label>
+                        <label for="goal-comparison">{i18n.text(TrendsKey::GoalsComparison)}</label>
                         <select
                             id="goal-comparison"
                             on:change=move |event| {
@@ -223,7 +224,7 @@ pub fn GoalsSection(
                         </select>
                     </div>
                     <div class="field">
-                        <label for="goal-target">{i18n.text(Key::GoalsTarget)}</label>
+                        <label for="goal-target">{i18n.text(TrendsKey::GoalsTarget)}</label>
                         <input
                             id="goal-target"
                             inputmode="decimal"
@@ -231,13 +232,13 @@ pub fn GoalsSection(
                             prop:value=move || target.get()
                             on:input=move |event| target.set(event_target_value(&event))
                         />
-                        <p id="goal-target-hint" class="hint">{i18n.text(Key::GoalsTargetHint)}</p>
+                        <p id="goal-target-hint" class="hint">{i18n.text(TrendsKey::GoalsTargetHint)}</p>
                     </div>
                     {move || {
                         let (choices, written) = outcome_choices.get();
                         (!choices.is_empty()).then(|| view! {
                             <div class="field">
-                                <label for="goal-outcome">{i18n.text(Key::GoalsOutcome)}</label>
+                                <label for="goal-outcome">{i18n.text(TrendsKey::GoalsOutcome)}</label>
                                 <select id="goal-outcome" on:change=move |event| under.set(event_target_value(&event).parse().ok().map(OutcomeId))>
                                     <option value="" selected=move || under.get().is_none()>{i18n.text(Key::StoryNoOutcome)}</option>
                                     {choices
@@ -253,7 +254,7 @@ pub fn GoalsSection(
                     }}
                     <DateField id="goal-from" label=Key::TrendsFrom date=from />
                     <DateField id="goal-to" label=Key::TrendsTo date=to />
-                    <button type="submit" class="button" on:click=save>{i18n.text(Key::GoalsAdd)}</button>
+                    <button type="submit" class="button" on:click=save>{i18n.text(TrendsKey::GoalsAdd)}</button>
                 </form>
             </Show>
             <OutcomeMessage outcome testid="goals-message" />

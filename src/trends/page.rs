@@ -29,6 +29,7 @@ use crate::contexts::i18n_context::use_i18n;
 use crate::contexts::sync_context::use_sync;
 use crate::hooks::use_stored::use_stored;
 use crate::i18n::Key;
+use crate::i18n::trends::Key as TrendsKey;
 use crate::store::StoreError;
 use crate::trends::charts::{ChartContext, TrendsCharts};
 use crate::trends::export_section::ExportSection;
@@ -125,10 +126,10 @@ pub fn TrendsPage() -> impl IntoView {
     view! {
         <Page title=Key::NavTrends lead=Key::PageTrendsLead>
             <form class="card trends-filters" aria-labelledby="trends-filters-heading" on:submit=|event| event.prevent_default()>
-                <h2 id="trends-filters-heading" class="visually-hidden">{i18n.text(Key::TrendsFilters)}</h2>
+                <h2 id="trends-filters-heading" class="visually-hidden">{i18n.text(TrendsKey::Filters)}</h2>
                 <ActivitySelect id="trends-activity" activities=activity_choices selected=activity />
                 <div class="field">
-                    <label for="trends-range">{i18n.text(Key::TrendsRange)}</label>
+                    <label for="trends-range">{i18n.text(TrendsKey::Range)}</label>
                     <select
                         id="trends-range"
                         on:change=move |event| {
@@ -237,10 +238,10 @@ fn TrendsSummary(
     move || {
         let language = i18n.language.get();
         let (Some(query), Some(trends)) = (query.get(), trends.get()) else {
-            return view! { <p class="error" role="alert">{i18n.text(Key::TrendsBadRange)}</p> }.into_any();
+            return view! { <p class="error" role="alert">{i18n.text(TrendsKey::BadRange)}</p> }.into_any();
         };
         let shown = i18n.format(
-            Key::TrendsRangeShown,
+            TrendsKey::RangeShown,
             &[
                 ("from", &language.format_date(query.from)),
                 ("to", &language.format_date(query.to)),
@@ -249,7 +250,7 @@ fn TrendsSummary(
         if trends.is_empty() {
             return view! {
                 <p class="hint" data-testid="trends-range">{shown}</p>
-                <p class="hint">{i18n.text(Key::TrendsEmpty)}</p>
+                <p class="hint">{i18n.text(TrendsKey::Empty)}</p>
             }
             .into_any();
         }
@@ -258,14 +259,14 @@ fn TrendsSummary(
             .and_then(|id| activities.iter().find(|a| a.id == id))
             .map_or_else(|| i18n.t(Key::TrendsAllActivities).to_owned(), |a| a.name.clone());
         let report_for = i18n.format(
-            Key::TrendsReportFor,
+            TrendsKey::ReportFor,
             &[("activity", &activity_name), ("range", &shown)],
         );
         let context = ChartContext::new(i18n, &trends, Vec::new());
         // The theory of change the figures are read against: the version in force at the range's end.
         let in_force = theory::in_force(&theories, query.activity, query.to).map(|theory| {
             i18n.format(
-                Key::TrendsTheoryInForce,
+                TrendsKey::TheoryInForce,
                 &[
                     ("version", &theory.version.to_string()),
                     ("from", &language.format_date(theory.in_force_from)),
@@ -297,17 +298,17 @@ fn TrendsSummary(
             <div class="trends-range">
                 <p class="hint" data-testid="trends-range">{shown}</p>
                 <button type="button" class="button secondary no-print" on:click=|_| print_page()>
-                    {i18n.text(Key::TrendsPrint)}
+                    {i18n.text(TrendsKey::Print)}
                 </button>
-                <A href="/report" attr:class="button secondary no-print">{i18n.text(Key::TrendsReportLink)}</A>
+                <A href="/report" attr:class="button secondary no-print">{i18n.text(TrendsKey::ReportLink)}</A>
             </div>
             {in_force.map(|said| view! {
-                <p class="hint" data-testid="theory-in-force">{said}" "<A href="/theory">{i18n.text(Key::TrendsTheoryLink)}</A></p>
+                <p class="hint" data-testid="theory-in-force">{said}" "<A href="/theory">{i18n.text(TrendsKey::TheoryLink)}</A></p>
             })}
             {key_figures_list(&context, &trends, delivery, (hours > 0.0).then_some(hours))}
             {(!cancelled.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="cancelled-heading" data-testid="cancellations">
-                    <h2 id="cancelled-heading">{i18n.text(Key::TrendsCancelledTitle)}</h2>
+                    <h2 id="cancelled-heading">{i18n.text(TrendsKey::CancelledTitle)}</h2>
                     <ul>{cancelled.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
                 </section>
             })}
@@ -361,9 +362,9 @@ fn key_figures_list(
             ("extra", extra.as_str()),
         ];
         let key = if delivery.extra > 0 {
-            Key::TrendsKfDeliveryExtra
+            TrendsKey::KfDeliveryExtra
         } else {
-            Key::TrendsKfDeliveryValue
+            TrendsKey::KfDeliveryValue
         };
         let mut said = context.i18n.format(key, &values);
         if delivery.cancelled > 0 {
@@ -371,7 +372,7 @@ fn key_figures_list(
             said.push_str(
                 &context
                     .i18n
-                    .format(Key::TrendsKfDeliveryCancelled, &[("cancelled", &cancelled)]),
+                    .format(TrendsKey::KfDeliveryCancelled, &[("cancelled", &cancelled)]),
             );
         }
         (Key::TrendsKfDelivery, Some(said))

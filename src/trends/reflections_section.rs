@@ -15,6 +15,7 @@ use crate::components::date_field::DateField;
 use crate::components::outcome::{Done, Failure, Outcome, OutcomeMessage, act};
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
+use crate::i18n::trends::Key as TrendsKey;
 use crate::store::{self, StoreError};
 
 /// "okt. 2026" for a whole calendar month, else "3. okt. 2026 – 9. okt. 2026".
@@ -117,14 +118,14 @@ pub fn ReflectionsSection(
             reflections.refetch();
             editing.try_set(None);
             text.try_set(String::new());
-            Ok(Done::new(Key::ReflectionsSaved))
+            Ok(Done::new(TrendsKey::ReflectionsSaved))
         });
     };
     let delete = move |reflection: Reflection| {
         act(outcome, async move {
             store::shared().await?.delete_reflection(&reflection).await?;
             reflections.refetch();
-            Ok(Done::new(Key::ReflectionsDeleted))
+            Ok(Done::new(TrendsKey::ReflectionsDeleted))
         });
     };
 
@@ -139,7 +140,7 @@ pub fn ReflectionsSection(
             .collect();
         shown.sort_by_key(|reflection| std::cmp::Reverse((reflection.from, reflection.written_at)));
         if shown.is_empty() {
-            return view! { <p class="hint">{i18n.text(Key::ReflectionsNone)}</p> }.into_any();
+            return view! { <p class="hint">{i18n.text(TrendsKey::ReflectionsNone)}</p> }.into_any();
         }
         view! {
             <ol class="timeline" data-testid="reflections">
@@ -147,8 +148,8 @@ pub fn ReflectionsSection(
                     .into_iter()
                     .map(|reflection| {
                         let period = period_label(reflection.from, reflection.to, language);
-                        let edit_label = i18n.format(Key::ReflectionsEditLabel, &[("period", &period)]);
-                        let delete_label = i18n.format(Key::ReflectionsDeleteLabel, &[("period", &period)]);
+                        let edit_label = i18n.format(TrendsKey::ReflectionsEditLabel, &[("period", &period)]);
+                        let delete_label = i18n.format(TrendsKey::ReflectionsDeleteLabel, &[("period", &period)]);
                         let activity_name = selected.is_none().then(|| format!(" · {}", name_of(reflection.activity)));
                         let (to_edit, to_delete) = (reflection.clone(), reflection.clone());
                         view! {
@@ -157,10 +158,10 @@ pub fn ReflectionsSection(
                                 <p class="reflection-text">{reflection.text}</p>
                                 <div class="button-row">
                                     <button type="button" class="text-button" aria-label=edit_label on:click=move |_| start_writing(Some(to_edit.clone()))>
-                                        {i18n.text(Key::ReflectionsEdit)}
+                                        {i18n.text(TrendsKey::ReflectionsEdit)}
                                     </button>
                                     <button type="button" class="text-button" aria-label=delete_label on:click=move |_| delete(to_delete.clone())>
-                                        {i18n.text(Key::GoalsDeleteShort)}
+                                        {i18n.text(TrendsKey::GoalsDeleteShort)}
                                     </button>
                                 </div>
                             </li>
@@ -175,13 +176,13 @@ pub fn ReflectionsSection(
     let month_name = move || Period::containing(month_start, Granularity::Month).label(i18n.language.get());
     view! {
         <section class="card reflections" aria-labelledby="reflections-heading">
-            <h2 id="reflections-heading">{i18n.text(Key::ReflectionsTitle)}</h2>
-            <p class="hint">{i18n.text(Key::ReflectionsExplain)}</p>
+            <h2 id="reflections-heading">{i18n.text(TrendsKey::ReflectionsTitle)}</h2>
+            <p class="hint">{i18n.text(TrendsKey::ReflectionsExplain)}</p>
             <Show when=move || !wrote_about_last_month() && editing.get().is_none()>
                 <div class="notice" data-testid="reflection-prompt">
-                    <p>{move || i18n.format(Key::ReflectionsPrompt, &[("month", &month_name())])}</p>
+                    <p>{move || i18n.format(TrendsKey::ReflectionsPrompt, &[("month", &month_name())])}</p>
                     <button type="button" class="button secondary" on:click=move |_| start_writing(None)>
-                        {move || i18n.format(Key::ReflectionsPromptButton, &[("month", &month_name())])}
+                        {move || i18n.format(TrendsKey::ReflectionsPromptButton, &[("month", &month_name())])}
                     </button>
                 </div>
             </Show>
@@ -207,7 +208,7 @@ pub fn ReflectionsSection(
                 <DateField id="reflection-from" label=Key::TrendsFrom date=from />
                 <DateField id="reflection-to" label=Key::TrendsTo date=to />
                 <div class="field reflection-text-field">
-                    <label for="reflection-text">{i18n.text(Key::ReflectionsText)}</label>
+                    <label for="reflection-text">{i18n.text(TrendsKey::ReflectionsText)}</label>
                     <textarea
                         id="reflection-text"
                         rows="4"
@@ -217,10 +218,10 @@ pub fn ReflectionsSection(
                     ></textarea>
                 </div>
                 <div class="button-row">
-                    <button type="submit" class="button" on:click=save>{i18n.text(Key::ReflectionsSave)}</button>
+                    <button type="submit" class="button" on:click=save>{i18n.text(TrendsKey::ReflectionsSave)}</button>
                     <Show when=move || editing.get().is_some()>
                         <button type="button" class="button secondary" on:click=move |_| start_writing(None)>
-                            {i18n.text(Key::ReflectionsCancel)}
+                            {i18n.text(TrendsKey::ReflectionsCancel)}
                         </button>
                     </Show>
                 </div>

@@ -15,6 +15,7 @@ use crate::components::outcome::{Done, Outcome, OutcomeMessage, act};
 use crate::components::story_kinds::story_kind_name;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::Key;
+use crate::i18n::trends::Key as TrendsKey;
 use crate::store::{self, StoreError};
 use crate::trends::goals_section::GoalStatuses;
 
@@ -38,9 +39,9 @@ pub fn StoriesSection(
             store::shared().await?.save_story(&marked).await?;
             stories.refetch();
             Ok(Done::new(if usable {
-                Key::StoriesMarked
+                TrendsKey::StoriesMarked
             } else {
-                Key::StoriesUnmarked
+                TrendsKey::StoriesUnmarked
             }))
         });
     });
@@ -64,7 +65,7 @@ pub fn StoriesSection(
             .filter(|goal| query.activity.is_none_or(|wanted| wanted == goal.activity))
             .collect();
         if shown.is_empty() && indicators.is_empty() {
-            return Some(view! { <p class="hint">{i18n.text(Key::StoriesNone)}</p> }.into_any());
+            return Some(view! { <p class="hint">{i18n.text(TrendsKey::StoriesNone)}</p> }.into_any());
         }
         // The outcomes to read by: the selected activity's theory in force at the range's end.
         // Each heading: the outcome's text in the theory's language, and its term in the app's.
@@ -90,7 +91,7 @@ pub fn StoriesSection(
                 })
                 .unwrap_or_default();
         let known: Vec<Option<OutcomeId>> = outcomes.iter().map(|(id, _)| *id).collect();
-        let rest = (None, i18n.text(Key::StoriesUntagged).into_any());
+        let rest = (None, i18n.text(TrendsKey::StoriesUntagged).into_any());
         let sections = outcomes
             .into_iter()
             .chain(std::iter::once(rest))
@@ -114,7 +115,7 @@ pub fn StoriesSection(
                 if within.is_empty() && followed.is_empty() {
                     return None;
                 }
-                let count = i18n.format(Key::StoriesCount, &[("count", &within.len().to_string())]);
+                let count = i18n.format(TrendsKey::StoriesCount, &[("count", &within.len().to_string())]);
                 let followed = (!followed.is_empty()).then(|| {
                     view! {
                         <ul class="goal-list">
@@ -138,7 +139,7 @@ pub fn StoriesSection(
     };
     view! {
         <section class="card" aria-labelledby="stories-heading" data-testid="stories">
-            <h2 id="stories-heading">{i18n.text(Key::StoriesTitle)}</h2>
+            <h2 id="stories-heading">{i18n.text(TrendsKey::StoriesTitle)}</h2>
             {groups}
             <OutcomeMessage outcome testid="stories-message" />
         </section>
@@ -177,7 +178,7 @@ fn StoryList(
         <ul class="story-list">{items}</ul>
         <Show when=move || more && !all.get()>
             <button type="button" class="text-button" on:click=move |_| all.set(true)>
-                {i18n.format(Key::StoriesShowAll, &[("count", &total.to_string())])}
+                {i18n.format(TrendsKey::StoriesShowAll, &[("count", &total.to_string())])}
             </button>
         </Show>
     }
@@ -209,7 +210,7 @@ fn story_item(
                             move |event| mark.run((story.clone(), event_target_checked(&event)))
                         }
                     />
-                    {i18n.text(Key::StoriesUsable)}
+                    {i18n.text(TrendsKey::StoriesUsable)}
                 </label>
             </Show>
         </li>
