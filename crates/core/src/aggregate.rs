@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::file_head::{FileKind, HeadProblem};
 use crate::goal::{Goal, GoalMetric};
 use crate::ids::{ActivityId, GoalId, OrganisationId, PackageId};
 use crate::language::Language;
@@ -161,26 +162,12 @@ impl Aggregate {
 
     /// Reads an aggregate file whole, or says why not.
     pub fn parse(text: &str) -> Result<Aggregate, AggregateError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|error| AggregateError::Unreadable {
-                detail: error.to_string(),
-            })?;
-        if value.get("format").and_then(|format| format.as_str()) != Some(AGGREGATE_FORMAT) {
-            return Err(AggregateError::NotAnAggregate {
-                detail: format!("no \"format\": \"{AGGREGATE_FORMAT}\""),
-            });
-        }
-        if let Some(version) = value.get("format_version").and_then(|version| version.as_u64())
-            && version > u64::from(AGGREGATE_FORMAT_VERSION)
-        {
-            return Err(AggregateError::NewerFormat {
-                version: u32::try_from(version).unwrap_or(u32::MAX),
-            });
-        }
-        let aggregate: Aggregate =
-            serde_json::from_value(value).map_err(|error| AggregateError::NotAnAggregate {
-                detail: error.to_string(),
-            })?;
+        let kind = FileKind {
+            format: AGGREGATE_FORMAT,
+            version_field: "format_version",
+            version: AGGREGATE_FORMAT_VERSION,
+        };
+        let aggregate: Aggregate = kind.read(text)?;
         aggregate
             .validate()
             .map_err(|problems| AggregateError::Invalid { problems })?;
@@ -302,6 +289,16 @@ pub enum AggregateError {
     /// A second file of a member already on the page.
     #[error("member twice")]
     MemberTwice { member: String },
+}
+
+impl From<HeadProblem> for AggregateError {
+    fn from(problem: HeadProblem) -> AggregateError {
+        match problem {
+            HeadProblem::Unreadable { detail } => AggregateError::Unreadable { detail },
+            HeadProblem::Foreign { detail } => AggregateError::NotAnAggregate { detail },
+            HeadProblem::Newer { version } => AggregateError::NewerFormat { version },
+        }
+    }
 }
 
 impl AggregateError {

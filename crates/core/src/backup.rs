@@ -11,6 +11,7 @@ use crate::access::{DeviceRole, Topic};
 use crate::activity::Activity;
 use crate::attendance::{Attendance, AttendanceEvent, HeadcountEvent};
 use crate::export::Records;
+use crate::file_head::{FileKind, HeadProblem};
 use crate::goal::Goal;
 use crate::hlc::Hlc;
 use crate::ids::{AttendanceId, DeviceId, ParticipantId};
@@ -80,6 +81,16 @@ pub enum BackupError {
     NewerVersion { version: u32 },
     /// A Spor backup with records that break the rules (e.g. tampered with).
     InvalidRecords { problems: Vec<Problem> },
+}
+
+impl From<HeadProblem> for BackupError {
+    fn from(problem: HeadProblem) -> BackupError {
+        match problem {
+            HeadProblem::Unreadable { detail } => BackupError::Unreadable { detail },
+            HeadProblem::Foreign { detail } => BackupError::NotABackup { detail },
+            HeadProblem::Newer { version } => BackupError::NewerVersion { version },
+        }
+    }
 }
 
 impl BackupError {
@@ -200,25 +211,12 @@ impl Backup {
 
     /// Reads and checks a backup file: the format, the version, and every record's rules.
     pub fn parse(text: &str, context: Context) -> Result<Backup, BackupError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|error| BackupError::Unreadable {
-                detail: error.to_string(),
-            })?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(BACKUP_FORMAT) {
-            return Err(BackupError::NotABackup {
-                detail: "no \"format\": \"spor-backup\"".into(),
-            });
-        }
-        if let Some(version) = value.get("version").and_then(|v| v.as_u64())
-            && version > u64::from(BACKUP_VERSION)
-        {
-            return Err(BackupError::NewerVersion {
-                version: u32::try_from(version).unwrap_or(u32::MAX),
-            });
-        }
-        let backup: Backup = serde_json::from_value(value).map_err(|error| BackupError::NotABackup {
-            detail: error.to_string(),
-        })?;
+        let kind = FileKind {
+            format: BACKUP_FORMAT,
+            version_field: "version",
+            version: BACKUP_VERSION,
+        };
+        let backup: Backup = kind.read(text)?;
         let mut problems = Vec::new();
         let mut collect =
             |result: Result<(), Vec<Problem>>| problems.extend(result.err().unwrap_or_default());

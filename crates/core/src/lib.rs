@@ -10,6 +10,7 @@ pub mod backup;
 pub mod demo;
 pub mod docx;
 pub mod export;
+pub mod file_head;
 pub mod goal;
 pub mod hlc;
 pub mod ids;

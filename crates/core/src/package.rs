@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::file_head::{FileKind, HeadProblem};
 use crate::goal::{Comparison, Goal, GoalMetric};
 use crate::ids::{ActivityId, GoalId, OrganisationId, OutcomeId, PackageId, TheoryId};
 use crate::language::Language;
@@ -168,6 +169,16 @@ pub enum PackageError {
     AlreadyAdopted { version: u32 },
 }
 
+impl From<HeadProblem> for PackageError {
+    fn from(problem: HeadProblem) -> PackageError {
+        match problem {
+            HeadProblem::Unreadable { detail } => PackageError::Unreadable { detail },
+            HeadProblem::Foreign { detail } => PackageError::NotAPackage { detail },
+            HeadProblem::Newer { version } => PackageError::NewerFormat { version },
+        }
+    }
+}
+
 impl PackageError {
     pub fn message(&self, language: Language) -> String {
         let problems = |problems: &[Problem]| {
@@ -289,25 +300,12 @@ impl Package {
 
     /// Reads a package file whole: format, version, fingerprint and every record checked.
     pub fn parse(text: &str) -> Result<Package, PackageError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|error| PackageError::Unreadable {
-                detail: error.to_string(),
-            })?;
-        if value.get("format").and_then(|format| format.as_str()) != Some(PACKAGE_FORMAT) {
-            return Err(PackageError::NotAPackage {
-                detail: format!("no \"format\": \"{PACKAGE_FORMAT}\""),
-            });
-        }
-        if let Some(version) = value.get("format_version").and_then(|version| version.as_u64())
-            && version > u64::from(PACKAGE_FORMAT_VERSION)
-        {
-            return Err(PackageError::NewerFormat {
-                version: u32::try_from(version).unwrap_or(u32::MAX),
-            });
-        }
-        let file: PackageFile = serde_json::from_value(value).map_err(|error| PackageError::NotAPackage {
-            detail: error.to_string(),
-        })?;
+        let kind = FileKind {
+            format: PACKAGE_FORMAT,
+            version_field: "format_version",
+            version: PACKAGE_FORMAT_VERSION,
+        };
+        let file: PackageFile = kind.read(text)?;
         if fingerprint(&file.package) != file.sha256 {
             return Err(PackageError::Changed);
         }
