@@ -41,12 +41,14 @@ pub fn precompress(dist: &Path) -> Result {
 /// story cards, the theory page), but its texts in both languages sit in the locale tables of the
 /// main wasm, which every part shares (about 338.2 KB measured 2026-12-07). Issue 20's reports
 /// raised it to 342,000 the same way: the report page and its Word writer are a part of their own,
-/// their texts are in the shared locale tables (340,237 bytes measured 2026-12-07). The next step
-/// down is locale tables per part or per language, rather than more raises. The aim is 300 KB. A
+/// their texts are in the shared locale tables (340,237 bytes measured 2026-12-07). Locale tables
+/// per part (build.rs: the texts only one lazy page uses come with its part) brought it down to
+/// 337,000 with issue 20's standard packages and umbrella figures added (335,309 bytes measured
+/// 2026-12-07). The aim is 300 KB. A
 /// feature a volunteer's first screen does not need goes behind a split point (src/app.rs) rather
 /// than raising this. Raise it only on purpose, for a feature whose worth is written in the
 /// commit, with the new figure here and in BENCHMARKS.md.
-pub const FIRST_SCREEN_BUDGET: usize = 342_000;
+pub const FIRST_SCREEN_BUDGET: usize = 337_000;
 
 /// Fails when the first screen of the build in `dist` is over [`FIRST_SCREEN_BUDGET`], naming
 /// its files and sizes.
