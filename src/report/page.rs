@@ -3,7 +3,7 @@
 //! activity or all. Printed to A4 through the print styles, or downloaded as a Word file made on
 //! the device.
 
-use chrono::{Datelike, Local};
+use chrono::{Datelike, Local, NaiveDate};
 use leptos::prelude::*;
 use spor_core::activity::Activity;
 use spor_core::docx;
@@ -160,6 +160,21 @@ pub fn ReportPage() -> impl IntoView {
                                 <ActivitySelect id="report-activity" activities=Signal::stored(choices) selected=activity />
                                 <DateField id="report-from" label=Key::TrendsFrom date=from />
                                 <DateField id="report-to" label=Key::TrendsTo date=to />
+                                // An annual report is about a calendar year: the last whole one in a tap.
+                                <Show when=move || shape.get() == ReportShape::AnnualReport>
+                                    <button type="button" class="button secondary" on:click=move |_| {
+                                        let year = today.year() - 1;
+                                        if let (Some(first), Some(last)) = (
+                                            NaiveDate::from_ymd_opt(year, 1, 1),
+                                            NaiveDate::from_ymd_opt(year, 12, 31),
+                                        ) {
+                                            from.set(first);
+                                            to.set(last);
+                                        }
+                                    }>
+                                        {move || i18n.format(ReportKey::LastYear, &[("year", &(today.year() - 1).to_string())])}
+                                    </button>
+                                </Show>
                                 <div class="button-row">
                                     <button type="button" class="button" on:click=download disabled=move || written.with(Option::is_none)>
                                         {i18n.text(ReportKey::Download)}

@@ -620,3 +620,61 @@ fn the_files_spor_writes_are_what_the_schemas_in_docs_describe() {
     foreign["figures"][0]["value"] = serde_json::json!({"kind": "names", "list": ["Åse"]});
     assert!(!validator.is_valid(&foreign));
 }
+
+#[test]
+fn the_packages_surveys_come_with_it_once_and_a_revised_one_is_named_in_the_update() {
+    use spor_core::Texts;
+    use spor_core::survey::{Question, QuestionId, QuestionKind, SurveyTemplate};
+    let question = Question {
+        id: QuestionId("glad".into()),
+        text: Texts::new("Var du glad for i dag?", "Were you glad today?"),
+        kind: QuestionKind::Smiley,
+        required: false,
+    };
+    let survey = SurveyTemplate::custom(
+        Texts::new("Efter mødet", "After the meeting"),
+        vec![question.clone()],
+    );
+    let first = Package {
+        surveys: vec![survey.clone()],
+        ..package_of(&umbrella(), 1)
+    };
+    assert_eq!(Package::parse(&first.to_file()), Ok(first.clone()));
+    let mut member = member(900);
+    let adoption = member.adopt(&first, day(3, 1)).unwrap();
+    assert_eq!(adoption.surveys, [survey.clone()]);
+
+    // Version 2 revises the survey; the member holds version 1 of it now.
+    let revised = survey
+        .revise(
+            Texts::new("Efter mødet", "After the meeting"),
+            vec![question],
+            true,
+        )
+        .unwrap();
+    assert_eq!(revised.version, 2);
+    let second = Package {
+        version: 2,
+        surveys: vec![revised.clone()],
+        ..first.clone()
+    };
+    let update = Adoption::plan(
+        &second,
+        member.activity,
+        day(6, 1),
+        Holdings {
+            theories: &member.theories,
+            goals: &member.goals,
+            surveys: &[survey],
+        },
+    )
+    .unwrap();
+    assert_eq!(update.surveys, [revised]);
+    assert_eq!(
+        update.changes,
+        [CoreChange::SurveyRevised {
+            name: "Efter mødet".into(),
+            version: 2
+        }]
+    );
+}

@@ -124,4 +124,10 @@ test("a statusrapport of the demo year says what the trends page says, prints to
     rows.map((row) => [...row.querySelectorAll("th, td")].map((cell) => cell.textContent ?? "")),
   );
   expect(read.tables[0]).toEqual(roles);
+
+  // An annual report: the last whole calendar year in a tap.
+  await page.getByRole("radio", { name: "Årsberetning" }).check();
+  const year = new Date().getFullYear() - 1;
+  await page.getByRole("button", { name: `Sidste kalenderår (${year})` }).click();
+  await expect(report.locator("h2")).toHaveText(`Årsberetning: alle aktiviteter, 1. jan. ${year} – 31. dec. ${year}`);
 });
