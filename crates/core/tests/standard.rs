@@ -642,7 +642,7 @@ fn the_packages_surveys_come_with_it_once_and_a_revised_one_is_named_in_the_upda
     assert_eq!(Package::parse(&first.to_file()), Ok(first.clone()));
     let mut member = member(900);
     let adoption = member.adopt(&first, day(3, 1)).unwrap();
-    assert_eq!(adoption.surveys, [survey.clone()]);
+    assert_eq!(adoption.surveys, std::slice::from_ref(&survey));
 
     // Version 2 revises the survey; the member holds version 1 of it now.
     let revised = survey
