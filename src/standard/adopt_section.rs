@@ -15,7 +15,7 @@ use crate::components::goal_text::metric_name;
 use crate::contexts::i18n_context::{store_error_in, use_i18n};
 use crate::i18n::in_both;
 use crate::standard::page::{PageState, SaidMessage, Stored, chosen_file_text};
-use crate::standard::words::{Say, failed};
+use crate::standard::words::{Say, in_each_language};
 use crate::store;
 
 #[component]
@@ -41,7 +41,7 @@ pub fn AdoptSection(stored: Arc<Stored>, state: PageState, adopted: Callback<()>
                     package.try_set(None);
                     state
                         .adopt_said
-                        .try_set(Some(Err(failed(|language| error.message(language)))));
+                        .try_set(Some(Err(in_each_language(|language| error.message(language)))));
                 }
             }
         });
@@ -58,7 +58,7 @@ pub fn AdoptSection(stored: Arc<Stored>, state: PageState, adopted: Callback<()>
             };
             Some(
                 Adoption::plan(&chosen, activity, Local::now().date_naive(), held)
-                    .map_err(|error| failed(|language| error.message(language))),
+                    .map_err(|error| in_each_language(|language| error.message(language))),
             )
         })
     };
@@ -91,7 +91,7 @@ pub fn AdoptSection(stored: Arc<Stored>, state: PageState, adopted: Callback<()>
                         ),
                     ],
                 )),
-                Err(error) => Err(failed(|language| store_error_in(&error, language))),
+                Err(error) => Err(in_each_language(|language| store_error_in(&error, language))),
             };
             if said.is_ok() {
                 package.try_set(None);

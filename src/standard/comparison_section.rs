@@ -14,7 +14,7 @@ use crate::contexts::i18n_context::sync_error_in;
 use crate::contexts::i18n_context::use_i18n;
 use crate::i18n::in_both;
 use crate::standard::page::{SaidMessage, chosen_file_text, linked_client};
-use crate::standard::words::{Said, Say, failed};
+use crate::standard::words::{Said, Say, in_each_language};
 
 #[component]
 pub fn ComparisonSection() -> impl IntoView {
@@ -40,13 +40,13 @@ pub fn ComparisonSection() -> impl IntoView {
                 });
                 match read {
                     Ok(aggregate) => files.update(|files| files.push(aggregate)),
-                    Err(error) => {
-                        refusals.push(failed(|language| format!("{name}: {}", error.message(language))))
-                    }
+                    Err(error) => refusals.push(in_each_language(|language| {
+                        format!("{name}: {}", error.message(language))
+                    })),
                 }
             }
             let message = (!refusals.is_empty()).then(|| {
-                Err(failed(|language| {
+                Err(in_each_language(|language| {
                     refusals
                         .iter()
                         .map(|texts| texts.get(language))
@@ -68,7 +68,9 @@ pub fn ComparisonSection() -> impl IntoView {
             let received = match client.received_figures().await {
                 Ok(received) => received,
                 Err(error) => {
-                    said.try_set(Some(Err(failed(|language| sync_error_in(&error, language)))));
+                    said.try_set(Some(Err(in_each_language(|language| {
+                        sync_error_in(&error, language)
+                    }))));
                     return;
                 }
             };

@@ -18,9 +18,9 @@ use spor_core::validation::Problem;
 use crate::components::date_field::DateField;
 use crate::contexts::i18n_context::{sync_error_in, use_i18n};
 use crate::download::offer_download;
-use crate::i18n::{Key, in_both};
+use crate::i18n::{Key, fill, in_both};
 use crate::standard::page::{PageState, SaidMessage, Stored, linked_client};
-use crate::standard::words::{Say, failed};
+use crate::standard::words::{Say, in_each_language, refused};
 
 #[component]
 pub fn FiguresSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
@@ -71,17 +71,11 @@ pub fn FiguresSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
             ))
         })
     };
-    let refused = move |problems: Vec<Problem>| {
-        let words = failed(|language| {
-            let said: Vec<String> = problems.iter().map(|problem| problem.message(language)).collect();
-            said.join(" ")
-        });
-        state.figures_said.set(Some(Err(words)));
-    };
+    let refuse = move |problems: Vec<Problem>| state.figures_said.set(Some(Err(refused(problems))));
     let download = move |_| {
         let Some(aggregate) = figures() else { return };
         if let Err(problems) = aggregate.validate() {
-            refused(problems);
+            refuse(problems);
             return;
         }
         let file = format!(
@@ -120,7 +114,7 @@ pub fn FiguresSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
         };
         // The server decides by the same rule; asked here first, the refusal is in the user's words.
         if let Err(problems) = sending.check(own) {
-            refused(problems);
+            refuse(problems);
             return;
         }
         spawn_local(async move {
@@ -131,19 +125,18 @@ pub fn FiguresSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
                 return;
             };
             let said = match client.send_figures(&sending).await {
-                Ok(()) => Ok(failed(|language| {
-                    in_both(
-                        Say::FiguresSent,
+                // The period's dates in each language's own format.
+                Ok(()) => Ok(in_each_language(|language| {
+                    fill(
+                        Say::FiguresSent.text(language),
                         &[
                             ("from", &language.format_date(sending.consent.from)),
                             ("to", &language.format_date(sending.consent.to)),
                             ("publisher", &publisher),
                         ],
                     )
-                    .get(language)
-                    .to_owned()
                 })),
-                Err(error) => Err(failed(|language| sync_error_in(&error, language))),
+                Err(error) => Err(in_each_language(|language| sync_error_in(&error, language))),
             };
             state.figures_said.try_set(Some(said));
         });

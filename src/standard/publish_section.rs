@@ -21,7 +21,7 @@ use crate::i18n::in_both;
 use crate::report::document::section_name;
 use crate::standard::figures_section::file_name;
 use crate::standard::page::{PageState, SaidMessage, Stored};
-use crate::standard::words::{Say, failed};
+use crate::standard::words::{Say, refused};
 
 /// The package this device published last (`localStorage["spor.published_package"]`).
 #[derive(Serialize, Deserialize)]
@@ -119,13 +119,7 @@ pub fn PublishSection(stored: Arc<Stored>, state: PageState) -> impl IntoView {
                 report,
             );
             if let Err(problems) = package.validate() {
-                state.publish_said.set(Some(Err(failed(|language| {
-                    problems
-                        .iter()
-                        .map(|problem| problem.message(language))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                }))));
+                state.publish_said.set(Some(Err(refused(problems))));
                 return;
             }
             let file = format!(

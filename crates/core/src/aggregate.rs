@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::file_head::{FileKind, HeadProblem};
-use crate::goal::{Goal, GoalMetric};
+use crate::goal::GoalMetric;
 use crate::ids::{ActivityId, GoalId, OrganisationId, PackageId};
 use crate::language::Language;
 use crate::organisation::ReportingSettings;
@@ -112,16 +112,7 @@ impl Aggregate {
             .indicators
             .iter()
             .map(|indicator| {
-                let goal = Goal {
-                    id: indicator.goal_id(query.activity),
-                    activity: query.activity,
-                    metric: indicator.metric,
-                    comparison: indicator.comparison,
-                    target: indicator.target,
-                    from: query.from,
-                    to: query.to,
-                    outcome: indicator.outcome,
-                };
+                let goal = indicator.goal(query.activity, query.from, query.to);
                 let figure = indicator_value(&goal, data, beside, query.settings);
                 let value = match (kind(indicator.metric), figure.value) {
                     (Kind::People, value) => FigureValue::People {

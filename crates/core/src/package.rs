@@ -340,7 +340,7 @@ impl Package {
             {
                 problems.push(Problem::IndicatorOutsideTheory);
             }
-            let goal = indicator.goal(ActivityId(Uuid::nil()), self.published_on);
+            let goal = indicator.goal_this_year(ActivityId(Uuid::nil()), self.published_on);
             problems.extend(goal.validate().err().unwrap_or_default());
         }
         if self.surveys.len() > MAX_SURVEYS {
@@ -425,19 +425,28 @@ impl CoreIndicator {
         ))
     }
 
-    /// The indicator as a goal of `activity` over the calendar year of `today`.
-    fn goal(&self, activity: ActivityId, today: NaiveDate) -> Goal {
-        let year = today.year();
+    /// The indicator as the goal of `activity` over `from` to `to` (both included).
+    pub fn goal(&self, activity: ActivityId, from: NaiveDate, to: NaiveDate) -> Goal {
         Goal {
             id: self.goal_id(activity),
             activity,
             metric: self.metric,
             comparison: self.comparison,
             target: self.target,
-            from: NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today),
-            to: NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today),
+            from,
+            to,
             outcome: self.outcome,
         }
+    }
+
+    /// The indicator as the goal of `activity` over the calendar year of `today`.
+    fn goal_this_year(&self, activity: ActivityId, today: NaiveDate) -> Goal {
+        let year = today.year();
+        self.goal(
+            activity,
+            NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today),
+            NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today),
+        )
     }
 }
 
@@ -555,7 +564,7 @@ impl Adoption {
             .indicators
             .iter()
             .filter_map(|indicator| {
-                let mut goal = indicator.goal(activity, today);
+                let mut goal = indicator.goal_this_year(activity, today);
                 match held.goals.iter().find(|held| held.id == goal.id) {
                     Some(held)
                         if *held
