@@ -82,13 +82,14 @@ pub fn ChartFrame(
     let i18n = use_i18n();
     let as_table = RwSignal::new(false);
     let heading_id = format!("{id}-heading");
-    let fewer = move || i18n.t(TrendsKey::FewerThanFive);
     let ChartTable {
         row_heading,
         rows,
         columns,
         cells,
     } = table;
+    // A hidden cell may be a complement of any size, so it says "hidden", and why, not "fewer than 5".
+    let any_hidden = cells.iter().flatten().any(Option::is_none);
     view! {
         <figure class="chart card" aria-labelledby=heading_id.clone() data-testid=id.clone()>
             <div class="chart-head">
@@ -133,7 +134,7 @@ pub fn ChartFrame(
                                             .into_iter()
                                             .map(|cell| match cell {
                                                 Some(value) => view! { <td>{value}</td> }.into_any(),
-                                                None => view! { <td class="suppressed">{fewer}</td> }.into_any(),
+                                                None => view! { <td class="suppressed">{i18n.text(TrendsKey::Hidden)}</td> }.into_any(),
                                             })
                                             .collect_view()}
                                     </tr>
@@ -142,6 +143,7 @@ pub fn ChartFrame(
                             .collect_view()}
                     </tbody>
                 </table>
+                {any_hidden.then(|| view! { <p class="hint">{i18n.text(TrendsKey::HiddenNote)}</p> })}
             </div>
         </figure>
     }

@@ -132,8 +132,14 @@ impl ChartContext {
         Some((target, label))
     }
 
+    /// A single figure over fewer people than the threshold.
     pub(super) fn fewer(&self) -> String {
         self.i18n.t(TrendsKey::FewerThanFive).to_owned()
+    }
+
+    /// A cell of a table whose small cells take complements of any size with them.
+    fn hidden(&self) -> String {
+        self.i18n.t(TrendsKey::Hidden).to_owned()
     }
 
     pub(super) fn text(&self, key: Key) -> String {
@@ -161,7 +167,7 @@ impl ChartContext {
             percent,
             target,
         } = chart;
-        let (language, categories, hidden_label) = (self.language, table.rows.clone(), self.fewer());
+        let (language, categories, hidden_label) = (self.language, table.rows.clone(), self.hidden());
         let (max, suffix) = if percent { (Some(100.0), "%") } else { (None, "") };
         view! {
             <ChartFrame id=id.clone() title=title.clone() description=description.clone() table>
@@ -570,7 +576,7 @@ fn measure_sections(context: &ChartContext, trends: &Trends) -> impl IntoView + 
                 .map(|paired| {
                     let shown = |share: Suppressible<Share>| match share {
                         Suppressible::Shown(share) => context.percent(share.share),
-                        Suppressible::Hidden => context.fewer(),
+                        Suppressible::Hidden => context.hidden(),
                     };
                     let text = match (paired.people, paired.mean_change) {
                         (Suppressible::Shown(people), Suppressible::Shown(change)) => context.i18n.format(

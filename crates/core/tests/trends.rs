@@ -912,13 +912,13 @@ fn sessions_per_participant_counts_each_occurrence_once_in_bands_with_small_cell
         .map(|(band, cell)| (*band, cell.shown().map(|share| share.count)))
         .collect();
     // Four with ten or more is under the threshold; one hidden cell alone could be worked out
-    // from the total, so the smallest shown (the first five) is hidden with it.
+    // from the total, so its pair in the table (four to nine) is hidden with it.
     assert_eq!(
         shown,
         vec![
             (SessionsBand::Once, Some(6)),
-            (SessionsBand::TwoOrThree, None),
-            (SessionsBand::FourToNine, Some(5)),
+            (SessionsBand::TwoOrThree, Some(5)),
+            (SessionsBand::FourToNine, None),
             (SessionsBand::TenOrMore, None),
         ]
     );

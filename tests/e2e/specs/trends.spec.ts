@@ -117,7 +117,7 @@ test("the trends page draws a demo year, its tables match the records and small 
   const bands = await tableRows(page.getByTestId("chart-frequency"));
   expect(bands.map((row) => row[0])).toEqual(["1 gang", "2-3 gange", "4-9 gange", "10 gange eller flere"]);
   bands.forEach((row, band) => {
-    if (row[1] !== "færre end 5") expect(danishNumber(row[1])).toBe(frequency[band]);
+    if (row[1] !== "skjult") expect(danishNumber(row[1])).toBe(frequency[band]);
   });
   // The demo's activities meet on their weekdays: the sessions held against those planned.
   await expect(page.getByTestId("key-figures")).toContainText(/Planlagte gange holdt\s*[\d.]+ af [\d.]+/);
@@ -146,15 +146,19 @@ test("the trends page draws a demo year, its tables match the records and small 
   expect(weeks[0][0]).toMatch(/^uge \d{1,2} \d{4}$/);
 
   // One activity, week by week: some weeks have fewer than five WHO-5 answers. Those show
-  // "færre end 5", and no shown figure is ever about fewer than five people. A week nobody
-  // answered in (the range may start late in a week) has no mean to hide: 0 people, no mean.
+  // "skjult", with a note under the table saying why, and no shown figure is ever about fewer
+  // than five people. A week nobody answered in (the range may start late in a week) has no
+  // mean to hide: 0 people, no mean.
   const activity = filters(page).getByLabel("Aktivitet");
   await activity.selectOption({ index: 1 });
   const who5 = await tableRows(page.getByTestId("chart-who5"));
-  const hidden = who5.filter((row) => row[1] === "færre end 5");
+  const hidden = who5.filter((row) => row[1] === "skjult");
   expect(hidden.length).toBeGreaterThan(0);
+  await expect(page.getByTestId("chart-who5").locator(".table-scroll")).toContainText(
+    "Skjult: færre end 5 personer, eller skjult sammen med et sådant tal",
+  );
   for (const row of who5) {
-    if (row[1] === "færre end 5") expect(row.slice(2)).toEqual(["færre end 5", "færre end 5"]);
+    if (row[1] === "skjult") expect(row.slice(2)).toEqual(["skjult", "skjult"]);
     else if (row[1] === "0") expect(row.slice(2)).toEqual(["–", "–"]);
     else expect(danishNumber(row[1])).toBeGreaterThanOrEqual(5);
   }
