@@ -233,6 +233,47 @@ fn a_member_adopts_the_core_locked_beside_its_own_and_follows_an_update() {
         check_revision(&theory, &dropped),
         Err(Problem::CoreOutcomeChanged)
     );
+    // A synced patch of the version held is held to the same lock by whoever receives it (the
+    // server against what it stores, the app against what it holds when it pulls).
+    {
+        use spor_core::rules::patch::{check_locks, check_patch};
+        use spor_core::sync::{EntityKind, Stamped};
+        let serde_json::Value::Object(held) = serde_json::to_value(&theory).unwrap() else {
+            unreachable!("a theory is a JSON object")
+        };
+        let stamp =
+            spor_core::hlc::Hlc::start(spor_core::ids::DeviceId(Uuid::from_u128(5))).tick(1_780_000_000_000);
+        let patch = |name: &str, value: serde_json::Value| {
+            std::collections::BTreeMap::from([(name.to_owned(), Stamped { value, stamp })])
+        };
+        let outcomes =
+            |theory: &TheoryOfChange| patch("outcomes", serde_json::to_value(&theory.outcomes).unwrap());
+        let lock = |fields| check_locks(EntityKind::Theory, theory.id.0, &fields, &held);
+        let context = spor_core::validation::Context { today: day(4, 1) };
+        assert_eq!(lock(outcomes(&local)), Ok(()));
+        assert_eq!(lock(outcomes(&reworded)), Err(vec![Problem::CoreOutcomeChanged]));
+        assert_eq!(lock(outcomes(&dropped)), Err(vec![Problem::CoreOutcomeChanged]));
+        assert_eq!(
+            lock(patch("standard", serde_json::Value::Null)),
+            Err(vec![Problem::CoreOutcomeChanged])
+        );
+        assert_eq!(
+            check_patch(
+                EntityKind::Theory,
+                theory.id.0,
+                &outcomes(&reworded),
+                &held,
+                context
+            ),
+            Err(vec![Problem::CoreOutcomeChanged])
+        );
+        // A theory that follows no standard, or one not held yet, is the member's own to edit.
+        let fresh = serde_json::Map::new();
+        assert_eq!(
+            check_locks(EntityKind::Theory, theory.id.0, &outcomes(&reworded), &fresh),
+            Ok(())
+        );
+    }
     member.theories.push(local);
     let own_goal = Goal {
         id: GoalId(Uuid::from_u128(778)),

@@ -2032,6 +2032,101 @@ async fn a_session_log_reaches_the_coordinator_and_a_harmful_one_is_refused(back
     assert_eq!(fields["cancelled"].value, serde_json::Value::Null);
 }
 
+/// A theory that follows an umbrella's standard keeps its core outcomes and the standard whatever
+/// a synced patch says (an old app, or a hand-made request): the server holds the patch against
+/// what it stores, earlier patches of the same push included. Outcomes of the member's own go in.
+async fn a_theory_that_follows_a_standard_keeps_its_core_whatever_a_patch_says(backend: Backend) {
+    use spor_core::package::Standard;
+    use spor_core::theory::{Outcome as TheoryOutcome, Term, TheoryOfChange};
+    let server = start(backend).await;
+    let coordinator = server.organisation("Café Nord").await;
+    let device = coordinator.device();
+    let core = TheoryOutcome {
+        id: OutcomeId(Uuid::now_v7()),
+        term: Term::Short,
+        text: "Deltagerne kender nogen at tale med".into(),
+    };
+    let theory = TheoryOfChange {
+        target_group: "Ældre, der bor alene".into(),
+        activities: "En ugentlig café".into(),
+        outcomes: vec![core.clone()],
+        standard: Some(Standard {
+            package: PackageId(Uuid::now_v7()),
+            name: "Fælles café".into(),
+            version: 1,
+            publisher: "Paraplyen".into(),
+            core_outcomes: vec![core.id],
+            indicators: Vec::new(),
+            report: Vec::new(),
+            inbox: None,
+        }),
+        ..TheoryOfChange::first(Some(ActivityId(Uuid::now_v7())), today(), Language::Da)
+    };
+    let entity = EntityRef {
+        kind: EntityKind::Theory,
+        id: theory.id.0,
+    };
+    let own = TheoryOutcome {
+        id: OutcomeId(Uuid::now_v7()),
+        term: Term::Long,
+        text: "Bruger kommunens tilbud".into(),
+    };
+    let reworded = TheoryOutcome {
+        text: "Noget andet".into(),
+        ..core.clone()
+    };
+    let outcomes = |outcomes: &[&TheoryOutcome], wall_ms: u64| {
+        mutation(patch(
+            EntityKind::Theory,
+            theory.id.0,
+            "outcomes",
+            serde_json::to_value(outcomes).unwrap(),
+            stamp(wall_ms, device),
+        ))
+    };
+    let locked = Outcome::Rejected {
+        reason: RejectReason::Invalid {
+            problems: vec![Problem::CoreOutcomeChanged],
+        },
+    };
+    // Written and then reworded in one push: the second is held against the first.
+    let results = coordinator
+        .push(&[
+            mutation(Change::patch_of(entity, &theory, stamp(5, device))),
+            outcomes(&[&reworded], 6),
+            outcomes(&[&own], 7),
+            mutation(patch(
+                EntityKind::Theory,
+                theory.id.0,
+                "standard",
+                serde_json::Value::Null,
+                stamp(8, device),
+            )),
+            outcomes(&[&core, &own], 9),
+        ])
+        .await;
+    assert_eq!(
+        results,
+        [
+            Outcome::Applied,
+            locked.clone(),
+            locked.clone(),
+            locked,
+            Outcome::Applied
+        ]
+    );
+    let pulled = coordinator.reader(&server).await.pull_all(1000).await;
+    let last_outcomes = pulled
+        .iter()
+        .filter_map(|change| match change {
+            Change::Patch { entity, fields } if entity.id == theory.id.0 => fields.get("outcomes"),
+            _ => None,
+        })
+        .next_back()
+        .map(|field| field.value.clone());
+    assert_eq!(last_outcomes, Some(serde_json::to_value([&core, &own]).unwrap()));
+}
+
 /// A coordinator's text in a section of a report reaches the other coordinators' devices; a
 /// volunteer's is refused, as is one under another section's id, and a volunteer pulls none.
 async fn a_reports_text_reaches_the_other_coordinator_and_no_volunteer(backend: Backend) {
@@ -2593,6 +2688,7 @@ on_both_storages!(
     hostile_changes_are_refused_with_their_reason_and_nothing_is_stored,
     a_session_log_reaches_the_coordinator_and_a_harmful_one_is_refused,
     a_reports_text_reaches_the_other_coordinator_and_no_volunteer,
+    a_theory_that_follows_a_standard_keeps_its_core_whatever_a_patch_says,
     a_members_figures_reach_its_umbrella_after_consent_and_no_one_else,
     a_pull_moves_the_cursor_past_what_the_device_may_not_see,
     a_pull_answer_never_exceeds_its_byte_budget,

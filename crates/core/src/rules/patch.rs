@@ -153,19 +153,8 @@ pub fn check_patch(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut record = sample(kind, id);
-    record.extend(
-        stored
-            .iter()
-            .filter(|(name, _)| field_names(kind).contains(&name.as_str()))
-            .map(|(name, value)| (name.clone(), value.clone())),
-    );
-    let mut patched = record.clone();
-    patched.extend(
-        fields
-            .iter()
-            .map(|(name, field)| (name.clone(), field.value.clone())),
-    );
+    let (record, patched) = made(kind, id, fields, stored);
+    check_locks_of(kind, &record, &patched)?;
     match validate_record(kind, patched, context) {
         // It does not deserialise: name each field whose value is not of its type.
         Err(problems) if problems.is_empty() => {
@@ -181,6 +170,67 @@ pub fn check_patch(
             Err(wrong)
         }
         checked => checked,
+    }
+}
+
+/// The record the receiver holds (its stored fields over a known-good sample) and the record the
+/// patch makes of it.
+fn made(
+    kind: EntityKind,
+    id: Uuid,
+    fields: &BTreeMap<String, Stamped>,
+    stored: &Map<String, Value>,
+) -> (Map<String, Value>, Map<String, Value>) {
+    let mut record = sample(kind, id);
+    record.extend(
+        stored
+            .iter()
+            .filter(|(name, _)| field_names(kind).contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone())),
+    );
+    let mut patched = record.clone();
+    patched.extend(
+        fields
+            .iter()
+            .map(|(name, field)| (name.clone(), field.value.clone())),
+    );
+    (record, patched)
+}
+
+/// What no patch may do to a record the receiver holds, however valid the record it makes: a
+/// theory that follows a standard keeps the standard and its core outcomes as the package wrote
+/// them (`package::check_revision`). Only an adoption changes them, and it writes a new version.
+/// The server checks this against what it stores, the app against what it holds when it pulls.
+pub fn check_locks(
+    kind: EntityKind,
+    id: Uuid,
+    fields: &BTreeMap<String, Stamped>,
+    stored: &Map<String, Value>,
+) -> Result<(), Vec<Problem>> {
+    let (record, patched) = made(kind, id, fields, stored);
+    check_locks_of(kind, &record, &patched)
+}
+
+/// Whether records of `kind` can hold a lock [`check_locks`] checks, so a receiver reads what it
+/// stores of them only then.
+pub fn may_be_locked(kind: EntityKind) -> bool {
+    kind == EntityKind::Theory
+}
+
+fn check_locks_of(
+    kind: EntityKind,
+    record: &Map<String, Value>,
+    patched: &Map<String, Value>,
+) -> Result<(), Vec<Problem>> {
+    if !may_be_locked(kind) {
+        return Ok(());
+    }
+    let theory =
+        |record: &Map<String, Value>| serde_json::from_value::<TheoryOfChange>(Value::Object(record.clone()));
+    // A record that does not read as a theory is refused by its own validation instead.
+    match (theory(record), theory(patched)) {
+        (Ok(held), Ok(next)) => crate::package::check_revision(&held, &next).map_err(|problem| vec![problem]),
+        _ => Ok(()),
     }
 }
 

@@ -78,6 +78,24 @@ impl Push<'_> {
                 }
             }
             let kind = kind_name(entity.kind);
+            // Checked against what is stored, earlier patches of this run included.
+            let held: serde_json::Map<String, serde_json::Value> = stored
+                .get(&(kind.clone(), id.clone()))
+                .filter(|_| rules::patch::may_be_locked(entity.kind))
+                .map(|state| {
+                    state
+                        .fields
+                        .iter()
+                        .filter_map(|(name, (value, _))| {
+                            Some((name.clone(), serde_json::from_str(value).ok()?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Err(problems) = rules::patch::check_locks(entity.kind, entity.id, fields, &held) {
+                outcomes.push(self.refuse(mutation, RejectReason::Invalid { problems }).await?);
+                continue;
+            }
             let state = stored.entry((kind.clone(), id.clone())).or_default();
             let mut winners = BTreeMap::new();
             for (field, incoming) in fields {
