@@ -1,3 +1,4 @@
+use chrono::Timelike;
 use leptos::prelude::*;
 
 use crate::contexts::connectivity_context::use_connectivity;
@@ -40,7 +41,8 @@ pub fn StatusChip() -> impl IntoView {
             (SyncStatus::Syncing, _, _) => Shown::Syncing,
             (_, 1.., _) => Shown::Pending(pending),
             (_, 0, Some(time)) => {
-                Shown::SyncedAt(time.with_timezone(&chrono::Local).format("%H:%M").to_string())
+                let local = time.with_timezone(&chrono::Local);
+                Shown::SyncedAt(format!("{:02}:{:02}", local.hour(), local.minute()))
             }
             (_, 0, None) => Shown::Online,
         }

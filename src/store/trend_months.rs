@@ -50,19 +50,20 @@ enum Packs {
     NeedRepacking,
 }
 
-/// A pack's key: the activity and the month as "YYYY-MM".
+/// A pack's key: the activity and the month as "YYYY-MM" (the first day's "YYYY-MM-DD" without
+/// its day: chrono's `format` machinery stays out of the first screen).
 pub(super) fn pack_key(activity: ActivityId, month: NaiveDate) -> JsValue {
-    js_sys::Array::of2(
-        &activity.to_string().into(),
-        &month.format("%Y-%m").to_string().into(),
-    )
-    .into()
+    let first_day = month.to_string();
+    let month = first_day
+        .rsplit_once('-')
+        .map_or(first_day.as_str(), |(month, _)| month);
+    js_sys::Array::of2(&activity.to_string().into(), &month.into()).into()
 }
 
 fn parse_pack_key(key: &JsValue) -> Option<(ActivityId, NaiveDate)> {
     let parts = js_sys::Array::from(key);
     let activity = ActivityId(parts.get(0).as_string()?.parse().ok()?);
-    let month = NaiveDate::parse_from_str(&format!("{}-01", parts.get(1).as_string()?), "%Y-%m-%d").ok()?;
+    let month = format!("{}-01", parts.get(1).as_string()?).parse().ok()?;
     Some((activity, month))
 }
 

@@ -57,8 +57,8 @@ impl ReportTextId {
         let name = format!(
             "{}/{activity}/{}/{}/{}",
             part.shape.slug(),
-            part.from.format("%Y-%m-%d"),
-            part.to.format("%Y-%m-%d"),
+            part.from,
+            part.to,
             part.section.slug()
         );
         ReportTextId(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
@@ -114,6 +114,17 @@ mod tests {
             to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
             section,
         }
+    }
+
+    #[test]
+    fn a_texts_id_is_named_by_what_it_is_about_as_devices_already_hold_it() {
+        // The name devices have written since the first release: a change to how dates are
+        // written would split one text into two.
+        let name = "statusrapport/00000000-0000-0000-0000-000000000001/2026-01-01/2026-06-30/results";
+        assert_eq!(
+            ReportTextId::of(part(Section::Results)),
+            ReportTextId(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
+        );
     }
 
     #[test]

@@ -38,7 +38,9 @@ impl SessionLogId {
     pub fn of(occurrence: Occurrence) -> SessionLogId {
         SessionLogId(Uuid::new_v5(
             &occurrence.activity.0,
-            occurrence.date.format("%Y-%m-%d").to_string().as_bytes(),
+            // "YYYY-MM-DD", as chrono writes a date (its `format` machinery is kept out of the
+            // first screen).
+            occurrence.date.to_string().as_bytes(),
         ))
     }
 }
@@ -166,6 +168,20 @@ mod tests {
         assert_eq!(
             (unknown_length.volunteers, unknown_length.volunteer_minutes),
             (3, 0)
+        );
+    }
+
+    #[test]
+    fn a_sessions_log_is_named_by_its_activity_and_date_as_devices_already_hold_it() {
+        // Two phones logging one session offline write one record only if they name it alike,
+        // in every release: the activity's namespace and the date as "YYYY-MM-DD".
+        let activity = ActivityId(uuid::Uuid::from_u128(7));
+        assert_eq!(
+            SessionLogId::of(Occurrence {
+                activity,
+                date: day(3, 2),
+            }),
+            SessionLogId(uuid::Uuid::new_v5(&activity.0, b"2026-03-02"))
         );
     }
 
