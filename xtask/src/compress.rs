@@ -44,11 +44,13 @@ pub fn precompress(dist: &Path) -> Result {
 /// their texts are in the shared locale tables (340,237 bytes measured 2026-12-07). Locale tables
 /// per part (build.rs: the texts only one lazy page uses come with its part) brought it down to
 /// 337,000 with issue 20's standard packages and umbrella figures added (335,309 bytes measured
-/// 2026-12-07). The aim is 300 KB. A
+/// 2026-12-07). Keeping chrono's `format` machinery out of the first screen (dates written by
+/// their own text there) brought it to 335,000 (332,174 bytes measured 2026-12-08; the margin is
+/// for builds that lay the same code out differently, up to about 2.5 KB). The aim is 300 KB. A
 /// feature a volunteer's first screen does not need goes behind a split point (src/app.rs) rather
 /// than raising this. Raise it only on purpose, for a feature whose worth is written in the
 /// commit, with the new figure here and in BENCHMARKS.md.
-pub const FIRST_SCREEN_BUDGET: usize = 337_000;
+pub const FIRST_SCREEN_BUDGET: usize = 335_000;
 
 /// Fails when the first screen of the build in `dist` is over [`FIRST_SCREEN_BUDGET`], naming
 /// its files and sizes.
