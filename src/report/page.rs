@@ -3,14 +3,14 @@
 //! activity or all. Printed to A4 through the print styles, or downloaded as a Word file made on
 //! the device.
 
-use chrono::{Datelike, Local, NaiveDate};
+use chrono::{Datelike, Local};
 use leptos::prelude::*;
 use spor_core::activity::Activity;
 use spor_core::docx;
 use spor_core::docx::Block;
 use spor_core::ids::ActivityId;
 use spor_core::organisation::ReportingSettings;
-use spor_core::period::Granularity;
+use spor_core::period::{Granularity, calendar_year};
 use spor_core::report::{Records, Report, ReportShape};
 use spor_core::report_text::ReportPart;
 use spor_core::trends::Query;
@@ -74,6 +74,7 @@ pub fn ReportPage() -> impl IntoView {
     let texts = use_stored(|store| async move { store.report_texts().await });
     let saved = Callback::new(move |()| texts.refetch());
     let today = Local::now().date_naive();
+    let last_year = today.year() - 1;
     let shape = RwSignal::new(ReportShape::StatusReport);
     let activity = RwSignal::new(None::<ActivityId>);
     let from = RwSignal::new(today.with_ordinal(1).unwrap_or(today));
@@ -163,16 +164,12 @@ pub fn ReportPage() -> impl IntoView {
                                 // An annual report is about a calendar year: the last whole one in a tap.
                                 <Show when=move || shape.get() == ReportShape::AnnualReport>
                                     <button type="button" class="button secondary" on:click=move |_| {
-                                        let year = today.year() - 1;
-                                        if let (Some(first), Some(last)) = (
-                                            NaiveDate::from_ymd_opt(year, 1, 1),
-                                            NaiveDate::from_ymd_opt(year, 12, 31),
-                                        ) {
+                                        if let Some((first, last)) = calendar_year(last_year) {
                                             from.set(first);
                                             to.set(last);
                                         }
                                     }>
-                                        {move || i18n.format(ReportKey::LastYear, &[("year", &(today.year() - 1).to_string())])}
+                                        {move || i18n.format(ReportKey::LastYear, &[("year", &last_year.to_string())])}
                                     </button>
                                 </Show>
                                 <div class="button-row">

@@ -22,6 +22,7 @@ use crate::file_head::{FileKind, HeadProblem};
 use crate::goal::{Comparison, Goal, GoalMetric};
 use crate::ids::{ActivityId, GoalId, OrganisationId, OutcomeId, PackageId, TheoryId};
 use crate::language::Language;
+use crate::period::calendar_year;
 use crate::report::{ReportShape, Section};
 use crate::survey::SurveyTemplate;
 use crate::theory::{self, MAX_VERSION, Outcome, TheoryOfChange};
@@ -441,12 +442,8 @@ impl CoreIndicator {
 
     /// The indicator as the goal of `activity` over the calendar year of `today`.
     fn goal_this_year(&self, activity: ActivityId, today: NaiveDate) -> Goal {
-        let year = today.year();
-        self.goal(
-            activity,
-            NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today),
-            NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today),
-        )
+        let (from, to) = calendar_year(today.year()).unwrap_or((today, today));
+        self.goal(activity, from, to)
     }
 }
 

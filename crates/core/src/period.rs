@@ -89,12 +89,26 @@ impl Period {
     }
 }
 
+/// The first and last day of calendar `year`, if the calendar reaches it.
+pub fn calendar_year(year: i32) -> Option<(NaiveDate, NaiveDate)> {
+    Some((
+        NaiveDate::from_ymd_opt(year, 1, 1)?,
+        NaiveDate::from_ymd_opt(year, 12, 31)?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_calendar_year_runs_from_new_years_day_to_new_years_eve() {
+        assert_eq!(calendar_year(2025), Some((date(2025, 1, 1), date(2025, 12, 31))));
+        assert_eq!(calendar_year(i32::MAX), None);
     }
 
     #[test]

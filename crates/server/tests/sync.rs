@@ -2041,11 +2041,12 @@ async fn a_theory_that_follows_a_standard_keeps_its_core_whatever_a_patch_says(b
     let server = start(backend).await;
     let coordinator = server.organisation("Café Nord").await;
     let device = coordinator.device();
-    let core = TheoryOutcome {
+    let outcome = |term, text: &str| TheoryOutcome {
         id: OutcomeId(Uuid::now_v7()),
-        term: Term::Short,
-        text: "Deltagerne kender nogen at tale med".into(),
+        term,
+        text: text.into(),
     };
+    let core = outcome(Term::Short, "Deltagerne kender nogen at tale med");
     let theory = TheoryOfChange {
         target_group: "Ældre, der bor alene".into(),
         activities: "En ugentlig café".into(),
@@ -2066,11 +2067,7 @@ async fn a_theory_that_follows_a_standard_keeps_its_core_whatever_a_patch_says(b
         kind: EntityKind::Theory,
         id: theory.id.0,
     };
-    let own = TheoryOutcome {
-        id: OutcomeId(Uuid::now_v7()),
-        term: Term::Long,
-        text: "Bruger kommunens tilbud".into(),
-    };
+    let own = outcome(Term::Long, "Bruger kommunens tilbud");
     let reworded = TheoryOutcome {
         text: "Noget andet".into(),
         ..core.clone()
